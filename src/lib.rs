@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod subject;
+
+pub use subject::{
+    Organization, OrganizationKind, Person, ResidentId, ResidentIdError, Role, RoleLink, Roster,
+    Subject, SubjectId, Uscc, UsccError,
+};
+
+/// Compile-time proof that the types a service shares across threads are
+/// `Send + Sync` (services call this crate from async handlers).
+#[allow(dead_code)]
+const fn assert_send_sync<T: Send + Sync>() {}
+const _: () = {
+    assert_send_sync::<Uscc>();
+    assert_send_sync::<ResidentId>();
+    assert_send_sync::<Subject>();
+    assert_send_sync::<Roster>();
+};

@@ -1,0 +1,347 @@
+//! Who a record is about (信用主体): organizations identified by their unified
+//! social credit code, natural persons by their citizen identity number, and
+//! the dated roles that link persons to organizations (plan §5(6)).
+
+mod division;
+mod resident_id;
+mod uscc;
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use division::{province_prefixes, Division};
+pub use resident_id::{ResidentId, ResidentIdError, Sex};
+pub use uscc::{OrganizationType, RegistrationAuthority, Uscc, UsccError, UsccExceptions};
+
+pub mod check {
+    //! The check-character computations behind validation, for tools that
+    //! generate or repair codes (and for tests). Each returns `None` when an
+    //! input character is outside its alphabet.
+    pub use super::resident_id::resident_check;
+    pub use super::uscc::{org_code_check, uscc_check, ALPHABET};
+}
+
+/// What kind of organization a subject is, as the bureau registers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OrganizationKind {
+    /// 企业
+    Enterprise,
+    /// 社会团体
+    SocialAssociation,
+    /// 社会服务机构 (民办非企业单位)
+    SocialServiceOrganization,
+    /// 基金会
+    Foundation,
+    /// 事业单位
+    PublicInstitution,
+    /// 其他
+    Other,
+}
+
+impl OrganizationKind {
+    /// The kind the code's organization type implies, where it implies one.
+    pub fn from_code(uscc: &Uscc) -> Self {
+        match uscc.organization_type() {
+            OrganizationType::Enterprise => Self::Enterprise,
+            OrganizationType::SocialAssociation => Self::SocialAssociation,
+            OrganizationType::SocialServiceOrganization => Self::SocialServiceOrganization,
+            OrganizationType::Foundation => Self::Foundation,
+            OrganizationType::PublicInstitution => Self::PublicInstitution,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// An organization (法人和非法人组织).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    /// Its unified social credit code.
+    pub uscc: Uscc,
+    /// Its registered name.
+    pub name: String,
+    /// Its kind.
+    pub kind: OrganizationKind,
+    /// The day it was established (registered), where known: the green
+    /// channel needs a subject to have existed for three years (SPEC §9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub established_on: Option<NaiveDate>,
+}
+
+/// A natural person (自然人).
+///
+/// `Debug` shows the identity number masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// The citizen identity number.
+    pub id: ResidentId,
+    /// The person's name.
+    pub name: String,
+}
+
+/// Who a record is about (信用主体).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Subject {
+    /// An organization.
+    Organization(Organization),
+    /// A natural person.
+    Person(Person),
+}
+
+impl Subject {
+    /// The subject's identifier.
+    pub fn id(&self) -> SubjectId {
+        match self {
+            Self::Organization(o) => SubjectId::Organization(o.uscc.clone()),
+            Self::Person(p) => SubjectId::Person(p.id.clone()),
+        }
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Organization(o) => &o.name,
+            Self::Person(p) => &p.name,
+        }
+    }
+
+    /// The first day the subject existed, where known: an organization's
+    /// establishment, a person's birth.
+    pub fn existed_since(&self) -> Option<NaiveDate> {
+        match self {
+            Self::Organization(o) => o.established_on,
+            Self::Person(p) => Some(p.id.birth_date()),
+        }
+    }
+}
+
+/// The identifier of a [`Subject`]: a USCC or a citizen identity number.
+///
+/// Serialized as `{"organization": "9135…"}` or `{"person": "3405…"}`.
+/// `Debug` and [`SubjectId::display_masked`] mask a person's number;
+/// `Display` gives it whole.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectId {
+    /// An organization's code.
+    Organization(Uscc),
+    /// A person's number.
+    Person(ResidentId),
+}
+
+impl SubjectId {
+    /// Whether this is a natural person (the five-year erasure rule applies, plan §6(7)).
+    pub fn is_person(&self) -> bool {
+        matches!(self, Self::Person(_))
+    }
+
+    /// The form that may be published: an organization's code whole, a
+    /// person's number masked (plan §6(2)).
+    pub fn display_masked(&self) -> String {
+        match self {
+            Self::Organization(u) => u.to_string(),
+            Self::Person(p) => p.masked(),
+        }
+    }
+}
+
+impl fmt::Display for SubjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Organization(u) => fmt::Display::fmt(u, f),
+            Self::Person(p) => fmt::Display::fmt(p, f),
+        }
+    }
+}
+
+impl From<Uscc> for SubjectId {
+    fn from(u: Uscc) -> Self {
+        Self::Organization(u)
+    }
+}
+
+impl From<ResidentId> for SubjectId {
+    fn from(p: ResidentId) -> Self {
+        Self::Person(p)
+    }
+}
+
+/// A person's role in an organization (plan §5(6)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 法定代表人
+    LegalRepresentative,
+    /// 主要负责人
+    PrincipalOfficer,
+    /// 高级管理人员
+    SeniorManager,
+    /// 直接责任人员
+    DirectlyResponsible,
+    /// 注册执业人员
+    RegisteredPractitioner,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Self; 5] = [
+        Self::LegalRepresentative,
+        Self::PrincipalOfficer,
+        Self::SeniorManager,
+        Self::DirectlyResponsible,
+        Self::RegisteredPractitioner,
+    ];
+
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::LegalRepresentative => "法定代表人",
+            Self::PrincipalOfficer => "主要负责人",
+            Self::SeniorManager => "高级管理人员",
+            Self::DirectlyResponsible => "直接责任人员",
+            Self::RegisteredPractitioner => "注册执业人员",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::LegalRepresentative => "legal representative",
+            Self::PrincipalOfficer => "principal officer",
+            Self::SeniorManager => "senior manager",
+            Self::DirectlyResponsible => "directly responsible person",
+            Self::RegisteredPractitioner => "registered practitioner",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
+    }
+}
+
+/// A dated link: `person` held `role` in `organization` from `from` to
+/// `until`, both days included; `until: None` while the role is held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleLink {
+    /// The organization.
+    pub organization: Uscc,
+    /// The person.
+    pub person: ResidentId,
+    /// The role.
+    pub role: Role,
+    /// First day the role was held.
+    pub from: NaiveDate,
+    /// Last day the role was held, `None` while it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+}
+
+impl RoleLink {
+    /// Whether the role was held on `day`.
+    pub fn held_on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| day <= u)
+    }
+}
+
+/// A link whose end is before its start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("role link of `{person}` as {role} of `{organization}` ends on {until}, before it starts on {from}")]
+pub struct RoleLinkError {
+    /// The organization's code.
+    pub organization: String,
+    /// The person's number, masked.
+    pub person: String,
+    /// The role.
+    pub role: Role,
+    /// The start.
+    pub from: NaiveDate,
+    /// The end.
+    pub until: NaiveDate,
+}
+
+/// The dated links between organizations and persons: who held which role
+/// on any given day.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use social_credit::subject::{Role, RoleLink, Roster};
+///
+/// let org = "91350100M000100Y43".parse()?;
+/// let alice = "34052419800101001X".parse()?;
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let mut roster = Roster::default();
+/// roster.link(RoleLink {
+///     organization: org,
+///     person: alice,
+///     role: Role::LegalRepresentative,
+///     from: d(2018, 1, 1),
+///     until: Some(d(2020, 6, 30)),
+/// })?;
+/// let org = "91350100M000100Y43".parse()?;
+/// assert_eq!(roster.holders(&org, Role::LegalRepresentative, d(2019, 5, 1)).count(), 1);
+/// assert_eq!(roster.holders(&org, Role::LegalRepresentative, d(2021, 1, 1)).count(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Roster {
+    links: Vec<RoleLink>,
+}
+
+impl Roster {
+    /// Adds a link.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleLinkError`] when `until` is before `from`; the roster is unchanged.
+    pub fn link(&mut self, link: RoleLink) -> Result<(), RoleLinkError> {
+        if let Some(until) = link.until.filter(|u| *u < link.from) {
+            return Err(RoleLinkError {
+                organization: link.organization.to_string(),
+                person: link.person.masked(),
+                role: link.role,
+                from: link.from,
+                until,
+            });
+        }
+        self.links.push(link);
+        Ok(())
+    }
+
+    /// Every link, in the order added.
+    pub fn links(&self) -> &[RoleLink] {
+        &self.links
+    }
+
+    /// The persons who held `role` in `organization` on `day`.
+    pub fn holders<'a>(
+        &'a self,
+        organization: &'a Uscc,
+        role: Role,
+        day: NaiveDate,
+    ) -> impl Iterator<Item = &'a ResidentId> + 'a {
+        self.links
+            .iter()
+            .filter(move |l| &l.organization == organization && l.role == role && l.held_on(day))
+            .map(|l| &l.person)
+    }
+
+    /// The links `person` held on `day`, in any organization.
+    pub fn roles_of<'a>(
+        &'a self,
+        person: &'a ResidentId,
+        day: NaiveDate,
+    ) -> impl Iterator<Item = &'a RoleLink> + 'a {
+        self.links
+            .iter()
+            .filter(move |l| &l.person == person && l.held_on(day))
+    }
+}
