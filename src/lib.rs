@@ -2,7 +2,14 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod calendar;
+pub mod citation;
+pub mod misconduct;
+pub mod retention;
 pub mod subject;
+
+pub use citation::Citation;
+pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 
 pub use subject::{
     Organization, OrganizationKind, Person, ResidentId, ResidentIdError, Role, RoleLink, Roster,

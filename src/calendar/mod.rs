@@ -1,0 +1,75 @@
+//! Working days (工作日) and the official calendar of mainland China.
+//!
+//! Every deadline in the plan is counted in working days: days that are
+//! neither a weekend nor a public holiday, counting the adjusted working days
+//! (调休) the State Council moves onto weekends (SPEC §8).
+
+use std::ops::RangeInclusive;
+
+use chrono::NaiveDate;
+use thiserror::Error;
+
+/// A calendar of working days.
+///
+/// Counting rule, shared by every implementation: "within N working days
+/// after day X" means the Nth working day after X, X itself not counted
+/// (Civil Code art. 201). A day that is not a working day is simply never
+/// counted, so a count from a Saturday starts with the next working day.
+pub trait WorkCalendar {
+    /// Whether `date` is a working day.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::OutOfCoverage`] when `date` is outside [`coverage`](Self::coverage).
+    fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError>;
+
+    /// The `n`th working day after `date`, `date` itself not counted;
+    /// `n = 0` returns `date` unchanged.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::OutOfCoverage`] when `date` is outside the coverage
+    /// or the answer would be after its last day.
+    fn add_working_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError>;
+
+    /// The number of working days in `(a, b]`; negative (minus the count in
+    /// `(b, a]`) when `b < a`.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::OutOfCoverage`] when `a` or `b` is outside the coverage.
+    fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> Result<i64, CalendarError>;
+
+    /// The days this calendar knows; every query outside them is an error.
+    fn coverage(&self) -> RangeInclusive<NaiveDate>;
+}
+
+/// A query the calendar cannot answer.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum CalendarError {
+    /// A date, or the end of a count, outside the calendar's coverage.
+    #[error("{}", out_of_coverage(*date, coverage, *working_days))]
+    OutOfCoverage {
+        /// The date asked about, or the start of a count that ran past the coverage.
+        date: NaiveDate,
+        /// The days the calendar covers.
+        coverage: RangeInclusive<NaiveDate>,
+        /// For a count, how many working days were asked for.
+        working_days: Option<u32>,
+    },
+}
+
+fn out_of_coverage(
+    date: NaiveDate,
+    coverage: &RangeInclusive<NaiveDate>,
+    working_days: Option<u32>,
+) -> String {
+    let (first, last) = (coverage.start(), coverage.end());
+    match working_days {
+        Some(n) if coverage.contains(&date) => format!(
+            "{n} working days after {date} runs past the calendar's last covered day {last}"
+        ),
+        _ => format!("{date} is outside the calendar's coverage {first} to {last}"),
+    }
+}

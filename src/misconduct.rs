@@ -1,0 +1,261 @@
+//! Dishonest acts (失信行为) and their records: severity, originating section,
+//! dates and status (SPEC §3).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::citation::Citation;
+use crate::subject::SubjectId;
+
+/// How dishonest a finding is graded, on one ordered scale
+/// `Minor < General < Serious < Severe`.
+///
+/// The plan uses three tiers, 一般 / 较重 / 严重 (plan §3(3)):
+/// `General`, `Serious`, `Severe`. The national regime since 2025 uses
+/// 轻微 / 一般 / 严重: `Minor`, `General`, `Severe`. One scale serves both;
+/// each policy declares which tiers it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// 轻微失信行为 (national regime since 2025).
+    Minor,
+    /// 一般失信行为.
+    General,
+    /// 较重失信行为 (the plan's middle tier).
+    Serious,
+    /// 严重失信行为.
+    Severe,
+}
+
+impl Severity {
+    /// Every tier, lowest first.
+    pub const ALL: [Self; 4] = [Self::Minor, Self::General, Self::Serious, Self::Severe];
+
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::Minor => "轻微",
+            Self::General => "一般",
+            Self::Serious => "较重",
+            Self::Severe => "严重",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Minor => "minor",
+            Self::General => "general",
+            Self::Serious => "serious",
+            Self::Severe => "severe",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
+    }
+}
+
+/// A section of the bureau (科室): the Office receives objections; the others
+/// originate records (plan §2, §6(3)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// 办公室 — the bureau office.
+    Office,
+    /// 行政审批科 — administrative approval.
+    AdministrativeApproval,
+    /// 社会组织管理科 — social organizations.
+    SocialOrganizations,
+    /// 社会事务科 — social affairs.
+    SocialAffairs,
+    /// 养老服务科 — elderly care services.
+    ElderlyCare,
+}
+
+impl Section {
+    /// Every section.
+    pub const ALL: [Self; 5] = [
+        Self::Office,
+        Self::AdministrativeApproval,
+        Self::SocialOrganizations,
+        Self::SocialAffairs,
+        Self::ElderlyCare,
+    ];
+
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::Office => "办公室",
+            Self::AdministrativeApproval => "行政审批科",
+            Self::SocialOrganizations => "社会组织管理科",
+            Self::SocialAffairs => "社会事务科",
+            Self::ElderlyCare => "养老服务科",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Office => "Office",
+            Self::AdministrativeApproval => "Administrative Approval Section",
+            Self::SocialOrganizations => "Social Organizations Section",
+            Self::SocialAffairs => "Social Affairs Section",
+            Self::ElderlyCare => "Elderly Care Section",
+        }
+    }
+}
+
+impl fmt::Display for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
+    }
+}
+
+/// The identifier a store gives a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecordId(pub u64);
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "R{}", self.0)
+    }
+}
+
+/// A kind of conduct a grading policy knows, e.g. `annual_report_late`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConductKind(pub String);
+
+impl ConductKind {
+    /// A conduct kind from its identifier.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The identifier.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ConductKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The status of a record (SPEC §3). Records change status; they are never
+/// silently dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordStatus {
+    /// In force.
+    Active,
+    /// 信用修复 granted (plan §6(7)): sanctions ended, the record is kept.
+    Repaired,
+    /// An objection found the record wrong (plan §6(3)); it never counted.
+    Revoked,
+    /// An objection changed the record; the corrected content supersedes.
+    Corrected,
+    /// The retention period ended and the personal content was removed (plan §6(7)).
+    Erased,
+}
+
+/// One change of a record's status: when, by whom, under which rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    /// The day the change took effect.
+    pub on: NaiveDate,
+    /// The new status.
+    pub status: RecordStatus,
+    /// Who made the change (an official, a section, or `system` for sweeps).
+    pub by: String,
+    /// The rule behind it.
+    pub basis: Citation,
+}
+
+/// The content of a record that a correction may replace and an erasure
+/// removes (the personal content, SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordContent {
+    /// What happened, as the originating section wrote it.
+    pub description: String,
+    /// The legal basis of the finding (laws, regulations, decision numbers).
+    pub legal_basis: String,
+    /// References to the evidence (file numbers, decision documents).
+    pub evidence: Vec<String>,
+    /// A fine imposed, in yuan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<Decimal>,
+}
+
+/// A recorded dishonest act (失信行为记录) about one subject (SPEC §3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MisconductRecord {
+    /// The store's identifier.
+    pub id: RecordId,
+    /// Who the record is about.
+    pub subject: SubjectId,
+    /// What kind of conduct it is.
+    pub conduct: ConductKind,
+    /// How it is graded.
+    pub severity: Severity,
+    /// The rule that graded it.
+    pub graded_by: Citation,
+    /// The section that made the record.
+    pub section: Section,
+    /// The day the conduct happened (or began).
+    pub occurred_on: NaiveDate,
+    /// 失信行为终止之日: the day the conduct ended, `None` while it continues.
+    /// Starts the personal retention clock (plan §6(7)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_on: Option<NaiveDate>,
+    /// The day it was recorded; an assessment as of an earlier day ignores it.
+    pub recorded_on: NaiveDate,
+    /// The content; `None` once erased.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<RecordContent>,
+    /// The corrected content, kept beside the original, when an objection
+    /// corrected the record (plan §6(3)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<RecordContent>,
+    /// Every status change, oldest first. Empty while the record is active.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<StatusChange>,
+}
+
+impl MisconductRecord {
+    /// The current status.
+    pub fn status(&self) -> RecordStatus {
+        self.history
+            .last()
+            .map_or(RecordStatus::Active, |c| c.status)
+    }
+
+    /// The status in force at the end of `day`; `None` before the record
+    /// was made.
+    pub fn status_on(&self, day: NaiveDate) -> Option<RecordStatus> {
+        if day < self.recorded_on {
+            return None;
+        }
+        Some(
+            self.history
+                .iter()
+                .take_while(|c| c.on <= day)
+                .last()
+                .map_or(RecordStatus::Active, |c| c.status),
+        )
+    }
+
+    /// The content in force: the corrected content where there is one.
+    pub fn effective_content(&self) -> Option<&RecordContent> {
+        self.corrected.as_ref().or(self.content.as_ref())
+    }
+}
