@@ -2,13 +2,22 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod assess;
 pub mod calendar;
+pub mod catalogue;
 pub mod citation;
+pub mod grading;
+pub mod lists;
 pub mod misconduct;
+pub mod reporting;
 pub mod retention;
 pub mod subject;
 
+pub use assess::{assess, Assessment, Dossier, Rules};
+pub use catalogue::{Catalogue, Measure, SanctionKind};
 pub use citation::Citation;
+pub use grading::{GradingPolicy, PolicySet};
+pub use lists::{ListEntry, ListKind};
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 
 pub use subject::{
@@ -25,4 +34,9 @@ const _: () = {
     assert_send_sync::<ResidentId>();
     assert_send_sync::<Subject>();
     assert_send_sync::<Roster>();
+    assert_send_sync::<GradingPolicy>();
+    assert_send_sync::<PolicySet>();
+    assert_send_sync::<Catalogue>();
+    assert_send_sync::<ListEntry>();
+    assert_send_sync::<Assessment<'static>>();
 };

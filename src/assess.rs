@@ -1,0 +1,1148 @@
+//! Assessing a subject on a date: how dishonest it stands, which incentives
+//! and sanctions apply and why, and what changes next (SPEC §4, §9).
+//!
+//! [`assess`] is a pure, deterministic function of the subject's dossier
+//! (its records, list entries, the persons linked to organizations and its
+//! signed commitments), the rules (policy set, catalogue, retention) and a
+//! calendar, asked "as of" a day. What it ignores, and why:
+//! - records made after the day (`recorded_on` later): not yet known then;
+//! - status changes after the day ([`MisconductRecord::status_on`]);
+//! - revoked records: an objection found them wrong (plan §6(3)), so they
+//!   never count, not even as history;
+//! - erased records, and a person's records past their retention period
+//!   (plan §6(7)): the rule erases them from the day after the last retained
+//!   day, whether or not the erasure sweep has run yet.
+//!
+//! Repaired records (信用修复) no longer bring sanctions, but they are still
+//! adverse records for the green channel's "three years without an adverse
+//! record" (SPEC §9).
+//!
+//! # Responsibility reaches persons (plan §5(6), "落实到人")
+//!
+//! A severe record of an organization reaches the persons who held a role
+//! in it on the day of the conduct (`occurred_on`): assessing such a person
+//! counts the organization's record, with the organization's record as the
+//! ground. Which roles a measure reaches is the measure's `reaches` list in
+//! the catalogue; the person's own severity and key-supervision status count
+//! the roles of plan §5(6) ([`RESPONSIBLE_ROLES`]).
+
+use std::sync::{Arc, OnceLock};
+
+use chrono::{Days, NaiveDate};
+use thiserror::Error;
+
+use crate::calendar::{CalendarError, WorkCalendar};
+use crate::catalogue::{Catalogue, Measure, MeasureKind, Trigger};
+use crate::citation::Citation;
+use crate::grading::{add_years, sub_years, GradingPolicy, PolicyError, PolicySet};
+use crate::lists::{standing, Domain, ListEntry, ListKind, Standing};
+use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
+use crate::retention::RetentionPolicy;
+use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};
+
+/// The roles plan §5(6) names: an organization's severe record is also
+/// recorded against its legal representative, principal officer and the
+/// persons directly responsible.
+pub const RESPONSIBLE_ROLES: [Role; 3] = [
+    Role::LegalRepresentative,
+    Role::PrincipalOfficer,
+    Role::DirectlyResponsible,
+];
+
+/// The years without an adverse record that open the green channel (plan §4(3)).
+pub const GREEN_CHANNEL_YEARS: u32 = 3;
+
+/// Everything known about one subject.
+#[derive(Debug, Clone, Copy)]
+pub struct Dossier<'a> {
+    /// The subject assessed.
+    pub subject: &'a Subject,
+    /// Its records and, for a person, the records of the organizations it
+    /// held roles in; records of other subjects are ignored.
+    pub records: &'a [MisconductRecord],
+    /// List entries; those of other subjects are ignored.
+    pub lists: &'a [ListEntry],
+    /// Who held which role in which organization, and when.
+    pub roster: &'a Roster,
+    /// The days the subject signed published credit commitments (plan §4(1)).
+    pub commitments: &'a [NaiveDate],
+}
+
+/// The rules an assessment applies.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    /// The grading policies by effective day; the one in force on the day
+    /// asked about runs the lists.
+    pub policies: &'a PolicySet,
+    /// The catalogue of measures.
+    pub catalogue: &'a Catalogue,
+    /// The personal retention period (plan §6(7)).
+    pub retention: &'a RetentionPolicy,
+}
+
+impl Rules<'static> {
+    /// The built-in rules: the civil-affairs preset, the Xinzheng 2019
+    /// catalogue and the plan's five-year retention.
+    pub fn builtin() -> Self {
+        static RETENTION: OnceLock<RetentionPolicy> = OnceLock::new();
+        Self {
+            policies: PolicySet::builtin(),
+            catalogue: Catalogue::xinzheng_2019(),
+            retention: RETENTION.get_or_init(RetentionPolicy::default),
+        }
+    }
+}
+
+/// Why something applies: a fact from the dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Ground<'a> {
+    /// One of the subject's own records.
+    Record(&'a MisconductRecord),
+    /// An organization's severe record that reaches the person through a
+    /// role held on the day of the conduct (plan §5(6)).
+    Organization {
+        /// The organization's record.
+        record: &'a MisconductRecord,
+        /// The organization.
+        organization: &'a Uscc,
+        /// A role the person held then that the measure reaches.
+        role: Role,
+    },
+    /// A list entry the subject stands on.
+    Listed(&'a ListEntry),
+    /// No adverse record since `since`, and existence since then (plan §4(3)).
+    CleanRecord {
+        /// The start of the clean period.
+        since: NaiveDate,
+    },
+    /// A signed credit commitment (plan §4(1)).
+    Commitment {
+        /// The day it was signed.
+        signed_on: NaiveDate,
+    },
+}
+
+impl Ground<'_> {
+    /// The record behind this ground, if it is one.
+    pub fn record(&self) -> Option<RecordId> {
+        match self {
+            Self::Record(r) | Self::Organization { record: r, .. } => Some(r.id),
+            _ => None,
+        }
+    }
+
+    /// The clause behind this ground.
+    pub fn basis(&self) -> Citation {
+        match self {
+            Self::Record(r) => r.graded_by.clone(),
+            Self::Organization { .. } => {
+                Citation::new("assess.responsibility_reaches_persons", "plan §5(6)")
+            }
+            Self::Listed(e) => match e.list {
+                ListKind::RedList => Citation::new("assess.red_list", "plan §4(2)"),
+                ListKind::BlackList { .. } => Citation::new("assess.blacklisted", "plan §6(5)"),
+                ListKind::ActivityAbnormal => Citation::new(
+                    "assess.activity_abnormal",
+                    "MCA Order No. 60 (2018) art. 14",
+                ),
+            },
+            Self::CleanRecord { .. } => Citation::new("assess.clean_record", "plan §4(3)"),
+            Self::Commitment { .. } => Citation::new("assess.commitment", "plan §4(1)"),
+        }
+    }
+}
+
+/// A measure of the catalogue that applies, with its grounds.
+///
+/// Only an assessment makes one, and only from a measure of its catalogue:
+/// a measure not in the catalogue can never be applied (清单管理).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedMeasure<'a> {
+    measure: &'a Measure,
+    grounds: Arc<[Ground<'a>]>,
+}
+
+impl<'a> AppliedMeasure<'a> {
+    /// The measure, as it stands in the catalogue.
+    pub fn measure(&self) -> &'a Measure {
+        self.measure
+    }
+
+    /// Why it applies; never empty.
+    pub fn grounds(&self) -> &[Ground<'a>] {
+        &self.grounds
+    }
+
+    /// The records behind it.
+    pub fn records(&self) -> impl Iterator<Item = RecordId> + '_ {
+        self.grounds.iter().filter_map(Ground::record)
+    }
+
+    /// The measure's source clause.
+    pub fn citation(&self) -> Citation {
+        self.measure.citation()
+    }
+}
+
+/// A subject on a blacklist of a domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlacklistStanding<'a> {
+    /// The domain.
+    pub domain: &'a Domain,
+    /// The first listing event of the entry.
+    pub since: NaiveDate,
+}
+
+/// A condition of the green channel that is not met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GreenChannelUnmet {
+    /// Adverse records (active, repaired or corrected) in the window.
+    AdverseRecords {
+        /// The records.
+        records: Vec<RecordId>,
+    },
+    /// Listed on the activity-abnormal list or a blacklist.
+    AdverseListing {
+        /// The list.
+        list: ListKind,
+    },
+    /// The subject has not existed for the whole window.
+    TooRecent {
+        /// The first day it existed.
+        existed_since: NaiveDate,
+        /// The start of the window.
+        window_from: NaiveDate,
+    },
+    /// The day the subject began to exist is unknown.
+    ExistenceUnknown,
+}
+
+/// Green channel and accept-pending-materials eligibility (plan §4(3); SPEC §9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GreenChannel {
+    /// Whether the subject qualifies.
+    pub eligible: bool,
+    /// Why it qualifies: an honesty exemplar, or a clean record.
+    pub ground: Option<GreenChannelGround>,
+    /// The conditions not met (for the clean-record path; an exemplar has none).
+    pub unmet: Vec<GreenChannelUnmet>,
+    /// The rule.
+    pub basis: Citation,
+}
+
+/// Why a subject qualifies for the green channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GreenChannelGround {
+    /// It is an honesty exemplar on the red list, since this day.
+    Exemplar {
+        /// The first listing.
+        since: NaiveDate,
+    },
+    /// No adverse record since this day, and it existed throughout.
+    CleanRecord {
+        /// The start of the window.
+        since: NaiveDate,
+    },
+}
+
+/// Something that will change on a known day if nothing else happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Change<'a> {
+    /// The subject leaves a list (automatic) or may apply to leave it.
+    ListExit {
+        /// The entry.
+        entry: &'a ListEntry,
+        /// Whether it leaves without applying.
+        automatic: bool,
+    },
+    /// A personal record is erased: the day after its last retained day
+    /// (plan §6(7); [`RetentionPolicy::last_retained_day`]).
+    Erasure {
+        /// The record.
+        record: &'a MisconductRecord,
+    },
+    /// The three years without an adverse record are complete: the green
+    /// channel opens (plan §4(3)).
+    GreenChannelOpens,
+    /// A repair window opens for a record: the earliest day an application
+    /// for credit repair may be made (plan §6(7)).
+    ///
+    /// Reserved: the assessment does not produce it yet. The repair module
+    /// owns the repair periods; the facade will merge its answer here so
+    /// that [`Assessment::next_change`] names the earliest of all changes.
+    RepairWindowOpens {
+        /// The record.
+        record: &'a MisconductRecord,
+    },
+}
+
+/// The next dated change: its day and everything that changes that day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextChange<'a> {
+    /// The day.
+    pub on: NaiveDate,
+    /// What changes.
+    pub changes: Vec<Change<'a>>,
+}
+
+/// The answer of [`assess`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment<'a> {
+    /// Who was assessed.
+    pub subject: SubjectId,
+    /// The day asked about.
+    pub as_of: NaiveDate,
+    /// The grading policy in force that day.
+    pub policy: &'a GradingPolicy,
+    /// The worst active severity: of active and corrected records (own, or
+    /// reaching a person through a role of [`RESPONSIBLE_ROLES`]), and of the
+    /// lists it stands on.
+    pub worst_severity: Option<Severity>,
+    /// The grounds of the worst severity.
+    pub severity_grounds: Vec<Ground<'a>>,
+    /// Whether it is a key supervision target (重点监管对象): a severe
+    /// subject (plan §5(2)); the citation when it is.
+    pub key_supervision: Option<Citation>,
+    /// The blacklists it stands on, by domain (sorted, one per domain).
+    pub blacklists: Vec<BlacklistStanding<'a>>,
+    /// Whether sanctions are intensified: an organization on blacklists of
+    /// two or more domains (plan §6(6)); the citation when they are.
+    pub intensified: Option<Citation>,
+    /// Since when it stands on the red list, if it does (plan §4(2)).
+    pub red_list: Option<NaiveDate>,
+    /// The measures that apply, in catalogue order.
+    pub measures: Vec<AppliedMeasure<'a>>,
+    /// Green-channel eligibility; the same answer serves accept-pending-materials.
+    pub green_channel: GreenChannel,
+    /// The next dated change, if any is known.
+    pub next_change: Option<NextChange<'a>>,
+}
+
+impl<'a> Assessment<'a> {
+    /// The applied measure with id `id`.
+    pub fn measure(&self, id: &str) -> Option<&AppliedMeasure<'a>> {
+        self.measures.iter().find(|m| m.measure.id == id)
+    }
+
+    /// Whether the measure with id `id` applies.
+    pub fn applies(&self, id: &str) -> bool {
+        self.measure(id).is_some()
+    }
+
+    /// The sanctions that apply.
+    pub fn sanctions(&self) -> impl Iterator<Item = &AppliedMeasure<'a>> {
+        self.measures
+            .iter()
+            .filter(|m| m.measure.kind == MeasureKind::Sanction)
+    }
+
+    /// The incentives that apply.
+    pub fn incentives(&self) -> impl Iterator<Item = &AppliedMeasure<'a>> {
+        self.measures
+            .iter()
+            .filter(|m| m.measure.kind == MeasureKind::Incentive)
+    }
+
+    /// Accept-pending-materials (容缺受理) eligibility: the same rule as the
+    /// green channel (plan §4(3)).
+    pub fn accept_pending_materials(&self) -> &GreenChannel {
+        &self.green_channel
+    }
+}
+
+/// An assessment that cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum AssessError {
+    /// No policy in force on the day.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// A working-day count left the calendar's coverage.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// The record is not in the dossier.
+    #[error("record `{record}` is not in the dossier")]
+    UnknownRecord {
+        /// The record.
+        record: RecordId,
+    },
+    /// The record was never revoked, so there is nothing to restore.
+    #[error("record `{record}` has not been revoked")]
+    NotRevoked {
+        /// The record.
+        record: RecordId,
+    },
+}
+
+/// A role set as bits, to test "held any of the measure's roles" cheaply.
+fn role_bit(role: Role) -> u8 {
+    match role {
+        Role::LegalRepresentative => 1,
+        Role::PrincipalOfficer => 2,
+        Role::SeniorManager => 4,
+        Role::DirectlyResponsible => 8,
+        Role::RegisteredPractitioner => 16,
+    }
+}
+
+fn role_mask(roles: &[Role]) -> u8 {
+    roles.iter().fold(0, |m, &r| m | role_bit(r))
+}
+
+/// A record that counts on the day, with how it reaches the subject.
+#[derive(Debug, Clone, Copy)]
+struct Counted<'a> {
+    record: &'a MisconductRecord,
+    status: RecordStatus,
+    /// For an organization's record reaching a person: the organization
+    /// and the roles held on the day of the conduct.
+    via: Option<(&'a Uscc, u8)>,
+}
+
+impl Counted<'_> {
+    fn active(&self) -> bool {
+        matches!(self.status, RecordStatus::Active | RecordStatus::Corrected)
+    }
+}
+
+/// Assesses the subject of `dossier` as of the end of `as_of`.
+///
+/// Pure and deterministic: the same inputs always give the same answer,
+/// and nothing after `as_of` is taken into account (see the module docs).
+///
+/// # Errors
+///
+/// [`AssessError::Policy`] when no grading policy is in force on `as_of`;
+/// [`AssessError::Calendar`] when a working-day count needed for a list
+/// exit leaves the calendar's coverage.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use social_credit::assess::{assess, Dossier, Rules};
+/// use social_credit::misconduct::*;
+/// use social_credit::subject::{Organization, OrganizationKind, Roster, Subject};
+/// use social_credit::Citation;
+/// # use social_credit::calendar::{CalendarError, WorkCalendar};
+/// # struct AllDays;
+/// # impl WorkCalendar for AllDays {
+/// #     fn is_working_day(&self, _: NaiveDate) -> Result<bool, CalendarError> { Ok(true) }
+/// #     fn add_working_days(&self, d: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> { Ok(d + chrono::Days::new(n.into())) }
+/// #     fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> Result<i64, CalendarError> { Ok((b - a).num_days()) }
+/// #     fn coverage(&self) -> std::ops::RangeInclusive<NaiveDate> { NaiveDate::MIN..=NaiveDate::MAX }
+/// # }
+///
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let org = Subject::Organization(Organization {
+///     uscc: "91350100M000100Y43".parse()?,
+///     name: "新郑市某协会".into(),
+///     kind: OrganizationKind::SocialAssociation,
+///     established_on: Some(d(2010, 1, 1)),
+/// });
+/// let record = MisconductRecord {
+///     id: RecordId(1),
+///     subject: org.id(),
+///     conduct: ConductKind::new("suspension_of_activities"),
+///     severity: Severity::Severe,
+///     graded_by: Citation::new("serious.suspension", "MCA Order No. 60 (2018) art. 19(3)"),
+///     section: Section::SocialOrganizations,
+///     occurred_on: d(2019, 8, 1),
+///     ended_on: Some(d(2019, 8, 1)),
+///     recorded_on: d(2019, 8, 5),
+///     content: None,
+///     corrected: None,
+///     history: Vec::new(),
+/// };
+/// let records = [record];
+/// let roster = Roster::default();
+/// let dossier = Dossier { subject: &org, records: &records, lists: &[], roster: &roster, commitments: &[] };
+/// let a = assess(&dossier, &Rules::builtin(), &AllDays, d(2019, 9, 1))?;
+/// assert_eq!(a.worst_severity, Some(Severity::Severe));
+/// assert!(a.key_supervision.is_some());
+/// assert!(a.applies("sanction.no_fiscal_funding"));
+/// assert!(!a.green_channel.eligible);
+///
+/// // As of a day before the record was made, nothing applied.
+/// let before = assess(&dossier, &Rules::builtin(), &AllDays, d(2019, 8, 4))?;
+/// assert_eq!(before.worst_severity, None);
+/// assert!(before.green_channel.eligible);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn assess<'a>(
+    dossier: &Dossier<'a>,
+    rules: &Rules<'a>,
+    calendar: &(impl WorkCalendar + ?Sized),
+    as_of: NaiveDate,
+) -> Result<Assessment<'a>, AssessError> {
+    let policy = rules.policies.in_force(as_of)?;
+    let subject = dossier.subject.id();
+    let person = match &subject {
+        SubjectId::Person(p) => Some(p),
+        SubjectId::Organization(_) => None,
+    };
+
+    // The records that count on the day.
+    let mut counted: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
+    for record in dossier.records {
+        let Some(status) = record.status_on(as_of) else {
+            continue; // recorded after the day
+        };
+        if matches!(status, RecordStatus::Revoked | RecordStatus::Erased) {
+            continue;
+        }
+        let via = if record.subject == subject {
+            None
+        } else {
+            match (person, &record.subject) {
+                (Some(p), SubjectId::Organization(org)) if record.severity == Severity::Severe => {
+                    let mask = dossier
+                        .roster
+                        .links()
+                        .iter()
+                        .filter(|l| {
+                            &l.person == p
+                                && &l.organization == org
+                                && l.held_on(record.occurred_on)
+                        })
+                        .fold(0, |m, l| m | role_bit(l.role));
+                    if mask == 0 {
+                        continue;
+                    }
+                    Some((org, mask))
+                }
+                _ => continue,
+            }
+        };
+        if person.is_some() {
+            if let Some(ended) = record.ended_on {
+                if rules.retention.last_retained_day(ended) < as_of {
+                    continue; // erased by plan §6(7) from the next day on
+                }
+            }
+        }
+        counted.push(Counted {
+            record,
+            status,
+            via,
+        });
+    }
+
+    // The lists the subject stands on.
+    let lifecycle = policy.lifecycle();
+    let mut listed: Vec<(&'a ListEntry, NaiveDate)> = Vec::new();
+    for entry in dossier.lists.iter().filter(|e| e.subject == subject) {
+        if let Standing::Listed { since, .. } = standing(entry, lifecycle, as_of, calendar)? {
+            listed.push((entry, since));
+        }
+    }
+
+    // Worst severity and its grounds.
+    let responsible = role_mask(&RESPONSIBLE_ROLES);
+    let reaches_person = |c: &Counted<'_>, mask: u8| c.via.is_none_or(|(_, held)| held & mask != 0);
+    let worst_severity = counted
+        .iter()
+        .filter(|c| c.active() && reaches_person(c, responsible))
+        .map(|c| c.record.severity)
+        .chain(listed.iter().filter_map(|(e, _)| e.list.implied_severity()))
+        .max();
+    let severity_grounds: Vec<Ground<'a>> = match worst_severity {
+        None => Vec::new(),
+        Some(worst) => counted
+            .iter()
+            .filter(|c| c.active() && c.record.severity == worst)
+            .filter_map(|c| ground_of(c, responsible, &RESPONSIBLE_ROLES))
+            .chain(
+                listed
+                    .iter()
+                    .filter(|(e, _)| e.list.implied_severity() == Some(worst))
+                    .map(|(e, _)| Ground::Listed(e)),
+            )
+            .collect(),
+    };
+
+    let key_supervision = (worst_severity == Some(Severity::Severe))
+        .then(|| Citation::new("assess.key_supervision", "plan §5(2)"));
+
+    let mut blacklists: Vec<BlacklistStanding<'a>> = listed
+        .iter()
+        .filter_map(|(e, since)| {
+            e.list.domain().map(|domain| BlacklistStanding {
+                domain,
+                since: *since,
+            })
+        })
+        .collect();
+    blacklists.sort_by(|a, b| a.domain.cmp(b.domain).then(a.since.cmp(&b.since)));
+    blacklists.dedup_by(|b, a| a.domain == b.domain);
+    let intensified = (person.is_none() && blacklists.len() >= 2)
+        .then(|| Citation::new("assess.intensified_sanctions", "plan §6(6)"));
+
+    let red_entry = listed
+        .iter()
+        .filter(|(e, _)| e.list == ListKind::RedList)
+        .min_by_key(|(_, since)| *since)
+        .copied();
+    let red_list = red_entry.map(|(_, since)| since);
+
+    let existed_since = dossier.subject.existed_since();
+    let green_channel = green_channel(
+        &counted,
+        &listed,
+        red_entry,
+        existed_since,
+        as_of,
+        GREEN_CHANNEL_YEARS,
+    );
+
+    // The measures, in catalogue order; grounds shared between measures
+    // with the same trigger and reach.
+    let mut cache: Vec<GroundsCache<'a>> = Vec::new();
+    let mut measures = Vec::new();
+    for measure in rules.catalogue.measures() {
+        let fits = if person.is_some() {
+            measure.target.persons()
+        } else {
+            measure.target.organizations()
+        };
+        if !fits {
+            continue;
+        }
+        let cached = cache
+            .iter()
+            .find(|(t, r, _)| *t == &measure.trigger && *r == measure.reaches.as_slice())
+            .map(|(_, _, g)| g.clone());
+        let grounds = match cached {
+            Some(g) => g,
+            None => {
+                let g = trigger_grounds(
+                    measure,
+                    &counted,
+                    &listed,
+                    red_entry,
+                    &green_channel,
+                    dossier.commitments,
+                    as_of,
+                    existed_since,
+                )
+                .map(Arc::from);
+                cache.push((&measure.trigger, &measure.reaches, g.clone()));
+                g
+            }
+        };
+        if let Some(grounds) = grounds {
+            measures.push(AppliedMeasure { measure, grounds });
+        }
+    }
+
+    let next_change = next_change(
+        &counted,
+        &listed,
+        &green_channel,
+        existed_since,
+        person.is_some(),
+        rules,
+        lifecycle,
+        calendar,
+        as_of,
+    )?;
+
+    Ok(Assessment {
+        subject,
+        as_of,
+        policy,
+        worst_severity,
+        severity_grounds,
+        key_supervision,
+        blacklists,
+        intensified,
+        red_list,
+        measures,
+        green_channel,
+        next_change,
+    })
+}
+
+/// Grounds already computed for a trigger and reach: measures sharing both
+/// share their grounds.
+type GroundsCache<'a> = (&'a Trigger, &'a [Role], Option<Arc<[Ground<'a>]>>);
+
+/// The ground a counted record gives for a measure reaching `mask` roles.
+fn ground_of<'a>(c: &Counted<'a>, mask: u8, roles: &[Role]) -> Option<Ground<'a>> {
+    match c.via {
+        None => Some(Ground::Record(c.record)),
+        Some((organization, held)) if held & mask != 0 => {
+            let role = roles.iter().copied().find(|&r| held & role_bit(r) != 0)?;
+            Some(Ground::Organization {
+                record: c.record,
+                organization,
+                role,
+            })
+        }
+        Some(_) => None,
+    }
+}
+
+/// The grounds on which `measure` applies, or `None` when it does not.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces of one assessment, computed once"
+)]
+fn trigger_grounds<'a>(
+    measure: &'a Measure,
+    counted: &[Counted<'a>],
+    listed: &[(&'a ListEntry, NaiveDate)],
+    red_entry: Option<(&'a ListEntry, NaiveDate)>,
+    green: &GreenChannel,
+    commitments: &[NaiveDate],
+    as_of: NaiveDate,
+    existed_since: Option<NaiveDate>,
+) -> Option<Vec<Ground<'a>>> {
+    let reach = role_mask(&measure.reaches);
+    let grounds: Vec<Ground<'a>> = match &measure.trigger {
+        Trigger::CommitmentSigned => commitments
+            .iter()
+            .copied()
+            .filter(|&d| d <= as_of)
+            .max()
+            .map(|signed_on| Ground::Commitment { signed_on })
+            .into_iter()
+            .collect(),
+        Trigger::Exemplar => red_entry
+            .map(|(e, _)| Ground::Listed(e))
+            .into_iter()
+            .collect(),
+        Trigger::ExemplarOrCleanRecord { years } => {
+            if let Some((e, _)) = red_entry {
+                vec![Ground::Listed(e)]
+            } else if *years == GREEN_CHANNEL_YEARS {
+                match green.ground {
+                    Some(GreenChannelGround::CleanRecord { since }) => {
+                        vec![Ground::CleanRecord { since }]
+                    }
+                    _ => Vec::new(),
+                }
+            } else {
+                let g = green_channel(counted, listed, None, existed_since, as_of, *years);
+                match g.ground {
+                    Some(GreenChannelGround::CleanRecord { since }) => {
+                        vec![Ground::CleanRecord { since }]
+                    }
+                    _ => Vec::new(),
+                }
+            }
+        }
+        Trigger::SeverityAtLeast { severity } => counted
+            .iter()
+            .filter(|c| c.active() && c.record.severity >= *severity)
+            .filter_map(|c| ground_of(c, reach, &measure.reaches))
+            .chain(
+                listed
+                    .iter()
+                    .filter(|(e, _)| e.list.implied_severity() >= Some(*severity))
+                    .map(|(e, _)| Ground::Listed(e)),
+            )
+            .collect(),
+        Trigger::SevereConduct { conduct } => counted
+            .iter()
+            .filter(|c| {
+                c.active()
+                    && c.record.severity == Severity::Severe
+                    && conduct.contains(&c.record.conduct)
+            })
+            .filter_map(|c| ground_of(c, reach, &measure.reaches))
+            .collect(),
+        Trigger::ResponsiblePerson => counted
+            .iter()
+            .filter(|c| c.active() && c.via.is_some())
+            .filter_map(|c| ground_of(c, reach, &measure.reaches))
+            .collect(),
+        Trigger::BlacklistDomains { at_least } => {
+            let mut domains: Vec<&Domain> =
+                listed.iter().filter_map(|(e, _)| e.list.domain()).collect();
+            domains.sort();
+            domains.dedup();
+            if domains.len() >= usize::try_from(*at_least).unwrap_or(usize::MAX) {
+                listed
+                    .iter()
+                    .filter(|(e, _)| e.list.domain().is_some())
+                    .map(|(e, _)| Ground::Listed(e))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        }
+    };
+    (!grounds.is_empty()).then_some(grounds)
+}
+
+/// Whether a counted record is adverse in the window starting `from`: not
+/// revoked or erased (already filtered), of the subject or reaching it as a
+/// responsible person, and its conduct overlapping the window (continuing
+/// conduct always does).
+fn adverse_in_window(c: &Counted<'_>, from: NaiveDate) -> bool {
+    c.via
+        .is_none_or(|(_, held)| held & role_mask(&RESPONSIBLE_ROLES) != 0)
+        && c.record.ended_on.is_none_or(|e| e >= from)
+}
+
+/// Green-channel eligibility (plan §4(3); SPEC §9): an honesty exemplar, or
+/// no adverse record (active, repaired or corrected) whose conduct fell in
+/// the `years` years before `as_of`, no standing on an adverse list, and
+/// existence since the start of those years.
+fn green_channel(
+    counted: &[Counted<'_>],
+    listed: &[(&ListEntry, NaiveDate)],
+    red_entry: Option<(&ListEntry, NaiveDate)>,
+    existed_since: Option<NaiveDate>,
+    as_of: NaiveDate,
+    years: u32,
+) -> GreenChannel {
+    let basis = Citation::new("assess.green_channel", "plan §4(3)");
+    if let Some((_, since)) = red_entry {
+        return GreenChannel {
+            eligible: true,
+            ground: Some(GreenChannelGround::Exemplar { since }),
+            unmet: Vec::new(),
+            basis,
+        };
+    }
+    let from = sub_years(as_of, years).unwrap_or(NaiveDate::MIN);
+    let mut unmet = Vec::new();
+    let adverse: Vec<RecordId> = counted
+        .iter()
+        .filter(|c| adverse_in_window(c, from))
+        .map(|c| c.record.id)
+        .collect();
+    if !adverse.is_empty() {
+        unmet.push(GreenChannelUnmet::AdverseRecords { records: adverse });
+    }
+    for (entry, _) in listed {
+        if entry.list.implied_severity().is_some() {
+            unmet.push(GreenChannelUnmet::AdverseListing {
+                list: entry.list.clone(),
+            });
+        }
+    }
+    match existed_since {
+        None => unmet.push(GreenChannelUnmet::ExistenceUnknown),
+        Some(existed) if existed > from => unmet.push(GreenChannelUnmet::TooRecent {
+            existed_since: existed,
+            window_from: from,
+        }),
+        Some(_) => {}
+    }
+    let eligible = unmet.is_empty();
+    GreenChannel {
+        eligible,
+        ground: eligible.then_some(GreenChannelGround::CleanRecord { since: from }),
+        unmet,
+        basis,
+    }
+}
+
+/// The first day `d` with `d - years > after` (so the window starting at
+/// `d - years` no longer reaches `after`).
+fn first_day_window_clears(after: NaiveDate, years: u32) -> Option<NaiveDate> {
+    let mut d = add_years(after, years)?;
+    while sub_years(d, years)? <= after {
+        d = d.checked_add_days(Days::new(1))?;
+    }
+    Some(d)
+}
+
+/// The first day `d` with `d - years >= since`.
+fn first_day_existed(since: NaiveDate, years: u32) -> Option<NaiveDate> {
+    let mut d = add_years(since, years)?;
+    while sub_years(d, years)? < since {
+        d = d.checked_add_days(Days::new(1))?;
+    }
+    Some(d)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces of one assessment, computed once"
+)]
+fn next_change<'a>(
+    counted: &[Counted<'a>],
+    listed: &[(&'a ListEntry, NaiveDate)],
+    green: &GreenChannel,
+    existed_since: Option<NaiveDate>,
+    is_person: bool,
+    rules: &Rules<'a>,
+    lifecycle: Option<&crate::lists::ListLifecycle>,
+    calendar: &(impl WorkCalendar + ?Sized),
+    as_of: NaiveDate,
+) -> Result<Option<NextChange<'a>>, AssessError> {
+    let mut changes: Vec<(NaiveDate, Change<'a>)> = Vec::new();
+    if let Some(lc) = lifecycle {
+        for (entry, _) in listed {
+            let exit = lc.exit_eligibility(entry, as_of, calendar)?;
+            if let Some(on) = exit.exit_on.filter(|&on| on > as_of) {
+                changes.push((
+                    on,
+                    Change::ListExit {
+                        entry,
+                        automatic: exit.automatic,
+                    },
+                ));
+            }
+        }
+    }
+    if is_person {
+        for c in counted {
+            if let Some(ended) = c.record.ended_on {
+                let last = rules.retention.last_retained_day(ended);
+                if let Some(on) = last.checked_add_days(Days::new(1)) {
+                    if on > as_of {
+                        changes.push((on, Change::Erasure { record: c.record }));
+                    }
+                }
+            }
+        }
+    }
+    if !green.eligible {
+        if let Some(on) = green_channel_opens(counted, green, existed_since) {
+            if on > as_of {
+                changes.push((on, Change::GreenChannelOpens));
+            }
+        }
+    }
+    let Some(first) = changes.iter().map(|(d, _)| *d).min() else {
+        return Ok(None);
+    };
+    Ok(Some(NextChange {
+        on: first,
+        changes: changes
+            .into_iter()
+            .filter(|(d, _)| *d == first)
+            .map(|(_, c)| c)
+            .collect(),
+    }))
+}
+
+/// The day the green channel opens if nothing else happens; `None` when a
+/// continuing conduct, a listing or an unknown existence keeps it shut for
+/// an unknown time.
+fn green_channel_opens(
+    counted: &[Counted<'_>],
+    green: &GreenChannel,
+    existed_since: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let mut day = NaiveDate::MIN;
+    for unmet in &green.unmet {
+        match unmet {
+            GreenChannelUnmet::AdverseRecords { records } => {
+                for c in counted.iter().filter(|c| records.contains(&c.record.id)) {
+                    let ended = c.record.ended_on?;
+                    day = day.max(first_day_window_clears(ended, GREEN_CHANNEL_YEARS)?);
+                }
+            }
+            GreenChannelUnmet::TooRecent { existed_since, .. } => {
+                day = day.max(first_day_existed(*existed_since, GREEN_CHANNEL_YEARS)?);
+            }
+            GreenChannelUnmet::AdverseListing { .. } | GreenChannelUnmet::ExistenceUnknown => {
+                return None
+            }
+        }
+    }
+    // Existence also bounds the day when it was met already.
+    if let Some(since) = existed_since {
+        day = day.max(first_day_existed(since, GREEN_CHANNEL_YEARS)?);
+    }
+    Some(day)
+}
+
+/// A measure that was in force because of a record later revoked, and
+/// when: what the Office must undo (plan §6(3)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoredMeasure<'a> {
+    /// The measure.
+    pub measure: &'a Measure,
+    /// The first day it was in force because of the record.
+    pub from: NaiveDate,
+    /// The last day it was in force because of the record.
+    pub until: NaiveDate,
+}
+
+/// What must be restored after a record was revoked on an objection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restoration<'a> {
+    /// The revoked record.
+    pub record: RecordId,
+    /// The day the revocation took effect.
+    pub revoked_on: NaiveDate,
+    /// Each measure in force because of the record, with its periods: on
+    /// those days the measure applied with the record taken as valid and did
+    /// not apply without it. Ordered by start day, then catalogue order.
+    pub measures: Vec<RestoredMeasure<'a>>,
+    /// The rule.
+    pub basis: Citation,
+}
+
+/// The measures that were in force because of `record`, revoked on an
+/// objection, and from when to when (plan §6(3): the sections must restore
+/// the subject's reputation).
+///
+/// Every day from the day the record was made to the day before the
+/// revocation is assessed twice, with the record as if never revoked and
+/// without it; a measure applied in the first and not in the second was in
+/// force because of the record. Measures that would have applied anyway
+/// (on other grounds) are not listed.
+///
+/// # Errors
+///
+/// [`AssessError::UnknownRecord`] when the record is not in the dossier,
+/// [`AssessError::NotRevoked`] when it has no revocation, and the errors of
+/// [`assess`].
+pub fn restoration<'a>(
+    dossier: &Dossier<'a>,
+    rules: &Rules<'a>,
+    calendar: &(impl WorkCalendar + ?Sized),
+    record: RecordId,
+) -> Result<Restoration<'a>, AssessError> {
+    let target = dossier
+        .records
+        .iter()
+        .find(|r| r.id == record)
+        .ok_or(AssessError::UnknownRecord { record })?;
+    let revoked_at = target
+        .history
+        .iter()
+        .position(|c| c.status == RecordStatus::Revoked)
+        .ok_or(AssessError::NotRevoked { record })?;
+    let revoked_on = target
+        .history
+        .get(revoked_at)
+        .map(|c| c.on)
+        .ok_or(AssessError::NotRevoked { record })?;
+
+    let mut unrevoked = target.clone();
+    unrevoked.history.truncate(revoked_at);
+    let with: Vec<MisconductRecord> = dossier
+        .records
+        .iter()
+        .map(|r| {
+            if r.id == record {
+                unrevoked.clone()
+            } else {
+                r.clone()
+            }
+        })
+        .collect();
+    let without: Vec<MisconductRecord> = dossier
+        .records
+        .iter()
+        .filter(|r| r.id != record)
+        .cloned()
+        .collect();
+
+    let mut open: Vec<(usize, NaiveDate, NaiveDate)> = Vec::new(); // (catalogue index, from, last day)
+    let mut done: Vec<(usize, NaiveDate, NaiveDate)> = Vec::new();
+    let mut day = target.recorded_on;
+    while day < revoked_on {
+        let a = assess(
+            &Dossier {
+                records: &with,
+                ..*dossier
+            },
+            rules,
+            calendar,
+            day,
+        )?;
+        let b = assess(
+            &Dossier {
+                records: &without,
+                ..*dossier
+            },
+            rules,
+            calendar,
+            day,
+        )?;
+        let because: Vec<usize> = a
+            .measures
+            .iter()
+            .filter(|m| !b.applies(&m.measure.id))
+            .filter_map(|m| {
+                rules
+                    .catalogue
+                    .measures()
+                    .iter()
+                    .position(|c| c.id == m.measure.id)
+            })
+            .collect();
+        let mut still_open = Vec::with_capacity(open.len());
+        for (idx, from, last) in open.drain(..) {
+            if because.contains(&idx) {
+                still_open.push((idx, from, day));
+            } else {
+                done.push((idx, from, last));
+            }
+        }
+        for idx in because {
+            if !still_open.iter().any(|(i, _, _)| *i == idx) {
+                still_open.push((idx, day, day));
+            }
+        }
+        open = still_open;
+        let Some(next) = day.checked_add_days(Days::new(1)) else {
+            break;
+        };
+        day = next;
+    }
+    done.append(&mut open);
+    done.sort_by_key(|(idx, from, _)| (*from, *idx));
+    let measures = done
+        .into_iter()
+        .filter_map(|(idx, from, until)| {
+            rules
+                .catalogue
+                .measures()
+                .get(idx)
+                .map(|measure| RestoredMeasure {
+                    measure,
+                    from,
+                    until,
+                })
+        })
+        .collect();
+    Ok(Restoration {
+        record,
+        revoked_on,
+        measures,
+        basis: Citation::new("assess.restore_reputation", "plan §6(3)"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn window_clears_the_day_after_three_years_have_run() {
+        assert_eq!(
+            first_day_window_clears(d(2016, 5, 1), 3),
+            Some(d(2019, 5, 2))
+        );
+        assert_eq!(
+            first_day_window_clears(d(2016, 2, 29), 3),
+            Some(d(2019, 3, 1))
+        );
+        assert_eq!(first_day_existed(d(2016, 5, 1), 3), Some(d(2019, 5, 1)));
+        assert_eq!(first_day_existed(d(2016, 2, 29), 3), Some(d(2019, 3, 1)));
+    }
+
+    #[test]
+    fn role_masks_are_distinct_bits() {
+        let all = role_mask(&Role::ALL);
+        assert_eq!(all.count_ones(), 5);
+    }
+}

@@ -1,0 +1,1114 @@
+//! Grading (失信等级划分, plan §3(3)): rules as data that map the facts of a
+//! finding to a [`Severity`], and say which rule decided and why.
+//!
+//! A [`GradingPolicy`] is a list of [`GradingRule`]s, each a conjunction of
+//! conditions on a finding (its conduct kind and fine), on the subject's
+//! earlier findings ("two or more within three years") and on its time on a
+//! list ("two full years"). A policy declares the tiers it uses, the conduct
+//! kinds it knows and the lists it refers to, and is validated when it is
+//! built or loaded: every problem is reported at once, each with the rule's
+//! id. A [`PolicySet`] holds policies by the day they take effect and answers
+//! with the one in force on a day.
+//!
+//! The built-in preset for a civil-affairs bureau,
+//! [`GradingPolicy::civil_affairs_mca_2018`], follows the Ministry of Civil
+//! Affairs' 社会组织信用信息管理办法 (MCA Order No. 60, 2018). It is loaded from
+//! `data/presets/civil-affairs-mca-2018.json`, which is its readable source.
+//!
+//! # Counting periods
+//!
+//! Periods follow the Civil Code: the start day is not counted (art. 201) and
+//! a period in years ends on the corresponding day of the final year, or that
+//! month's last day when there is none (art. 202).
+//! - "N or more findings within Y years", graded on day `D`: a finding dated
+//!   `F` counts when `D - Y years <= F <= D` (the finding being graded counts).
+//! - "N full years on a list" listed (or relisted) on day `S` holds from
+//!   `S + N years + 1 day` on: the N years have fully run by then.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::OnceLock;
+
+use chrono::{Days, Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::citation::Citation;
+use crate::lists::{ListKind, ListLifecycle};
+use crate::misconduct::{ConductKind, Severity};
+
+/// `day` plus `years` calendar years (29 February → 28 February); `None`
+/// past the end of the calendar.
+pub(crate) fn add_years(day: NaiveDate, years: u32) -> Option<NaiveDate> {
+    years
+        .checked_mul(12)
+        .and_then(|m| day.checked_add_months(Months::new(m)))
+}
+
+/// `day` minus `years` calendar years; `None` before the start of the calendar.
+pub(crate) fn sub_years(day: NaiveDate, years: u32) -> Option<NaiveDate> {
+    years
+        .checked_mul(12)
+        .and_then(|m| day.checked_sub_months(Months::new(m)))
+}
+
+/// The first day on which a period of `years` full years started on `start`
+/// has fully run (Civil Code arts. 201–202): `start + years + 1 day`.
+/// Saturates at [`NaiveDate::MAX`].
+pub(crate) fn full_years_run(start: NaiveDate, years: u32) -> NaiveDate {
+    add_years(start, years)
+        .and_then(|d| d.checked_add_days(Days::new(1)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// A conduct kind a policy knows, with its names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConductDef {
+    /// The identifier records use.
+    pub id: ConductKind,
+    /// The Chinese name.
+    pub chinese_name: String,
+    /// The English name.
+    pub english_name: String,
+}
+
+/// A list a policy refers to: its id in the policy's rules, what kind of
+/// list it is, and the severity a listing means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListDef {
+    /// The id rules use, e.g. `activity_abnormal`.
+    pub id: String,
+    /// The Chinese name, e.g. 活动异常名录.
+    pub chinese_name: String,
+    /// The English name.
+    pub english_name: String,
+    /// What kind of list it is.
+    pub kind: ListKind,
+    /// The severity a listing means; must agree with the kind
+    /// ([`ListKind::implied_severity`]).
+    pub severity: Severity,
+    /// The clause that establishes the list.
+    pub source: String,
+}
+
+/// A range of fines in yuan: `at_least <= fine < below`, either bound optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FineRange {
+    /// The smallest fine in the range, included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<Decimal>,
+    /// The first fine above the range, excluded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<Decimal>,
+}
+
+impl FineRange {
+    /// Whether `fine` lies in the range.
+    pub fn contains(&self, fine: Decimal) -> bool {
+        self.at_least.is_none_or(|a| fine >= a) && self.below.is_none_or(|b| fine < b)
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!((self.at_least, self.below), (Some(a), Some(b)) if a >= b)
+    }
+
+    fn intersects(&self, other: &Self) -> bool {
+        let lo = match (self.at_least, other.at_least) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let hi = match (self.below, other.below) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        !matches!((lo, hi), (Some(l), Some(h)) if l >= h)
+    }
+}
+
+impl fmt::Display for FineRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.at_least, self.below) {
+            (Some(a), Some(b)) => write!(f, "¥{a} to under ¥{b}"),
+            (Some(a), None) => write!(f, "¥{a} or more"),
+            (None, Some(b)) => write!(f, "under ¥{b}"),
+            (None, None) => f.write_str("any fine"),
+        }
+    }
+}
+
+/// What a finding must look like: one of the conduct kinds and, where a
+/// fine range is given, a fine in that range (a finding without a fine
+/// never matches a fine range).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingPattern {
+    /// The conduct kinds, any of which matches.
+    pub conduct: Vec<ConductKind>,
+    /// The fine range, if the pattern asks for a fine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<FineRange>,
+}
+
+impl FindingPattern {
+    fn matches(&self, finding: &Finding) -> bool {
+        self.conduct.contains(&finding.conduct)
+            && match &self.fine {
+                None => true,
+                Some(range) => finding.fine.is_some_and(|f| range.contains(f)),
+            }
+    }
+
+    fn intersects(&self, other: &Self) -> bool {
+        self.conduct.iter().any(|c| other.conduct.contains(c))
+            && match (&self.fine, &other.fine) {
+                (Some(a), Some(b)) => a.intersects(b),
+                _ => true,
+            }
+    }
+}
+
+/// "`at_least` or more findings matching `of` within `within_years` years"
+/// (the finding graded included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repeat {
+    /// The number of qualifying findings needed.
+    pub at_least: u32,
+    /// The window in years, counted back from the day graded.
+    pub within_years: u32,
+    /// What a qualifying finding looks like (any of the patterns).
+    pub of: Vec<FindingPattern>,
+}
+
+/// "`full_years` full years on the list `list`", counted from the latest
+/// listing event (a new listing event restarts the listing period).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeOnList {
+    /// The list's id in the policy.
+    pub list: String,
+    /// The number of full years.
+    pub full_years: u32,
+}
+
+/// The conditions of a rule; every condition given must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conditions {
+    /// The finding graded must match one of these patterns (no finding
+    /// condition when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finding: Vec<FindingPattern>,
+    /// A count of qualifying findings within a window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<Repeat>,
+    /// Time on a list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_on_list: Option<TimeOnList>,
+}
+
+/// One grading rule: when its conditions hold, the subject is graded
+/// `severity` and, where `list` is given, put on that list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradingRule {
+    /// A stable id, e.g. `serious.large_fine`.
+    pub id: String,
+    /// What the rule says, in words.
+    pub description: String,
+    /// The severity it grades.
+    pub severity: Severity,
+    /// The list it puts the subject on, by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// The source clause, e.g. `MCA Order No. 60 (2018) art. 19(4)`.
+    pub source: String,
+    /// When it applies.
+    pub when: Conditions,
+}
+
+impl GradingRule {
+    /// The citation of this rule.
+    pub fn citation(&self) -> Citation {
+        Citation::owned(self.id.clone(), self.source.clone())
+    }
+}
+
+/// The data of a grading policy before validation: what a JSON or TOML file
+/// holds. [`GradingPolicy::new`] validates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyData {
+    /// A stable id, e.g. `civil-affairs-mca-2018`.
+    pub id: String,
+    /// A readable name.
+    pub name: String,
+    /// The rules it follows, e.g. `MCA Order No. 60 (2018)`.
+    pub source: String,
+    /// The first day it is in force.
+    pub effective_from: NaiveDate,
+    /// The tiers it uses; a rule grading any other tier is rejected.
+    pub tiers: Vec<Severity>,
+    /// The conduct kinds it knows.
+    pub conduct_kinds: Vec<ConductDef>,
+    /// The lists it refers to.
+    #[serde(default)]
+    pub lists: Vec<ListDef>,
+    /// The list lifecycle (entry and exit periods), where the policy runs lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<ListLifecycle>,
+    /// The rules.
+    pub rules: Vec<GradingRule>,
+}
+
+/// A validated grading policy.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+/// use social_credit::grading::{Facts, Finding, GradingPolicy};
+/// use social_credit::misconduct::{ConductKind, Severity};
+///
+/// let policy = GradingPolicy::civil_affairs_mca_2018();
+/// let day = NaiveDate::from_ymd_opt(2020, 5, 6).unwrap();
+/// let fine = Finding::new(ConductKind::new("fine"), day).with_fine(Decimal::new(60_000, 0));
+/// let grade = policy.grade(&Facts::new(day).finding(fine)).unwrap();
+/// assert_eq!(grade.severity, Severity::Severe);
+/// assert_eq!(grade.citation.rule, "serious.large_fine");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PolicyData", into = "PolicyData")]
+pub struct GradingPolicy {
+    // INVARIANT: validated by `PolicyData::problems` (no problems).
+    data: PolicyData,
+}
+
+impl TryFrom<PolicyData> for GradingPolicy {
+    type Error = PolicyError;
+
+    fn try_from(data: PolicyData) -> Result<Self, Self::Error> {
+        Self::new(data)
+    }
+}
+
+impl From<GradingPolicy> for PolicyData {
+    fn from(p: GradingPolicy) -> Self {
+        p.data
+    }
+}
+
+const MCA_2018_JSON: &str = include_str!("../data/presets/civil-affairs-mca-2018.json");
+
+impl GradingPolicy {
+    /// Validates `data` into a policy.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Invalid`] listing every problem found, each with the
+    /// id of the rule (or list, or conduct kind) it concerns.
+    pub fn new(data: PolicyData) -> Result<Self, PolicyError> {
+        let problems = data.problems();
+        if problems.is_empty() {
+            Ok(Self { data })
+        } else {
+            Err(PolicyError::Invalid {
+                policy: data.id,
+                problems,
+            })
+        }
+    }
+
+    /// Parses and validates a policy from JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Parse`] for malformed JSON or unknown fields,
+    /// [`PolicyError::Invalid`] for a policy that breaks the rules above.
+    pub fn from_json(json: &str) -> Result<Self, PolicyError> {
+        let data: PolicyData = serde_json::from_str(json).map_err(|e| PolicyError::Parse {
+            message: e.to_string(),
+        })?;
+        Self::new(data)
+    }
+
+    /// The civil-affairs preset (SPEC §3): MCA Order No. 60 (2018),
+    /// 社会组织信用信息管理办法, in force from its promulgation on 2018-01-24.
+    ///
+    /// Onto the activity-abnormal list (活动异常名录), graded `General`
+    /// (art. 14): annual report late, rectification not completed, a
+    /// warning or a fine under ¥50,000, unreachable at the registered
+    /// address. Onto the serious illegal-and-dishonest list (严重违法失信名单),
+    /// graded `Severe` (art. 19): two full years on the abnormal list, a
+    /// change registration obtained by fraud and revoked, suspension of
+    /// activities, a fine of ¥50,000 or more, two or more warnings or fines
+    /// under ¥50,000 within three years, listed by a court as a dishonest
+    /// judgment debtor, registration revoked. Tiers: the plan's
+    /// `General`/`Serious`/`Severe` (plan §3(3)); `Serious` has no trigger
+    /// in this preset.
+    pub fn civil_affairs_mca_2018() -> &'static Self {
+        static POLICY: OnceLock<GradingPolicy> = OnceLock::new();
+        POLICY.get_or_init(|| {
+            #[expect(
+                clippy::expect_used,
+                reason = "embedded data, validated by the unit test `builtin_preset_loads_from_its_data_file`"
+            )]
+            Self::from_json(MCA_2018_JSON).expect("the built-in preset is valid")
+        })
+    }
+
+    /// The id.
+    pub fn id(&self) -> &str {
+        &self.data.id
+    }
+
+    /// The readable name.
+    pub fn name(&self) -> &str {
+        &self.data.name
+    }
+
+    /// The rules the policy follows.
+    pub fn source(&self) -> &str {
+        &self.data.source
+    }
+
+    /// The first day the policy is in force.
+    pub fn effective_from(&self) -> NaiveDate {
+        self.data.effective_from
+    }
+
+    /// The tiers it uses.
+    pub fn tiers(&self) -> &[Severity] {
+        &self.data.tiers
+    }
+
+    /// The conduct kinds it knows.
+    pub fn conduct_kinds(&self) -> &[ConductDef] {
+        &self.data.conduct_kinds
+    }
+
+    /// The lists it refers to.
+    pub fn lists(&self) -> &[ListDef] {
+        &self.data.lists
+    }
+
+    /// The list with id `id`.
+    pub fn list(&self, id: &str) -> Option<&ListDef> {
+        self.data.lists.iter().find(|l| l.id == id)
+    }
+
+    /// The list lifecycle, where the policy runs lists.
+    pub fn lifecycle(&self) -> Option<&ListLifecycle> {
+        self.data.lifecycle.as_ref()
+    }
+
+    /// The rules, in order.
+    pub fn rules(&self) -> &[GradingRule] {
+        &self.data.rules
+    }
+
+    /// The rule with id `id`.
+    pub fn rule(&self, id: &str) -> Option<&GradingRule> {
+        self.data.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Every rule whose conditions hold on `facts`, in the policy's order.
+    pub fn matches(&self, facts: &Facts) -> Vec<Grade> {
+        self.data
+            .rules
+            .iter()
+            .filter_map(|r| self.evaluate(r, facts))
+            .collect()
+    }
+
+    /// The grade: of the rules that hold, the one with the highest severity
+    /// (the first in the policy's order among equals); `None` when no rule
+    /// holds.
+    pub fn grade(&self, facts: &Facts) -> Option<Grade> {
+        let mut best: Option<Grade> = None;
+        for rule in &self.data.rules {
+            if best.as_ref().is_some_and(|b| b.severity >= rule.severity) {
+                continue;
+            }
+            if let Some(g) = self.evaluate(rule, facts) {
+                best = Some(g);
+            }
+        }
+        best
+    }
+
+    fn evaluate(&self, rule: &GradingRule, facts: &Facts) -> Option<Grade> {
+        let mut matched = Vec::new();
+        let when = &rule.when;
+        if !when.finding.is_empty() {
+            let finding = facts.finding.as_ref()?;
+            if !when.finding.iter().any(|p| p.matches(finding)) {
+                return None;
+            }
+            matched.push(MatchedFact::Conduct(finding.conduct.clone()));
+            if let (Some(fine), Some(range)) = (
+                finding.fine,
+                when.finding
+                    .iter()
+                    .find(|p| p.matches(finding))
+                    .and_then(|p| p.fine.clone()),
+            ) {
+                matched.push(MatchedFact::Fine { fine, range });
+            }
+        }
+        if let Some(repeat) = &when.repeat {
+            let from = sub_years(facts.on, repeat.within_years).unwrap_or(NaiveDate::MIN);
+            let counted: Vec<NaiveDate> = facts
+                .finding
+                .iter()
+                .chain(&facts.earlier)
+                .filter(|f| from <= f.on && f.on <= facts.on)
+                .filter(|f| repeat.of.iter().any(|p| p.matches(f)))
+                .map(|f| f.on)
+                .collect();
+            if counted.len() < usize::try_from(repeat.at_least).unwrap_or(usize::MAX) {
+                return None;
+            }
+            matched.push(MatchedFact::Repeat {
+                count: counted.len(),
+                within_years: repeat.within_years,
+                dates: counted,
+            });
+        }
+        if let Some(t) = &when.time_on_list {
+            let since = facts
+                .listings
+                .iter()
+                .filter(|l| l.list == t.list && l.since <= facts.on)
+                .map(|l| l.since)
+                .max()?;
+            if facts.on < full_years_run(since, t.full_years) {
+                return None;
+            }
+            matched.push(MatchedFact::TimeOnList {
+                list: t.list.clone(),
+                since,
+                full_years: t.full_years,
+            });
+        }
+        Some(Grade {
+            severity: rule.severity,
+            list: rule.list.clone(),
+            citation: rule.citation(),
+            matched,
+        })
+    }
+}
+
+impl PolicyData {
+    /// Every problem with this policy; empty when it is valid.
+    pub fn problems(&self) -> Vec<PolicyProblem> {
+        let mut out = Vec::new();
+        if self.tiers.is_empty() {
+            out.push(PolicyProblem::NoTiers);
+        }
+        let mut seen = BTreeSet::new();
+        for c in &self.conduct_kinds {
+            if !seen.insert(c.id.as_str()) {
+                out.push(PolicyProblem::DuplicateConductKind {
+                    conduct: c.id.to_string(),
+                });
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for l in &self.lists {
+            if !seen.insert(l.id.as_str()) {
+                out.push(PolicyProblem::DuplicateList { list: l.id.clone() });
+            }
+            if l.kind.implied_severity() != Some(l.severity) {
+                out.push(PolicyProblem::ListSeverityMismatch {
+                    list: l.id.clone(),
+                    severity: l.severity,
+                });
+            }
+            if !self.tiers.contains(&l.severity) {
+                out.push(PolicyProblem::ListTierNotUsed {
+                    list: l.id.clone(),
+                    severity: l.severity,
+                });
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for rule in &self.rules {
+            if !seen.insert(rule.id.as_str()) {
+                out.push(PolicyProblem::DuplicateRule {
+                    rule: rule.id.clone(),
+                });
+            }
+            self.rule_problems(rule, &mut out);
+        }
+        for (i, a) in self.rules.iter().enumerate() {
+            for b in self.rules.iter().skip(i + 1) {
+                if overlap(&a.when, &b.when) {
+                    out.push(PolicyProblem::Overlapping {
+                        rule: a.id.clone(),
+                        other: b.id.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(lc) = &self.lifecycle {
+            for problem in lc.problems(self) {
+                out.push(problem);
+            }
+        }
+        out
+    }
+
+    fn rule_problems(&self, rule: &GradingRule, out: &mut Vec<PolicyProblem>) {
+        let id = || rule.id.clone();
+        if !self.tiers.contains(&rule.severity) {
+            out.push(PolicyProblem::TierNotUsed {
+                rule: id(),
+                severity: rule.severity,
+            });
+        }
+        if let Some(list) = &rule.list {
+            match self.lists.iter().find(|l| &l.id == list) {
+                None => out.push(PolicyProblem::UnknownList {
+                    rule: id(),
+                    list: list.clone(),
+                }),
+                Some(def) if def.severity != rule.severity => {
+                    out.push(PolicyProblem::RuleListMismatch {
+                        rule: id(),
+                        list: list.clone(),
+                        severity: rule.severity,
+                        list_severity: def.severity,
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        let when = &rule.when;
+        if when.finding.is_empty() && when.repeat.is_none() && when.time_on_list.is_none() {
+            out.push(PolicyProblem::NoCondition { rule: id() });
+        }
+        let patterns = when
+            .finding
+            .iter()
+            .chain(when.repeat.iter().flat_map(|r| &r.of));
+        for p in patterns {
+            if p.conduct.is_empty() {
+                out.push(PolicyProblem::EmptyConduct { rule: id() });
+            }
+            for c in &p.conduct {
+                if !self.conduct_kinds.iter().any(|d| &d.id == c) {
+                    out.push(PolicyProblem::UnknownConduct {
+                        rule: id(),
+                        conduct: c.to_string(),
+                    });
+                }
+            }
+            if let Some(range) = &p.fine {
+                let negative = [range.at_least, range.below]
+                    .into_iter()
+                    .flatten()
+                    .find(|v| v.is_sign_negative());
+                if let Some(amount) = negative {
+                    out.push(PolicyProblem::NegativeFine { rule: id(), amount });
+                }
+                if range.is_empty() {
+                    out.push(PolicyProblem::EmptyFineRange {
+                        rule: id(),
+                        range: range.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(r) = &when.repeat {
+            if r.at_least == 0 {
+                out.push(PolicyProblem::ZeroCount { rule: id() });
+            }
+            if r.within_years == 0 {
+                out.push(PolicyProblem::ZeroPeriod { rule: id() });
+            }
+            if r.of.is_empty() {
+                out.push(PolicyProblem::EmptyConduct { rule: id() });
+            }
+        }
+        if let Some(t) = &when.time_on_list {
+            if t.full_years == 0 {
+                out.push(PolicyProblem::ZeroPeriod { rule: id() });
+            }
+            if !self.lists.iter().any(|l| l.id == t.list) {
+                out.push(PolicyProblem::UnknownList {
+                    rule: id(),
+                    list: t.list.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Two rules overlap when one set of facts can satisfy both by the same
+/// kinds of condition: equal repeat and time-on-list conditions and finding
+/// patterns that share a conduct kind and a fine. Their thresholds then
+/// leave some findings graded twice, which is a data error.
+fn overlap(a: &Conditions, b: &Conditions) -> bool {
+    if a.repeat != b.repeat || a.time_on_list != b.time_on_list {
+        return false;
+    }
+    match (a.finding.is_empty(), b.finding.is_empty()) {
+        (true, true) => true,
+        (false, false) => a
+            .finding
+            .iter()
+            .any(|p| b.finding.iter().any(|q| p.intersects(q))),
+        _ => false,
+    }
+}
+
+/// A finding: conduct of a kind on a day, with the fine imposed, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The conduct kind.
+    pub conduct: ConductKind,
+    /// The fine imposed, in yuan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<Decimal>,
+    /// The day of the finding (the penalty decision).
+    pub on: NaiveDate,
+}
+
+impl Finding {
+    /// A finding of `conduct` on `on`, without a fine.
+    pub fn new(conduct: ConductKind, on: NaiveDate) -> Self {
+        Self {
+            conduct,
+            fine: None,
+            on,
+        }
+    }
+
+    /// The same finding with a fine of `yuan`.
+    #[must_use]
+    pub fn with_fine(mut self, yuan: Decimal) -> Self {
+        self.fine = Some(yuan);
+        self
+    }
+}
+
+/// A listing: on the list `list` (a policy's list id) since `since` (the
+/// latest listing event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    /// The list's id in the policy.
+    pub list: String,
+    /// The latest listing event.
+    pub since: NaiveDate,
+}
+
+/// What grading looks at: the day, the finding graded (if any), the
+/// subject's earlier findings and its listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    /// The day graded.
+    pub on: NaiveDate,
+    /// The finding graded; `None` to grade the subject's standing alone
+    /// (e.g. time on a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+    /// Earlier findings about the subject (those after `on` are ignored).
+    #[serde(default)]
+    pub earlier: Vec<Finding>,
+    /// The subject's listings (those starting after `on` are ignored).
+    #[serde(default)]
+    pub listings: Vec<Listing>,
+}
+
+impl Facts {
+    /// No facts, on `on`.
+    pub fn new(on: NaiveDate) -> Self {
+        Self {
+            on,
+            finding: None,
+            earlier: Vec::new(),
+            listings: Vec::new(),
+        }
+    }
+
+    /// With `finding` as the finding graded.
+    #[must_use]
+    pub fn finding(mut self, finding: Finding) -> Self {
+        self.finding = Some(finding);
+        self
+    }
+
+    /// With `finding` among the earlier findings.
+    #[must_use]
+    pub fn earlier(mut self, finding: Finding) -> Self {
+        self.earlier.push(finding);
+        self
+    }
+
+    /// With a listing on `list` since `since`.
+    #[must_use]
+    pub fn listed(mut self, list: impl Into<String>, since: NaiveDate) -> Self {
+        self.listings.push(Listing {
+            list: list.into(),
+            since,
+        });
+        self
+    }
+}
+
+/// A fact a rule matched, reported with the grade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MatchedFact {
+    /// The finding's conduct kind.
+    Conduct(ConductKind),
+    /// The finding's fine and the range it fell in.
+    Fine {
+        /// The fine in yuan.
+        fine: Decimal,
+        /// The range.
+        range: FineRange,
+    },
+    /// The qualifying findings counted within the window.
+    Repeat {
+        /// How many.
+        count: usize,
+        /// The window in years.
+        within_years: u32,
+        /// Their dates.
+        dates: Vec<NaiveDate>,
+    },
+    /// Time on a list.
+    TimeOnList {
+        /// The list's id.
+        list: String,
+        /// The latest listing event.
+        since: NaiveDate,
+        /// The full years run.
+        full_years: u32,
+    },
+}
+
+/// The result of grading: the severity, the list it leads to, the rule and
+/// its source clause, and the facts it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grade {
+    /// The severity.
+    pub severity: Severity,
+    /// The list the subject goes on, by id in the policy.
+    pub list: Option<String>,
+    /// The rule and its source clause.
+    pub citation: Citation,
+    /// The facts the rule matched.
+    pub matched: Vec<MatchedFact>,
+}
+
+/// One problem with a policy.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PolicyProblem {
+    /// The policy uses no tier.
+    #[error("the policy declares no tiers")]
+    NoTiers,
+    /// Two conduct kinds with the same id.
+    #[error("conduct kind `{conduct}` is declared twice")]
+    DuplicateConductKind {
+        /// The id.
+        conduct: String,
+    },
+    /// Two lists with the same id.
+    #[error("list `{list}` is declared twice")]
+    DuplicateList {
+        /// The id.
+        list: String,
+    },
+    /// A list whose severity disagrees with its kind.
+    #[error("list `{list}` is declared {severity}, which its kind does not imply")]
+    ListSeverityMismatch {
+        /// The list.
+        list: String,
+        /// The declared severity.
+        severity: Severity,
+    },
+    /// A list whose severity is a tier the policy does not use.
+    #[error("list `{list}` is {severity}, a tier the policy does not use")]
+    ListTierNotUsed {
+        /// The list.
+        list: String,
+        /// Its severity.
+        severity: Severity,
+    },
+    /// Two rules with the same id.
+    #[error("rule `{rule}` is declared twice")]
+    DuplicateRule {
+        /// The id.
+        rule: String,
+    },
+    /// A rule grading a tier the policy does not use.
+    #[error("rule `{rule}` grades {severity}, a tier the policy does not use")]
+    TierNotUsed {
+        /// The rule.
+        rule: String,
+        /// The tier.
+        severity: Severity,
+    },
+    /// A rule naming a conduct kind the policy does not declare.
+    #[error("rule `{rule}` names unknown conduct kind `{conduct}`")]
+    UnknownConduct {
+        /// The rule.
+        rule: String,
+        /// The conduct kind.
+        conduct: String,
+    },
+    /// A rule naming a list the policy does not declare.
+    #[error("rule `{rule}` refers to unknown list `{list}`")]
+    UnknownList {
+        /// The rule (or lifecycle setting).
+        rule: String,
+        /// The list.
+        list: String,
+    },
+    /// A rule that puts a subject on a list of another severity.
+    #[error("rule `{rule}` grades {severity} but puts the subject on list `{list}`, which is {list_severity}")]
+    RuleListMismatch {
+        /// The rule.
+        rule: String,
+        /// The list.
+        list: String,
+        /// The rule's severity.
+        severity: Severity,
+        /// The list's severity.
+        list_severity: Severity,
+    },
+    /// A rule with no condition at all.
+    #[error("rule `{rule}` has no condition")]
+    NoCondition {
+        /// The rule.
+        rule: String,
+    },
+    /// A finding pattern with no conduct kind, or a repeat with no pattern.
+    #[error("rule `{rule}` has a finding pattern with no conduct kind")]
+    EmptyConduct {
+        /// The rule.
+        rule: String,
+    },
+    /// A negative fine threshold.
+    #[error("rule `{rule}` has a negative fine threshold `{amount}`")]
+    NegativeFine {
+        /// The rule.
+        rule: String,
+        /// The amount.
+        amount: Decimal,
+    },
+    /// A fine range no fine can fall in (contradictory thresholds).
+    #[error("rule `{rule}` has contradictory fine thresholds: {range} is empty")]
+    EmptyFineRange {
+        /// The rule.
+        rule: String,
+        /// The range.
+        range: FineRange,
+    },
+    /// A repeat count of zero.
+    #[error("rule `{rule}` counts zero findings")]
+    ZeroCount {
+        /// The rule.
+        rule: String,
+    },
+    /// A window or time on a list of zero years.
+    #[error("rule `{rule}` has a period of zero years")]
+    ZeroPeriod {
+        /// The rule.
+        rule: String,
+    },
+    /// Two rules whose thresholds overlap.
+    #[error("rules `{rule}` and `{other}` overlap: some findings meet both")]
+    Overlapping {
+        /// The first rule.
+        rule: String,
+        /// The second rule.
+        other: String,
+    },
+    /// A lifecycle setting naming a rule the policy does not have.
+    #[error("lifecycle setting `{setting}` refers to unknown rule `{rule}`")]
+    UnknownLifecycleRule {
+        /// The setting.
+        setting: String,
+        /// The rule.
+        rule: String,
+    },
+    /// A lifecycle period of zero.
+    #[error("lifecycle setting `{setting}` is zero")]
+    ZeroLifecyclePeriod {
+        /// The setting.
+        setting: String,
+    },
+}
+
+/// A policy that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The data is not a policy (malformed, unknown fields, wrong types).
+    #[error("grading policy could not be read: {message}")]
+    Parse {
+        /// The parser's message.
+        message: String,
+    },
+    /// The policy breaks one or more rules; every problem is listed.
+    #[error("grading policy `{policy}` has {} problem(s): {}", problems.len(), join(problems))]
+    Invalid {
+        /// The policy's id.
+        policy: String,
+        /// Every problem found.
+        problems: Vec<PolicyProblem>,
+    },
+    /// Two policies of a set take effect on the same day.
+    #[error("grading policies `{first}` and `{second}` both take effect on {on}")]
+    SameEffectiveDay {
+        /// One policy.
+        first: String,
+        /// The other.
+        second: String,
+        /// The day.
+        on: NaiveDate,
+    },
+    /// No policy is in force on the day asked about.
+    #[error("no grading policy is in force on {on}")]
+    NoneInForce {
+        /// The day.
+        on: NaiveDate,
+    },
+}
+
+fn join(problems: &[PolicyProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Policies by the day they take effect: on any day, the policy in force is
+/// the one with the latest `effective_from` not after that day.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use social_credit::grading::PolicySet;
+///
+/// let set = PolicySet::builtin();
+/// let day = NaiveDate::from_ymd_opt(2019, 7, 15).unwrap();
+/// assert_eq!(set.in_force(day)?.id(), "civil-affairs-mca-2018");
+/// assert!(set.in_force(NaiveDate::from_ymd_opt(2017, 1, 1).unwrap()).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySet {
+    // INVARIANT: sorted by `effective_from`, no two on the same day.
+    policies: Vec<GradingPolicy>,
+}
+
+impl PolicySet {
+    /// A set of `policies`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::SameEffectiveDay`] when two take effect on one day.
+    pub fn new(mut policies: Vec<GradingPolicy>) -> Result<Self, PolicyError> {
+        policies.sort_by_key(GradingPolicy::effective_from);
+        for pair in policies.windows(2) {
+            if let [a, b] = pair {
+                if a.effective_from() == b.effective_from() {
+                    return Err(PolicyError::SameEffectiveDay {
+                        first: a.id().to_owned(),
+                        second: b.id().to_owned(),
+                        on: a.effective_from(),
+                    });
+                }
+            }
+        }
+        Ok(Self { policies })
+    }
+
+    /// The built-in set: the civil-affairs preset (MCA Order No. 60, 2018).
+    pub fn builtin() -> &'static Self {
+        static SET: OnceLock<PolicySet> = OnceLock::new();
+        SET.get_or_init(|| Self {
+            policies: vec![GradingPolicy::civil_affairs_mca_2018().clone()],
+        })
+    }
+
+    /// The policies, by effective day.
+    pub fn policies(&self) -> &[GradingPolicy] {
+        &self.policies
+    }
+
+    /// The policy in force on `day`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::NoneInForce`] before the first policy takes effect.
+    pub fn in_force(&self, day: NaiveDate) -> Result<&GradingPolicy, PolicyError> {
+        self.policies
+            .iter()
+            .rev()
+            .find(|p| p.effective_from() <= day)
+            .ok_or(PolicyError::NoneInForce { on: day })
+    }
+
+    /// Grades `facts` by the policy in force on `facts.on`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::NoneInForce`] before the first policy takes effect.
+    pub fn grade(&self, facts: &Facts) -> Result<Option<Grade>, PolicyError> {
+        Ok(self.in_force(facts.on)?.grade(facts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn builtin_preset_loads_from_its_data_file() {
+        let p = GradingPolicy::from_json(MCA_2018_JSON).unwrap();
+        assert_eq!(p.id(), "civil-affairs-mca-2018");
+        assert_eq!(GradingPolicy::civil_affairs_mca_2018(), &p);
+        assert!(p.lifecycle().is_some());
+    }
+
+    #[test]
+    fn full_years_run_starts_the_day_after_the_anniversary() {
+        assert_eq!(full_years_run(d(2018, 3, 1), 2), d(2020, 3, 2));
+        assert_eq!(full_years_run(d(2016, 2, 29), 2), d(2018, 3, 1));
+    }
+
+    #[test]
+    fn fine_ranges_intersect_only_where_a_fine_fits_both() {
+        let below = FineRange {
+            at_least: None,
+            below: Some(Decimal::new(50_000, 0)),
+        };
+        let above = FineRange {
+            at_least: Some(Decimal::new(50_000, 0)),
+            below: None,
+        };
+        assert!(!below.intersects(&above));
+        assert!(below.intersects(&FineRange::default()));
+        assert!(below.contains(Decimal::new(49_999, 0)));
+        assert!(!below.contains(Decimal::new(50_000, 0)));
+    }
+}

@@ -1,0 +1,564 @@
+//! Published lists: the red list of honesty exemplars (红榜), the blacklists
+//! of each domain (黑榜, 领域), and the civil-affairs lists of MCA Order No. 60
+//! (2018) with their lifecycle: entry, relisting and exit (plan §6(5);
+//! SPEC §3).
+//!
+//! A [`ListEntry`] is one listing episode of one subject on one list: the
+//! listing events (the first lists the subject; each later one, while
+//! listed, restarts the listing period), the state of the obligations to
+//! fulfil, a deregistration, and a recorded removal decision. The
+//! [`ListLifecycle`] of a policy decides, on any day, whether the subject is
+//! still listed and when it may leave.
+//!
+//! # Counting
+//!
+//! Periods follow the Civil Code (arts. 201–202): a period of N months or
+//! years from listing day `S` has run at the end of `S + N`, so the subject
+//! leaves, or may apply to leave, on `S + N + 1 day`. "5 working days after
+//! the obligation is verified as fulfilled" is the 5th working day after the
+//! day of verification, which is not counted; the subject is off the list
+//! from that day.
+
+use std::fmt;
+
+use chrono::{Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{CalendarError, WorkCalendar};
+use crate::citation::Citation;
+use crate::grading::{full_years_run, PolicyData, PolicyProblem};
+use crate::misconduct::{RecordId, Severity};
+use crate::subject::SubjectId;
+
+/// A domain (领域) a blacklist belongs to, e.g. `social_organizations` or
+/// `court_enforcement`. Sanctions are intensified for an organization on
+/// blacklists of two or more domains (plan §6(6)).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Domain(pub String);
+
+impl Domain {
+    /// A domain from its identifier.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The identifier.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Which list an entry is on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ListKind {
+    /// 红榜 / 红名单: honesty exemplars (plan §4(2)).
+    RedList,
+    /// 黑榜 / 黑名单 of a domain: serious dishonesty, e.g. the civil-affairs
+    /// serious illegal-and-dishonest list (严重违法失信名单) or a court's list of
+    /// dishonest judgment debtors (失信被执行人名单).
+    BlackList {
+        /// The domain.
+        domain: Domain,
+    },
+    /// 活动异常名录: the civil-affairs activity-abnormal list (MCA Order
+    /// No. 60 (2018) art. 14), a watch list rather than a blacklist.
+    ActivityAbnormal,
+}
+
+impl ListKind {
+    /// The severity a listing on this kind of list means: `General` for the
+    /// activity-abnormal list, `Severe` for a blacklist, none for the red list.
+    pub fn implied_severity(&self) -> Option<Severity> {
+        match self {
+            Self::RedList => None,
+            Self::BlackList { .. } => Some(Severity::Severe),
+            Self::ActivityAbnormal => Some(Severity::General),
+        }
+    }
+
+    /// The blacklist's domain.
+    pub fn domain(&self) -> Option<&Domain> {
+        match self {
+            Self::BlackList { domain } => Some(domain),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ListKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::RedList => f.write_str("red list 红榜"),
+            Self::BlackList { domain } => write!(f, "blacklist 黑榜 of `{domain}`"),
+            Self::ActivityAbnormal => f.write_str("activity-abnormal list 活动异常名录"),
+        }
+    }
+}
+
+/// One listing event: the day and the rule that listed (or relisted) the
+/// subject, and the records behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingEvent {
+    /// The day of the event.
+    pub on: NaiveDate,
+    /// The grading rule that led to it (its id in the policy), where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The records behind it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordId>,
+}
+
+/// The obligations a listed subject must fulfil before it may leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Obligations {
+    /// Nothing needs rectifying or fulfilling.
+    #[default]
+    None,
+    /// Something needs rectifying and has not been verified as done.
+    Pending,
+    /// Fulfilled, verified by the registration authority on `verified_on`.
+    Fulfilled {
+        /// The day of verification (查实之日).
+        verified_on: NaiveDate,
+    },
+}
+
+/// One listing episode of one subject on one list.
+///
+/// A removal decision ends the episode; a listing event after the removal
+/// (or after an automatic exit) lists the subject again from that event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListEntry {
+    /// Who is listed.
+    pub subject: SubjectId,
+    /// The list.
+    pub list: ListKind,
+    /// The listing events, in any order; the earliest lists the subject.
+    pub events: Vec<ListingEvent>,
+    /// The obligations to fulfil.
+    #[serde(default)]
+    pub obligations: Obligations,
+    /// The day the organization was deregistered (注销), where it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deregistered_on: Option<NaiveDate>,
+    /// A recorded removal decision: the first day off the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_on: Option<NaiveDate>,
+}
+
+impl ListEntry {
+    /// An entry of `subject` on `list` with one listing event on `on`.
+    pub fn new(subject: SubjectId, list: ListKind, on: NaiveDate) -> Self {
+        Self {
+            subject,
+            list,
+            events: vec![ListingEvent {
+                on,
+                rule: None,
+                records: Vec::new(),
+            }],
+            obligations: Obligations::None,
+            deregistered_on: None,
+            removed_on: None,
+        }
+    }
+
+    /// The first listing event on or before `day`.
+    pub fn listed_on(&self, day: NaiveDate) -> Option<NaiveDate> {
+        self.events.iter().map(|e| e.on).filter(|&e| e <= day).min()
+    }
+
+    /// The latest listing event on or before `day`: the listing period
+    /// counts from it (a new listing event restarts it).
+    pub fn clock_start(&self, day: NaiveDate) -> Option<NaiveDate> {
+        self.events.iter().map(|e| e.on).filter(|&e| e <= day).max()
+    }
+
+    /// Whether an event on or before `day` came from one of `rules`.
+    fn listed_by_any(&self, rules: &[String], day: NaiveDate) -> bool {
+        self.events
+            .iter()
+            .any(|e| e.on <= day && e.rule.as_ref().is_some_and(|r| rules.contains(r)))
+    }
+
+    /// The records behind the events on or before `day`.
+    pub fn records(&self, day: NaiveDate) -> impl Iterator<Item = RecordId> + '_ {
+        self.events
+            .iter()
+            .filter(move |e| e.on <= day)
+            .flat_map(|e| e.records.iter().copied())
+    }
+}
+
+/// Where an entry stands on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "standing", rename_all = "snake_case")]
+pub enum Standing {
+    /// Not (yet) listed.
+    NotListed,
+    /// Listed since `since`, the period counting from `clock_from`.
+    Listed {
+        /// The first listing event.
+        since: NaiveDate,
+        /// The latest listing event.
+        clock_from: NaiveDate,
+    },
+    /// Off the list from `on`.
+    Exited {
+        /// The first day off the list.
+        on: NaiveDate,
+        /// The rule.
+        basis: Citation,
+    },
+}
+
+/// A condition for leaving a list that is not met.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "condition", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExitCondition {
+    /// The subject is not on the list on that day.
+    NotListed,
+    /// The minimum period since the latest listing event has not run.
+    PeriodNotRun {
+        /// The latest listing event.
+        from: NaiveDate,
+        /// The first day the period has run.
+        until: NaiveDate,
+    },
+    /// The obligation was verified as fulfilled, and the working days
+    /// after the verification have not run.
+    WorkingDaysNotRun {
+        /// The day of verification.
+        verified_on: NaiveDate,
+        /// The first day off the list.
+        until: NaiveDate,
+    },
+    /// The obligations are not (verified as) fulfilled.
+    ObligationsNotFulfilled,
+    /// The organization, listed for revocation of its registration, is not
+    /// yet deregistered.
+    NotDeregistered,
+    /// The list is run by another authority; its exit is that authority's
+    /// decision, which this crate records as `removed_on`.
+    NotGoverned,
+}
+
+/// Whether, and when, a subject may leave a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitEligibility {
+    /// The list.
+    pub list: ListKind,
+    /// Whether every condition is met on the day asked about.
+    pub eligible: bool,
+    /// Whether the exit happens without an application (the authority
+    /// removes the subject), rather than on application.
+    pub automatic: bool,
+    /// When eligible: the first day off the list (automatic) or the first
+    /// day an application may succeed. When only time is missing: the
+    /// earliest such day. `None` otherwise.
+    pub exit_on: Option<NaiveDate>,
+    /// Every condition not met.
+    pub unmet: Vec<ExitCondition>,
+    /// The rule.
+    pub basis: Citation,
+}
+
+/// The list lifecycle of a policy (SPEC §3 "removal"; MCA Order No. 60
+/// (2018) arts. 16, 17, 20, 21), as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListLifecycle {
+    /// The activity-abnormal list.
+    pub abnormal_list: ListKind,
+    /// The serious illegal-and-dishonest list.
+    pub serious_list: ListKind,
+    /// Months after the latest listing event after which the subject leaves
+    /// the abnormal list when nothing needs rectifying (6).
+    pub abnormal_exit_months: u32,
+    /// Working days after the verification of fulfilment after which the
+    /// subject leaves the abnormal list (5).
+    pub abnormal_exit_working_days: u32,
+    /// Full years after the latest listing event after which the subject
+    /// may apply to leave the serious list (2).
+    pub serious_exit_full_years: u32,
+    /// Grading rules whose listings on the serious list also need the
+    /// obligations fulfilled before exit (the two-years-on-the-abnormal-list
+    /// rule).
+    pub obligations_before_serious_exit: Vec<String>,
+    /// Grading rules whose listings on the serious list end with the
+    /// organization's deregistration (registration revoked).
+    pub exit_on_deregistration: Vec<String>,
+    /// The clause for leaving the abnormal list.
+    pub abnormal_exit_source: String,
+    /// The clause for leaving the serious list.
+    pub serious_exit_source: String,
+}
+
+impl ListLifecycle {
+    pub(crate) fn problems(&self, policy: &PolicyData) -> Vec<PolicyProblem> {
+        let mut out = Vec::new();
+        for (setting, kind) in [
+            ("abnormal_list", &self.abnormal_list),
+            ("serious_list", &self.serious_list),
+        ] {
+            if !policy.lists.iter().any(|l| &l.kind == kind) {
+                out.push(PolicyProblem::UnknownList {
+                    rule: format!("lifecycle.{setting}"),
+                    list: kind.to_string(),
+                });
+            }
+        }
+        for (setting, rules) in [
+            (
+                "obligations_before_serious_exit",
+                &self.obligations_before_serious_exit,
+            ),
+            ("exit_on_deregistration", &self.exit_on_deregistration),
+        ] {
+            for rule in rules {
+                if !policy.rules.iter().any(|r| &r.id == rule) {
+                    out.push(PolicyProblem::UnknownLifecycleRule {
+                        setting: setting.to_owned(),
+                        rule: rule.clone(),
+                    });
+                }
+            }
+        }
+        for (setting, value) in [
+            ("abnormal_exit_months", self.abnormal_exit_months),
+            (
+                "abnormal_exit_working_days",
+                self.abnormal_exit_working_days,
+            ),
+            ("serious_exit_full_years", self.serious_exit_full_years),
+        ] {
+            if value == 0 {
+                out.push(PolicyProblem::ZeroLifecyclePeriod {
+                    setting: setting.to_owned(),
+                });
+            }
+        }
+        out
+    }
+
+    fn abnormal_basis(&self, rule: &'static str) -> Citation {
+        Citation::owned(rule, self.abnormal_exit_source.clone())
+    }
+
+    fn serious_basis(&self, rule: &'static str) -> Citation {
+        Citation::owned(rule, self.serious_exit_source.clone())
+    }
+
+    /// Whether, and when, the subject of `entry` may leave its list, asked
+    /// on `day`. Lists this lifecycle does not run (the red list, other
+    /// domains' blacklists) answer [`ExitCondition::NotGoverned`].
+    ///
+    /// - Abnormal list, nothing to rectify: leaves automatically
+    ///   `abnormal_exit_months` after the latest listing event.
+    /// - Abnormal list, obligations: leaves automatically on the
+    ///   `abnormal_exit_working_days`th working day after the fulfilment was
+    ///   verified (a verification before the latest listing event does not
+    ///   count: the new event brought new obligations).
+    /// - Serious list, listed for revocation of registration: leaves once
+    ///   deregistered.
+    /// - Serious list otherwise: may apply after `serious_exit_full_years`
+    ///   full years with no new listing event, and, where a listing came
+    ///   from the two-years-on-the-abnormal-list rule, once the obligations
+    ///   are fulfilled.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError`] when the working-day count leaves the calendar's coverage.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use social_credit::grading::GradingPolicy;
+    /// use social_credit::lists::{ListEntry, ListKind};
+    /// # use social_credit::calendar::{CalendarError, WorkCalendar};
+    /// # use chrono::Datelike;
+    /// # struct Weekends;
+    /// # impl WorkCalendar for Weekends {
+    /// #     fn is_working_day(&self, d: NaiveDate) -> Result<bool, CalendarError> { Ok(d.weekday().num_days_from_monday() < 5) }
+    /// #     fn add_working_days(&self, mut d: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+    /// #         let mut left = n; while left > 0 { d = d.succ_opt().unwrap(); if self.is_working_day(d)? { left -= 1; } } Ok(d) }
+    /// #     fn working_days_between(&self, _: NaiveDate, _: NaiveDate) -> Result<i64, CalendarError> { unimplemented!() }
+    /// #     fn coverage(&self) -> std::ops::RangeInclusive<NaiveDate> { NaiveDate::MIN..=NaiveDate::MAX }
+    /// # }
+    ///
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let lifecycle = GradingPolicy::civil_affairs_mca_2018().lifecycle().unwrap();
+    /// let org = "91350100M000100Y43".parse::<social_credit::Uscc>()?.into();
+    /// let entry = ListEntry::new(org, ListKind::ActivityAbnormal, d(2019, 3, 1));
+    /// let answer = lifecycle.exit_eligibility(&entry, d(2019, 5, 1), &Weekends)?;
+    /// assert!(!answer.eligible);
+    /// assert_eq!(answer.exit_on, Some(d(2019, 9, 2))); // 6 months have run at the end of 1 September
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn exit_eligibility(
+        &self,
+        entry: &ListEntry,
+        day: NaiveDate,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<ExitEligibility, CalendarError> {
+        let list = entry.list.clone();
+        let Some(clock) = entry.clock_start(day) else {
+            return Ok(ExitEligibility {
+                list,
+                eligible: false,
+                automatic: false,
+                exit_on: None,
+                unmet: vec![ExitCondition::NotListed],
+                basis: Citation::new("lists.not_listed", "SPEC §3"),
+            });
+        };
+        let answer = |automatic, exit_on: Option<NaiveDate>, unmet: Vec<_>, basis| {
+            let eligible = unmet.is_empty();
+            let only_time = unmet.iter().all(|c| {
+                matches!(
+                    c,
+                    ExitCondition::PeriodNotRun { .. } | ExitCondition::WorkingDaysNotRun { .. }
+                )
+            });
+            ExitEligibility {
+                list: entry.list.clone(),
+                eligible,
+                automatic,
+                exit_on: exit_on.filter(|_| only_time),
+                unmet,
+                basis,
+            }
+        };
+        if entry.list == self.abnormal_list {
+            match entry.obligations {
+                Obligations::Fulfilled { verified_on } if verified_on >= clock => {
+                    let until =
+                        calendar.add_working_days(verified_on, self.abnormal_exit_working_days)?;
+                    let unmet = if day < until {
+                        vec![ExitCondition::WorkingDaysNotRun { verified_on, until }]
+                    } else {
+                        Vec::new()
+                    };
+                    let basis = self.abnormal_basis("lists.abnormal_exit_after_fulfilment");
+                    Ok(answer(true, Some(until), unmet, basis))
+                }
+                Obligations::None => {
+                    let until = clock
+                        .checked_add_months(Months::new(self.abnormal_exit_months))
+                        .and_then(|d| d.checked_add_days(Days::new(1)))
+                        .unwrap_or(NaiveDate::MAX);
+                    let unmet = if day < until {
+                        vec![ExitCondition::PeriodNotRun { from: clock, until }]
+                    } else {
+                        Vec::new()
+                    };
+                    let basis = self.abnormal_basis("lists.abnormal_exit_after_six_months");
+                    Ok(answer(true, Some(until), unmet, basis))
+                }
+                Obligations::Pending | Obligations::Fulfilled { .. } => Ok(answer(
+                    true,
+                    None,
+                    vec![ExitCondition::ObligationsNotFulfilled],
+                    self.abnormal_basis("lists.abnormal_exit_after_fulfilment"),
+                )),
+            }
+        } else if entry.list == self.serious_list {
+            if entry.listed_by_any(&self.exit_on_deregistration, day) {
+                let basis = self.serious_basis("lists.serious_exit_on_deregistration");
+                return Ok(match entry.deregistered_on {
+                    Some(on) if on <= day => answer(true, Some(on), Vec::new(), basis),
+                    _ => answer(true, None, vec![ExitCondition::NotDeregistered], basis),
+                });
+            }
+            let until = full_years_run(clock, self.serious_exit_full_years);
+            let mut unmet = Vec::new();
+            if day < until {
+                unmet.push(ExitCondition::PeriodNotRun { from: clock, until });
+            }
+            if entry.listed_by_any(&self.obligations_before_serious_exit, day)
+                && !matches!(entry.obligations, Obligations::Fulfilled { verified_on } if verified_on <= day)
+            {
+                unmet.push(ExitCondition::ObligationsNotFulfilled);
+            }
+            let basis = self.serious_basis("lists.serious_exit_on_application");
+            Ok(answer(false, Some(until), unmet, basis))
+        } else {
+            Ok(answer(
+                false,
+                None,
+                vec![ExitCondition::NotGoverned],
+                Citation::new("lists.exit_by_listing_authority", "plan §6(5)"),
+            ))
+        }
+    }
+
+    /// Where `entry` stands on `day`: not yet listed, listed, or off the list
+    /// (by a recorded removal, or by an automatic exit that has come).
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError`] when a working-day count leaves the calendar's coverage.
+    pub fn standing(
+        &self,
+        entry: &ListEntry,
+        day: NaiveDate,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<Standing, CalendarError> {
+        let base = standing_without_lifecycle(entry, day);
+        if !matches!(base, Standing::Listed { .. }) {
+            return Ok(base);
+        }
+        let exit = self.exit_eligibility(entry, day, calendar)?;
+        match (exit.eligible, exit.automatic, exit.exit_on) {
+            (true, true, Some(on)) => Ok(Standing::Exited {
+                on,
+                basis: exit.basis,
+            }),
+            _ => Ok(base),
+        }
+    }
+}
+
+/// Where `entry` stands on `day` by its recorded events and removal alone
+/// (lists run by other authorities).
+pub fn standing_without_lifecycle(entry: &ListEntry, day: NaiveDate) -> Standing {
+    let (Some(since), Some(clock_from)) = (entry.listed_on(day), entry.clock_start(day)) else {
+        return Standing::NotListed;
+    };
+    match entry.removed_on {
+        Some(on) if on <= day && on > clock_from => Standing::Exited {
+            on,
+            basis: Citation::new("lists.removed", "plan §6(5)"),
+        },
+        _ => Standing::Listed { since, clock_from },
+    }
+}
+
+/// Where `entry` stands on `day` under `lifecycle`, if any.
+///
+/// # Errors
+///
+/// [`CalendarError`] when a working-day count leaves the calendar's coverage.
+pub fn standing(
+    entry: &ListEntry,
+    lifecycle: Option<&ListLifecycle>,
+    day: NaiveDate,
+    calendar: &(impl WorkCalendar + ?Sized),
+) -> Result<Standing, CalendarError> {
+    match lifecycle {
+        Some(lc) => lc.standing(entry, day, calendar),
+        None => Ok(standing_without_lifecycle(entry, day)),
+    }
+}
