@@ -4,7 +4,9 @@
 
 pub mod calendar;
 pub mod citation;
+pub mod commitment;
 pub mod misconduct;
+pub mod report;
 pub mod retention;
 pub mod subject;
 
