@@ -34,6 +34,7 @@ use thiserror::Error;
 use crate::calendar::{CalendarError, WorkCalendar};
 use crate::catalogue::{Catalogue, Measure, MeasureKind, Trigger};
 use crate::citation::Citation;
+use crate::commitment::{Commitment, CommitmentKind};
 use crate::grading::{add_years, sub_years, GradingPolicy, PolicyError, PolicySet};
 use crate::lists::{standing, Domain, ListEntry, ListKind, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
@@ -64,8 +65,9 @@ pub struct Dossier<'a> {
     pub lists: &'a [ListEntry],
     /// Who held which role in which organization, and when.
     pub roster: &'a Roster,
-    /// The days the subject signed published credit commitments (plan §4(1)).
-    pub commitments: &'a [NaiveDate],
+    /// Signed commitments; only the subject's credit commitments
+    /// (综合/专项信用承诺, plan §4(1)) signed by the day count.
+    pub commitments: &'a [Commitment],
 }
 
 /// The rules an assessment applies.
@@ -117,10 +119,7 @@ pub enum Ground<'a> {
         since: NaiveDate,
     },
     /// A signed credit commitment (plan §4(1)).
-    Commitment {
-        /// The day it was signed.
-        signed_on: NaiveDate,
-    },
+    Commitment(&'a Commitment),
 }
 
 impl Ground<'_> {
@@ -427,14 +426,7 @@ impl Counted<'_> {
 /// use social_credit::misconduct::*;
 /// use social_credit::subject::{Organization, OrganizationKind, Roster, Subject};
 /// use social_credit::Citation;
-/// # use social_credit::calendar::{CalendarError, WorkCalendar};
-/// # struct AllDays;
-/// # impl WorkCalendar for AllDays {
-/// #     fn is_working_day(&self, _: NaiveDate) -> Result<bool, CalendarError> { Ok(true) }
-/// #     fn add_working_days(&self, d: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> { Ok(d + chrono::Days::new(n.into())) }
-/// #     fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> Result<i64, CalendarError> { Ok((b - a).num_days()) }
-/// #     fn coverage(&self) -> std::ops::RangeInclusive<NaiveDate> { NaiveDate::MIN..=NaiveDate::MAX }
-/// # }
+/// use social_credit::calendar::WeekendCalendar;
 ///
 /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
 /// let org = Subject::Organization(Organization {
@@ -460,14 +452,14 @@ impl Counted<'_> {
 /// let records = [record];
 /// let roster = Roster::default();
 /// let dossier = Dossier { subject: &org, records: &records, lists: &[], roster: &roster, commitments: &[] };
-/// let a = assess(&dossier, &Rules::builtin(), &AllDays, d(2019, 9, 1))?;
+/// let a = assess(&dossier, &Rules::builtin(), &WeekendCalendar, d(2019, 9, 1))?;
 /// assert_eq!(a.worst_severity, Some(Severity::Severe));
 /// assert!(a.key_supervision.is_some());
 /// assert!(a.applies("sanction.no_fiscal_funding"));
 /// assert!(!a.green_channel.eligible);
 ///
 /// // As of a day before the record was made, nothing applied.
-/// let before = assess(&dossier, &Rules::builtin(), &AllDays, d(2019, 8, 4))?;
+/// let before = assess(&dossier, &Rules::builtin(), &WeekendCalendar, d(2019, 8, 4))?;
 /// assert_eq!(before.worst_severity, None);
 /// assert!(before.green_channel.eligible);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -625,6 +617,7 @@ pub fn assess<'a>(
                     red_entry,
                     &green_channel,
                     dossier.commitments,
+                    &subject,
                     as_of,
                     existed_since,
                 )
@@ -697,7 +690,8 @@ fn trigger_grounds<'a>(
     listed: &[(&'a ListEntry, NaiveDate)],
     red_entry: Option<(&'a ListEntry, NaiveDate)>,
     green: &GreenChannel,
-    commitments: &[NaiveDate],
+    commitments: &'a [Commitment],
+    subject: &SubjectId,
     as_of: NaiveDate,
     existed_since: Option<NaiveDate>,
 ) -> Option<Vec<Ground<'a>>> {
@@ -705,11 +699,10 @@ fn trigger_grounds<'a>(
     let grounds: Vec<Ground<'a>> = match &measure.trigger {
         Trigger::CommitmentSigned => commitments
             .iter()
-            .copied()
-            .filter(|&d| d <= as_of)
-            .max()
-            .map(|signed_on| Ground::Commitment { signed_on })
-            .into_iter()
+            .filter(|c| {
+                &c.subject == subject && c.kind == CommitmentKind::Credit && c.signed_on <= as_of
+            })
+            .map(Ground::Commitment)
             .collect(),
         Trigger::Exemplar => red_entry
             .map(|(e, _)| Ground::Listed(e))

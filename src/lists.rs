@@ -387,22 +387,13 @@ impl ListLifecycle {
     /// use chrono::NaiveDate;
     /// use social_credit::grading::GradingPolicy;
     /// use social_credit::lists::{ListEntry, ListKind};
-    /// # use social_credit::calendar::{CalendarError, WorkCalendar};
-    /// # use chrono::Datelike;
-    /// # struct Weekends;
-    /// # impl WorkCalendar for Weekends {
-    /// #     fn is_working_day(&self, d: NaiveDate) -> Result<bool, CalendarError> { Ok(d.weekday().num_days_from_monday() < 5) }
-    /// #     fn add_working_days(&self, mut d: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
-    /// #         let mut left = n; while left > 0 { d = d.succ_opt().unwrap(); if self.is_working_day(d)? { left -= 1; } } Ok(d) }
-    /// #     fn working_days_between(&self, _: NaiveDate, _: NaiveDate) -> Result<i64, CalendarError> { unimplemented!() }
-    /// #     fn coverage(&self) -> std::ops::RangeInclusive<NaiveDate> { NaiveDate::MIN..=NaiveDate::MAX }
-    /// # }
+    /// use social_credit::calendar::WeekendCalendar;
     ///
     /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     /// let lifecycle = GradingPolicy::civil_affairs_mca_2018().lifecycle().unwrap();
     /// let org = "91350100M000100Y43".parse::<social_credit::Uscc>()?.into();
     /// let entry = ListEntry::new(org, ListKind::ActivityAbnormal, d(2019, 3, 1));
-    /// let answer = lifecycle.exit_eligibility(&entry, d(2019, 5, 1), &Weekends)?;
+    /// let answer = lifecycle.exit_eligibility(&entry, d(2019, 5, 1), &WeekendCalendar)?;
     /// assert!(!answer.eligible);
     /// assert_eq!(answer.exit_on, Some(d(2019, 9, 2))); // 6 months have run at the end of 1 September
     /// # Ok::<(), Box<dyn std::error::Error>>(())
