@@ -98,10 +98,21 @@ pub fn record(
 }
 
 pub fn severe(id: u64, subject: &Subject, on: NaiveDate) -> MisconductRecord {
-    record(id, subject, "suspension_of_activities", Severity::Severe, on, on)
+    record(
+        id,
+        subject,
+        "suspension_of_activities",
+        Severity::Severe,
+        on,
+        on,
+    )
 }
 
-pub fn with_status(mut r: MisconductRecord, on: NaiveDate, status: RecordStatus) -> MisconductRecord {
+pub fn with_status(
+    mut r: MisconductRecord,
+    on: NaiveDate,
+    status: RecordStatus,
+) -> MisconductRecord {
     r.history.push(StatusChange {
         on,
         status,
@@ -111,7 +122,14 @@ pub fn with_status(mut r: MisconductRecord, on: NaiveDate, status: RecordStatus)
     r
 }
 
-pub fn link(roster: &mut Roster, org: &Subject, person: &Subject, role: Role, from: NaiveDate, until: Option<NaiveDate>) {
+pub fn link(
+    roster: &mut Roster,
+    org: &Subject,
+    person: &Subject,
+    role: Role,
+    from: NaiveDate,
+    until: Option<NaiveDate>,
+) {
     roster
         .link(RoleLink {
             organization: uscc_of(org),
