@@ -36,7 +36,7 @@ use crate::catalogue::{Catalogue, Measure, MeasureKind, Trigger};
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentKind};
 use crate::grading::{add_years, sub_years, GradingPolicy, PolicyError, PolicySet};
-use crate::lists::{standing, Domain, ListEntry, ListKind, Standing};
+use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, ListKind, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
 use crate::retention::RetentionPolicy;
 use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};
@@ -526,9 +526,17 @@ pub fn assess<'a>(
     // The lists the subject stands on.
     let lifecycle = policy.lifecycle();
     let mut listed: Vec<(&'a ListEntry, NaiveDate)> = Vec::new();
+    let mut exits: Vec<(&'a ListEntry, ExitPlan)> = Vec::new();
     for entry in dossier.lists.iter().filter(|e| e.subject == subject) {
-        if let Standing::Listed { since, .. } = standing(entry, lifecycle, as_of, calendar)? {
+        let (standing, plan) = match lifecycle {
+            Some(lc) => lc.standing_and_plan(entry, as_of, calendar)?,
+            None => (standing_without_lifecycle(entry, as_of), None),
+        };
+        if let Standing::Listed { since, .. } = standing {
             listed.push((entry, since));
+            if let Some(plan) = plan {
+                exits.push((entry, plan));
+            }
         }
     }
 
@@ -590,11 +598,12 @@ pub fn assess<'a>(
         GREEN_CHANNEL_YEARS,
     );
 
-    // The measures, in catalogue order; grounds shared between measures
-    // with the same trigger and reach.
-    let mut cache: Vec<GroundsCache<'a>> = Vec::new();
-    let mut measures = Vec::new();
-    for measure in rules.catalogue.measures() {
+    // The measures, in catalogue order; grounds computed once per group of
+    // measures with the same trigger and reach, and shared.
+    let mut slots: Vec<GroupSlot<'a>> = vec![None; rules.catalogue.group_count()];
+    let mut buffer: Vec<Ground<'a>> = Vec::with_capacity(counted.len() + listed.len() + 1);
+    let mut measures = Vec::with_capacity(rules.catalogue.measures().len());
+    for (group, measure) in rules.catalogue.grouped() {
         let fits = if person.is_some() {
             measure.target.persons()
         } else {
@@ -603,45 +612,42 @@ pub fn assess<'a>(
         if !fits {
             continue;
         }
-        let cached = cache
-            .iter()
-            .find(|(t, r, _)| *t == &measure.trigger && *r == measure.reaches.as_slice())
-            .map(|(_, _, g)| g.clone());
-        let grounds = match cached {
-            Some(g) => g,
-            None => {
-                let g = trigger_grounds(
-                    measure,
-                    &counted,
-                    &listed,
-                    red_entry,
-                    &green_channel,
-                    dossier.commitments,
-                    &subject,
-                    as_of,
-                    existed_since,
-                )
-                .map(Arc::from);
-                cache.push((&measure.trigger, &measure.reaches, g.clone()));
-                g
-            }
+        let Some(slot) = slots.get_mut(group) else {
+            continue; // INVARIANT: group < group_count
         };
+        let grounds = slot.get_or_insert_with(|| {
+            buffer.clear();
+            trigger_grounds(
+                measure,
+                &counted,
+                &listed,
+                red_entry,
+                &green_channel,
+                dossier.commitments,
+                &subject,
+                as_of,
+                existed_since,
+                &mut buffer,
+            );
+            (!buffer.is_empty()).then(|| Arc::from(buffer.as_slice()))
+        });
         if let Some(grounds) = grounds {
-            measures.push(AppliedMeasure { measure, grounds });
+            measures.push(AppliedMeasure {
+                measure,
+                grounds: grounds.clone(),
+            });
         }
     }
 
     let next_change = next_change(
         &counted,
-        &listed,
+        &exits,
         &green_channel,
         existed_since,
         person.is_some(),
         rules,
-        lifecycle,
-        calendar,
         as_of,
-    )?;
+    );
 
     Ok(Assessment {
         subject,
@@ -659,9 +665,8 @@ pub fn assess<'a>(
     })
 }
 
-/// Grounds already computed for a trigger and reach: measures sharing both
-/// share their grounds.
-type GroundsCache<'a> = (&'a Trigger, &'a [Role], Option<Arc<[Ground<'a>]>>);
+/// A group's grounds: not computed yet, or computed (`None`: it does not apply).
+type GroupSlot<'a> = Option<Option<Arc<[Ground<'a>]>>>;
 
 /// The ground a counted record gives for a measure reaching `mask` roles.
 fn ground_of<'a>(c: &Counted<'a>, mask: u8, roles: &[Role]) -> Option<Ground<'a>> {
@@ -679,7 +684,8 @@ fn ground_of<'a>(c: &Counted<'a>, mask: u8, roles: &[Role]) -> Option<Ground<'a>
     }
 }
 
-/// The grounds on which `measure` applies, or `None` when it does not.
+/// Pushes onto `out` the grounds on which `measure` applies (none when it
+/// does not).
 #[expect(
     clippy::too_many_arguments,
     reason = "the pieces of one assessment, computed once"
@@ -694,82 +700,81 @@ fn trigger_grounds<'a>(
     subject: &SubjectId,
     as_of: NaiveDate,
     existed_since: Option<NaiveDate>,
-) -> Option<Vec<Ground<'a>>> {
+    out: &mut Vec<Ground<'a>>,
+) {
     let reach = role_mask(&measure.reaches);
-    let grounds: Vec<Ground<'a>> = match &measure.trigger {
-        Trigger::CommitmentSigned => commitments
-            .iter()
-            .filter(|c| {
-                &c.subject == subject && c.kind == CommitmentKind::Credit && c.signed_on <= as_of
-            })
-            .map(Ground::Commitment)
-            .collect(),
-        Trigger::Exemplar => red_entry
-            .map(|(e, _)| Ground::Listed(e))
-            .into_iter()
-            .collect(),
+    match &measure.trigger {
+        Trigger::CommitmentSigned => out.extend(
+            commitments
+                .iter()
+                .filter(|c| {
+                    &c.subject == subject
+                        && c.kind == CommitmentKind::Credit
+                        && c.signed_on <= as_of
+                })
+                .map(Ground::Commitment),
+        ),
+        Trigger::Exemplar => out.extend(red_entry.map(|(e, _)| Ground::Listed(e))),
         Trigger::ExemplarOrCleanRecord { years } => {
             if let Some((e, _)) = red_entry {
-                vec![Ground::Listed(e)]
-            } else if *years == GREEN_CHANNEL_YEARS {
-                match green.ground {
-                    Some(GreenChannelGround::CleanRecord { since }) => {
-                        vec![Ground::CleanRecord { since }]
-                    }
-                    _ => Vec::new(),
-                }
+                out.push(Ground::Listed(e));
             } else {
-                let g = green_channel(counted, listed, None, existed_since, as_of, *years);
-                match g.ground {
-                    Some(GreenChannelGround::CleanRecord { since }) => {
-                        vec![Ground::CleanRecord { since }]
-                    }
-                    _ => Vec::new(),
+                let ground = if *years == GREEN_CHANNEL_YEARS {
+                    green.ground
+                } else {
+                    green_channel(counted, listed, None, existed_since, as_of, *years).ground
+                };
+                if let Some(GreenChannelGround::CleanRecord { since }) = ground {
+                    out.push(Ground::CleanRecord { since });
                 }
             }
         }
-        Trigger::SeverityAtLeast { severity } => counted
-            .iter()
-            .filter(|c| c.active() && c.record.severity >= *severity)
-            .filter_map(|c| ground_of(c, reach, &measure.reaches))
-            .chain(
+        Trigger::SeverityAtLeast { severity } => {
+            out.extend(
+                counted
+                    .iter()
+                    .filter(|c| c.active() && c.record.severity >= *severity)
+                    .filter_map(|c| ground_of(c, reach, &measure.reaches)),
+            );
+            out.extend(
                 listed
                     .iter()
                     .filter(|(e, _)| e.list.implied_severity() >= Some(*severity))
                     .map(|(e, _)| Ground::Listed(e)),
-            )
-            .collect(),
-        Trigger::SevereConduct { conduct } => counted
-            .iter()
-            .filter(|c| {
-                c.active()
-                    && c.record.severity == Severity::Severe
-                    && conduct.contains(&c.record.conduct)
-            })
-            .filter_map(|c| ground_of(c, reach, &measure.reaches))
-            .collect(),
-        Trigger::ResponsiblePerson => counted
-            .iter()
-            .filter(|c| c.active() && c.via.is_some())
-            .filter_map(|c| ground_of(c, reach, &measure.reaches))
-            .collect(),
+            );
+        }
+        Trigger::SevereConduct { conduct } => out.extend(
+            counted
+                .iter()
+                .filter(|c| {
+                    c.active()
+                        && c.record.severity == Severity::Severe
+                        && conduct.contains(&c.record.conduct)
+                })
+                .filter_map(|c| ground_of(c, reach, &measure.reaches)),
+        ),
+        Trigger::ResponsiblePerson => out.extend(
+            counted
+                .iter()
+                .filter(|c| c.active() && c.via.is_some())
+                .filter_map(|c| ground_of(c, reach, &measure.reaches)),
+        ),
         Trigger::BlacklistDomains { at_least } => {
-            let mut domains: Vec<&Domain> =
-                listed.iter().filter_map(|(e, _)| e.list.domain()).collect();
-            domains.sort();
-            domains.dedup();
-            if domains.len() >= usize::try_from(*at_least).unwrap_or(usize::MAX) {
+            let blacklisted = || {
                 listed
                     .iter()
-                    .filter(|(e, _)| e.list.domain().is_some())
-                    .map(|(e, _)| Ground::Listed(e))
-                    .collect()
-            } else {
-                Vec::new()
+                    .filter_map(|(e, _)| e.list.domain().map(|d| (e, d)))
+            };
+            // Distinct domains: count each domain at its first entry.
+            let distinct = blacklisted()
+                .enumerate()
+                .filter(|(i, (_, d))| !blacklisted().take(*i).any(|(_, other)| other == *d))
+                .count();
+            if distinct >= usize::try_from(*at_least).unwrap_or(usize::MAX) {
+                out.extend(blacklisted().map(|(e, _)| Ground::Listed(e)));
             }
         }
-    };
-    (!grounds.is_empty()).then_some(grounds)
+    }
 }
 
 /// Whether a counted record is adverse in the window starting `from`: not
@@ -856,34 +861,25 @@ fn first_day_existed(since: NaiveDate, years: u32) -> Option<NaiveDate> {
     Some(d)
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the pieces of one assessment, computed once"
-)]
 fn next_change<'a>(
     counted: &[Counted<'a>],
-    listed: &[(&'a ListEntry, NaiveDate)],
+    exits: &[(&'a ListEntry, ExitPlan)],
     green: &GreenChannel,
     existed_since: Option<NaiveDate>,
     is_person: bool,
     rules: &Rules<'a>,
-    lifecycle: Option<&crate::lists::ListLifecycle>,
-    calendar: &(impl WorkCalendar + ?Sized),
     as_of: NaiveDate,
-) -> Result<Option<NextChange<'a>>, AssessError> {
+) -> Option<NextChange<'a>> {
     let mut changes: Vec<(NaiveDate, Change<'a>)> = Vec::new();
-    if let Some(lc) = lifecycle {
-        for (entry, _) in listed {
-            let exit = lc.exit_eligibility(entry, as_of, calendar)?;
-            if let Some(on) = exit.exit_on.filter(|&on| on > as_of) {
-                changes.push((
-                    on,
-                    Change::ListExit {
-                        entry,
-                        automatic: exit.automatic,
-                    },
-                ));
-            }
+    for (entry, plan) in exits {
+        if let Some(on) = plan.time_only_exit().filter(|&on| on > as_of) {
+            changes.push((
+                on,
+                Change::ListExit {
+                    entry,
+                    automatic: plan.automatic(),
+                },
+            ));
         }
     }
     if is_person {
@@ -899,23 +895,21 @@ fn next_change<'a>(
         }
     }
     if !green.eligible {
-        if let Some(on) = green_channel_opens(counted, green, existed_since) {
+        if let Some(on) = green_channel_opens(counted, green, existed_since, as_of) {
             if on > as_of {
                 changes.push((on, Change::GreenChannelOpens));
             }
         }
     }
-    let Some(first) = changes.iter().map(|(d, _)| *d).min() else {
-        return Ok(None);
-    };
-    Ok(Some(NextChange {
+    let first = changes.iter().map(|(d, _)| *d).min()?;
+    Some(NextChange {
         on: first,
         changes: changes
             .into_iter()
             .filter(|(d, _)| *d == first)
             .map(|(_, c)| c)
             .collect(),
-    }))
+    })
 }
 
 /// The day the green channel opens if nothing else happens; `None` when a
@@ -925,15 +919,19 @@ fn green_channel_opens(
     counted: &[Counted<'_>],
     green: &GreenChannel,
     existed_since: Option<NaiveDate>,
+    as_of: NaiveDate,
 ) -> Option<NaiveDate> {
     let mut day = NaiveDate::MIN;
     for unmet in &green.unmet {
         match unmet {
-            GreenChannelUnmet::AdverseRecords { records } => {
-                for c in counted.iter().filter(|c| records.contains(&c.record.id)) {
-                    let ended = c.record.ended_on?;
-                    day = day.max(first_day_window_clears(ended, GREEN_CHANNEL_YEARS)?);
+            GreenChannelUnmet::AdverseRecords { .. } => {
+                // The window clears once it has passed the latest end of conduct.
+                let from = sub_years(as_of, GREEN_CHANNEL_YEARS).unwrap_or(NaiveDate::MIN);
+                let mut latest = NaiveDate::MIN;
+                for c in counted.iter().filter(|c| adverse_in_window(c, from)) {
+                    latest = latest.max(c.record.ended_on?);
                 }
+                day = day.max(first_day_window_clears(latest, GREEN_CHANNEL_YEARS)?);
             }
             GreenChannelUnmet::TooRecent { existed_since, .. } => {
                 day = day.max(first_day_existed(*existed_since, GREEN_CHANNEL_YEARS)?);

@@ -201,6 +201,11 @@ pub struct CatalogueData {
 pub struct Catalogue {
     // INVARIANT: validated by `CatalogueData::problems` (no problems).
     data: CatalogueData,
+    // INVARIANT: `groups[i]` is the same for measures `i` and `j` exactly when
+    // they have equal triggers and reaches (so they apply on the same
+    // grounds); groups are numbered 0.. in order of first appearance.
+    groups: Vec<usize>,
+    group_count: usize,
 }
 
 impl TryFrom<CatalogueData> for Catalogue {
@@ -229,7 +234,26 @@ impl Catalogue {
     pub fn new(data: CatalogueData) -> Result<Self, CatalogueError> {
         let problems = data.problems();
         if problems.is_empty() {
-            Ok(Self { data })
+            let mut firsts: Vec<&Measure> = Vec::new();
+            let mut groups = Vec::with_capacity(data.measures.len());
+            for m in &data.measures {
+                match firsts
+                    .iter()
+                    .position(|f| f.trigger == m.trigger && f.reaches == m.reaches)
+                {
+                    Some(g) => groups.push(g),
+                    None => {
+                        groups.push(firsts.len());
+                        firsts.push(m);
+                    }
+                }
+            }
+            let group_count = firsts.len();
+            Ok(Self {
+                data,
+                groups,
+                group_count,
+            })
         } else {
             Err(CatalogueError::Invalid {
                 catalogue: data.id,
@@ -277,6 +301,17 @@ impl Catalogue {
     /// Every measure, in order.
     pub fn measures(&self) -> &[Measure] {
         &self.data.measures
+    }
+
+    /// The measures with their group: measures of one group share a
+    /// trigger and reach, so they apply on the same grounds.
+    pub(crate) fn grouped(&self) -> impl Iterator<Item = (usize, &Measure)> {
+        self.groups.iter().copied().zip(&self.data.measures)
+    }
+
+    /// The number of groups.
+    pub(crate) fn group_count(&self) -> usize {
+        self.group_count
     }
 
     /// The measure with id `id`.

@@ -404,95 +404,113 @@ impl ListLifecycle {
         day: NaiveDate,
         calendar: &(impl WorkCalendar + ?Sized),
     ) -> Result<ExitEligibility, CalendarError> {
-        let list = entry.list.clone();
-        let Some(clock) = entry.clock_start(day) else {
-            return Ok(ExitEligibility {
-                list,
-                eligible: false,
-                automatic: false,
-                exit_on: None,
-                unmet: vec![ExitCondition::NotListed],
-                basis: Citation::new("lists.not_listed", "SPEC §3"),
-            });
-        };
-        let answer = |automatic, exit_on: Option<NaiveDate>, unmet: Vec<_>, basis| {
-            let eligible = unmet.is_empty();
-            let only_time = unmet.iter().all(|c| {
-                matches!(
-                    c,
-                    ExitCondition::PeriodNotRun { .. } | ExitCondition::WorkingDaysNotRun { .. }
-                )
-            });
-            ExitEligibility {
-                list: entry.list.clone(),
-                eligible,
-                automatic,
-                exit_on: exit_on.filter(|_| only_time),
-                unmet,
-                basis,
+        let plan = self.plan(entry, day, calendar)?;
+        let mut unmet = Vec::new();
+        match plan.path {
+            ExitPath::NotListed => unmet.push(ExitCondition::NotListed),
+            ExitPath::NotGoverned => unmet.push(ExitCondition::NotGoverned),
+            _ => {}
+        }
+        if let (Some(until), Some(clock)) = (plan.until, plan.clock) {
+            if day < until {
+                unmet.push(match plan.verified_on {
+                    Some(verified_on) => ExitCondition::WorkingDaysNotRun { verified_on, until },
+                    None => ExitCondition::PeriodNotRun { from: clock, until },
+                });
             }
+        }
+        if plan.obligations_unmet {
+            unmet.push(ExitCondition::ObligationsNotFulfilled);
+        }
+        if plan.not_deregistered {
+            unmet.push(ExitCondition::NotDeregistered);
+        }
+        let only_time = !plan.obligations_unmet
+            && !plan.not_deregistered
+            && !matches!(plan.path, ExitPath::NotListed | ExitPath::NotGoverned);
+        Ok(ExitEligibility {
+            list: entry.list.clone(),
+            eligible: unmet.is_empty(),
+            automatic: plan.automatic(),
+            exit_on: plan.until.filter(|_| only_time),
+            unmet,
+            basis: self.basis(plan.path),
+        })
+    }
+
+    fn basis(&self, path: ExitPath) -> Citation {
+        match path {
+            ExitPath::NotListed => Citation::new("lists.not_listed", "SPEC §3"),
+            ExitPath::NotGoverned => Citation::new("lists.exit_by_listing_authority", "plan §6(5)"),
+            ExitPath::AbnormalAfterMonths => {
+                self.abnormal_basis("lists.abnormal_exit_after_six_months")
+            }
+            ExitPath::AbnormalAfterFulfilment => {
+                self.abnormal_basis("lists.abnormal_exit_after_fulfilment")
+            }
+            ExitPath::SeriousOnDeregistration => {
+                self.serious_basis("lists.serious_exit_on_deregistration")
+            }
+            ExitPath::SeriousOnApplication => {
+                self.serious_basis("lists.serious_exit_on_application")
+            }
+        }
+    }
+
+    /// The exit of `entry` as of `day`, without allocating: the path, the
+    /// day time allows it, and what else is missing.
+    pub(crate) fn plan(
+        &self,
+        entry: &ListEntry,
+        day: NaiveDate,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<ExitPlan, CalendarError> {
+        let Some(clock) = entry.clock_start(day) else {
+            return Ok(ExitPlan::new(ExitPath::NotListed, None));
         };
+        let mut plan = ExitPlan::new(ExitPath::NotGoverned, Some(clock));
         if entry.list == self.abnormal_list {
             match entry.obligations {
                 Obligations::Fulfilled { verified_on } if verified_on >= clock => {
-                    let until =
-                        calendar.add_working_days(verified_on, self.abnormal_exit_working_days)?;
-                    let unmet = if day < until {
-                        vec![ExitCondition::WorkingDaysNotRun { verified_on, until }]
-                    } else {
-                        Vec::new()
-                    };
-                    let basis = self.abnormal_basis("lists.abnormal_exit_after_fulfilment");
-                    Ok(answer(true, Some(until), unmet, basis))
+                    plan.path = ExitPath::AbnormalAfterFulfilment;
+                    plan.verified_on = Some(verified_on);
+                    plan.until = Some(
+                        calendar.add_working_days(verified_on, self.abnormal_exit_working_days)?,
+                    );
                 }
                 Obligations::None => {
-                    let until = clock
-                        .checked_add_months(Months::new(self.abnormal_exit_months))
-                        .and_then(|d| d.checked_add_days(Days::new(1)))
-                        .unwrap_or(NaiveDate::MAX);
-                    let unmet = if day < until {
-                        vec![ExitCondition::PeriodNotRun { from: clock, until }]
-                    } else {
-                        Vec::new()
-                    };
-                    let basis = self.abnormal_basis("lists.abnormal_exit_after_six_months");
-                    Ok(answer(true, Some(until), unmet, basis))
+                    plan.path = ExitPath::AbnormalAfterMonths;
+                    plan.until = Some(
+                        clock
+                            .checked_add_months(Months::new(self.abnormal_exit_months))
+                            .and_then(|d| d.checked_add_days(Days::new(1)))
+                            .unwrap_or(NaiveDate::MAX),
+                    );
                 }
-                Obligations::Pending | Obligations::Fulfilled { .. } => Ok(answer(
-                    true,
-                    None,
-                    vec![ExitCondition::ObligationsNotFulfilled],
-                    self.abnormal_basis("lists.abnormal_exit_after_fulfilment"),
-                )),
+                Obligations::Pending | Obligations::Fulfilled { .. } => {
+                    plan.path = ExitPath::AbnormalAfterFulfilment;
+                    plan.obligations_unmet = true;
+                }
             }
         } else if entry.list == self.serious_list {
             if entry.listed_by_any(&self.exit_on_deregistration, day) {
-                let basis = self.serious_basis("lists.serious_exit_on_deregistration");
-                return Ok(match entry.deregistered_on {
-                    Some(on) if on <= day => answer(true, Some(on), Vec::new(), basis),
-                    _ => answer(true, None, vec![ExitCondition::NotDeregistered], basis),
-                });
+                plan.path = ExitPath::SeriousOnDeregistration;
+                match entry.deregistered_on {
+                    Some(on) if on <= day => plan.until = Some(on),
+                    _ => plan.not_deregistered = true,
+                }
+            } else {
+                plan.path = ExitPath::SeriousOnApplication;
+                plan.until = Some(full_years_run(clock, self.serious_exit_full_years));
+                plan.obligations_unmet = entry
+                    .listed_by_any(&self.obligations_before_serious_exit, day)
+                    && !matches!(
+                        entry.obligations,
+                        Obligations::Fulfilled { verified_on } if verified_on <= day
+                    );
             }
-            let until = full_years_run(clock, self.serious_exit_full_years);
-            let mut unmet = Vec::new();
-            if day < until {
-                unmet.push(ExitCondition::PeriodNotRun { from: clock, until });
-            }
-            if entry.listed_by_any(&self.obligations_before_serious_exit, day)
-                && !matches!(entry.obligations, Obligations::Fulfilled { verified_on } if verified_on <= day)
-            {
-                unmet.push(ExitCondition::ObligationsNotFulfilled);
-            }
-            let basis = self.serious_basis("lists.serious_exit_on_application");
-            Ok(answer(false, Some(until), unmet, basis))
-        } else {
-            Ok(answer(
-                false,
-                None,
-                vec![ExitCondition::NotGoverned],
-                Citation::new("lists.exit_by_listing_authority", "plan §6(5)"),
-            ))
         }
+        Ok(plan)
     }
 
     /// Where `entry` stands on `day`: not yet listed, listed, or off the list
@@ -507,17 +525,98 @@ impl ListLifecycle {
         day: NaiveDate,
         calendar: &(impl WorkCalendar + ?Sized),
     ) -> Result<Standing, CalendarError> {
+        let (standing, plan) = self.standing_and_plan(entry, day, calendar)?;
+        Ok(match (standing, plan) {
+            (Standing::Exited { on, .. }, Some(plan)) => Standing::Exited {
+                on,
+                basis: self.basis(plan.path),
+            },
+            (standing, _) => standing,
+        })
+    }
+
+    /// The standing (with a placeholder basis when exited automatically)
+    /// and, while listed or exited automatically, the exit plan.
+    pub(crate) fn standing_and_plan(
+        &self,
+        entry: &ListEntry,
+        day: NaiveDate,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<(Standing, Option<ExitPlan>), CalendarError> {
         let base = standing_without_lifecycle(entry, day);
         if !matches!(base, Standing::Listed { .. }) {
-            return Ok(base);
+            return Ok((base, None));
         }
-        let exit = self.exit_eligibility(entry, day, calendar)?;
-        match (exit.eligible, exit.automatic, exit.exit_on) {
-            (true, true, Some(on)) => Ok(Standing::Exited {
-                on,
-                basis: exit.basis,
-            }),
-            _ => Ok(base),
+        let plan = self.plan(entry, day, calendar)?;
+        match plan.until {
+            Some(on) if plan.automatic() && plan.complete_on(day) => Ok((
+                Standing::Exited {
+                    on,
+                    basis: Citation::new("lists.automatic_exit", "SPEC §3"),
+                },
+                Some(plan),
+            )),
+            _ => Ok((base, Some(plan))),
+        }
+    }
+}
+
+/// Which exit rule applies to an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExitPath {
+    NotListed,
+    NotGoverned,
+    AbnormalAfterMonths,
+    AbnormalAfterFulfilment,
+    SeriousOnDeregistration,
+    SeriousOnApplication,
+}
+
+/// The exit of an entry on a day, computed without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ExitPlan {
+    pub(crate) path: ExitPath,
+    /// The latest listing event.
+    pub(crate) clock: Option<NaiveDate>,
+    /// The day time allows the exit (automatic) or an application.
+    pub(crate) until: Option<NaiveDate>,
+    /// For the fulfilment path, the day of verification.
+    pub(crate) verified_on: Option<NaiveDate>,
+    pub(crate) obligations_unmet: bool,
+    pub(crate) not_deregistered: bool,
+}
+
+impl ExitPlan {
+    fn new(path: ExitPath, clock: Option<NaiveDate>) -> Self {
+        Self {
+            path,
+            clock,
+            until: None,
+            verified_on: None,
+            obligations_unmet: false,
+            not_deregistered: false,
+        }
+    }
+
+    /// Whether the subject leaves without applying.
+    pub(crate) fn automatic(&self) -> bool {
+        !matches!(
+            self.path,
+            ExitPath::SeriousOnApplication | ExitPath::NotGoverned | ExitPath::NotListed
+        )
+    }
+
+    /// Whether every condition is met on `day`.
+    pub(crate) fn complete_on(&self, day: NaiveDate) -> bool {
+        !self.obligations_unmet && !self.not_deregistered && self.until.is_some_and(|u| u <= day)
+    }
+
+    /// The day only time stands between the subject and the exit, if so.
+    pub(crate) fn time_only_exit(&self) -> Option<NaiveDate> {
+        if self.obligations_unmet || self.not_deregistered {
+            None
+        } else {
+            self.until
         }
     }
 }
