@@ -26,7 +26,7 @@
 //! the catalogue; the person's own severity and key-supervision status count
 //! the roles of plan §5(6) ([`RESPONSIBLE_ROLES`]).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use chrono::{Days, NaiveDate};
 use thiserror::Error;
@@ -152,29 +152,30 @@ impl Ground<'_> {
     }
 }
 
-/// A measure of the catalogue that applies, with its grounds.
+/// A measure of the catalogue that applies, with its grounds: a view into
+/// an [`Assessment`] (`'s` is the assessment's borrow, `'a` the inputs').
 ///
 /// Only an assessment makes one, and only from a measure of its catalogue:
 /// a measure not in the catalogue can never be applied (清单管理).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedMeasure<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppliedMeasure<'s, 'a> {
     measure: &'a Measure,
-    grounds: Arc<[Ground<'a>]>,
+    grounds: &'s [Ground<'a>],
 }
 
-impl<'a> AppliedMeasure<'a> {
+impl<'s, 'a> AppliedMeasure<'s, 'a> {
     /// The measure, as it stands in the catalogue.
     pub fn measure(&self) -> &'a Measure {
         self.measure
     }
 
     /// Why it applies; never empty.
-    pub fn grounds(&self) -> &[Ground<'a>] {
-        &self.grounds
+    pub fn grounds(&self) -> &'s [Ground<'a>] {
+        self.grounds
     }
 
     /// The records behind it.
-    pub fn records(&self) -> impl Iterator<Item = RecordId> + '_ {
+    pub fn records(&self) -> impl Iterator<Item = RecordId> + 's {
         self.grounds.iter().filter_map(Ground::record)
     }
 
@@ -291,7 +292,7 @@ pub struct NextChange<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assessment<'a> {
     /// Who was assessed.
-    pub subject: SubjectId,
+    pub subject: &'a Subject,
     /// The day asked about.
     pub as_of: NaiveDate,
     /// The grading policy in force that day.
@@ -312,36 +313,53 @@ pub struct Assessment<'a> {
     pub intensified: Option<Citation>,
     /// Since when it stands on the red list, if it does (plan §4(2)).
     pub red_list: Option<NaiveDate>,
-    /// The measures that apply, in catalogue order.
-    pub measures: Vec<AppliedMeasure<'a>>,
+    /// The measures that apply, in catalogue order, as ranges of `pool`.
+    applied: Vec<Applied<'a>>,
+    /// The grounds of the applied measures; measures of one catalogue group
+    /// share a range.
+    pool: Vec<Ground<'a>>,
     /// Green-channel eligibility; the same answer serves accept-pending-materials.
     pub green_channel: GreenChannel,
     /// The next dated change, if any is known.
     pub next_change: Option<NextChange<'a>>,
 }
 
+/// One applied measure: the measure and its grounds' range in the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Applied<'a> {
+    measure: &'a Measure,
+    start: usize,
+    end: usize,
+}
+
 impl<'a> Assessment<'a> {
+    /// The measures that apply, in catalogue order.
+    pub fn measures(&self) -> impl ExactSizeIterator<Item = AppliedMeasure<'_, 'a>> + '_ {
+        self.applied.iter().map(|a| AppliedMeasure {
+            measure: a.measure,
+            grounds: self.pool.get(a.start..a.end).unwrap_or_default(),
+        })
+    }
+
     /// The applied measure with id `id`.
-    pub fn measure(&self, id: &str) -> Option<&AppliedMeasure<'a>> {
-        self.measures.iter().find(|m| m.measure.id == id)
+    pub fn measure(&self, id: &str) -> Option<AppliedMeasure<'_, 'a>> {
+        self.measures().find(|m| m.measure.id == id)
     }
 
     /// Whether the measure with id `id` applies.
     pub fn applies(&self, id: &str) -> bool {
-        self.measure(id).is_some()
+        self.applied.iter().any(|m| m.measure.id == id)
     }
 
     /// The sanctions that apply.
-    pub fn sanctions(&self) -> impl Iterator<Item = &AppliedMeasure<'a>> {
-        self.measures
-            .iter()
+    pub fn sanctions(&self) -> impl Iterator<Item = AppliedMeasure<'_, 'a>> + '_ {
+        self.measures()
             .filter(|m| m.measure.kind == MeasureKind::Sanction)
     }
 
     /// The incentives that apply.
-    pub fn incentives(&self) -> impl Iterator<Item = &AppliedMeasure<'a>> {
-        self.measures
-            .iter()
+    pub fn incentives(&self) -> impl Iterator<Item = AppliedMeasure<'_, 'a>> + '_ {
+        self.measures()
             .filter(|m| m.measure.kind == MeasureKind::Incentive)
     }
 
@@ -374,6 +392,15 @@ pub enum AssessError {
         /// The record.
         record: RecordId,
     },
+}
+
+/// Whether `id` identifies `subject` (without building its id).
+fn is(id: &SubjectId, subject: &Subject) -> bool {
+    match (id, subject) {
+        (SubjectId::Organization(u), Subject::Organization(o)) => u == &o.uscc,
+        (SubjectId::Person(r), Subject::Person(p)) => r == &p.id,
+        _ => false,
+    }
 }
 
 /// A role set as bits, to test "held any of the measure's roles" cheaply.
@@ -471,10 +498,10 @@ pub fn assess<'a>(
     as_of: NaiveDate,
 ) -> Result<Assessment<'a>, AssessError> {
     let policy = rules.policies.in_force(as_of)?;
-    let subject = dossier.subject.id();
-    let person = match &subject {
-        SubjectId::Person(p) => Some(p),
-        SubjectId::Organization(_) => None,
+    let subject = dossier.subject;
+    let person = match subject {
+        Subject::Person(p) => Some(&p.id),
+        Subject::Organization(_) => None,
     };
 
     // The records that count on the day.
@@ -486,7 +513,7 @@ pub fn assess<'a>(
         if matches!(status, RecordStatus::Revoked | RecordStatus::Erased) {
             continue;
         }
-        let via = if record.subject == subject {
+        let via = if is(&record.subject, subject) {
             None
         } else {
             match (person, &record.subject) {
@@ -527,7 +554,8 @@ pub fn assess<'a>(
     let lifecycle = policy.lifecycle();
     let mut listed: Vec<(&'a ListEntry, NaiveDate)> = Vec::new();
     let mut exits: Vec<(&'a ListEntry, ExitPlan)> = Vec::new();
-    for entry in dossier.lists.iter().filter(|e| e.subject == subject) {
+    // Most subjects stand on no list: the vectors allocate only when needed.
+    for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
         let (standing, plan) = match lifecycle {
             Some(lc) => lc.standing_and_plan(entry, as_of, calendar)?,
             None => (standing_without_lifecycle(entry, as_of), None),
@@ -600,10 +628,30 @@ pub fn assess<'a>(
 
     // The measures, in catalogue order; grounds computed once per group of
     // measures with the same trigger and reach, and shared.
-    let mut slots: Vec<GroupSlot<'a>> = vec![None; rules.catalogue.group_count()];
-    let mut buffer: Vec<Ground<'a>> = Vec::with_capacity(counted.len() + listed.len() + 1);
-    let mut measures = Vec::with_capacity(rules.catalogue.measures().len());
-    for (group, measure) in rules.catalogue.grouped() {
+    // For an organization, measures that differ only in the persons they
+    // reach apply on the same grounds.
+    let groups = if person.is_some() {
+        rules.catalogue.group_count()
+    } else {
+        rules.catalogue.trigger_group_count()
+    };
+    let mut on_stack = [None; 64];
+    let mut on_heap = Vec::new();
+    let slots: &mut [Option<Option<(usize, usize)>>] = match on_stack.get_mut(..groups) {
+        Some(slots) => slots,
+        None => {
+            on_heap.resize(groups, None);
+            &mut on_heap
+        }
+    };
+    let mut pool: Vec<Ground<'a>> = Vec::with_capacity(counted.len() * 6 + 16);
+    let mut applied = Vec::with_capacity(rules.catalogue.measures().len());
+    for (group, trigger_group, measure) in rules.catalogue.grouped() {
+        let group = if person.is_some() {
+            group
+        } else {
+            trigger_group
+        };
         let fits = if person.is_some() {
             measure.target.persons()
         } else {
@@ -615,8 +663,8 @@ pub fn assess<'a>(
         let Some(slot) = slots.get_mut(group) else {
             continue; // INVARIANT: group < group_count
         };
-        let grounds = slot.get_or_insert_with(|| {
-            buffer.clear();
+        let range = *slot.get_or_insert_with(|| {
+            let start = pool.len();
             trigger_grounds(
                 measure,
                 &counted,
@@ -624,17 +672,18 @@ pub fn assess<'a>(
                 red_entry,
                 &green_channel,
                 dossier.commitments,
-                &subject,
+                subject,
                 as_of,
                 existed_since,
-                &mut buffer,
+                &mut pool,
             );
-            (!buffer.is_empty()).then(|| Arc::from(buffer.as_slice()))
+            (pool.len() > start).then_some((start, pool.len()))
         });
-        if let Some(grounds) = grounds {
-            measures.push(AppliedMeasure {
+        if let Some((start, end)) = range {
+            applied.push(Applied {
                 measure,
-                grounds: grounds.clone(),
+                start,
+                end,
             });
         }
     }
@@ -643,7 +692,6 @@ pub fn assess<'a>(
         &counted,
         &exits,
         &green_channel,
-        existed_since,
         person.is_some(),
         rules,
         as_of,
@@ -659,14 +707,12 @@ pub fn assess<'a>(
         blacklists,
         intensified,
         red_list,
-        measures,
+        applied,
+        pool,
         green_channel,
         next_change,
     })
 }
-
-/// A group's grounds: not computed yet, or computed (`None`: it does not apply).
-type GroupSlot<'a> = Option<Option<Arc<[Ground<'a>]>>>;
 
 /// The ground a counted record gives for a measure reaching `mask` roles.
 fn ground_of<'a>(c: &Counted<'a>, mask: u8, roles: &[Role]) -> Option<Ground<'a>> {
@@ -697,7 +743,7 @@ fn trigger_grounds<'a>(
     red_entry: Option<(&'a ListEntry, NaiveDate)>,
     green: &GreenChannel,
     commitments: &'a [Commitment],
-    subject: &SubjectId,
+    subject: &Subject,
     as_of: NaiveDate,
     existed_since: Option<NaiveDate>,
     out: &mut Vec<Ground<'a>>,
@@ -708,7 +754,7 @@ fn trigger_grounds<'a>(
             commitments
                 .iter()
                 .filter(|c| {
-                    &c.subject == subject
+                    is(&c.subject, subject)
                         && c.kind == CommitmentKind::Credit
                         && c.signed_on <= as_of
                 })
@@ -865,7 +911,6 @@ fn next_change<'a>(
     counted: &[Counted<'a>],
     exits: &[(&'a ListEntry, ExitPlan)],
     green: &GreenChannel,
-    existed_since: Option<NaiveDate>,
     is_person: bool,
     rules: &Rules<'a>,
     as_of: NaiveDate,
@@ -895,7 +940,7 @@ fn next_change<'a>(
         }
     }
     if !green.eligible {
-        if let Some(on) = green_channel_opens(counted, green, existed_since, as_of) {
+        if let Some(on) = green_channel_opens(counted, green, as_of) {
             if on > as_of {
                 changes.push((on, Change::GreenChannelOpens));
             }
@@ -918,7 +963,6 @@ fn next_change<'a>(
 fn green_channel_opens(
     counted: &[Counted<'_>],
     green: &GreenChannel,
-    existed_since: Option<NaiveDate>,
     as_of: NaiveDate,
 ) -> Option<NaiveDate> {
     let mut day = NaiveDate::MIN;
@@ -941,10 +985,7 @@ fn green_channel_opens(
             }
         }
     }
-    // Existence also bounds the day when it was met already.
-    if let Some(since) = existed_since {
-        day = day.max(first_day_existed(since, GREEN_CHANNEL_YEARS)?);
-    }
+    // Existence met already stays met on every later day.
     Some(day)
 }
 
@@ -1055,8 +1096,7 @@ pub fn restoration<'a>(
             day,
         )?;
         let because: Vec<usize> = a
-            .measures
-            .iter()
+            .measures()
             .filter(|m| !b.applies(&m.measure.id))
             .filter_map(|m| {
                 rules

@@ -206,6 +206,9 @@ pub struct Catalogue {
     // grounds); groups are numbered 0.. in order of first appearance.
     groups: Vec<usize>,
     group_count: usize,
+    // INVARIANT: the same for equal triggers alone (reaches ignored).
+    trigger_groups: Vec<usize>,
+    trigger_group_count: usize,
 }
 
 impl TryFrom<CatalogueData> for Catalogue {
@@ -249,10 +252,24 @@ impl Catalogue {
                 }
             }
             let group_count = firsts.len();
+            let mut triggers: Vec<&Trigger> = Vec::new();
+            let mut trigger_groups = Vec::with_capacity(data.measures.len());
+            for m in &data.measures {
+                match triggers.iter().position(|t| **t == m.trigger) {
+                    Some(g) => trigger_groups.push(g),
+                    None => {
+                        trigger_groups.push(triggers.len());
+                        triggers.push(&m.trigger);
+                    }
+                }
+            }
+            let trigger_group_count = triggers.len();
             Ok(Self {
                 data,
                 groups,
                 group_count,
+                trigger_groups,
+                trigger_group_count,
             })
         } else {
             Err(CatalogueError::Invalid {
@@ -305,13 +322,23 @@ impl Catalogue {
 
     /// The measures with their group: measures of one group share a
     /// trigger and reach, so they apply on the same grounds.
-    pub(crate) fn grouped(&self) -> impl Iterator<Item = (usize, &Measure)> {
-        self.groups.iter().copied().zip(&self.data.measures)
+    /// Also gives the group by trigger alone.
+    pub(crate) fn grouped(&self) -> impl Iterator<Item = (usize, usize, &Measure)> {
+        self.groups
+            .iter()
+            .zip(&self.trigger_groups)
+            .zip(&self.data.measures)
+            .map(|((&g, &t), m)| (g, t, m))
     }
 
     /// The number of groups.
     pub(crate) fn group_count(&self) -> usize {
         self.group_count
+    }
+
+    /// The number of groups by trigger alone.
+    pub(crate) fn trigger_group_count(&self) -> usize {
+        self.trigger_group_count
     }
 
     /// The measure with id `id`.

@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::OnceLock;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -38,19 +38,24 @@ use crate::citation::Citation;
 use crate::lists::{ListKind, ListLifecycle};
 use crate::misconduct::{ConductKind, Severity};
 
+/// `day` shifted by `delta` calendar years; 29 February becomes 28
+/// February in a common year (Civil Code art. 202: the last day of the
+/// month when there is no corresponding day). `None` past the calendar.
+fn shift_years(day: NaiveDate, delta: i64) -> Option<NaiveDate> {
+    let year = i32::try_from(i64::from(day.year()).checked_add(delta)?).ok()?;
+    day.with_year(year)
+        .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
+}
+
 /// `day` plus `years` calendar years (29 February → 28 February); `None`
 /// past the end of the calendar.
 pub(crate) fn add_years(day: NaiveDate, years: u32) -> Option<NaiveDate> {
-    years
-        .checked_mul(12)
-        .and_then(|m| day.checked_add_months(Months::new(m)))
+    shift_years(day, i64::from(years))
 }
 
 /// `day` minus `years` calendar years; `None` before the start of the calendar.
 pub(crate) fn sub_years(day: NaiveDate, years: u32) -> Option<NaiveDate> {
-    years
-        .checked_mul(12)
-        .and_then(|m| day.checked_sub_months(Months::new(m)))
+    shift_years(day, -i64::from(years))
 }
 
 /// The first day on which a period of `years` full years started on `start`
@@ -1088,6 +1093,27 @@ mod tests {
         assert_eq!(p.id(), "civil-affairs-mca-2018");
         assert_eq!(GradingPolicy::civil_affairs_mca_2018(), &p);
         assert!(p.lifecycle().is_some());
+    }
+
+    #[test]
+    fn year_shifts_agree_with_month_arithmetic() {
+        let mut day = d(2015, 1, 1);
+        while day < d(2021, 1, 1) {
+            for n in 0..6 {
+                let months = chrono::Months::new(12 * n);
+                assert_eq!(
+                    add_years(day, n),
+                    day.checked_add_months(months),
+                    "{day} + {n}"
+                );
+                assert_eq!(
+                    sub_years(day, n),
+                    day.checked_sub_months(months),
+                    "{day} - {n}"
+                );
+            }
+            day = day.succ_opt().unwrap();
+        }
     }
 
     #[test]
