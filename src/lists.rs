@@ -362,7 +362,8 @@ impl ListLifecycle {
 
     /// Whether, and when, the subject of `entry` may leave its list, asked
     /// on `day`. Lists this lifecycle does not run (the red list, other
-    /// domains' blacklists) answer [`ExitCondition::NotGoverned`].
+    /// domains' blacklists) answer [`ExitCondition::NotGoverned`]; an entry
+    /// with a removal decision in force answers eligible, exited on that day.
     ///
     /// - Abnormal list, nothing to rectify: leaves automatically
     ///   `abnormal_exit_months` after the latest listing event.
@@ -404,6 +405,17 @@ impl ListLifecycle {
         day: NaiveDate,
         calendar: &(impl WorkCalendar + ?Sized),
     ) -> Result<ExitEligibility, CalendarError> {
+        if let Standing::Exited { on, basis } = standing_without_lifecycle(entry, day) {
+            // A recorded removal decision: the subject is off the list.
+            return Ok(ExitEligibility {
+                list: entry.list.clone(),
+                eligible: true,
+                automatic: false,
+                exit_on: Some(on),
+                unmet: Vec::new(),
+                basis,
+            });
+        }
         let plan = self.plan(entry, day, calendar)?;
         let mut unmet = Vec::new();
         match plan.path {

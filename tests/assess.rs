@@ -526,6 +526,21 @@ fn the_serious_list_is_left_on_application_after_two_full_years() {
         .standing(&entry, d(2022, 1, 1), &WeekendCalendar)
         .unwrap();
     assert!(matches!(s, Standing::Exited { on, .. } if on == d(2021, 5, 10)));
+    let e = lifecycle()
+        .exit_eligibility(&entry, d(2022, 1, 1), &WeekendCalendar)
+        .unwrap();
+    assert!(e.eligible);
+    assert_eq!(e.exit_on, Some(d(2021, 5, 10)));
+    // A new listing event after the removal lists the subject again.
+    entry.events.push(ListingEvent {
+        on: d(2021, 9, 1),
+        rule: None,
+        records: vec![],
+    });
+    let s = lifecycle()
+        .standing(&entry, d(2022, 1, 1), &WeekendCalendar)
+        .unwrap();
+    assert!(matches!(s, Standing::Listed { clock_from, .. } if clock_from == d(2021, 9, 1)));
 }
 
 #[test]
