@@ -29,6 +29,7 @@
 use std::sync::OnceLock;
 
 use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::calendar::{CalendarError, WorkCalendar};
@@ -368,6 +369,110 @@ impl<'a> Assessment<'a> {
     pub fn accept_pending_materials(&self) -> &GreenChannel {
         &self.green_channel
     }
+
+    /// An owned, serializable summary for a service or a dashboard: ids,
+    /// clauses and dates only, with a person's identity number masked
+    /// (plan §6(2)) and no record content.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use social_credit::assess::{assess, Dossier, Rules};
+    /// use social_credit::calendar::WeekendCalendar;
+    /// use social_credit::subject::{Person, Roster, Subject};
+    ///
+    /// let person = Subject::Person(Person { id: "34052419800101001X".parse()?, name: "张三".into() });
+    /// let roster = Roster::default();
+    /// let dossier = Dossier { subject: &person, records: &[], lists: &[], roster: &roster, commitments: &[] };
+    /// let day = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    /// let summary = assess(&dossier, &Rules::builtin(), &WeekendCalendar, day)?.summary();
+    /// assert_eq!(summary.subject, "340524********001X");
+    /// assert!(summary.green_channel);
+    /// assert!(summary.measures.iter().any(|m| m.id == "incentive.public_service_priority"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn summary(&self) -> AssessmentSummary {
+        AssessmentSummary {
+            subject: self.subject.id().display_masked(),
+            as_of: self.as_of,
+            policy: self.policy.id().to_owned(),
+            worst_severity: self.worst_severity,
+            key_supervision: self.key_supervision.is_some(),
+            blacklist_domains: self
+                .blacklists
+                .iter()
+                .map(|b| b.domain.as_str().to_owned())
+                .collect(),
+            intensified: self.intensified.is_some(),
+            red_list_since: self.red_list,
+            measures: self
+                .measures()
+                .map(|m| MeasureSummary {
+                    id: m.measure.id.clone(),
+                    source: m.measure.source.clone(),
+                    records: m.records().collect(),
+                })
+                .collect(),
+            green_channel: self.green_channel.eligible,
+            next_change: self.next_change.as_ref().map(|n| n.on),
+            next_change_kinds: self
+                .next_change
+                .iter()
+                .flat_map(|n| &n.changes)
+                .map(|c| {
+                    match c {
+                        Change::ListExit { .. } => "list_exit",
+                        Change::Erasure { .. } => "erasure",
+                        Change::GreenChannelOpens => "green_channel_opens",
+                        Change::RepairWindowOpens { .. } => "repair_window_opens",
+                    }
+                    .to_owned()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An owned, serializable summary of an [`Assessment`] ([`Assessment::summary`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentSummary {
+    /// The subject's identifier, a person's masked.
+    pub subject: String,
+    /// The day asked about.
+    pub as_of: NaiveDate,
+    /// The id of the grading policy in force.
+    pub policy: String,
+    /// The worst active severity.
+    pub worst_severity: Option<Severity>,
+    /// Whether it is a key supervision target (plan §5(2)).
+    pub key_supervision: bool,
+    /// The domains of the blacklists it stands on.
+    pub blacklist_domains: Vec<String>,
+    /// Whether sanctions are intensified (plan §6(6)).
+    pub intensified: bool,
+    /// Since when it stands on the red list.
+    pub red_list_since: Option<NaiveDate>,
+    /// The measures that apply.
+    pub measures: Vec<MeasureSummary>,
+    /// Green-channel and accept-pending-materials eligibility (plan §4(3)).
+    pub green_channel: bool,
+    /// The day of the next dated change.
+    pub next_change: Option<NaiveDate>,
+    /// What changes that day: `list_exit`, `erasure`, `green_channel_opens`
+    /// or `repair_window_opens`.
+    pub next_change_kinds: Vec<String>,
+}
+
+/// One applied measure in an [`AssessmentSummary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureSummary {
+    /// The measure's id in the catalogue.
+    pub id: String,
+    /// Its source clause.
+    pub source: String,
+    /// The records behind it.
+    pub records: Vec<RecordId>,
 }
 
 /// An assessment that cannot be made.

@@ -863,3 +863,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_summary_is_owned_serializable_and_masks_a_person() {
+    let organization = org(40);
+    let who = person(40);
+    let mut case = Case::new(who.clone());
+    case.records.push(severe(7, &organization, d(2020, 1, 15)));
+    link(
+        &mut case.roster,
+        &organization,
+        &who,
+        Role::PrincipalOfficer,
+        d(2019, 1, 1),
+        None,
+    );
+    let summary = assess(&case.dossier(), &rules(), &WeekendCalendar, d(2020, 6, 1))
+        .unwrap()
+        .summary();
+    let json = serde_json::to_string(&summary).unwrap();
+    assert!(json.contains("\"subject\":\"410184********"), "{json}");
+    assert!(!json.contains(&resident_of(&who).to_string()), "{json}");
+    assert!(!json.contains("张40"), "{json}");
+    assert!(json.contains("{\"id\":\"sanction.personal_credit_record\",\"source\":\"plan §5(6)\",\"records\":[7]}"), "{json}");
+    assert_eq!(summary.worst_severity, Some(Severity::Severe));
+    assert!(summary.key_supervision);
+}
