@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod citation;
 pub mod misconduct;
+pub mod objection;
 pub mod retention;
 pub mod subject;
 
