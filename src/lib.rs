@@ -4,8 +4,10 @@
 
 pub mod calendar;
 pub mod citation;
+pub mod commitment;
 pub mod misconduct;
 pub mod objection;
+pub mod report;
 pub mod retention;
 pub mod subject;
 

@@ -35,7 +35,7 @@
 //!
 //! # Example
 //!
-//! ```ignore
+//! ```
 //! use chrono::NaiveDate;
 //! use social_credit::calendar::ChinaCalendar;
 //! use social_credit::objection::deadlines;
@@ -52,11 +52,11 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use crate::calendar::{CalendarError, WorkCalendar};
+use crate::calendar::{china_date, CalendarError, WorkCalendar};
 use crate::citation::Citation;
 use crate::misconduct::{
     MisconductRecord, RecordContent, RecordId, RecordStatus, Section, StatusChange,
@@ -84,17 +84,6 @@ const REPLY_BASIS: Citation = Citation::new("objection.reply_by", PLAN);
 const REVOKE_BASIS: Citation = Citation::new("objection.revoke", PLAN);
 const CORRECT_BASIS: Citation = Citation::new("objection.correct", PLAN);
 const NO_SUSPENSION_BASIS: Citation = Citation::new("objection.no_suspension", PLAN);
-
-/// The day an instant falls on in China Standard Time (UTC+08:00, no
-/// daylight saving): the day an online objection counts as received (SPEC §7).
-fn china_date(at: DateTime<Utc>) -> NaiveDate {
-    let utc = at.naive_utc();
-    // Only the last eight hours chrono can represent overflow; they have no
-    // later day to fall on.
-    utc.checked_add_signed(TimeDelta::hours(8))
-        .unwrap_or(utc)
-        .date()
-}
 
 /// The identifier a service gives an objection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -550,7 +539,7 @@ impl Deadlines {
 ///
 /// # Example
 ///
-/// ```ignore
+/// ```
 /// use chrono::NaiveDate;
 /// use social_credit::calendar::ChinaCalendar;
 /// use social_credit::objection::deadlines;
@@ -592,7 +581,7 @@ pub fn deadlines(
 ///
 /// # Example
 ///
-/// ```ignore
+/// ```
 /// use chrono::NaiveDate;
 /// use social_credit::calendar::ChinaCalendar;
 /// use social_credit::misconduct::{RecordId, Section};
@@ -1245,7 +1234,7 @@ pub struct DueItem {
 ///
 /// # Example
 ///
-/// ```ignore
+/// ```
 /// use chrono::NaiveDate;
 /// use social_credit::calendar::ChinaCalendar;
 /// use social_credit::misconduct::RecordId;
@@ -1654,11 +1643,16 @@ mod tests {
     }
 
     #[test]
-    fn china_date_is_utc_plus_eight() {
-        let at = |h, m| Utc.with_ymd_and_hms(2019, 9, 27, h, m, 0).unwrap();
-        assert_eq!(china_date(at(15, 59)), day(2019, 9, 27));
-        assert_eq!(china_date(at(16, 0)), day(2019, 9, 28));
-        assert_eq!(china_date(DateTime::<Utc>::MAX_UTC), NaiveDate::MAX);
+    fn an_online_receipt_counts_on_its_china_date() {
+        let online = |h, m| Receipt::Online {
+            at: Utc.with_ymd_and_hms(2019, 9, 27, h, m, 0).unwrap(),
+        };
+        assert_eq!(online(15, 59).date(), day(2019, 9, 27));
+        assert_eq!(online(16, 0).date(), day(2019, 9, 28));
+        let written = Receipt::Written {
+            on: day(2019, 9, 27),
+        };
+        assert_eq!(written.date(), day(2019, 9, 27));
     }
 
     #[test]
@@ -2051,7 +2045,7 @@ mod tests {
         let plan = ObjectionPolicy::default();
         let strict = ObjectionPolicy::suspending(Citation::new("objection.suspend", "some rule"));
         for offset in 0..20 {
-            let on = day(2026, 2, 28) + TimeDelta::days(offset);
+            let on = day(2026, 2, 28) + chrono::TimeDelta::days(offset);
             assert!(!plan.suspends_sanctions(&o, RecordId(9), on).suspended);
             assert_eq!(
                 strict.suspends_sanctions(&o, RecordId(9), on).suspended,
