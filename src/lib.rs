@@ -13,6 +13,7 @@ pub mod subject;
 
 pub use citation::Citation;
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
+pub use objection::{Objection, ObjectionError};
 
 pub use subject::{
     Organization, OrganizationKind, Person, ResidentId, ResidentIdError, Role, RoleLink, Roster,

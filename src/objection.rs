@@ -1454,6 +1454,17 @@ pub struct SanctionSuspension {
     pub basis: Citation,
 }
 
+// A service keeps objections in shared state and answers from async handlers.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Objection>();
+    assert_send_sync::<ObjectionStatus>();
+    assert_send_sync::<DueItem>();
+    assert_send_sync::<RecordChange>();
+    assert_send_sync::<ObjectionPolicy>();
+    assert_send_sync::<ObjectionError>();
+};
+
 /// A step of the objection procedure that cannot be taken, or a question
 /// that cannot be answered. A failed step changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -13,13 +13,13 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use social_credit::calendar::{CalendarError, ChinaCalendar, WorkCalendar};
+use social_credit::calendar::{CalendarError, ChinaCalendar, WeekendCalendar, WorkCalendar};
 use social_credit::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity,
 };
 use social_credit::objection::{
-    deadlines, due_soon, Finding, Objection, ObjectionError, ObjectionId, ObjectionPolicy, Outcome,
-    Receipt, Stage, Step,
+    deadlines, due_soon, Deadlines, Finding, Objection, ObjectionError, ObjectionId,
+    ObjectionPolicy, Outcome, Receipt, Stage, Step,
 };
 use social_credit::{Citation, SubjectId, Uscc};
 
@@ -306,6 +306,20 @@ fn received_saturday_18_january_2020() {
     let d = deadlines(&official(), day(2020, 1, 18)).unwrap();
     assert_eq!(d.forward_by, day(2020, 1, 23));
     assert_eq!(d.reply_by, day(2020, 2, 11));
+}
+
+#[test]
+fn deadlines_is_a_plain_function_of_a_calendar_and_a_day() {
+    let f: fn(&ChinaCalendar, NaiveDate) -> Result<Deadlines, CalendarError> = deadlines;
+    let weekends = f(&official(), day(2026, 3, 2)).unwrap();
+    let dynamic: &dyn WorkCalendar = &WeekendCalendar;
+    let plain = deadlines(dynamic, day(2026, 3, 2)).unwrap();
+    // Monday 2 March 2026 had no holiday nearby: both calendars agree.
+    assert_eq!(weekends, plain);
+    assert_eq!(
+        (plain.forward_by, plain.reply_by),
+        (day(2026, 3, 9), day(2026, 3, 18))
+    );
 }
 
 #[test]
