@@ -1342,7 +1342,7 @@ impl RecordChange {
         if unchangeable {
             return Err(ObjectionError::RecordUnchangeable {
                 record: record.id,
-                status: status_name(status),
+                status,
             });
         }
         let last = record
@@ -1549,12 +1549,12 @@ pub enum ObjectionError {
         found: RecordId,
     },
     /// A record change on a record that may not change that way.
-    #[error("record `{record}` is {status} and cannot be changed this way")]
+    #[error("record `{record}` is {} and cannot be changed this way", status_name(*status))]
     RecordUnchangeable {
         /// The record.
         record: RecordId,
-        /// Its status: `revoked`, `erased` or `corrected`.
-        status: &'static str,
+        /// Its status: revoked, erased, or (for a second correction) corrected.
+        status: RecordStatus,
     },
     /// A record change dated before the record's last entry.
     #[error("the change to record `{record}` is dated {on}, before its last entry on {last}")]
@@ -2005,7 +2005,10 @@ mod tests {
         assert_eq!(r.content, record().content);
         assert_eq!(r.status_on(day(2026, 3, 4)), Some(RecordStatus::Active));
         let before = r.clone();
-        assert!(change.apply_to(&mut r).is_err());
+        assert_eq!(
+            change.apply_to(&mut r).unwrap_err().to_string(),
+            "record `R9` is revoked and cannot be changed this way"
+        );
         assert_eq!(r, before);
     }
 
