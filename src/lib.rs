@@ -8,6 +8,7 @@ pub mod commitment;
 pub mod misconduct;
 pub mod report;
 pub mod retention;
+pub mod store;
 pub mod subject;
 
 pub use citation::Citation;
