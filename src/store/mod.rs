@@ -1,6 +1,6 @@
 //! Storage behind a small, storage-agnostic trait.
 //!
-//! The deciding core never touches storage. The facade ([`crate::registry`])
+//! The deciding core never touches storage. The facade (`registry`)
 //! keeps subjects, role links, records, list entries, objections,
 //! commitments, tip-offs and the audit log through the [`Store`] trait, so a
 //! service can keep its data in its own database by implementing two traits:
