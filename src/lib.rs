@@ -9,6 +9,7 @@ pub mod misconduct;
 pub mod objection;
 pub mod report;
 pub mod retention;
+pub mod store;
 pub mod subject;
 
 pub use citation::Citation;
