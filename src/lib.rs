@@ -2,9 +2,11 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod audit;
 pub mod calendar;
 pub mod citation;
 pub mod misconduct;
+pub mod repair;
 pub mod retention;
 pub mod subject;
 
