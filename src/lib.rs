@@ -5,9 +5,12 @@
 pub mod audit;
 pub mod calendar;
 pub mod citation;
+pub mod commitment;
 pub mod misconduct;
 pub mod repair;
+pub mod report;
 pub mod retention;
+pub mod store;
 pub mod subject;
 
 pub use citation::Citation;

@@ -1,4 +1,10 @@
 //! Identifiers and subjects as a user sees them: SPEC §2.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use chrono::NaiveDate;
 use proptest::prelude::*;

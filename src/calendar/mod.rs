@@ -4,10 +4,44 @@
 //! neither a weekend nor a public holiday, counting the adjusted working days
 //! (调休) the State Council moves onto weekends (SPEC §8).
 
+mod china;
+mod schedule;
+mod weekend;
+
 use std::ops::RangeInclusive;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use thiserror::Error;
+
+pub use china::{ChinaCalendar, OFFICIAL_CSV};
+pub use schedule::{
+    DayKind, DayStatus, Finality, RowKind, Schedule, ScheduleCalendar, ScheduleError, ScheduleRow,
+};
+pub use weekend::WeekendCalendar;
+
+/// China Standard Time, UTC+08:00 all year (no daylight saving since 1991).
+const CST_SECONDS: i32 = 8 * 3600;
+
+/// The calendar date that counts for an instant: its date in China Standard
+/// Time (UTC+08:00), as an online submission is dated (SPEC §7).
+///
+/// # Example
+///
+/// ```
+/// use chrono::{NaiveDate, TimeZone, Utc};
+/// use social_credit::calendar::china_date;
+///
+/// // 16:30 UTC on Friday 27 September 2019 is 00:30 on Saturday 28 September in Beijing.
+/// let instant = Utc.with_ymd_and_hms(2019, 9, 27, 16, 30, 0).unwrap();
+/// assert_eq!(china_date(instant), NaiveDate::from_ymd_opt(2019, 9, 28).unwrap());
+/// ```
+pub fn china_date(instant: DateTime<Utc>) -> NaiveDate {
+    match FixedOffset::east_opt(CST_SECONDS) {
+        Some(cst) => instant.with_timezone(&cst).date_naive(),
+        // A fixed offset of 8 hours is always in range.
+        None => instant.date_naive(),
+    }
+}
 
 /// A calendar of working days.
 ///
