@@ -13,8 +13,11 @@ pub mod retention;
 pub mod store;
 pub mod subject;
 
+pub use audit::AuditEntry;
 pub use citation::Citation;
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
+pub use repair::{Eligibility, RepairPolicy, RepairTimeline};
+pub use retention::RetentionPolicy;
 
 pub use subject::{
     Organization, OrganizationKind, Person, ResidentId, ResidentIdError, Role, RoleLink, Roster,

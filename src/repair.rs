@@ -252,7 +252,7 @@ impl fmt::Display for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::RecordInForce { status } => {
-                write!(f, "the record is not in force (its status is `{status:?}`)")
+                write!(f, "the record is not in force (it is {})", status_name(*status))
             }
             Self::Repairable => f.write_str("the penalty decision may not be repaired"),
             Self::MinimumPeriodElapsed {
@@ -384,7 +384,7 @@ pub enum RepairError {
         on: NaiveDate,
     },
     /// Repair was applied to a record that is not in force.
-    #[error("record `{record}` is not in force (its status is `{status:?}`); only an active or corrected record can be repaired")]
+    #[error("record `{record}` is {}; only an active or corrected record can be repaired", status_name(*.status))]
     NotInForce {
         /// The record.
         record: RecordId,
@@ -411,6 +411,16 @@ pub enum RepairError {
         /// Every unmet condition.
         unmet: Vec<Unmet>,
     },
+}
+
+fn status_name(status: RecordStatus) -> &'static str {
+    match status {
+        RecordStatus::Active => "active",
+        RecordStatus::Repaired => "repaired",
+        RecordStatus::Revoked => "revoked",
+        RecordStatus::Corrected => "corrected",
+        RecordStatus::Erased => "erased",
+    }
 }
 
 fn list(unmet: &[Unmet]) -> String {

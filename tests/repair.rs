@@ -957,3 +957,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_repair_of_a_revoked_record_says_why_in_words() {
+    let p = RepairPolicy::order_58_2023();
+    let mut r = record(4, Severity::General, day(2023, 6, 1));
+    r.history.push(StatusChange {
+        on: day(2023, 7, 1),
+        status: RecordStatus::Revoked,
+        by: "Office".into(),
+        basis: Citation::new("objection.revoke", "plan §6(3)"),
+    });
+    let facts = all_done(
+        decision(day(2023, 6, 10), Domain::Other, &[]),
+        day(2023, 6, 20),
+    );
+    let err = p
+        .apply(&mut r, &facts, &[], day(2024, 1, 1), "Office")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "record `R4` is revoked; only an active or corrected record can be repaired"
+    );
+    let e = p.eligibility(&r, &facts, &[], day(2024, 1, 1)).unwrap();
+    assert_eq!(
+        e.unmet[0].condition.to_string(),
+        "the record is not in force (it is revoked)"
+    );
+}
