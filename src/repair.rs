@@ -35,7 +35,18 @@
 //! 2025-06-22) and the NDRC 信用修复管理办法 (adopted 2025-11-19, in force
 //! 2026-04-01, replacing Order No. 58). How the plan's three tiers map onto
 //! each regime, and why, is in DESIGN.md ("How do the plan's tiers map onto
-//! the national ones?").
+//! the national repair rules?").
+//!
+//! The periods were checked against published texts and reports of them: the
+//! State Council's text of 国办发〔2025〕22号 §2 (gov.cn, content_7029483); the
+//! NDRC's announcement of the 信用修复管理办法 (2025-11-26: in force
+//! 2026-04-01, replacing Order No. 58); a local credit office's restatement of
+//! Order No. 58's periods (3 months / 3 years; 1 year in special equipment,
+//! work safety and fire safety; several penalty types take the longest); and
+//! reports of 527 (general 3 months / 1 year, 严重 6 months / 3 years, applied
+//! from 2019-07-01). The "specific serious" fields and penalty types are those
+//! SPEC §5 names; 527's own list may be longer, and a policy loaded from data
+//! can add to it with further [`DecisionRule`]s.
 
 use std::fmt;
 
@@ -294,6 +305,9 @@ pub struct Periods {
     /// The last day of the maximum publication period; publication ends by
     /// itself from the next day.
     pub last_published_day: NaiveDate,
+    /// The rule that sets the minimum period: the tier's, or the decision
+    /// rule that raised it.
+    pub minimum_set_by: Citation,
     /// The rule that bars repair, where one does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barred_by: Option<Citation>,
@@ -502,13 +516,14 @@ impl RepairPolicy {
     /// (in force here 2019-07-01 – 2023-04-30).
     ///
     /// - 一般失信 (general): minimum 3 months, maximum 1 year.
-    /// - 严重失信 (serious): minimum 6 months, maximum 3 years.
+    /// - 严重失信 (severe; SPEC §5 says "serious"): minimum 6 months,
+    ///   maximum 3 years.
     /// - 特定严重失信 (specific serious): orders to halt business or licence
     ///   revocations in food and drugs, the environment, work safety and
     ///   fire safety: published the full 3 years and not repairable.
     ///
     /// Tier mapping: the plan's `General` → 527's general; the plan's
-    /// `Serious` (较重) and `Severe` (严重) → 527's serious, because 527's
+    /// `Serious` (较重) and `Severe` (严重) → 527's 严重 tier, because 527's
     /// general tier is for conduct of a slight nature and little harm, which
     /// 较重 by its name exceeds; `Minor` (not a tier then) → general, the
     /// lowest tier 527 had.
@@ -524,10 +539,20 @@ impl RepairPolicy {
             in_force_from: day(2019, 7, 1),
             in_force_until: Some(day(2023, 4, 30)),
             tiers: vec![
-                tier(Severity::Minor, 3, 12, "repair.2019.general_periods"),
+                tier(
+                    Severity::Minor,
+                    3,
+                    12,
+                    "repair.2019.minor_as_general_periods",
+                ),
                 tier(Severity::General, 3, 12, "repair.2019.general_periods"),
-                tier(Severity::Serious, 6, 36, "repair.2019.serious_periods"),
-                tier(Severity::Severe, 6, 36, "repair.2019.serious_periods"),
+                tier(
+                    Severity::Serious,
+                    6,
+                    36,
+                    "repair.2019.serious_as_severe_periods",
+                ),
+                tier(Severity::Severe, 6, 36, "repair.2019.severe_periods"),
             ],
             decision_rules: vec![DecisionRule {
                 domains: vec![
@@ -701,9 +726,13 @@ impl RepairPolicy {
         let mut minimum = tier.minimum_months;
         let mut maximum = tier.maximum_months;
         let mut basis = vec![tier.basis.clone()];
+        let mut minimum_set_by = tier.basis.clone();
         let mut barred_by = None;
         for rule in self.decision_rules.iter().filter(|r| r.covers(decision)) {
-            minimum = minimum.max(rule.minimum_months.unwrap_or(0));
+            if let Some(m) = rule.minimum_months.filter(|m| *m > minimum) {
+                minimum = m;
+                minimum_set_by = rule.basis.clone();
+            }
             maximum = maximum.max(rule.maximum_months.unwrap_or(0));
             basis.push(rule.basis.clone());
             if !rule.repairable && barred_by.is_none() {
@@ -723,6 +752,7 @@ impl RepairPolicy {
         Ok(Periods {
             earliest_application,
             last_published_day: period_end(start, maximum),
+            minimum_set_by,
             barred_by,
             basis,
         })
@@ -822,12 +852,11 @@ impl RepairPolicy {
             push(Condition::Repairable, bar);
         }
         if on < periods.earliest_application {
-            let basis = periods.basis.first().unwrap_or(&self.basis);
             push(
                 Condition::MinimumPeriodElapsed {
                     earliest_application: periods.earliest_application,
                 },
-                basis,
+                &periods.minimum_set_by,
             );
         }
         let req = &self.requirements;

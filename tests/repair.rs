@@ -120,7 +120,7 @@ fn preset_periods_hand_worked() {
             day(2020, 8, 31),
             false,
         ),
-        // 527: serious 6 months / 3 years; 较重 is treated as serious (DESIGN.md).
+        // 527: 严重 6 months / 3 years; 较重 is treated as 严重 (DESIGN.md).
         (
             &p19,
             Serious,
@@ -450,7 +450,7 @@ fn every_unmet_condition_is_listed() {
         e.unmet[0].basis.rule,
         "repair.2019.specific_serious_not_repairable"
     );
-    assert_eq!(e.unmet[1].basis.rule, "repair.2019.serious_periods");
+    assert_eq!(e.unmet[1].basis.rule, "repair.2019.severe_periods");
     assert_eq!(e.unmet[2].basis.rule, "repair.conditions");
 }
 
@@ -984,4 +984,23 @@ fn a_repair_of_a_revoked_record_says_why_in_words() {
         e.unmet[0].condition.to_string(),
         "the record is not in force (it is revoked)"
     );
+}
+
+#[test]
+fn a_raised_minimum_cites_the_rule_that_raised_it() {
+    let p = RepairPolicy::order_58_2023();
+    let r = record(1, Severity::General, day(2023, 6, 1));
+    let facts = all_done(
+        decision(day(2023, 6, 15), Domain::WorkSafety, &[PenaltyKind::Fine]),
+        day(2023, 7, 1),
+    );
+    let e = p.eligibility(&r, &facts, &[], day(2023, 12, 1)).unwrap();
+    assert_eq!(e.eligible_from, Some(day(2024, 6, 16)));
+    assert_eq!(e.unmet[0].basis.rule, "repair.2023.safety_fields_one_year");
+    let other = all_done(
+        decision(day(2023, 6, 15), Domain::Other, &[]),
+        day(2023, 7, 1),
+    );
+    let e = p.eligibility(&r, &other, &[], day(2023, 8, 1)).unwrap();
+    assert_eq!(e.unmet[0].basis.rule, "repair.2023.penalty_periods");
 }
