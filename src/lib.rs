@@ -2,19 +2,24 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod audit;
 pub mod calendar;
 pub mod citation;
 pub mod commitment;
 pub mod misconduct;
 pub mod objection;
+pub mod repair;
 pub mod report;
 pub mod retention;
 pub mod store;
 pub mod subject;
 
+pub use audit::AuditEntry;
 pub use citation::Citation;
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 pub use objection::{Objection, ObjectionError};
+pub use repair::{Eligibility, RepairPolicy, RepairTimeline};
+pub use retention::RetentionPolicy;
 
 pub use subject::{
     Organization, OrganizationKind, Person, ResidentId, ResidentIdError, Role, RoleLink, Roster,
@@ -30,4 +35,11 @@ const _: () = {
     assert_send_sync::<ResidentId>();
     assert_send_sync::<Subject>();
     assert_send_sync::<Roster>();
+    assert_send_sync::<MisconductRecord>();
+    assert_send_sync::<RepairPolicy>();
+    assert_send_sync::<RepairTimeline>();
+    assert_send_sync::<RetentionPolicy>();
+    assert_send_sync::<AuditEntry>();
+    assert_send_sync::<calendar::ChinaCalendar>();
+    assert_send_sync::<store::MemoryStore>();
 };
