@@ -959,7 +959,7 @@ impl RepairPolicy {
                 on,
                 by: by.to_owned(),
                 action: AuditAction::Repaired,
-                record: record.id,
+                target: record.id.into(),
                 basis: self.basis.clone(),
             },
             sanctions_end_on: on,

@@ -300,7 +300,7 @@ impl RetentionPolicy {
             on,
             by: by.to_owned(),
             action: AuditAction::Erased,
-            record: id,
+            target: id.into(),
             basis: self.basis.clone(),
         })
     }

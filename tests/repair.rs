@@ -669,7 +669,7 @@ fn applying_a_repair_changes_the_status_and_keeps_everything() {
     );
 
     assert_eq!(repair.audit.action, AuditAction::Repaired);
-    assert_eq!(repair.audit.record, RecordId(1));
+    assert_eq!(repair.audit.target, RecordId(1).into());
     assert_eq!(
         repair.audit.to_string(),
         "2023-09-11: Social Organizations Section repaired R1 under repair.policy_2023 (NDRC Order No. 58 (2023))"

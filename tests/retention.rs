@@ -215,7 +215,7 @@ fn erasure_removes_personal_content_and_keeps_the_record() {
     );
 
     assert_eq!(entry.action, AuditAction::Erased);
-    assert_eq!(entry.record, RecordId(17));
+    assert_eq!(entry.target, RecordId(17).into());
     assert_eq!(entry.on, day(2024, 3, 2));
     assert_eq!(entry.basis.source, "plan §6(7)");
 }
@@ -274,7 +274,7 @@ fn audit_entry_holds_no_erased_data() {
             "on": "2024-03-02",
             "by": "system",
             "action": "erased",
-            "record": 17,
+            "target": { "record": 17 },
             "basis": { "rule": "retention.personal_five_years", "source": "plan §6(7)" }
         })
     );
