@@ -3,6 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod assess;
+pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod citation;
@@ -10,17 +11,24 @@ pub mod commitment;
 pub mod grading;
 pub mod lists;
 pub mod misconduct;
+pub mod objection;
+pub mod repair;
 pub mod report;
 pub mod reporting;
 pub mod retention;
+pub mod store;
 pub mod subject;
 
 pub use assess::{assess, Assessment, Dossier, Rules};
+pub use audit::AuditEntry;
 pub use catalogue::{Catalogue, Measure, SanctionKind};
 pub use citation::Citation;
 pub use grading::{GradingPolicy, PolicySet};
 pub use lists::{ListEntry, ListKind};
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
+pub use objection::{Objection, ObjectionError};
+pub use repair::{Eligibility, RepairPolicy, RepairTimeline};
+pub use retention::RetentionPolicy;
 
 pub use subject::{
     Organization, OrganizationKind, Person, ResidentId, ResidentIdError, Role, RoleLink, Roster,
@@ -41,4 +49,11 @@ const _: () = {
     assert_send_sync::<Catalogue>();
     assert_send_sync::<ListEntry>();
     assert_send_sync::<Assessment<'static>>();
+    assert_send_sync::<MisconductRecord>();
+    assert_send_sync::<RepairPolicy>();
+    assert_send_sync::<RepairTimeline>();
+    assert_send_sync::<RetentionPolicy>();
+    assert_send_sync::<AuditEntry>();
+    assert_send_sync::<calendar::ChinaCalendar>();
+    assert_send_sync::<store::MemoryStore>();
 };

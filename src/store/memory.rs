@@ -1,0 +1,189 @@
+//! The embedded default store: everything in memory, behind a mutex.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use super::{Doc, Store, StoreError, Table, Transaction};
+
+#[derive(Debug, Default, Clone)]
+struct State {
+    docs: BTreeMap<(Table, String), Doc>,
+    // INVARIANT: holds (table, subject, key) exactly for the docs with a subject.
+    by_subject: BTreeSet<(Table, String, String)>,
+    counters: BTreeMap<Table, u64>,
+    audit: Vec<serde_json::Value>,
+}
+
+impl State {
+    fn put(&mut self, table: Table, key: String, doc: Doc) {
+        if let Some(old) = self.docs.get(&(table, key.clone())) {
+            if let Some(s) = &old.subject {
+                self.by_subject.remove(&(table, s.clone(), key.clone()));
+            }
+        }
+        if let Some(s) = &doc.subject {
+            self.by_subject.insert((table, s.clone(), key.clone()));
+        }
+        self.docs.insert((table, key), doc);
+    }
+}
+
+/// The embedded default store: thread-safe, in memory, one transaction at a
+/// time. A transaction's writes are staged and applied together when its
+/// work returns `Ok`; on `Err` they are dropped.
+///
+/// # Example
+///
+/// ```
+/// use social_credit::store::{Doc, MemoryStore, Store, StoreError, Table};
+///
+/// let store = MemoryStore::new();
+/// let _ = store.transaction(|tx| {
+///     tx.put(Table::Subjects, "a", Doc { subject: None, body: 1.into(), sealed: None })?;
+///     Err::<(), _>(StoreError::backend("changed my mind"))
+/// });
+/// let found = store.transaction(|tx| tx.get(Table::Subjects, "a"))?;
+/// assert_eq!(found, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+struct MemoryTx<'a> {
+    base: &'a State,
+    // Staged writes; `None` never occurs (no deletes), kept as Doc.
+    puts: BTreeMap<(Table, String), Doc>,
+    counters: BTreeMap<Table, u64>,
+    audit: Vec<serde_json::Value>,
+}
+
+impl Transaction for MemoryTx<'_> {
+    fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
+        let k = (table, key.to_owned());
+        Ok(self
+            .puts
+            .get(&k)
+            .or_else(|| self.base.docs.get(&k))
+            .cloned())
+    }
+
+    fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
+        self.puts.insert((table, key.to_owned()), doc);
+        Ok(())
+    }
+
+    fn scan(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        let mut found: BTreeMap<String, Doc> = BTreeMap::new();
+        match subject {
+            Some(s) => {
+                let start = (table, s.to_owned(), String::new());
+                for (t, subj, key) in self.base.by_subject.range(start..) {
+                    if *t != table || subj != s {
+                        break;
+                    }
+                    if let Some(doc) = self.base.docs.get(&(table, key.clone())) {
+                        found.insert(key.clone(), doc.clone());
+                    }
+                }
+            }
+            None => {
+                let start = (table, String::new());
+                for ((t, key), doc) in self.base.docs.range(start..) {
+                    if *t != table {
+                        break;
+                    }
+                    found.insert(key.clone(), doc.clone());
+                }
+            }
+        }
+        // Staged writes override what is stored, and may move a doc in or
+        // out of the subject's set.
+        for ((t, key), doc) in &self.puts {
+            if *t != table {
+                continue;
+            }
+            if subject.is_none_or(|s| doc.subject.as_deref() == Some(s)) {
+                found.insert(key.clone(), doc.clone());
+            } else {
+                found.remove(key);
+            }
+        }
+        Ok(found.into_iter().collect())
+    }
+
+    fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
+        let current = self
+            .counters
+            .get(&table)
+            .or_else(|| self.base.counters.get(&table))
+            .copied()
+            .unwrap_or(0);
+        let next = current + 1;
+        self.counters.insert(table, next);
+        Ok(next)
+    }
+
+    fn append_audit(&mut self, entry: serde_json::Value) -> Result<u64, StoreError> {
+        self.audit.push(entry);
+        Ok((self.base.audit.len() + self.audit.len()) as u64)
+    }
+
+    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, serde_json::Value)>, StoreError> {
+        Ok(self
+            .base
+            .audit
+            .iter()
+            .chain(&self.audit)
+            .enumerate()
+            .map(|(i, e)| (i as u64 + 1, e.clone()))
+            .filter(|(seq, _)| *seq > after)
+            .collect())
+    }
+}
+
+impl Store for MemoryStore {
+    fn transaction<R, E>(
+        &self,
+        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
+    ) -> Result<R, E>
+    where
+        E: From<StoreError>,
+    {
+        // A panic inside `work` cannot leave the state half-written: the state
+        // is only changed below, after `work` returned. So a poisoned lock is
+        // safe to take over.
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut tx = MemoryTx {
+            base: &state,
+            puts: BTreeMap::new(),
+            counters: BTreeMap::new(),
+            audit: Vec::new(),
+        };
+        let result = work(&mut tx)?;
+        let MemoryTx {
+            puts,
+            counters,
+            audit,
+            ..
+        } = tx;
+        for ((table, key), doc) in puts {
+            state.put(table, key, doc);
+        }
+        state.counters.extend(counters);
+        state.audit.extend(audit);
+        Ok(result)
+    }
+}

@@ -1,0 +1,266 @@
+//! Storage behind a small, storage-agnostic trait.
+//!
+//! The deciding core never touches storage. The facade (`registry`)
+//! keeps subjects, role links, records, list entries, objections,
+//! commitments, tip-offs and the audit log through the [`Store`] trait, so a
+//! service can keep its data in its own database by implementing two traits:
+//! [`Store`] (run a transaction) and [`Transaction`] (read and write
+//! documents inside it).
+//!
+//! The crate ships [`MemoryStore`], the embedded default, and, with the
+//! `sqlite` feature, [`SqliteStore`]. With the `test-kit` feature,
+//! [`kit`] holds the conformance checks any implementation runs against
+//! itself, and a fault-injecting wrapper.
+//!
+//! # The model
+//!
+//! A store holds [`Doc`]s in [`Table`]s under string keys, each doc carrying
+//! its subject's identifier (for finding a subject's documents), its public
+//! JSON body, and an optional sealed part (a tip-off's reporter identity)
+//! that is kept apart from the body. Beside the tables: one counter per
+//! table for new identifiers, and the append-only audit log.
+//!
+//! # Transactions
+//!
+//! Every facade operation runs in exactly one [`Store::transaction`]: all of
+//! its reads and writes, or none of its writes, take effect. An `Err` from
+//! the work rolls everything back, counters and audit entries included.
+
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+#[cfg(feature = "test-kit")]
+pub mod kit;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+/// The kinds of document a store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Table {
+    /// Subjects (信用主体), keyed by their identifier.
+    Subjects,
+    /// Dated role links between organizations and persons.
+    RoleLinks,
+    /// Misconduct records (失信行为记录).
+    Records,
+    /// Red-list and blacklist entries.
+    ListEntries,
+    /// Objections (异议).
+    Objections,
+    /// Commitments (信用承诺).
+    Commitments,
+    /// Tip-offs (举报).
+    Reports,
+}
+
+impl Table {
+    /// Every table.
+    pub const ALL: [Self; 7] = [
+        Self::Subjects,
+        Self::RoleLinks,
+        Self::Records,
+        Self::ListEntries,
+        Self::Objections,
+        Self::Commitments,
+        Self::Reports,
+    ];
+
+    /// The table's name in storage.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Subjects => "subjects",
+            Self::RoleLinks => "role_links",
+            Self::Records => "records",
+            Self::ListEntries => "list_entries",
+            Self::Objections => "objections",
+            Self::Commitments => "commitments",
+            Self::Reports => "reports",
+        }
+    }
+
+    /// The table of a storage name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One stored document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Doc {
+    /// The identifier of the subject the document is about, for
+    /// [`Transaction::scan`]; `None` for documents about no single subject.
+    pub subject: Option<String>,
+    /// The document's public content.
+    pub body: serde_json::Value,
+    /// Content kept apart from the body and never published (a tip-off's
+    /// reporter identity). Stores keep it as they keep the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<serde_json::Value>,
+}
+
+/// A store could not do what was asked.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The storage backend failed (I/O, a database error, an injected fault).
+    #[error("storage failed: {source}")]
+    Backend {
+        /// The backend's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A stored document cannot be read back.
+    #[error("stored {table} document `{key}` cannot be read: {problem}")]
+    Corrupt {
+        /// The table.
+        table: Table,
+        /// The key.
+        key: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The database was written by a newer version of this crate.
+    #[error("the database schema is version {found}, newer than this crate's {supported}")]
+    SchemaTooNew {
+        /// The version found.
+        found: i64,
+        /// The newest version this crate knows.
+        supported: i64,
+    },
+}
+
+impl StoreError {
+    /// A backend error from any error value.
+    pub fn backend(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Backend {
+            source: source.into(),
+        }
+    }
+}
+
+/// A store: runs transactions. Implement this (with [`Transaction`]) to keep
+/// the crate's data in your own database.
+///
+/// Implementations must be `Send + Sync`: a service calls the facade from
+/// many threads. Transactions must be serializable with respect to each
+/// other (the simplest correct implementation runs one at a time).
+pub trait Store: Send + Sync {
+    /// Runs `work` in one transaction. When `work` returns `Ok`, every write
+    /// it made takes effect together; when it returns `Err` (or the commit
+    /// fails), none does: tables, counters and the audit log are as before.
+    ///
+    /// # Errors
+    ///
+    /// The error of `work`, or a [`StoreError`] (converted into `E`) when the
+    /// transaction cannot start or commit.
+    fn transaction<R, E>(
+        &self,
+        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
+    ) -> Result<R, E>
+    where
+        E: From<StoreError>;
+}
+
+/// Reads and writes inside one transaction. Reads see the transaction's own
+/// earlier writes.
+pub trait Transaction {
+    /// The document at `key`, if any.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError>;
+
+    /// Inserts or replaces the document at `key`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError>;
+
+    /// The documents of `table`, in key order; only those whose
+    /// [`Doc::subject`] is `subject` when it is given.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn scan(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+    ) -> Result<Vec<(String, Doc)>, StoreError>;
+
+    /// A new identifier for `table`: 1, 2, 3, … Never handed out twice by
+    /// committed transactions.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn next_id(&mut self, table: Table) -> Result<u64, StoreError>;
+
+    /// Appends an entry to the audit log, returning its sequence number
+    /// (1, 2, 3, …). Entries are never changed or removed.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn append_audit(&mut self, entry: serde_json::Value) -> Result<u64, StoreError>;
+
+    /// The audit entries with sequence numbers after `after`, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, serde_json::Value)>, StoreError>;
+}
+
+/// Everything a store holds, for comparing two states: every table's
+/// documents and the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dump {
+    /// Documents by table and key.
+    pub tables: BTreeMap<Table, BTreeMap<String, Doc>>,
+    /// The audit log.
+    pub audit: Vec<(u64, serde_json::Value)>,
+}
+
+/// Reads everything a store holds, in one transaction.
+///
+/// # Errors
+///
+/// [`StoreError`] when the backend fails.
+pub fn dump<S: Store + ?Sized>(store: &S) -> Result<Dump, StoreError> {
+    store.transaction(|tx| {
+        let mut dump = Dump::default();
+        for table in Table::ALL {
+            let docs = tx.scan(table, None)?;
+            if !docs.is_empty() {
+                dump.tables.insert(table, docs.into_iter().collect());
+            }
+        }
+        dump.audit = tx.audit_since(0)?;
+        Ok(dump)
+    })
+}
+
+/// Zero-padded decimal key for a numeric identifier, so that key order is
+/// numeric order.
+pub fn numeric_key(id: u64) -> String {
+    format!("{id:020}")
+}

@@ -1,0 +1,283 @@
+//! A store on SQLite (feature `sqlite`), through rusqlite with its bundled
+//! SQLite, so no system library is needed.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{Doc, Store, StoreError, Table, Transaction};
+
+/// The schema migrations, in order; migration `i` takes the schema from
+/// version `i` to `i + 1` (`PRAGMA user_version`).
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_documents.sql")];
+
+/// A store in an SQLite database, in a file or in memory.
+///
+/// The schema is embedded and versioned: opening a database applies the
+/// migrations it lacks, in one transaction, and refuses a database written
+/// by a newer version of the crate. Every [`Store::transaction`] is one
+/// SQLite transaction (`BEGIN IMMEDIATE`), so each facade operation is
+/// atomic and durable. The audit table refuses updates and deletes with
+/// triggers.
+///
+/// # Example
+///
+/// ```
+/// use social_credit::store::{Doc, SqliteStore, Store, Table};
+///
+/// let store = SqliteStore::open_in_memory()?;
+/// store.transaction(|tx| tx.put(Table::Subjects, "k", Doc { subject: None, body: 1.into(), sealed: None }))?;
+/// assert!(store.transaction(|tx| tx.get(Table::Subjects, "k"))?.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::backend(e)
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database at `path`, migrating it to the
+    /// current schema.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the file cannot be opened or migrated, or was
+    /// written by a newer version of the crate.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(backend)?;
+        // WAL with NORMAL sync: durable at each commit against a process
+        // crash, and fast enough for many small transactions.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(backend)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(backend)?;
+        Self::init(conn)
+    }
+
+    /// A new database in memory, for tests and short-lived tools.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when SQLite fails.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory().map_err(backend)?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(backend)?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(backend)?;
+        let supported = MIGRATIONS.len() as i64;
+        if version > supported {
+            return Err(StoreError::SchemaTooNew {
+                found: version,
+                supported,
+            });
+        }
+        let tx = conn.transaction().map_err(backend)?;
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(version).unwrap_or(0))
+        {
+            tx.execute_batch(sql).map_err(backend)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(backend)?;
+        }
+        tx.commit().map_err(backend)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// The schema version of the open database.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when SQLite fails.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        conn.pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(backend)
+    }
+}
+
+struct SqliteTx<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+fn parse_json(table: Table, key: &str, text: &str) -> Result<serde_json::Value, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        table,
+        key: key.to_owned(),
+        problem: e.to_string(),
+    })
+}
+
+fn to_text(value: &serde_json::Value) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(StoreError::backend)
+}
+
+impl SqliteTx<'_> {
+    fn row_to_doc(
+        table: Table,
+        key: &str,
+        subject: Option<String>,
+        body: &str,
+        sealed: Option<String>,
+    ) -> Result<Doc, StoreError> {
+        Ok(Doc {
+            subject,
+            body: parse_json(table, key, body)?,
+            sealed: sealed.map(|s| parse_json(table, key, &s)).transpose()?,
+        })
+    }
+}
+
+type Row = (String, Option<String>, String, Option<String>);
+
+impl Transaction for SqliteTx<'_> {
+    fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
+        let row: Option<(Option<String>, String, Option<String>)> = self
+            .tx
+            .prepare_cached("SELECT subject, body, sealed FROM docs WHERE tbl = ?1 AND key = ?2")
+            .map_err(backend)?
+            .query_row(params![table.name(), key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(backend)?;
+        row.map(|(subject, body, sealed)| Self::row_to_doc(table, key, subject, &body, sealed))
+            .transpose()
+    }
+
+    fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
+        let body = to_text(&doc.body)?;
+        let sealed = doc.sealed.as_ref().map(to_text).transpose()?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO docs (tbl, key, subject, body, sealed) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (tbl, key) DO UPDATE SET subject = excluded.subject,
+                     body = excluded.body, sealed = excluded.sealed",
+            )
+            .map_err(backend)?
+            .execute(params![table.name(), key, doc.subject, body, sealed])
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn scan(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        };
+        let rows: Vec<Row> = match subject {
+            Some(s) => self
+                .tx
+                .prepare_cached(
+                    "SELECT key, subject, body, sealed FROM docs
+                     WHERE tbl = ?1 AND subject = ?2 ORDER BY key",
+                )
+                .map_err(backend)?
+                .query_map(params![table.name(), s], map)
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?,
+            None => self
+                .tx
+                .prepare_cached(
+                    "SELECT key, subject, body, sealed FROM docs WHERE tbl = ?1 ORDER BY key",
+                )
+                .map_err(backend)?
+                .query_map(params![table.name()], map)
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?,
+        };
+        rows.into_iter()
+            .map(|(key, subject, body, sealed)| {
+                let doc = Self::row_to_doc(table, &key, subject, &body, sealed)?;
+                Ok((key, doc))
+            })
+            .collect()
+    }
+
+    fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
+        let next: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO counters (tbl, last) VALUES (?1, 1)
+                 ON CONFLICT (tbl) DO UPDATE SET last = last + 1
+                 RETURNING last",
+            )
+            .map_err(backend)?
+            .query_row(params![table.name()], |r| r.get(0))
+            .map_err(backend)?;
+        u64::try_from(next).map_err(StoreError::backend)
+    }
+
+    fn append_audit(&mut self, entry: serde_json::Value) -> Result<u64, StoreError> {
+        let text = to_text(&entry)?;
+        let seq: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO audit (seq, entry)
+                 VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM audit), ?1) RETURNING seq",
+            )
+            .map_err(backend)?
+            .query_row(params![text], |r| r.get(0))
+            .map_err(backend)?;
+        u64::try_from(seq).map_err(StoreError::backend)
+    }
+
+    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, serde_json::Value)>, StoreError> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let rows: Vec<(i64, String)> = self
+            .tx
+            .prepare_cached("SELECT seq, entry FROM audit WHERE seq > ?1 ORDER BY seq")
+            .map_err(backend)?
+            .query_map(params![after], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(backend)?
+            .collect::<Result<_, _>>()
+            .map_err(backend)?;
+        rows.into_iter()
+            .map(|(seq, text)| {
+                let seq_u = u64::try_from(seq).map_err(StoreError::backend)?;
+                Ok((
+                    seq_u,
+                    parse_json(Table::Records, &format!("audit {seq}"), &text)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+impl Store for SqliteStore {
+    fn transaction<R, E>(
+        &self,
+        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
+    ) -> Result<R, E>
+    where
+        E: From<StoreError>,
+    {
+        // A panic inside `work` drops the rusqlite transaction, which rolls
+        // back: the database is consistent, so a poisoned lock is safe to take.
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let result = work(&mut SqliteTx { tx: &tx })?;
+        tx.commit().map_err(backend)?;
+        Ok(result)
+    }
+}

@@ -1,0 +1,123 @@
+//! Both stores pass the conformance kit (issue 7).
+#![cfg(feature = "test-kit")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use social_credit::store::{kit, MemoryStore};
+
+#[test]
+fn memory_store_conforms() {
+    kit::conformance(MemoryStore::new).unwrap();
+}
+
+#[test]
+fn memory_store_matches_the_model() {
+    kit::model_based(MemoryStore::new, 128).unwrap();
+}
+
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use social_credit::store::{dump, kit, Doc, SqliteStore, Store, StoreError, Table};
+
+    fn in_memory() -> SqliteStore {
+        SqliteStore::open_in_memory().unwrap()
+    }
+
+    #[test]
+    fn sqlite_store_conforms_in_memory() {
+        kit::conformance(in_memory).unwrap();
+    }
+
+    #[test]
+    fn sqlite_store_matches_the_model() {
+        kit::model_based(in_memory, 64).unwrap();
+    }
+
+    #[test]
+    fn sqlite_store_conforms_on_a_file() {
+        let dir = tempdir();
+        let n = std::sync::atomic::AtomicUsize::new(0);
+        kit::conformance(|| {
+            let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            SqliteStore::open(dir.join(format!("conformance-{i}.sqlite"))).unwrap()
+        })
+        .unwrap();
+    }
+
+    fn tempdir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "social-credit-test-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn data_survives_reopening_and_schema_is_versioned() {
+        let dir = tempdir();
+        let path = dir.join("registry.sqlite");
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            assert_eq!(store.schema_version().unwrap(), 1);
+            store
+                .transaction(|tx| {
+                    tx.put(
+                        Table::Records,
+                        "k",
+                        Doc {
+                            subject: Some("s".into()),
+                            body: serde_json::json!({"a": 1}),
+                            sealed: Some(serde_json::json!("secret")),
+                        },
+                    )?;
+                    tx.append_audit(serde_json::json!("entry"))?;
+                    tx.next_id(Table::Records)
+                })
+                .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let d = dump(&store).unwrap();
+        assert_eq!(
+            d.tables[&Table::Records]["k"].sealed,
+            Some(serde_json::json!("secret"))
+        );
+        assert_eq!(d.audit.len(), 1);
+        assert_eq!(
+            store.transaction(|tx| tx.next_id(Table::Records)).unwrap(),
+            2
+        );
+        drop(store);
+
+        // A database from a newer crate is refused, not misread.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(matches!(
+            SqliteStore::open(&path),
+            Err(StoreError::SchemaTooNew {
+                found: 99,
+                supported: 1
+            })
+        ));
+    }
+
+    #[test]
+    fn the_audit_table_refuses_changes() {
+        let dir = tempdir();
+        let path = dir.join("audit.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        store
+            .transaction(|tx| tx.append_audit(serde_json::json!("kept")))
+            .unwrap();
+        drop(store);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let update = conn.execute("UPDATE audit SET entry = '\"changed\"'", []);
+        let delete = conn.execute("DELETE FROM audit", []);
+        assert!(update.unwrap_err().to_string().contains("append-only"));
+        assert!(delete.unwrap_err().to_string().contains("append-only"));
+    }
+}
