@@ -25,6 +25,13 @@
 //! ground. Which roles a measure reaches is the measure's `reaches` list in
 //! the catalogue; the person's own severity and key-supervision status count
 //! the roles of plan §5(6) ([`RESPONSIBLE_ROLES`]).
+//! An organization's list entries do not reach persons; its records do.
+//!
+//! # Rules in force
+//!
+//! The grading policy in force on the day asked about (from the
+//! [`PolicySet`]) runs the lists: a list exit is judged by the lifecycle in
+//! force that day. Records carry the grade they were given when recorded.
 
 use std::sync::OnceLock;
 

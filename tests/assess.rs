@@ -889,3 +889,36 @@ fn the_summary_is_owned_serializable_and_masks_a_person() {
     assert_eq!(summary.worst_severity, Some(Severity::Severe));
     assert!(summary.key_supervision);
 }
+
+#[test]
+fn an_assessment_uses_the_policy_in_force_on_its_day() {
+    use social_credit::grading::{PolicyData, PolicySet};
+    use social_credit::retention::RetentionPolicy;
+    let preset = GradingPolicy::civil_affairs_mca_2018();
+    let mut faster: PolicyData =
+        serde_json::from_str(&serde_json::to_string(preset).unwrap()).unwrap();
+    faster.id = "faster-2019-07".into();
+    faster.effective_from = d(2019, 7, 1);
+    faster.lifecycle.as_mut().unwrap().abnormal_exit_months = 3;
+    let set = PolicySet::new(vec![preset.clone(), GradingPolicy::new(faster).unwrap()]).unwrap();
+    let retention = RetentionPolicy::default();
+    let rules = social_credit::assess::Rules {
+        policies: &set,
+        catalogue: social_credit::Catalogue::xinzheng_2019(),
+        retention: &retention,
+    };
+    let mut case = Case::new(org(41));
+    case.lists.push(ListEntry::new(
+        case.subject.id(),
+        ListKind::ActivityAbnormal,
+        d(2019, 3, 1),
+    ));
+    let june = assess(&case.dossier(), &rules, &WeekendCalendar, d(2019, 6, 30)).unwrap();
+    assert_eq!(june.policy.id(), "civil-affairs-mca-2018");
+    assert_eq!(june.worst_severity, Some(Severity::General));
+    assert_eq!(june.next_change.unwrap().on, d(2019, 9, 2));
+    // From 1 July three months suffice, and they ran at the end of 1 June.
+    let july = assess(&case.dossier(), &rules, &WeekendCalendar, d(2019, 7, 1)).unwrap();
+    assert_eq!(july.policy.id(), "faster-2019-07");
+    assert_eq!(july.worst_severity, None);
+}
