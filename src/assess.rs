@@ -548,22 +548,17 @@ impl Counted<'_> {
 
 /// The entry without its void listing events, when it has any: events
 /// whose records (if it names any) are all revoked on `as_of` or absent from
-/// `records` (plan §6(3): a record found wrong never counted, nor did the
-/// listing it caused).
-fn without_void_events(
-    entry: &ListEntry,
-    records: &[MisconductRecord],
-    as_of: NaiveDate,
-) -> Option<ListEntry> {
-    let counts = |id: &RecordId| {
-        records.iter().any(|r| {
-            r.id == *id
-                && r.status_on(as_of)
-                    .is_some_and(|s| s != RecordStatus::Revoked)
-        })
+/// the dossier (plan §6(3): a record found wrong never counted, nor did the
+/// listing it caused). `counting` holds the ids of the records that count
+/// on `as_of`, sorted.
+fn without_void_events(entry: &ListEntry, counting: &[RecordId]) -> Option<ListEntry> {
+    let void = |e: &crate::lists::ListingEvent| {
+        !e.records.is_empty()
+            && !e
+                .records
+                .iter()
+                .any(|id| counting.binary_search(id).is_ok())
     };
-    let void =
-        |e: &crate::lists::ListingEvent| !e.records.is_empty() && !e.records.iter().any(counts);
     if !entry.events.iter().any(void) {
         return None;
     }
@@ -693,11 +688,31 @@ pub fn assess<'a>(
     let mut listed: Vec<(&'a ListEntry, NaiveDate)> = Vec::new();
     let mut exits: Vec<(&'a ListEntry, ExitPlan)> = Vec::new();
     // Most subjects stand on no list: the vectors allocate only when needed.
+    // The records that count on the day, for telling void listing events;
+    // computed only when some listing event names records.
+    let mut counting: Option<Vec<RecordId>> = None;
     for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
         // Listing events caused only by records that do not count (revoked
         // on an objection, or left out of the dossier) never happened: the
         // standing is computed without them, the ground stays the entry.
-        let valid = without_void_events(entry, dossier.records, as_of);
+        let valid = if entry.events.iter().any(|e| !e.records.is_empty()) {
+            let counting = counting.get_or_insert_with(|| {
+                let mut ids: Vec<RecordId> = dossier
+                    .records
+                    .iter()
+                    .filter(|r| {
+                        r.status_on(as_of)
+                            .is_some_and(|s| s != RecordStatus::Revoked)
+                    })
+                    .map(|r| r.id)
+                    .collect();
+                ids.sort_unstable();
+                ids
+            });
+            without_void_events(entry, counting)
+        } else {
+            None
+        };
         let view = valid.as_ref().unwrap_or(entry);
         if view.events.is_empty() {
             continue;

@@ -298,7 +298,7 @@ fn subject_key(id: &SubjectId) -> String {
 }
 
 fn load<T: DeserializeOwned>(table: Table, key: &str, doc: &Doc) -> Result<T, StoreError> {
-    serde_json::from_value(doc.body.clone()).map_err(|e| StoreError::Corrupt {
+    T::deserialize(&doc.body).map_err(|e| StoreError::Corrupt {
         table,
         key: key.to_owned(),
         problem: e.to_string(),

@@ -244,25 +244,27 @@ impl Uscc {
             let byte = u8::try_from(upper)
                 .ok()
                 .filter(|b| uscc_value(*b).is_some());
-            *slot = byte.ok_or(UsccError::Character {
+            *slot = byte.ok_or_else(|| UsccError::Character {
                 input: err_input(),
                 position: i + 1,
                 found: c,
             })?;
         }
         let [authority, kind, d1, d2, d3, d4, d5, d6, rest @ ..] = bytes;
-        let authority = RegistrationAuthority::from_code(authority).ok_or(
+        let authority = RegistrationAuthority::from_code(authority).ok_or_else(|| {
             UsccError::RegistrationAuthority {
                 input: err_input(),
                 found: char::from(authority),
                 expected: RegistrationAuthority::CODES,
-            },
-        )?;
-        OrganizationType::from_codes(authority, kind).ok_or(UsccError::OrganizationType {
-            input: err_input(),
-            found: char::from(kind),
-            authority: authority.english_name(),
-            expected: authority.type_codes(),
+            }
+        })?;
+        OrganizationType::from_codes(authority, kind).ok_or_else(|| {
+            UsccError::OrganizationType {
+                input: err_input(),
+                found: char::from(kind),
+                authority: authority.english_name(),
+                expected: authority.type_codes(),
+            }
         })?;
         let division = [d1, d2, d3, d4, d5, d6];
         if let Some(reason) = division_problem(&division) {

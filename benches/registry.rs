@@ -1,0 +1,130 @@
+//! The facade on both stores: recording a finding and assessing the subject
+//! through the registry, and a bulk load of 100,000 records into SQLite
+//! (issue 7 target: under 5 s).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate};
+use criterion::{criterion_group, criterion_main, Criterion};
+use rust_decimal::Decimal;
+use social_credit::misconduct::{ConductKind, RecordContent};
+use social_credit::registry::{NewRecord, Registry};
+use social_credit::store::{MemoryStore, SqliteStore, Store};
+use social_credit::subject::check::{org_code_check, uscc_check};
+use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
+
+fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+}
+
+/// The `i`th of a family of valid social-association codes in Xinzheng.
+fn uscc(i: u32) -> Uscc {
+    let body = format!("{:08}", i);
+    let mut s = format!("51410184{body}");
+    s.push(char::from(org_code_check(body.as_bytes()).unwrap()));
+    let check = uscc_check(s.as_bytes()).unwrap();
+    s.push(char::from(check));
+    s.parse().unwrap()
+}
+
+fn register<S: Store>(r: &Registry<S>, n: u32) -> Vec<SubjectId> {
+    (0..n)
+        .map(|i| {
+            let code = uscc(i);
+            r.register_subject(
+                Subject::Organization(Organization {
+                    uscc: code.clone(),
+                    name: format!("Association {i}"),
+                    kind: OrganizationKind::SocialAssociation,
+                    established_on: Some(d(2010, 1, 1)),
+                }),
+                "bench",
+                d(2019, 1, 2),
+            )
+            .unwrap();
+            code.into()
+        })
+        .collect()
+}
+
+fn finding(subject: SubjectId, i: u64) -> NewRecord {
+    let occurred = d(2019, 1, 3) + Days::new(i % 300);
+    NewRecord {
+        subject,
+        conduct: ConductKind::new(if i % 2 == 0 {
+            "annual_report_late"
+        } else {
+            "fine"
+        }),
+        section: Section::SocialOrganizations,
+        occurred_on: occurred,
+        ended_on: Some(occurred),
+        content: RecordContent {
+            description: "late annual report".into(),
+            legal_basis: "MCA Order No. 60 (2018)".into(),
+            evidence: vec![format!("XZMZ-{i}")],
+            fine: (i % 2 == 1).then(|| Decimal::from(1_000)),
+        },
+    }
+}
+
+fn record_and_assess<S: Store>(c: &mut Criterion, name: &str, registry: Registry<S>) {
+    let subjects = register(&registry, 2_000);
+    let on = d(2019, 12, 2);
+    let mut i = 0u64;
+    c.bench_function(&format!("registry/record_and_assess/{name}"), |b| {
+        b.iter(|| {
+            let subject = subjects[(i as usize) % subjects.len()].clone();
+            registry
+                .record_misconduct(finding(subject.clone(), i), "bench", on)
+                .unwrap();
+            i += 1;
+            black_box(registry.assess(&subject, on).unwrap())
+        })
+    });
+}
+
+fn benches(c: &mut Criterion) {
+    record_and_assess(c, "memory", Registry::official(MemoryStore::new()));
+    let dir = std::env::temp_dir().join(format!("social-credit-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    record_and_assess(
+        c,
+        "sqlite_file",
+        Registry::official(SqliteStore::open(dir.join("record.sqlite")).unwrap()),
+    );
+
+    let mut g = c.benchmark_group("registry/bulk_load");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    g.bench_function("sqlite_file_100k_records", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for n in 0..iters {
+                let path = dir.join(format!("bulk-{n}.sqlite"));
+                let _ = std::fs::remove_file(&path);
+                let registry = Registry::official(SqliteStore::open(&path).unwrap());
+                let subjects = register(&registry, 10_000);
+                let records: Vec<NewRecord> = (0..100_000u64)
+                    .map(|i| finding(subjects[(i as usize) % subjects.len()].clone(), i))
+                    .collect();
+                let start = Instant::now();
+                let ids = registry
+                    .import_records(records, "bench", d(2019, 12, 2))
+                    .unwrap();
+                total += start.elapsed();
+                assert_eq!(ids.len(), 100_000);
+                drop(registry);
+                let _ = std::fs::remove_file(&path);
+            }
+            total
+        })
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(registry, benches);
+criterion_main!(registry);
