@@ -68,7 +68,7 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use social_credit::calendar::CalendarError;
+use social_credit::assess::AssessError;
 use social_credit::grading::PolicyError;
 use social_credit::objection::{Deadlines, Objection, ObjectionId, ObjectionStatus, Receipt};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError};
@@ -481,13 +481,13 @@ impl From<RegistryError> for ApiError {
             }
             RegistryError::RoleLink(_) => Self::unprocessable("role_link", message),
             RegistryError::Objection(e) => objection_error(e, message),
-            RegistryError::Calendar(e) => calendar_error(&e, message),
-            RegistryError::Policy(e) => policy_error(&e, message),
-            RegistryError::Assess(e) => match e {
-                social_credit::assess::AssessError::Policy(e) => policy_error(&e, message),
-                social_credit::assess::AssessError::Calendar(e) => calendar_error(&e, message),
-                _ => Self::unprocessable("unprocessable", message),
-            },
+            RegistryError::Calendar(_) | RegistryError::Assess(AssessError::Calendar(_)) => {
+                outside_calendar(message)
+            }
+            RegistryError::Policy(e) | RegistryError::Assess(AssessError::Policy(e)) => {
+                policy_error(&e, message)
+            }
+            RegistryError::Assess(_) => Self::unprocessable("unprocessable", message),
             RegistryError::Repair(_) | RegistryError::Erasure(_) | RegistryError::Commitment(_) => {
                 Self::unprocessable("unprocessable", message)
             }
@@ -518,14 +518,14 @@ fn objection_error(e: ObjectionError, message: String) -> ApiError {
             ApiError::new(StatusCode::CONFLICT, "objection_step", message)
         }
         ObjectionError::BeforeReceipt { .. } => ApiError::unprocessable("before_receipt", message),
-        ObjectionError::Calendar(e) => calendar_error(&e, message),
+        ObjectionError::Calendar(_) => outside_calendar(message),
         _ => ApiError::unprocessable("objection", message),
     }
 }
 
-fn calendar_error(_: &CalendarError, message: String) -> ApiError {
-    // The only calendar error is a day or count outside its coverage, which
-    // follows from the dates the request gave.
+/// A day or count outside the calendar's coverage (the only calendar
+/// error), which follows from the dates the request gave.
+fn outside_calendar(message: String) -> ApiError {
     ApiError::unprocessable("outside_calendar", message)
 }
 

@@ -689,6 +689,19 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
         "dates",
         "after it is recorded on 2019-03-04",
     );
+    // A day before any grading policy took effect.
+    let mut old = fine(60_000, "fine");
+    old["on"] = json!("2001-01-01");
+    old["record"]["occurred_on"] = json!("2000-12-01");
+    old["record"]["ended_on"] = json!(null);
+    service.refused(
+        "POST",
+        "/records",
+        Some(&old.to_string()),
+        422,
+        "no_policy_in_force",
+        "no grading policy is in force on 2001-01-01",
+    );
     // A second registration.
     service.refused(
         "POST",
