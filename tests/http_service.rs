@@ -1,0 +1,754 @@
+//! The example HTTP service (examples/http_service.rs) driven over real
+//! HTTP on loopback: a bureau's flow, and every kind of bad input answered
+//! with a 4xx, a JSON error naming the problem, and nothing written.
+#![cfg(feature = "sqlite")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[allow(dead_code)]
+#[path = "../examples/http_service.rs"]
+mod http_service;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use social_credit::registry::Registry;
+use social_credit::store::{dump, Dump, SqliteStore};
+use social_credit::subject::check::resident_check;
+
+const USCC: &str = "91350100M000100Y43";
+
+/// The service on a free loopback port, on its own thread; stopped (and
+/// joined) when dropped.
+struct Service {
+    addr: SocketAddr,
+    registry: http_service::Shared,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Service {
+    fn start() -> Self {
+        let registry = Arc::new(Registry::official(SqliteStore::open_in_memory().unwrap()));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let router = http_service::router(Arc::clone(&registry));
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .unwrap();
+            });
+        });
+        Self {
+            addr,
+            registry,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// One request on a fresh connection (`Connection: close`): the status
+    /// and the body as JSON.
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let raw = body.map(Value::to_string);
+        self.call_raw(method, path, raw.as_deref())
+    }
+
+    fn call_raw(&self, method: &str, path: &str, body: Option<&str>) -> (u16, Value) {
+        let mut stream = TcpStream::connect(self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+            .set_write_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let body = body.unwrap_or("");
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        parse_response(&response)
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        self.call("GET", path, None)
+    }
+
+    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.call("POST", path, Some(body))
+    }
+
+    fn dump(&self) -> Dump {
+        dump(self.registry.store()).unwrap()
+    }
+
+    /// Sends a bad request and checks it is refused with `status`, a JSON
+    /// error of `kind` whose message contains `mentions`, and that the store
+    /// is unchanged (tables, counters' effects and audit log).
+    #[track_caller]
+    fn refused(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        status: u16,
+        kind: &str,
+        mentions: &str,
+    ) {
+        let before = self.dump();
+        let (got, error) = self.call_raw(method, path, body);
+        assert_eq!(got, status, "{method} {path}: {error}");
+        assert_eq!(error["kind"], kind, "{method} {path}: {error}");
+        let message = error["error"].as_str().unwrap();
+        assert!(
+            message.contains(mentions),
+            "{method} {path}: `{message}` does not mention `{mentions}`"
+        );
+        assert_eq!(
+            error.as_object().unwrap().len(),
+            2,
+            "only `error` and `kind`: {error}"
+        );
+        assert_eq!(self.dump(), before, "{method} {path} wrote something");
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // Do not hide a test's own panic behind the server's.
+            if !std::thread::panicking() {
+                thread.join().unwrap();
+            }
+        }
+    }
+}
+
+fn parse_response(raw: &[u8]) -> (u16, Value) {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = std::str::from_utf8(&raw[..split]).unwrap();
+    let mut body = raw[split + 4..].to_vec();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    assert!(status_line.starts_with("HTTP/1.1 "), "{status_line}");
+    let status: u16 = status_line[9..12].parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .map(|l| {
+            let (name, value) = l.split_once(':').unwrap();
+            (name.trim().to_ascii_lowercase(), value.trim().to_owned())
+        })
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if header("transfer-encoding") == Some("chunked") {
+        body = dechunk(&body);
+    } else if let Some(length) = header("content-length") {
+        assert_eq!(body.len(), length.parse::<usize>().unwrap(), "{head}");
+    }
+    if body.is_empty() {
+        return (status, Value::Null);
+    }
+    assert_eq!(
+        header("content-type"),
+        Some("application/json"),
+        "every answer is JSON: {head}"
+    );
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let end = raw.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&raw[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&raw[end + 2..end + 2 + size]);
+        raw = &raw[end + 2 + size + 2..];
+    }
+}
+
+fn person_number() -> String {
+    let mut b = *b"41018419800615002?";
+    b[17] = resident_check(&b[..17]).unwrap();
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+fn organization() -> Value {
+    json!({
+        "on": "2019-01-07",
+        "by": "clerk",
+        "subject": {
+            "type": "organization",
+            "uscc": USCC,
+            "name": "Zhengzhou Example Elderly Care Association",
+            "kind": "social_association",
+            "established_on": "2012-05-01"
+        }
+    })
+}
+
+fn fine(yuan: u32, conduct: &str) -> Value {
+    json!({
+        "on": "2019-03-04",
+        "by": "section",
+        "record": {
+            "subject": { "organization": USCC },
+            "conduct": conduct,
+            "section": "social_organizations",
+            "occurred_on": "2019-03-01",
+            "ended_on": "2019-03-01",
+            "content": {
+                "description": "collected membership fees above the approved standard",
+                "legal_basis": "Regulations on the Registration of Social Organizations art. 30",
+                "evidence": ["XZMZ-2019-0042"],
+                "fine": yuan.to_string()
+            }
+        }
+    })
+}
+
+fn step(on: &str, by: &str, step: Value) -> Value {
+    json!({ "on": on, "by": by, "step": step })
+}
+
+/// The service registered the organization and recorded a ¥60,000 fine
+/// (the serious illegal-and-dishonest list, Severe); returns the record id.
+fn with_severe_record(service: &Service) -> u64 {
+    let (status, body) = service.post("/subjects", &organization());
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["id"], format!("org:{USCC}"));
+    let (status, record) = service.post("/records", &fine(60_000, "fine"));
+    assert_eq!(status, 201, "{record}");
+    assert_eq!(record["severity"], "severe", "{record}");
+    record["id"].as_u64().unwrap()
+}
+
+#[test]
+fn a_bureau_flow_over_http() {
+    let service = Service::start();
+    let record = with_severe_record(&service);
+
+    // The assessment, as of a day the request names.
+    let (status, a) = service.get(&format!("/subjects/org:{USCC}/assessment?on=2019-04-01"));
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(a["as_of"], "2019-04-01");
+    assert_eq!(a["worst_severity"], "severe", "{a}");
+    assert!(
+        a["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == "sanction.no_fiscal_funding"),
+        "{a}"
+    );
+    // Before the record was made, the same subject was clean.
+    let (status, before) = service.get(&format!("/subjects/org:{USCC}/assessment?on=2019-03-01"));
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(before["worst_severity"], Value::Null, "{before}");
+
+    // A person registers and assesses by `person:`.
+    let number = person_number();
+    let (status, body) = service.post(
+        "/subjects",
+        &json!({ "on": "2019-01-07", "by": "clerk",
+                 "subject": { "type": "person", "id": number, "name": "张伟" } }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, p) = service.get(&format!(
+        "/subjects/person:{number}/assessment?on=2019-04-01"
+    ));
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["worst_severity"], Value::Null, "{p}");
+    assert!(
+        !p["subject"].as_str().unwrap().contains(&number),
+        "masked: {p}"
+    );
+
+    // The public view by USCC: the record, its rule and the measures.
+    let (status, view) = service.get(&format!("/public/{USCC}?on=2019-04-01"));
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["id"], USCC);
+    assert_eq!(view["records"][0]["id"], record);
+    assert_eq!(view["records"][0]["severity"], "severe");
+    assert!(!view["records"][0]
+        .as_object()
+        .unwrap()
+        .contains_key("content"));
+    assert!(!view["measures"].as_array().unwrap().is_empty(), "{view}");
+
+    // An objection, its deadlines, and every step to revocation.
+    let (status, o) = service.post(
+        "/objections",
+        &json!({ "by": "office", "record": record,
+                 "receipt": { "channel": "written", "on": "2019-09-27" },
+                 "grounds": "the fine was annulled on review" }),
+    );
+    assert_eq!(status, 201, "{o}");
+    let id = o["id"].as_u64().unwrap();
+    let (status, state) = service.get(&format!("/objections/{id}"));
+    assert_eq!(status, 200, "{state}");
+    // plan §6(3): 12 working days across the National Day holiday.
+    assert_eq!(state["deadlines"]["reply_by"], "2019-10-18", "{state}");
+    assert_eq!(state["deadlines"]["forward_by"], "2019-10-10", "{state}");
+    assert!(state.get("status").is_none(), "{state}");
+    let (status, state) = service.get(&format!("/objections/{id}?on=2019-10-14"));
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["status"]["next"]["step"], "forward", "{state}");
+    assert_eq!(state["status"]["overdue"][0]["working_days"], 3, "{state}");
+
+    let (status, o) = service.post(
+        &format!("/objections/{id}/steps"),
+        &step(
+            "2019-09-30",
+            "office",
+            json!({ "step": "forward", "to": "social_organizations" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    let (status, o) = service.post(
+        &format!("/objections/{id}/steps"),
+        &step(
+            "2019-10-09",
+            "section",
+            json!({ "step": "opinion", "finding": "error_confirmed",
+                    "summary": "the decision was annulled on 2019-09-20" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    let (status, o) = service.post(
+        &format!("/objections/{id}/steps"),
+        &step(
+            "2019-10-10",
+            "office",
+            json!({ "step": "notify",
+                    "outcome": { "decision": "revoked",
+                                 "reasons": "the penalty decision was annulled" } }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    let (status, state) = service.get(&format!("/objections/{id}?on=2019-10-11"));
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["status"]["stage"], "notified", "{state}");
+    assert_eq!(state["deadlines"]["verify_by"], "2019-10-12", "{state}");
+
+    // The record is revoked: it never counted, and is no longer published.
+    let (_, a) = service.get(&format!("/subjects/org:{USCC}/assessment?on=2019-10-11"));
+    assert_eq!(a["worst_severity"], Value::Null, "{a}");
+    let (_, view) = service.get(&format!("/public/{USCC}?on=2019-10-11"));
+    assert_eq!(view["records"], json!([]), "{view}");
+
+    // Every change is audited, none of the reads.
+    let audited = service.registry.audit_log(0).unwrap();
+    let actions: Vec<_> = audited.iter().map(|(_, e)| &e.action).collect();
+    assert_eq!(
+        actions.len(),
+        9,
+        "register ×2, record, list, receive, 3 steps, revoke: {actions:?}"
+    );
+}
+
+#[test]
+fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
+    let service = Service::start();
+    let record = with_severe_record(&service);
+    let (status, o) = service.post(
+        "/objections",
+        &json!({ "by": "office", "record": record,
+                 "receipt": { "channel": "written", "on": "2019-09-27" },
+                 "grounds": "the fine was annulled on review" }),
+    );
+    assert_eq!(status, 201, "{o}");
+    let objection = o["id"].as_u64().unwrap();
+
+    // An invalid USCC, in a path and in a body: 400 with the validation message.
+    service.refused(
+        "GET",
+        "/public/91350100M000100Y4X?on=2019-04-01",
+        None,
+        400,
+        "invalid_uscc",
+        "check character of `91350100M000100Y4X` is `X`, expected `3`",
+    );
+    service.refused(
+        "GET",
+        "/subjects/org:91350100M000100Y4X/assessment?on=2019-04-01",
+        None,
+        400,
+        "invalid_uscc",
+        "check character",
+    );
+    let mut bad = organization();
+    bad["subject"]["uscc"] = json!("91350100M000100Y4X");
+    service.refused(
+        "POST",
+        "/subjects",
+        Some(&bad.to_string()),
+        400,
+        "invalid_body",
+        "check character of `91350100M000100Y4X` is `X`, expected `3`",
+    );
+    service.refused(
+        "GET",
+        "/subjects/person:410184198006150020/assessment?on=2019-04-01",
+        None,
+        400,
+        "invalid_resident_id",
+        "citizen identity number",
+    );
+    // An id without its kind.
+    service.refused(
+        "GET",
+        &format!("/subjects/{USCC}/assessment?on=2019-04-01"),
+        None,
+        400,
+        "invalid_subject_id",
+        "`org:`",
+    );
+
+    // A malformed or missing date, in a query and in a body.
+    service.refused(
+        "GET",
+        &format!("/subjects/org:{USCC}/assessment?on=2019-02-30"),
+        None,
+        400,
+        "invalid_date",
+        "`2019-02-30`",
+    );
+    service.refused(
+        "GET",
+        &format!("/public/{USCC}?on=1%2F4%2F2019"),
+        None,
+        400,
+        "invalid_date",
+        "`1/4/2019`",
+    );
+    service.refused(
+        "GET",
+        &format!("/public/{USCC}"),
+        None,
+        400,
+        "missing_date",
+        "?on=YYYY-MM-DD",
+    );
+    let mut bad = fine(60_000, "fine");
+    bad["on"] = json!("2019-02-30");
+    service.refused(
+        "POST",
+        "/records",
+        Some(&bad.to_string()),
+        400,
+        "invalid_body",
+        "input is out of range",
+    );
+    // Not JSON, or not the shape asked for.
+    service.refused(
+        "POST",
+        "/records",
+        Some("{\"on\": "),
+        400,
+        "invalid_body",
+        "EOF",
+    );
+    service.refused(
+        "POST",
+        "/subjects",
+        Some(&json!({ "on": "2019-01-07", "by": "clerk" }).to_string()),
+        400,
+        "invalid_body",
+        "missing field `subject`",
+    );
+
+    // Unknown subject, record, objection, path: 404.
+    let mut unknown = fine(60_000, "fine");
+    unknown["record"]["subject"] = json!({ "organization": "91110000802100433B" });
+    service.refused(
+        "POST",
+        "/records",
+        Some(&unknown.to_string()),
+        404,
+        "not_found",
+        "no subject `91110000802100433B`",
+    );
+    service.refused(
+        "GET",
+        "/subjects/org:91110000802100433B/assessment?on=2019-04-01",
+        None,
+        404,
+        "not_found",
+        "no subject `91110000802100433B`",
+    );
+    service.refused(
+        "GET",
+        "/public/91110000802100433B?on=2019-04-01",
+        None,
+        404,
+        "not_found",
+        "no subject",
+    );
+    service.refused(
+        "POST",
+        "/objections",
+        Some(
+            &json!({ "by": "office", "record": 999,
+                     "receipt": { "channel": "written", "on": "2019-09-27" },
+                     "grounds": "none" })
+            .to_string(),
+        ),
+        404,
+        "not_found",
+        "no record `R999`",
+    );
+    service.refused(
+        "GET",
+        "/objections/77",
+        None,
+        404,
+        "not_found",
+        "no objection `O77`",
+    );
+    service.refused(
+        "POST",
+        "/objections/77/steps",
+        Some(&step("2019-09-30", "office", json!({ "step": "close" })).to_string()),
+        404,
+        "not_found",
+        "no objection `O77`",
+    );
+    service.refused(
+        "GET",
+        "/objections/seven",
+        None,
+        400,
+        "invalid_objection_id",
+        "`seven`",
+    );
+    service.refused("GET", "/nowhere", None, 404, "no_route", "no such path");
+    service.refused(
+        "DELETE",
+        "/subjects",
+        None,
+        405,
+        "method_not_allowed",
+        "method",
+    );
+
+    // Illegal objection steps: 409, the objection unchanged.
+    let steps = format!("/objections/{objection}/steps");
+    service.refused(
+        "POST",
+        &steps,
+        Some(
+            &step(
+                "2019-09-30",
+                "office",
+                json!({ "step": "notify",
+                        "outcome": { "decision": "revoked", "reasons": "r" } }),
+            )
+            .to_string(),
+        ),
+        409,
+        "objection_step",
+        "first",
+    );
+    let (status, o) = service.post(
+        &steps,
+        &step(
+            "2019-09-30",
+            "office",
+            json!({ "step": "forward", "to": "social_organizations" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    service.refused(
+        "POST",
+        &steps,
+        Some(
+            &step(
+                "2019-10-08",
+                "office",
+                json!({ "step": "forward", "to": "social_organizations" }),
+            )
+            .to_string(),
+        ),
+        409,
+        "objection_step",
+        "twice",
+    );
+    service.refused(
+        "POST",
+        &steps,
+        Some(
+            &step(
+                "2019-09-27",
+                "section",
+                json!({ "step": "opinion", "finding": "not_confirmed", "summary": "s" }),
+            )
+            .to_string(),
+        ),
+        409,
+        "objection_step",
+        "before the previous step",
+    );
+    // Forwarding to a section that makes no records: the rules refuse it (422).
+    let (status, second) = service.post(
+        "/objections",
+        &json!({ "by": "office", "record": record,
+                 "receipt": { "channel": "written", "on": "2019-10-08" },
+                 "grounds": "again" }),
+    );
+    assert_eq!(status, 201, "{second}");
+    service.refused(
+        "POST",
+        &format!("/objections/{}/steps", second["id"]),
+        Some(
+            &step(
+                "2019-10-08",
+                "office",
+                json!({ "step": "forward", "to": "office" }),
+            )
+            .to_string(),
+        ),
+        422,
+        "objection",
+        "cannot forward to the",
+    );
+    // A step that does not exist.
+    service.refused(
+        "POST",
+        &steps,
+        Some(&step("2019-10-08", "office", json!({ "step": "appeal" })).to_string()),
+        400,
+        "invalid_body",
+        "unknown variant `appeal`",
+    );
+    // A status asked before the objection existed.
+    service.refused(
+        "GET",
+        &format!("/objections/{objection}?on=2019-09-01"),
+        None,
+        422,
+        "before_receipt",
+        "received on 2019-09-27",
+    );
+
+    // An unknown conduct kind: no rule grades it, so nothing is recorded.
+    service.refused(
+        "POST",
+        "/records",
+        Some(&fine(60_000, "jaywalking").to_string()),
+        422,
+        "ungraded",
+        "conduct `jaywalking`",
+    );
+    // Dates out of order.
+    let mut early = fine(60_000, "fine");
+    early["record"]["occurred_on"] = json!("2019-05-01");
+    early["record"]["ended_on"] = json!(null);
+    service.refused(
+        "POST",
+        "/records",
+        Some(&early.to_string()),
+        422,
+        "dates",
+        "after it is recorded on 2019-03-04",
+    );
+    // A day before any grading policy took effect.
+    let mut old = fine(60_000, "fine");
+    old["on"] = json!("2001-01-01");
+    old["record"]["occurred_on"] = json!("2000-12-01");
+    old["record"]["ended_on"] = json!(null);
+    service.refused(
+        "POST",
+        "/records",
+        Some(&old.to_string()),
+        422,
+        "no_policy_in_force",
+        "no grading policy is in force on 2001-01-01",
+    );
+    // A second registration.
+    service.refused(
+        "POST",
+        "/subjects",
+        Some(&organization().to_string()),
+        409,
+        "already_registered",
+        USCC,
+    );
+    // A day the calendar does not cover.
+    service.refused(
+        "GET",
+        &format!("/objections/{objection}?on=2199-01-01"),
+        None,
+        422,
+        "outside_calendar",
+        "2199",
+    );
+}
+
+#[test]
+fn a_store_failure_is_a_500_that_tells_nothing() {
+    use social_credit::store::{Doc, Store, Table};
+    let service = Service::start();
+    // A document the registry cannot read back.
+    service
+        .registry
+        .store()
+        .transaction(|tx| {
+            tx.put(
+                Table::Subjects,
+                &format!("org:{USCC}"),
+                Doc {
+                    subject: Some(format!("org:{USCC}")),
+                    body: json!("secret internals"),
+                    sealed: None,
+                },
+            )
+        })
+        .unwrap();
+    let before = service.dump();
+    let (status, error) = service.get(&format!("/subjects/org:{USCC}/assessment?on=2019-04-01"));
+    assert_eq!(status, 500, "{error}");
+    assert_eq!(error["kind"], "internal");
+    let text = error.to_string();
+    for leak in ["secret", "subjects", "stored", USCC] {
+        assert!(!text.contains(leak), "`{leak}` leaked: {text}");
+    }
+    assert_eq!(service.dump(), before);
+}
