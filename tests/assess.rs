@@ -906,6 +906,8 @@ fn an_assessment_uses_the_policy_in_force_on_its_day() {
         policies: &set,
         catalogue: social_credit::Catalogue::xinzheng_2019(),
         retention: &retention,
+        repair: &social_credit::RepairTimeline::default(),
+        objections: &social_credit::objection::ObjectionPolicy::default(),
     };
     let mut case = Case::new(org(41));
     case.lists.push(ListEntry::new(
