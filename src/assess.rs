@@ -1003,7 +1003,7 @@ pub fn assess<'a>(
             group
         };
         let Some(slot) = slots.get_mut(slot) else {
-            continue; // INVARIANT: group < group_count
+            continue; // INVARIANT: group < groups, so slot < slot_count
         };
         let range = *slot.get_or_insert_with(|| {
             let start = pool.len();
@@ -1070,8 +1070,9 @@ pub fn assess<'a>(
 }
 
 /// The counted records whose sanctions an objection under review on
-/// `as_of` suspends under `policy` (plan §6(3)): only an objection by the
-/// record's own subject counts.
+/// `as_of` suspends under `policy` (plan §6(3)): records in force (a
+/// repaired record grounds no sanction to suspend), and only an objection
+/// by the record's own subject counts.
 fn suspensions<'a>(
     counted: &[Counted<'a>],
     objections: &'a [Objection],
@@ -1083,6 +1084,7 @@ fn suspensions<'a>(
     }
     counted
         .iter()
+        .filter(|c| c.active())
         .filter_map(|c| {
             let objection = objections.iter().find(|o| {
                 o.subject() == &c.record.subject
