@@ -736,6 +736,32 @@ impl Counted<'_> {
     }
 }
 
+/// The entry without its void listing events, when it has any: events
+/// whose records (if it names any) are all revoked on `as_of` or absent from
+/// `records` (plan §6(3): a record found wrong never counted, nor did the
+/// listing it caused).
+fn without_void_events(
+    entry: &ListEntry,
+    records: &[MisconductRecord],
+    as_of: NaiveDate,
+) -> Option<ListEntry> {
+    let counts = |id: &RecordId| {
+        records.iter().any(|r| {
+            r.id == *id
+                && r.status_on(as_of)
+                    .is_some_and(|s| s != RecordStatus::Revoked)
+        })
+    };
+    let void =
+        |e: &crate::lists::ListingEvent| !e.records.is_empty() && !e.records.iter().any(counts);
+    if !entry.events.iter().any(void) {
+        return None;
+    }
+    let mut valid = entry.clone();
+    valid.events.retain(|e| !void(e));
+    Some(valid)
+}
+
 /// Assesses the subject of `dossier` as of the end of `as_of`.
 ///
 /// Pure and deterministic: the same inputs always give the same answer,
@@ -877,9 +903,17 @@ pub fn assess<'a>(
     let mut exits: Vec<(&'a ListEntry, ExitPlan)> = Vec::new();
     // Most subjects stand on no list: the vectors allocate only when needed.
     for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
+        // Listing events caused only by records that do not count (revoked
+        // on an objection, or left out of the dossier) never happened: the
+        // standing is computed without them, the ground stays the entry.
+        let valid = without_void_events(entry, dossier.records, as_of);
+        let view = valid.as_ref().unwrap_or(entry);
+        if view.events.is_empty() {
+            continue;
+        }
         let (standing, plan) = match lifecycle {
-            Some(lc) => lc.standing_and_plan(entry, as_of, calendar)?,
-            None => (standing_without_lifecycle(entry, as_of), None),
+            Some(lc) => lc.standing_and_plan(view, as_of, calendar)?,
+            None => (standing_without_lifecycle(view, as_of), None),
         };
         if let Standing::Listed { since, .. } = standing {
             listed.push((entry, since));

@@ -12,6 +12,7 @@ pub mod grading;
 pub mod lists;
 pub mod misconduct;
 pub mod objection;
+pub mod registry;
 pub mod repair;
 pub mod report;
 pub mod reporting;

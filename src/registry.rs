@@ -1,0 +1,1481 @@
+//! The facade officials' operations go through: a [`Registry`] over any
+//! [`Store`] and any [`WorkCalendar`].
+//!
+//! Every operation takes the day it happens and who acts; none reads the
+//! clock. Each runs in one store transaction, so it happens entirely or not
+//! at all, and each change appends an [`AuditEntry`] naming its rule.
+//! Decisions come from the pure core ([`crate::grading`], [`crate::assess`](mod@crate::assess),
+//! [`crate::objection`], [`crate::repair`], [`crate::retention`]); the
+//! registry only loads, calls and saves.
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::assess::{self, AssessError, AssessmentSummary, Dossier, Rules};
+use crate::audit::{AuditAction, AuditEntry, AuditTarget};
+use crate::calendar::{CalendarError, ChinaCalendar, WorkCalendar};
+use crate::catalogue::Catalogue;
+use crate::citation::Citation;
+use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind, OverduePledge};
+use crate::grading::{Facts, Finding, GradingPolicy, Listing, PolicyError, PolicySet};
+use crate::lists::{ListEntry, ListKind, ListingEvent, Standing};
+use crate::misconduct::{
+    ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity,
+};
+use crate::objection::{
+    Finding as OpinionFinding, Objection, ObjectionError, ObjectionId, ObjectionPolicy,
+    ObjectionStatus, Outcome, Receipt,
+};
+use crate::repair::{RepairError, RepairFacts, RepairTimeline};
+use crate::report::{Report, ReportId, Reporter};
+use crate::retention::{ErasureError, RetentionPolicy};
+use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
+use crate::subject::{ResidentId, Role, RoleLink, RoleLinkError, Roster, Subject, SubjectId, Uscc};
+
+/// The rules a registry applies: grading policies, the catalogue of
+/// measures, repair policies, the retention period and the objection policy.
+#[derive(Debug, Clone)]
+pub struct RuleBook {
+    /// Grading policies by effective day.
+    pub policies: PolicySet,
+    /// The catalogue of measures (措施清单).
+    pub catalogue: Catalogue,
+    /// Repair policies by the dates they are in force.
+    pub repair: RepairTimeline,
+    /// The personal retention period (plan §6(7)).
+    pub retention: RetentionPolicy,
+    /// Whether an open objection suspends sanctions (off in the plan, §6(3)).
+    pub objection: ObjectionPolicy,
+}
+
+impl RuleBook {
+    /// The built-in rules of the Xinzheng 2019 plan: the civil-affairs
+    /// grading preset (MCA Order No. 60, 2018), the Xinzheng 2019 catalogue,
+    /// the national repair periods in force on each date, the five-year
+    /// personal retention, and objections that do not pause sanctions.
+    pub fn xinzheng_2019() -> Self {
+        Self {
+            policies: PolicySet::builtin().clone(),
+            catalogue: Catalogue::xinzheng_2019().clone(),
+            repair: RepairTimeline::default(),
+            retention: RetentionPolicy::default(),
+            objection: ObjectionPolicy::default(),
+        }
+    }
+
+    fn rules(&self) -> Rules<'_> {
+        Rules {
+            policies: &self.policies,
+            catalogue: &self.catalogue,
+            retention: &self.retention,
+        }
+    }
+}
+
+/// Why an operation was refused. Nothing was changed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// The store failed; the operation was rolled back.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Something the operation names does not exist.
+    #[error("no {what} `{id}` is registered")]
+    NotFound {
+        /// What was looked for.
+        what: &'static str,
+        /// Its identifier (a person's masked).
+        id: String,
+    },
+    /// The subject is registered already.
+    #[error("subject `{id}` is registered already")]
+    AlreadyRegistered {
+        /// The subject (a person's number masked).
+        id: String,
+    },
+    /// An operation for organizations named a person, or the reverse.
+    #[error("`{id}` is not {expected}")]
+    WrongSubjectKind {
+        /// The subject (masked if a person).
+        id: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// No grading rule of the policy in force covers the finding, so no
+    /// record can be made without a legal basis.
+    #[error("no rule of grading policy `{policy}` grades conduct `{conduct}`{fine}; a record needs a rule behind it")]
+    Ungraded {
+        /// The policy in force.
+        policy: String,
+        /// The conduct kind.
+        conduct: String,
+        /// The fine, as text, if any.
+        fine: String,
+    },
+    /// A record's dates are out of order.
+    #[error("record dates are out of order: {problem}")]
+    Dates {
+        /// What is wrong.
+        problem: String,
+    },
+    /// A role link is not valid.
+    #[error(transparent)]
+    RoleLink(#[from] RoleLinkError),
+    /// A grading policy could not be applied.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// An objection step was not possible.
+    #[error(transparent)]
+    Objection(#[from] ObjectionError),
+    /// A working-day count left the calendar's coverage.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// A repair could not be applied.
+    #[error(transparent)]
+    Repair(#[from] RepairError),
+    /// An erasure could not be made.
+    #[error(transparent)]
+    Erasure(#[from] ErasureError),
+    /// A commitment could not be changed.
+    #[error(transparent)]
+    Commitment(#[from] CommitmentError),
+    /// An assessment could not be made.
+    #[error(transparent)]
+    Assess(#[from] AssessError),
+}
+
+/// A new finding to record. The registry grades it and gives it an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRecord {
+    /// Who it is about (must be registered).
+    pub subject: SubjectId,
+    /// The kind of conduct (must be known to the grading policy in force).
+    pub conduct: ConductKind,
+    /// The section making the record.
+    pub section: Section,
+    /// The day the conduct happened or began.
+    pub occurred_on: NaiveDate,
+    /// The day it ended, if it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_on: Option<NaiveDate>,
+    /// What happened, its legal basis, evidence and fine.
+    pub content: RecordContent,
+}
+
+/// What the daily sweep did and found on a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepReport {
+    /// The day swept.
+    pub on: NaiveDate,
+    /// Personal records erased (plan §6(7)).
+    pub erased: Vec<RecordId>,
+    /// Subjects whose time on a list led to a new listing (e.g. two full
+    /// years on the activity-abnormal list), with the rule.
+    pub listed: Vec<(String, Citation)>,
+    /// List entries that ended automatically by this day (published subject
+    /// identifier and list).
+    pub list_exits: Vec<(String, ListKind)>,
+    /// Objections with a step overdue, most overdue first.
+    pub overdue_objections: Vec<ObjectionId>,
+    /// Pledges to supply materials past their due date (plan §4(3)).
+    pub overdue_pledges: Vec<OverduePledge>,
+}
+
+/// What may be published about a subject on a day (plan §6(2), SPEC §9):
+/// an organization by its USCC, a person masked; the records and lists in
+/// force, the measures that apply with their clauses, and published
+/// commitments. Nothing confidential: no record content beyond its kind,
+/// no objection grounds, no tip-offs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicView {
+    /// The identifier as published: a USCC whole, a person's number masked.
+    pub id: String,
+    /// The name: an organization's whole, a person's surname only.
+    pub name: String,
+    /// The day the view is for.
+    pub as_of: NaiveDate,
+    /// The records in force (not revoked, repaired or erased).
+    pub records: Vec<PublicRecord>,
+    /// The lists the subject stands on.
+    pub lists: Vec<ListKind>,
+    /// The measures in force, with their clauses.
+    pub measures: Vec<PublicMeasure>,
+    /// Published commitments: their text and signing day.
+    pub commitments: Vec<(NaiveDate, String)>,
+}
+
+/// A record as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicRecord {
+    /// The record.
+    pub id: RecordId,
+    /// Its conduct kind.
+    pub conduct: ConductKind,
+    /// Its severity.
+    pub severity: Severity,
+    /// The section that made it.
+    pub section: Section,
+    /// The day it was recorded.
+    pub recorded_on: NaiveDate,
+    /// The rule that graded it.
+    pub graded_by: Citation,
+}
+
+/// A measure as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicMeasure {
+    /// The measure's id in the catalogue.
+    pub id: String,
+    /// Its Chinese name.
+    pub chinese_name: String,
+    /// Its English name.
+    pub english_name: String,
+    /// Its source clause.
+    pub source: String,
+}
+
+/// What the Office must restore after a record was revoked on an objection
+/// (plan §6(3)): each measure in force because of it, from when to when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestorationView {
+    /// The record revoked.
+    pub record: RecordId,
+    /// The measures, with the day ranges they were in force because of it.
+    pub measures: Vec<(String, NaiveDate, NaiveDate)>,
+    /// The rule.
+    pub basis: Citation,
+}
+
+/// The registry: the domain's operations over a store.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use social_credit::registry::Registry;
+/// use social_credit::store::MemoryStore;
+/// use social_credit::{Organization, OrganizationKind, Subject};
+///
+/// let registry = Registry::official(MemoryStore::new());
+/// let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+/// let uscc: social_credit::Uscc = "91350100M000100Y43".parse()?;
+/// registry.register_subject(
+///     Subject::Organization(Organization {
+///         uscc: uscc.clone(),
+///         name: "Example Association".into(),
+///         kind: OrganizationKind::SocialAssociation,
+///         established_on: Some(NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()),
+///     }),
+///     "clerk",
+///     day,
+/// )?;
+/// let view = registry.assess(&uscc.into(), day)?;
+/// assert!(view.green_channel); // nine clean years
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Registry<S, C = ChinaCalendar> {
+    store: S,
+    calendar: C,
+    rules: RuleBook,
+}
+
+impl<S: Store> Registry<S, ChinaCalendar> {
+    /// A registry on `store` with the official calendar and the built-in rules.
+    pub fn official(store: S) -> Self {
+        Self::new(store, ChinaCalendar::official(), RuleBook::xinzheng_2019())
+    }
+}
+
+/// The store key of a subject.
+fn subject_key(id: &SubjectId) -> String {
+    match id {
+        SubjectId::Organization(u) => format!("org:{u}"),
+        SubjectId::Person(p) => format!("person:{p}"),
+    }
+}
+
+fn load<T: DeserializeOwned>(table: Table, key: &str, doc: &Doc) -> Result<T, StoreError> {
+    serde_json::from_value(doc.body.clone()).map_err(|e| StoreError::Corrupt {
+        table,
+        key: key.to_owned(),
+        problem: e.to_string(),
+    })
+}
+
+fn to_doc<T: Serialize>(subject: &SubjectId, value: &T) -> Result<Doc, StoreError> {
+    Ok(Doc {
+        subject: Some(subject_key(subject)),
+        body: serde_json::to_value(value).map_err(StoreError::backend)?,
+        sealed: None,
+    })
+}
+
+fn get<T: DeserializeOwned>(
+    tx: &mut dyn Transaction,
+    table: Table,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
+    tx.get(table, key)?
+        .map(|doc| load(table, key, &doc))
+        .transpose()
+}
+
+fn scan<T: DeserializeOwned>(
+    tx: &mut dyn Transaction,
+    table: Table,
+    subject: Option<&SubjectId>,
+) -> Result<Vec<(String, T)>, StoreError> {
+    let key = subject.map(subject_key);
+    tx.scan(table, key.as_deref())?
+        .into_iter()
+        .map(|(k, doc)| {
+            let value = load(table, &k, &doc)?;
+            Ok((k, value))
+        })
+        .collect()
+}
+
+fn audit(
+    tx: &mut dyn Transaction,
+    on: NaiveDate,
+    by: &str,
+    action: AuditAction,
+    target: AuditTarget,
+    basis: Citation,
+) -> Result<(), StoreError> {
+    let entry = AuditEntry {
+        on,
+        by: by.to_owned(),
+        action,
+        target,
+        basis,
+    };
+    tx.append_audit(serde_json::to_value(&entry).map_err(StoreError::backend)?)?;
+    Ok(())
+}
+
+fn not_found(what: &'static str, id: impl ToString) -> RegistryError {
+    RegistryError::NotFound {
+        what,
+        id: id.to_string(),
+    }
+}
+
+/// The public form of a person's name: the surname (first character) and a
+/// mask for the rest.
+fn masked_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => format!("{first}{}", "*".repeat(chars.count().max(1))),
+        None => String::new(),
+    }
+}
+
+/// The reporter's identity as stored in the sealed part of a report document.
+#[derive(Serialize, Deserialize)]
+struct SealedReporter {
+    name: String,
+    contact: String,
+}
+
+/// The public part of a report document.
+#[derive(Serialize, Deserialize)]
+struct ReportBody {
+    id: ReportId,
+    subject: SubjectId,
+    received_on: NaiveDate,
+    summary: String,
+}
+
+/// Everything about one subject, loaded in one transaction.
+struct Loaded {
+    subject: Subject,
+    records: Vec<MisconductRecord>,
+    lists: Vec<ListEntry>,
+    roster: Roster,
+    commitments: Vec<Commitment>,
+}
+
+impl<S: Store, C: WorkCalendar> Registry<S, C> {
+    /// A registry on `store`, counting working days with `calendar` and
+    /// applying `rules`.
+    pub fn new(store: S, calendar: C, rules: RuleBook) -> Self {
+        Self {
+            store,
+            calendar,
+            rules,
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The calendar.
+    pub fn calendar(&self) -> &C {
+        &self.calendar
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &RuleBook {
+        &self.rules
+    }
+
+    fn policy(&self, on: NaiveDate) -> Result<&GradingPolicy, RegistryError> {
+        Ok(self.rules.policies.in_force(on)?)
+    }
+
+    /// Registers a subject.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::AlreadyRegistered`], or a store failure.
+    pub fn register_subject(
+        &self,
+        subject: Subject,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let id = subject.id();
+        let key = subject_key(&id);
+        self.store.transaction(|tx| {
+            if tx.get(Table::Subjects, &key)?.is_some() {
+                return Err(RegistryError::AlreadyRegistered {
+                    id: id.display_masked(),
+                });
+            }
+            tx.put(Table::Subjects, &key, to_doc(&id, &subject)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Registered,
+                AuditTarget::Subject(id.display_masked()),
+                Citation::new("registry.register", "plan §3(2)"),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The registered subject, if any.
+    ///
+    /// # Errors
+    ///
+    /// A store failure.
+    pub fn subject(&self, id: &SubjectId) -> Result<Option<Subject>, RegistryError> {
+        self.store
+            .transaction(|tx| Ok(get(tx, Table::Subjects, &subject_key(id))?))
+    }
+
+    fn require_subject(tx: &mut dyn Transaction, id: &SubjectId) -> Result<Subject, RegistryError> {
+        get(tx, Table::Subjects, &subject_key(id))?
+            .ok_or_else(|| not_found("subject", id.display_masked()))
+    }
+
+    /// Links a registered person to a registered organization in a role,
+    /// from `link.from` (to `link.until`, if given).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered organization or
+    /// person, [`RegistryError::RoleLink`] when the link ends before it
+    /// starts, or a store failure.
+    pub fn link_person(
+        &self,
+        link: RoleLink,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        Roster::default().link(link.clone())?;
+        let person: SubjectId = link.person.clone().into();
+        self.store.transaction(|tx| {
+            Self::require_subject(tx, &link.organization.clone().into())?;
+            Self::require_subject(tx, &person)?;
+            let id = tx.next_id(Table::RoleLinks)?;
+            tx.put(Table::RoleLinks, &numeric_key(id), to_doc(&person, &link)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Linked,
+                AuditTarget::Subject(person.display_masked()),
+                Citation::new("registry.link_person", "plan §5(6)"),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Ends a person's role in an organization: `until` is the last day held.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] when the person holds no such open role,
+    /// [`RegistryError::RoleLink`] when `until` is before the link's start,
+    /// or a store failure.
+    pub fn unlink_person(
+        &self,
+        organization: &Uscc,
+        person: &ResidentId,
+        role: Role,
+        until: NaiveDate,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let subject: SubjectId = person.clone().into();
+        self.store.transaction(|tx| {
+            let links: Vec<(String, RoleLink)> = scan(tx, Table::RoleLinks, Some(&subject))?;
+            let (key, mut link) = links
+                .into_iter()
+                .find(|(_, l)| {
+                    &l.organization == organization && l.role == role && l.until.is_none()
+                })
+                .ok_or_else(|| {
+                    not_found("open role link", format!("{} as {role}", person.masked()))
+                })?;
+            link.until = Some(until);
+            Roster::default().link(link.clone())?;
+            tx.put(Table::RoleLinks, &key, to_doc(&subject, &link)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Unlinked,
+                AuditTarget::Subject(subject.display_masked()),
+                Citation::new("registry.unlink_person", "plan §5(6)"),
+            )?;
+            Ok(())
+        })
+    }
+
+    fn list_id_for(policy: &GradingPolicy, kind: &ListKind) -> Option<String> {
+        policy
+            .lists()
+            .iter()
+            .find(|l| &l.kind == kind)
+            .map(|l| l.id.clone())
+    }
+
+    /// Records a finding, graded by the policy in force on `on` (SPEC §3):
+    /// the record gets the severity and rule of the grade, and where the
+    /// grade puts the subject on a list, the listing event is recorded too
+    /// (a new event while listed restarts the listing period).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject,
+    /// [`RegistryError::Ungraded`] when no rule covers the finding,
+    /// [`RegistryError::Dates`] for dates out of order, or a store failure.
+    pub fn record_misconduct(
+        &self,
+        new: NewRecord,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        self.store.transaction(|tx| self.record_in(tx, new, by, on))
+    }
+
+    /// Records many findings in one transaction: all or none.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::record_misconduct`], for the first finding that fails.
+    pub fn import_records(
+        &self,
+        records: Vec<NewRecord>,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<RecordId>, RegistryError> {
+        self.store.transaction(|tx| {
+            records
+                .into_iter()
+                .map(|r| self.record_in(tx, r, by, on).map(|rec| rec.id))
+                .collect()
+        })
+    }
+
+    fn record_in(
+        &self,
+        tx: &mut dyn Transaction,
+        new: NewRecord,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        if new.occurred_on > on {
+            return Err(RegistryError::Dates {
+                problem: format!(
+                    "the conduct occurred on {}, after it is recorded on {on}",
+                    new.occurred_on
+                ),
+            });
+        }
+        if let Some(ended) = new.ended_on.filter(|e| *e < new.occurred_on) {
+            return Err(RegistryError::Dates {
+                problem: format!(
+                    "the conduct ended on {ended}, before it occurred on {}",
+                    new.occurred_on
+                ),
+            });
+        }
+        Self::require_subject(tx, &new.subject)?;
+        let policy = self.policy(on)?;
+        let earlier: Vec<(String, MisconductRecord)> =
+            scan(tx, Table::Records, Some(&new.subject))?;
+        let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, Some(&new.subject))?;
+        let mut facts = Facts::new(on).finding(Finding {
+            conduct: new.conduct.clone(),
+            fine: new.content.fine,
+            on,
+        });
+        for (_, r) in &earlier {
+            if r.status_on(on).is_some_and(|s| s != RecordStatus::Revoked) {
+                facts = facts.earlier(Finding {
+                    conduct: r.conduct.clone(),
+                    fine: r.effective_content().and_then(|c| c.fine),
+                    on: r.recorded_on,
+                });
+            }
+        }
+        for (_, e) in &entries {
+            if let (Some(list), Some(since)) =
+                (Self::list_id_for(policy, &e.list), e.clock_start(on))
+            {
+                if e.removed_on.is_none_or(|r| r > on) {
+                    facts.listings.push(Listing { list, since });
+                }
+            }
+        }
+        let grade = policy
+            .grade(&facts)
+            .ok_or_else(|| RegistryError::Ungraded {
+                policy: policy.id().to_owned(),
+                conduct: new.conduct.to_string(),
+                fine: new
+                    .content
+                    .fine
+                    .map(|f| format!(" with a fine of ¥{f}"))
+                    .unwrap_or_default(),
+            })?;
+        let id = RecordId(tx.next_id(Table::Records)?);
+        let record = MisconductRecord {
+            id,
+            subject: new.subject.clone(),
+            conduct: new.conduct,
+            severity: grade.severity,
+            graded_by: grade.citation.clone(),
+            section: new.section,
+            occurred_on: new.occurred_on,
+            ended_on: new.ended_on,
+            recorded_on: on,
+            content: Some(new.content),
+            corrected: None,
+            history: Vec::new(),
+        };
+        tx.put(
+            Table::Records,
+            &numeric_key(id.0),
+            to_doc(&record.subject, &record)?,
+        )?;
+        audit(
+            tx,
+            on,
+            by,
+            AuditAction::Recorded,
+            id.into(),
+            grade.citation.clone(),
+        )?;
+        if let Some(list_id) = &grade.list {
+            let kind = policy
+                .list(list_id)
+                .map(|l| l.kind.clone())
+                .ok_or_else(|| not_found("list", list_id))?;
+            self.list_in(
+                tx,
+                &record.subject,
+                kind,
+                on,
+                Some(grade.citation.rule.to_string()),
+                vec![id],
+                by,
+                &grade.citation,
+            )?;
+        }
+        Ok(record)
+    }
+
+    /// Adds a listing event for `subject` on `kind`: to its open entry, or a
+    /// new entry.
+    #[allow(clippy::too_many_arguments)]
+    fn list_in(
+        &self,
+        tx: &mut dyn Transaction,
+        subject: &SubjectId,
+        kind: ListKind,
+        on: NaiveDate,
+        rule: Option<String>,
+        records: Vec<RecordId>,
+        by: &str,
+        basis: &Citation,
+    ) -> Result<(), RegistryError> {
+        let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, Some(subject))?;
+        let event = ListingEvent { on, rule, records };
+        let open = entries
+            .into_iter()
+            .find(|(_, e)| e.list == kind && e.removed_on.is_none_or(|r| r > on));
+        let (key, entry) = match open {
+            Some((key, mut entry)) => {
+                entry.events.push(event);
+                (key, entry)
+            }
+            None => {
+                let mut entry = ListEntry::new(subject.clone(), kind.clone(), on);
+                entry.events = vec![event];
+                (numeric_key(tx.next_id(Table::ListEntries)?), entry)
+            }
+        };
+        tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+        audit(
+            tx,
+            on,
+            by,
+            AuditAction::Listed,
+            AuditTarget::ListEntry {
+                list: kind.to_string(),
+                subject: subject.display_masked(),
+            },
+            basis.clone(),
+        )?;
+        Ok(())
+    }
+
+    /// Puts a subject on the red list as an honesty exemplar (诚信典型, plan §4(2)).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject, or a store failure.
+    pub fn add_to_red_list(
+        &self,
+        subject: &SubjectId,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        self.store.transaction(|tx| {
+            Self::require_subject(tx, subject)?;
+            self.list_in(
+                tx,
+                subject,
+                ListKind::RedList,
+                on,
+                None,
+                Vec::new(),
+                by,
+                &Citation::new("lists.red_list", "plan §4(2)"),
+            )
+        })
+    }
+
+    /// A record by id.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn record(&self, id: RecordId) -> Result<MisconductRecord, RegistryError> {
+        self.store.transaction(|tx| {
+            get(tx, Table::Records, &numeric_key(id.0))?.ok_or_else(|| not_found("record", id))
+        })
+    }
+
+    /// Receives an objection to a record (plan §6(3)).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unknown record, or a store failure.
+    pub fn receive_objection(
+        &self,
+        record: RecordId,
+        receipt: Receipt,
+        grounds: &str,
+        by: &str,
+    ) -> Result<Objection, RegistryError> {
+        self.store.transaction(|tx| {
+            let rec: MisconductRecord = get(tx, Table::Records, &numeric_key(record.0))?
+                .ok_or_else(|| not_found("record", record))?;
+            let id = ObjectionId(tx.next_id(Table::Objections)?);
+            let objection =
+                Objection::receive(id, record, rec.subject.clone(), receipt, by, grounds);
+            tx.put(
+                Table::Objections,
+                &numeric_key(id.0),
+                to_doc(&rec.subject, &objection)?,
+            )?;
+            audit(
+                tx,
+                objection.received_on(),
+                by,
+                AuditAction::ObjectionReceived,
+                AuditTarget::Objection(id),
+                Citation::new("objection.receive", "plan §6(3)"),
+            )?;
+            Ok(objection)
+        })
+    }
+
+    /// An objection by id.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn objection(&self, id: ObjectionId) -> Result<Objection, RegistryError> {
+        self.store.transaction(|tx| {
+            get(tx, Table::Objections, &numeric_key(id.0))?
+                .ok_or_else(|| not_found("objection", id))
+        })
+    }
+
+    /// Advances an objection by one step, checked by the objection workflow.
+    /// When the step notifies the applicant of an outcome that changes the
+    /// record (revoked or corrected), the record changes in the same
+    /// transaction.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Objection`] for a wrong move (nothing changes),
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn advance_objection(
+        &self,
+        id: ObjectionId,
+        step: ObjectionStep,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<Objection, RegistryError> {
+        self.store.transaction(|tx| {
+            let key = numeric_key(id.0);
+            let mut objection: Objection =
+                get(tx, Table::Objections, &key)?.ok_or_else(|| not_found("objection", id))?;
+            let notifies = matches!(step, ObjectionStep::Notify { .. });
+            match step {
+                ObjectionStep::Forward { to } => objection.forward(on, by, to)?,
+                ObjectionStep::Opinion { finding, summary } => {
+                    objection.receive_opinion(on, by, finding, summary)?
+                }
+                ObjectionStep::Notify { outcome } => objection.notify(on, by, outcome)?,
+                ObjectionStep::Close => objection.close(on, by)?,
+                ObjectionStep::Withdraw => objection.withdraw(on, by)?,
+            }
+            if let (Some(change), true) = (objection.record_change(), notifies) {
+                let rkey = numeric_key(objection.record().0);
+                let mut record: MisconductRecord = get(tx, Table::Records, &rkey)?
+                    .ok_or_else(|| not_found("record", objection.record()))?;
+                change.apply_to(&mut record)?;
+                tx.put(Table::Records, &rkey, to_doc(&record.subject, &record)?)?;
+                let action = match record.status() {
+                    RecordStatus::Corrected => AuditAction::Corrected,
+                    _ => AuditAction::Revoked,
+                };
+                audit(
+                    tx,
+                    on,
+                    by,
+                    action,
+                    record.id.into(),
+                    change.change.basis.clone(),
+                )?;
+            }
+            tx.put(
+                Table::Objections,
+                &key,
+                to_doc(objection.subject(), &objection)?,
+            )?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::ObjectionAdvanced,
+                AuditTarget::Objection(id),
+                Citation::new("objection.step", "plan §6(3)"),
+            )?;
+            Ok(objection)
+        })
+    }
+
+    /// The status of every open objection on `on`, most urgent first.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Calendar`] outside the calendar, or a store failure.
+    pub fn objection_desk(
+        &self,
+        on: NaiveDate,
+    ) -> Result<Vec<(ObjectionId, ObjectionStatus)>, RegistryError> {
+        let objections: Vec<(String, Objection)> = self
+            .store
+            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
+        let mut desk = Vec::new();
+        for (_, o) in objections {
+            if o.stage_on(on).is_some_and(|s| !s.is_final()) {
+                desk.push((o.id(), o.status_on(&self.calendar, on)?));
+            }
+        }
+        desk.sort_by_key(|(id, s)| (!s.is_overdue(), s.most_urgent().map(|d| d.due), *id));
+        Ok(desk)
+    }
+
+    /// What the Office must restore for a record revoked on an objection
+    /// (plan §6(3)): the measures in force because of it, from when to when.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Assess`] when the record was not revoked, or as
+    /// [`Registry::assess`].
+    pub fn restoration(&self, record: RecordId) -> Result<RestorationView, RegistryError> {
+        let subject = self.record(record)?.subject;
+        let loaded = self.load(&subject)?;
+        let rules = self.rules.rules();
+        let dossier = Self::dossier(&loaded);
+        let r = assess::restoration(&dossier, &rules, &self.calendar, record)?;
+        Ok(RestorationView {
+            record: r.record,
+            measures: r
+                .measures
+                .iter()
+                .map(|m| (m.measure.id.clone(), m.from, m.until))
+                .collect(),
+            basis: r.basis.clone(),
+        })
+    }
+
+    /// Signs a commitment (plan §4(1), §4(3)).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject, or a store failure.
+    pub fn sign_commitment(
+        &self,
+        subject: &SubjectId,
+        kind: CommitmentKind,
+        text: &str,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<Commitment, RegistryError> {
+        self.store.transaction(|tx| {
+            Self::require_subject(tx, subject)?;
+            let id = CommitmentId(tx.next_id(Table::Commitments)?);
+            let commitment = Commitment {
+                id,
+                subject: subject.clone(),
+                kind,
+                text: text.to_owned(),
+                signed_on: on,
+                published_on: None,
+                fulfilled_on: None,
+            };
+            tx.put(
+                Table::Commitments,
+                &numeric_key(id.0),
+                to_doc(subject, &commitment)?,
+            )?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::CommitmentSigned,
+                AuditTarget::Commitment(id),
+                Citation::new("commitment.sign", "plan §4(1)"),
+            )?;
+            Ok(commitment)
+        })
+    }
+
+    fn change_commitment(
+        &self,
+        id: CommitmentId,
+        by: &str,
+        on: NaiveDate,
+        action: AuditAction,
+        basis: Citation,
+        change: impl FnOnce(&mut Commitment) -> Result<(), CommitmentError>,
+    ) -> Result<Commitment, RegistryError> {
+        self.store.transaction(|tx| {
+            let key = numeric_key(id.0);
+            let mut c: Commitment =
+                get(tx, Table::Commitments, &key)?.ok_or_else(|| not_found("commitment", id))?;
+            change(&mut c)?;
+            tx.put(Table::Commitments, &key, to_doc(&c.subject, &c)?)?;
+            audit(tx, on, by, action, AuditTarget::Commitment(id), basis)?;
+            Ok(c)
+        })
+    }
+
+    /// Publishes a commitment (plan §4(1)).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Commitment`] when it cannot be published that day,
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn publish_commitment(
+        &self,
+        id: CommitmentId,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<Commitment, RegistryError> {
+        self.change_commitment(
+            id,
+            by,
+            on,
+            AuditAction::CommitmentPublished,
+            Citation::new("commitment.publish", "plan §4(1)"),
+            |c| c.publish(on),
+        )
+    }
+
+    /// Marks a pledge to supply materials fulfilled (plan §4(3)).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Commitment`] when it cannot be fulfilled that day,
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn fulfil_commitment(
+        &self,
+        id: CommitmentId,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<Commitment, RegistryError> {
+        self.change_commitment(
+            id,
+            by,
+            on,
+            AuditAction::CommitmentFulfilled,
+            Citation::new("commitment.fulfil", "plan §4(3)"),
+            |c| c.fulfil(on),
+        )
+    }
+
+    /// Receives a tip-off, keeping the reporter's identity sealed (plan §5(5)1).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject, or a store failure.
+    pub fn receive_report(
+        &self,
+        subject: &SubjectId,
+        summary: &str,
+        reporter: Reporter,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<ReportId, RegistryError> {
+        self.store.transaction(|tx| {
+            Self::require_subject(tx, subject)?;
+            let id = ReportId(tx.next_id(Table::Reports)?);
+            let body = ReportBody {
+                id,
+                subject: subject.clone(),
+                received_on: on,
+                summary: summary.to_owned(),
+            };
+            let mut doc = to_doc(subject, &body)?;
+            doc.sealed = Some(
+                serde_json::to_value(SealedReporter {
+                    name: reporter.name,
+                    contact: reporter.contact,
+                })
+                .map_err(StoreError::backend)?,
+            );
+            tx.put(Table::Reports, &numeric_key(id.0), doc)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::ReportReceived,
+                AuditTarget::Report(id),
+                Citation::new("report.receive", "plan §5(5)1"),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// A tip-off by id, with its reporter sealed.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn report(&self, id: ReportId) -> Result<Report, RegistryError> {
+        self.store.transaction(|tx| {
+            let key = numeric_key(id.0);
+            let doc = tx
+                .get(Table::Reports, &key)?
+                .ok_or_else(|| not_found("report", id))?;
+            let body: ReportBody = load(Table::Reports, &key, &doc)?;
+            let sealed: SealedReporter = serde_json::from_value(doc.sealed.unwrap_or_default())
+                .map_err(|e| StoreError::Corrupt {
+                    table: Table::Reports,
+                    key: key.clone(),
+                    problem: e.to_string(),
+                })?;
+            Ok(Report::new(
+                body.id,
+                body.subject,
+                body.received_on,
+                body.summary,
+                Reporter {
+                    name: sealed.name,
+                    contact: sealed.contact,
+                },
+            ))
+        })
+    }
+
+    /// Applies credit repair to a record (plan §6(7)) under the repair
+    /// policy in force on `on`: its status becomes `Repaired` and its
+    /// sanctions end that day; nothing is deleted.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Repair`] when the record is not eligible (the error
+    /// lists every unmet condition), [`RegistryError::NotFound`], or a store
+    /// failure.
+    pub fn apply_repair(
+        &self,
+        record: RecordId,
+        facts: &RepairFacts,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        self.store.transaction(|tx| {
+            let key = numeric_key(record.0);
+            let mut rec: MisconductRecord =
+                get(tx, Table::Records, &key)?.ok_or_else(|| not_found("record", record))?;
+            let others: Vec<MisconductRecord> = scan(tx, Table::Records, Some(&rec.subject))?
+                .into_iter()
+                .map(|(_, r)| r)
+                .filter(|r: &MisconductRecord| r.id != record)
+                .collect();
+            let repair = self.rules.repair.apply(&mut rec, facts, &others, on, by)?;
+            tx.put(Table::Records, &key, to_doc(&rec.subject, &rec)?)?;
+            tx.append_audit(serde_json::to_value(&repair.audit).map_err(StoreError::backend)?)?;
+            Ok(rec)
+        })
+    }
+
+    /// The daily sweep for `on`, run by `by` (usually `system`): erases the
+    /// personal records due (plan §6(7)), records listings that time on a
+    /// list leads to, and reports automatic list exits, overdue objection
+    /// steps and overdue pledges to supply materials. All in one transaction.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Calendar`] when a count leaves the calendar, or a
+    /// store failure; nothing is changed then.
+    pub fn daily_sweep(&self, by: &str, on: NaiveDate) -> Result<SweepReport, RegistryError> {
+        self.store.transaction(|tx| {
+            let mut report = SweepReport {
+                on,
+                ..SweepReport::default()
+            };
+            // Erasures.
+            let records: Vec<(String, MisconductRecord)> = scan(tx, Table::Records, None)?;
+            let retention = &self.rules.retention;
+            for (key, mut record) in records {
+                if retention.is_due(&record, on) {
+                    let entry = retention.erase(&mut record, on, by)?;
+                    tx.put(Table::Records, &key, to_doc(&record.subject, &record)?)?;
+                    tx.append_audit(serde_json::to_value(&entry).map_err(StoreError::backend)?)?;
+                    report.erased.push(record.id);
+                }
+            }
+            // Lists: automatic exits, and listings from time on a list.
+            let policy = self.policy(on)?;
+            let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, None)?;
+            let mut by_subject: std::collections::BTreeMap<SubjectId, Vec<ListEntry>> =
+                Default::default();
+            for (_, entry) in entries {
+                if let Some(lc) = policy.lifecycle() {
+                    if let Standing::Exited { on: exit_on, .. } =
+                        lc.standing(&entry, on, &self.calendar)?
+                    {
+                        if exit_on == on && entry.removed_on.is_none() {
+                            report
+                                .list_exits
+                                .push((entry.subject.display_masked(), entry.list.clone()));
+                        }
+                    }
+                }
+                by_subject
+                    .entry(entry.subject.clone())
+                    .or_default()
+                    .push(entry);
+            }
+            for (subject, entries) in by_subject {
+                let mut facts = Facts::new(on);
+                for e in &entries {
+                    let listed = match policy.lifecycle() {
+                        Some(lc) => {
+                            matches!(lc.standing(e, on, &self.calendar)?, Standing::Listed { .. })
+                        }
+                        None => e.removed_on.is_none_or(|r| r > on),
+                    };
+                    if let (true, Some(list), Some(since)) = (
+                        listed,
+                        Self::list_id_for(policy, &e.list),
+                        e.clock_start(on),
+                    ) {
+                        facts.listings.push(Listing { list, since });
+                    }
+                }
+                if let Some(grade) = policy.grade(&facts) {
+                    if let Some(list_id) = &grade.list {
+                        let kind = policy.list(list_id).map(|l| l.kind.clone());
+                        let already = entries.iter().any(|e| {
+                            Some(&e.list) == kind.as_ref()
+                                && e.events
+                                    .iter()
+                                    .any(|ev| ev.rule.as_deref() == Some(&grade.citation.rule))
+                        });
+                        if let (Some(kind), false) = (kind, already) {
+                            self.list_in(
+                                tx,
+                                &subject,
+                                kind,
+                                on,
+                                Some(grade.citation.rule.to_string()),
+                                Vec::new(),
+                                by,
+                                &grade.citation,
+                            )?;
+                            report
+                                .listed
+                                .push((subject.display_masked(), grade.citation.clone()));
+                        }
+                    }
+                }
+            }
+            // Overdue objections and pledges (reported, not changed).
+            let objections: Vec<(String, Objection)> = scan(tx, Table::Objections, None)?;
+            let mut overdue = Vec::new();
+            for (_, o) in objections {
+                if o.stage_on(on).is_some_and(|s| !s.is_final()) {
+                    let status = o.status_on(&self.calendar, on)?;
+                    if status.is_overdue() {
+                        let late = status
+                            .overdue
+                            .iter()
+                            .map(|x| x.working_days)
+                            .max()
+                            .unwrap_or(0);
+                        overdue.push((std::cmp::Reverse(late), o.id()));
+                    }
+                }
+            }
+            overdue.sort();
+            report.overdue_objections = overdue.into_iter().map(|(_, id)| id).collect();
+            let commitments: Vec<(String, Commitment)> = scan(tx, Table::Commitments, None)?;
+            report.overdue_pledges = commitments
+                .iter()
+                .filter_map(|(_, c)| c.overdue_on(on))
+                .collect();
+            Ok(report)
+        })
+    }
+
+    fn load(&self, id: &SubjectId) -> Result<Loaded, RegistryError> {
+        self.store.transaction(|tx| {
+            let subject = Self::require_subject(tx, id)?;
+            let mut records: Vec<MisconductRecord> = scan(tx, Table::Records, Some(id))?
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect();
+            let lists: Vec<ListEntry> = scan(tx, Table::ListEntries, Some(id))?
+                .into_iter()
+                .map(|(_, e)| e)
+                .collect();
+            let commitments: Vec<Commitment> = scan(tx, Table::Commitments, Some(id))?
+                .into_iter()
+                .map(|(_, c)| c)
+                .collect();
+            let mut roster = Roster::default();
+            if id.is_person() {
+                let links: Vec<(String, RoleLink)> = scan(tx, Table::RoleLinks, Some(id))?;
+                let mut orgs = std::collections::BTreeSet::new();
+                for (_, link) in links {
+                    orgs.insert(link.organization.clone());
+                    roster.link(link)?;
+                }
+                for org in orgs {
+                    let org_id: SubjectId = org.into();
+                    records.extend(
+                        scan::<MisconductRecord>(tx, Table::Records, Some(&org_id))?
+                            .into_iter()
+                            .map(|(_, r)| r),
+                    );
+                }
+            }
+            Ok(Loaded {
+                subject,
+                records,
+                lists,
+                roster,
+                commitments,
+            })
+        })
+    }
+
+    fn dossier(loaded: &Loaded) -> Dossier<'_> {
+        Dossier {
+            subject: &loaded.subject,
+            records: &loaded.records,
+            lists: &loaded.lists,
+            roster: &loaded.roster,
+            commitments: &loaded.commitments,
+        }
+    }
+
+    /// Assesses a subject as of `on` (SPEC §4): worst severity, measures
+    /// with their clauses, lists, green channel, the next dated change.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject,
+    /// [`RegistryError::Assess`] when no policy is in force or a count
+    /// leaves the calendar, or a store failure.
+    pub fn assess(
+        &self,
+        id: &SubjectId,
+        on: NaiveDate,
+    ) -> Result<AssessmentSummary, RegistryError> {
+        self.with_assessment(id, on, |a| a.summary())
+    }
+
+    /// Assesses a subject and hands the full [`assess::Assessment`] (with
+    /// every ground) to `f`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::assess`].
+    pub fn with_assessment<R>(
+        &self,
+        id: &SubjectId,
+        on: NaiveDate,
+        f: impl FnOnce(&assess::Assessment<'_>) -> R,
+    ) -> Result<R, RegistryError> {
+        let loaded = self.load(id)?;
+        let rules = self.rules.rules();
+        let dossier = Self::dossier(&loaded);
+        let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+        Ok(f(&assessment))
+    }
+
+    /// What may be published about a subject on `on` (plan §6(2)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::assess`].
+    pub fn public_view(&self, id: &SubjectId, on: NaiveDate) -> Result<PublicView, RegistryError> {
+        let loaded = self.load(id)?;
+        let rules = self.rules.rules();
+        let dossier = Self::dossier(&loaded);
+        let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+        let name = match &loaded.subject {
+            Subject::Organization(o) => o.name.clone(),
+            Subject::Person(p) => masked_name(&p.name),
+        };
+        let records = loaded
+            .records
+            .iter()
+            .filter(|r| &r.subject == id)
+            .filter(|r| {
+                matches!(
+                    r.status_on(on),
+                    Some(RecordStatus::Active | RecordStatus::Corrected)
+                )
+            })
+            .map(|r| PublicRecord {
+                id: r.id,
+                conduct: r.conduct.clone(),
+                severity: r.severity,
+                section: r.section,
+                recorded_on: r.recorded_on,
+                graded_by: r.graded_by.clone(),
+            })
+            .collect();
+        let mut lists = Vec::new();
+        for e in &loaded.lists {
+            let standing =
+                crate::lists::standing(e, assessment.policy.lifecycle(), on, &self.calendar)?;
+            if matches!(standing, Standing::Listed { .. }) {
+                lists.push(e.list.clone());
+            }
+        }
+        let measures = assessment
+            .measures()
+            .map(|m| PublicMeasure {
+                id: m.measure().id.clone(),
+                chinese_name: m.measure().chinese_name.clone(),
+                english_name: m.measure().english_name.clone(),
+                source: m.measure().source.clone(),
+            })
+            .collect();
+        let commitments = loaded
+            .commitments
+            .iter()
+            .filter(|c| c.is_published_on(on))
+            .map(|c| (c.signed_on, c.text.clone()))
+            .collect();
+        Ok(PublicView {
+            id: id.display_masked(),
+            name,
+            as_of: on,
+            records,
+            lists,
+            measures,
+            commitments,
+        })
+    }
+
+    /// The audit log after sequence number `after`, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a stored entry that cannot be read.
+    pub fn audit_log(&self, after: u64) -> Result<Vec<(u64, AuditEntry)>, RegistryError> {
+        let raw = self.store.transaction(|tx| tx.audit_since(after))?;
+        raw.into_iter()
+            .map(|(seq, value)| {
+                let entry = serde_json::from_value(value).map_err(|e| StoreError::Corrupt {
+                    table: Table::Records,
+                    key: format!("audit {seq}"),
+                    problem: e.to_string(),
+                })?;
+                Ok((seq, entry))
+            })
+            .collect()
+    }
+}
+
+/// One step of an objection, for [`Registry::advance_objection`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum ObjectionStep {
+    /// The Office forwards it to the originating section.
+    Forward {
+        /// The section.
+        to: Section,
+    },
+    /// The Office receives the section's written opinion.
+    Opinion {
+        /// Whether the section found an error.
+        finding: OpinionFinding,
+        /// The opinion's summary.
+        summary: String,
+    },
+    /// The Office notifies the applicant of the outcome.
+    Notify {
+        /// The outcome.
+        outcome: Outcome,
+    },
+    /// The Office closes it.
+    Close,
+    /// The applicant withdraws it.
+    Withdraw,
+}

@@ -1,0 +1,669 @@
+//! The registry facade over both stores (issue 7): a bureau's operations,
+//! atomicity under injected faults, the audit log, sealed tip-offs and the
+//! public view.
+#![cfg(feature = "test-kit")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::type_complexity
+)]
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use social_credit::commitment::CommitmentKind;
+use social_credit::misconduct::{ConductKind, RecordContent};
+use social_credit::objection::{Finding, Outcome, Receipt};
+use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError};
+use social_credit::report::Reporter;
+use social_credit::store::kit::FaultyStore;
+use social_credit::store::{dump, MemoryStore, Store};
+use social_credit::subject::check::resident_check;
+use social_credit::{
+    Organization, OrganizationKind, Person, RecordStatus, ResidentId, Role, RoleLink, Section,
+    Severity, Subject, SubjectId, Uscc,
+};
+
+fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+}
+
+fn org_id() -> Uscc {
+    "91350100M000100Y43".parse().unwrap()
+}
+
+fn person_id() -> ResidentId {
+    let mut b = *b"41018419800615002?";
+    b[17] = resident_check(&b[..17]).unwrap();
+    std::str::from_utf8(&b).unwrap().parse().unwrap()
+}
+
+fn register_both<S: Store>(r: &Registry<S>) {
+    r.register_subject(
+        Subject::Organization(Organization {
+            uscc: org_id(),
+            name: "Zhengzhou Example Elderly Care Association".into(),
+            kind: OrganizationKind::SocialAssociation,
+            established_on: Some(d(2012, 5, 1)),
+        }),
+        "clerk",
+        d(2019, 1, 7),
+    )
+    .unwrap();
+    r.register_subject(
+        Subject::Person(Person {
+            id: person_id(),
+            name: "张伟".into(),
+        }),
+        "clerk",
+        d(2019, 1, 7),
+    )
+    .unwrap();
+    r.link_person(
+        RoleLink {
+            organization: org_id(),
+            person: person_id(),
+            role: Role::LegalRepresentative,
+            from: d(2015, 1, 1),
+            until: None,
+        },
+        "clerk",
+        d(2019, 1, 7),
+    )
+    .unwrap();
+}
+
+fn fine(subject: SubjectId, yuan: i64, occurred: NaiveDate) -> NewRecord {
+    NewRecord {
+        subject,
+        conduct: ConductKind::new("fine"),
+        section: Section::SocialOrganizations,
+        occurred_on: occurred,
+        ended_on: Some(occurred),
+        content: RecordContent {
+            description: "collected membership fees above the approved standard".into(),
+            legal_basis: "Regulations on the Registration of Social Organizations art. 30".into(),
+            evidence: vec!["XZMZ-2019-0042".into()],
+            fine: Some(Decimal::from(yuan)),
+        },
+    }
+}
+
+fn run_flow<S: Store>(r: &Registry<S>) {
+    register_both(r);
+    let org: SubjectId = org_id().into();
+    let person: SubjectId = person_id().into();
+
+    // A fine of 60,000 yuan: the serious illegal-and-dishonest list, Severe.
+    let rec = r
+        .record_misconduct(
+            fine(org.clone(), 60_000, d(2019, 3, 1)),
+            "section",
+            d(2019, 3, 4),
+        )
+        .unwrap();
+    assert_eq!(rec.severity, Severity::Severe);
+    assert!(
+        rec.graded_by.source.contains("MCA Order No. 60"),
+        "{}",
+        rec.graded_by
+    );
+
+    let a = r.assess(&org, d(2019, 4, 1)).unwrap();
+    assert_eq!(a.worst_severity, Some(Severity::Severe));
+    assert!(a.key_supervision);
+    assert!(a
+        .measures
+        .iter()
+        .any(|m| m.id == "sanction.no_fiscal_funding"));
+    // Plan §5(6): the legal representative is reached.
+    let p = r.assess(&person, d(2019, 4, 1)).unwrap();
+    assert!(
+        p.measures.iter().any(|m| m.records.contains(&rec.id)),
+        "{p:?}"
+    );
+
+    // An objection, found right: the record is revoked and the Office learns what to restore.
+    let o = r
+        .receive_objection(
+            rec.id,
+            Receipt::Written { on: d(2019, 9, 27) },
+            "the fine was annulled on review",
+            "office",
+        )
+        .unwrap();
+    assert_eq!(o.deadlines(r.calendar()).unwrap().reply_by, d(2019, 10, 18));
+    r.advance_objection(
+        o.id(),
+        ObjectionStep::Forward {
+            to: Section::SocialOrganizations,
+        },
+        "office",
+        d(2019, 9, 30),
+    )
+    .unwrap();
+    r.advance_objection(
+        o.id(),
+        ObjectionStep::Opinion {
+            finding: Finding::ErrorConfirmed,
+            summary: "the decision was annulled on 2019-09-20".into(),
+        },
+        "section",
+        d(2019, 10, 9),
+    )
+    .unwrap();
+    r.advance_objection(
+        o.id(),
+        ObjectionStep::Notify {
+            outcome: Outcome::Revoked {
+                reasons: "the penalty decision was annulled".into(),
+            },
+        },
+        "office",
+        d(2019, 10, 10),
+    )
+    .unwrap();
+    assert_eq!(r.record(rec.id).unwrap().status(), RecordStatus::Revoked);
+    let restore = r.restoration(rec.id).unwrap();
+    assert!(restore
+        .measures
+        .iter()
+        .any(|(id, from, _)| id == "sanction.no_fiscal_funding" && *from == d(2019, 3, 4)));
+    let a = r.assess(&org, d(2019, 10, 11)).unwrap();
+    assert_eq!(a.worst_severity, None);
+
+    // A wrong step is refused and changes nothing.
+    let before = dump(r.store()).unwrap();
+    let err = r
+        .advance_objection(
+            o.id(),
+            ObjectionStep::Forward {
+                to: Section::SocialAffairs,
+            },
+            "office",
+            d(2019, 10, 11),
+        )
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Objection(_)), "{err}");
+    assert_eq!(dump(r.store()).unwrap(), before);
+
+    // A pledge under accept-pending-materials, flagged once overdue.
+    let pledge = r
+        .sign_commitment(
+            &org,
+            CommitmentKind::SupplyMaterials {
+                due: d(2019, 11, 15),
+                materials: vec!["audited accounts".into()],
+            },
+            "We will supply the audited accounts by 15 November 2019.",
+            "approval",
+            d(2019, 11, 1),
+        )
+        .unwrap();
+    assert!(r
+        .daily_sweep("system", d(2019, 11, 15))
+        .unwrap()
+        .overdue_pledges
+        .is_empty());
+    let sweep = r.daily_sweep("system", d(2019, 11, 16)).unwrap();
+    assert_eq!(sweep.overdue_pledges.len(), 1);
+    assert_eq!(sweep.overdue_pledges[0].id, pledge.id);
+
+    // A personal record, erased the day after its fifth anniversary.
+    let personal = r
+        .record_misconduct(
+            NewRecord {
+                conduct: ConductKind::new("warning"),
+                ..fine(person.clone(), 0, d(2019, 6, 3))
+            },
+            "section",
+            d(2019, 6, 10),
+        )
+        .unwrap();
+    assert!(r
+        .daily_sweep("system", d(2024, 6, 3))
+        .unwrap()
+        .erased
+        .is_empty());
+    let sweep = r.daily_sweep("system", d(2024, 6, 4)).unwrap();
+    assert_eq!(sweep.erased, vec![personal.id]);
+    let erased = r.record(personal.id).unwrap();
+    assert_eq!(erased.status(), RecordStatus::Erased);
+    assert!(erased.content.is_none());
+    let log = r.audit_log(0).unwrap();
+    let erasure = log
+        .iter()
+        .find(|(_, e)| e.target == personal.id.into() && e.action.verb() == "erased")
+        .unwrap();
+    let text = serde_json::to_string(&erasure.1).unwrap();
+    assert!(
+        !text.contains("membership fees") && !text.contains(person_id().as_str()),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bureau_flow_on_the_memory_store() {
+    run_flow(&Registry::official(MemoryStore::new()));
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_bureau_flow_on_the_sqlite_store() {
+    run_flow(&Registry::official(
+        social_credit::store::SqliteStore::open_in_memory().unwrap(),
+    ));
+}
+
+#[test]
+fn no_record_without_a_rule() {
+    let r = Registry::official(MemoryStore::new());
+    register_both(&r);
+    let mut new = fine(org_id().into(), 100, d(2019, 3, 1));
+    new.conduct = ConductKind::new("littering");
+    let before = dump(r.store()).unwrap();
+    let err = r
+        .record_misconduct(new, "section", d(2019, 3, 4))
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Ungraded { .. }), "{err}");
+    assert!(err.to_string().contains("`littering`"), "{err}");
+    assert_eq!(dump(r.store()).unwrap(), before);
+}
+
+#[test]
+fn unregistered_subjects_are_refused() {
+    let r = Registry::official(MemoryStore::new());
+    let err = r
+        .record_misconduct(
+            fine(org_id().into(), 100, d(2019, 3, 1)),
+            "section",
+            d(2019, 3, 4),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            RegistryError::NotFound {
+                what: "subject",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = r.assess(&person_id().into(), d(2020, 1, 1)).unwrap_err();
+    assert!(!err.to_string().contains(person_id().as_str()), "{err}");
+}
+
+#[test]
+fn tip_offs_stay_sealed_everywhere() {
+    let r = Registry::official(MemoryStore::new());
+    register_both(&r);
+    let org: SubjectId = org_id().into();
+    let id = r
+        .receive_report(
+            &org,
+            "charges members unlawful fees",
+            Reporter {
+                name: "Li Lei 李雷".into(),
+                contact: "13800138000".into(),
+            },
+            "office",
+            d(2020, 5, 6),
+        )
+        .unwrap();
+    let report = r.report(id).unwrap();
+    assert_eq!(report.reporter_identity_confidential().name, "Li Lei 李雷");
+    let outputs = [
+        format!("{report:?}"),
+        report.to_string(),
+        serde_json::to_string(&report).unwrap(),
+        serde_json::to_string(
+            &r.audit_log(0)
+                .unwrap()
+                .iter()
+                .map(|(_, e)| e.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap(),
+        format!("{:?}", r.audit_log(0).unwrap()),
+        serde_json::to_string(&r.public_view(&org, d(2020, 5, 7)).unwrap()).unwrap(),
+    ];
+    for out in outputs {
+        assert!(
+            !out.contains("Li Lei") && !out.contains("李雷") && !out.contains("13800138000"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn the_public_view_masks_persons_and_hides_content() {
+    let r = Registry::official(MemoryStore::new());
+    register_both(&r);
+    let person: SubjectId = person_id().into();
+    r.record_misconduct(
+        NewRecord {
+            conduct: ConductKind::new("warning"),
+            ..fine(person.clone(), 0, d(2020, 6, 3))
+        },
+        "section",
+        d(2020, 6, 10),
+    )
+    .unwrap();
+    let view = r.public_view(&person, d(2020, 7, 1)).unwrap();
+    let text = serde_json::to_string(&view).unwrap();
+    assert_eq!(view.id, person_id().masked());
+    assert_eq!(view.name, "张*");
+    assert_eq!(view.records.len(), 1);
+    for secret in [
+        person_id().as_str(),
+        "张伟",
+        "membership fees",
+        "XZMZ-2019-0042",
+        "art. 30",
+    ] {
+        assert!(!text.contains(secret), "`{secret}` in {text}");
+    }
+}
+
+/// Runs `op` against a fresh store prepared by `setup`, failing its 1st,
+/// 2nd, … write in turn: each failing run must leave the store exactly as
+/// before; the loop ends when the op succeeds (having more writes than k).
+fn assert_atomic<S: Store>(
+    name: &str,
+    make: &dyn Fn() -> S,
+    setup: &dyn Fn(&Registry<FaultyStore<S>>),
+    op: &dyn Fn(&Registry<FaultyStore<S>>) -> Result<(), RegistryError>,
+) {
+    for k in 1.. {
+        let r = Registry::official(FaultyStore::new(make()));
+        setup(&r);
+        let before = dump(r.store().inner()).unwrap();
+        r.store().fail_at(k);
+        match op(&r) {
+            Ok(()) => {
+                assert!(k > 1, "{name}: the operation wrote nothing");
+                return;
+            }
+            Err(e) => {
+                assert!(
+                    matches!(e, RegistryError::Store(_)),
+                    "{name}: failed for another reason: {e}"
+                );
+                assert_eq!(
+                    dump(r.store().inner()).unwrap(),
+                    before,
+                    "{name}: write {k} failed and left a change"
+                );
+            }
+        }
+        assert!(k < 10_000, "{name}: never succeeded");
+    }
+}
+
+type Op<S> = (
+    &'static str,
+    Box<dyn Fn(&Registry<FaultyStore<S>>)>,
+    Box<dyn Fn(&Registry<FaultyStore<S>>) -> Result<(), RegistryError>>,
+);
+
+fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
+    let none =
+        || Box::new(|_: &Registry<FaultyStore<S>>| {}) as Box<dyn Fn(&Registry<FaultyStore<S>>)>;
+    let both = || {
+        Box::new(|r: &Registry<FaultyStore<S>>| register_both(r))
+            as Box<dyn Fn(&Registry<FaultyStore<S>>)>
+    };
+    let with_record = || {
+        Box::new(|r: &Registry<FaultyStore<S>>| {
+            register_both(r);
+            r.record_misconduct(
+                fine(org_id().into(), 60_000, d(2019, 3, 1)),
+                "s",
+                d(2019, 3, 4),
+            )
+            .unwrap();
+            r.receive_objection(
+                social_credit::RecordId(1),
+                Receipt::Written { on: d(2019, 9, 27) },
+                "wrong",
+                "office",
+            )
+            .unwrap();
+            r.advance_objection(
+                social_credit::objection::ObjectionId(1),
+                ObjectionStep::Forward {
+                    to: Section::SocialOrganizations,
+                },
+                "office",
+                d(2019, 9, 30),
+            )
+            .unwrap();
+            r.advance_objection(
+                social_credit::objection::ObjectionId(1),
+                ObjectionStep::Opinion {
+                    finding: Finding::ErrorConfirmed,
+                    summary: "annulled".into(),
+                },
+                "section",
+                d(2019, 10, 8),
+            )
+            .unwrap();
+            r.record_misconduct(
+                NewRecord {
+                    conduct: ConductKind::new("warning"),
+                    ..fine(person_id().into(), 0, d(2019, 6, 3))
+                },
+                "s",
+                d(2019, 6, 10),
+            )
+            .unwrap();
+            r.sign_commitment(
+                &org_id().into(),
+                CommitmentKind::Credit,
+                "we pledge",
+                "s",
+                d(2019, 7, 1),
+            )
+            .unwrap();
+        }) as Box<dyn Fn(&Registry<FaultyStore<S>>)>
+    };
+    vec![
+        (
+            "register_subject",
+            none(),
+            Box::new(|r| {
+                r.register_subject(
+                    Subject::Person(Person {
+                        id: person_id(),
+                        name: "张伟".into(),
+                    }),
+                    "clerk",
+                    d(2019, 1, 7),
+                )
+            }),
+        ),
+        (
+            "link_person",
+            both(),
+            Box::new(|r| {
+                r.link_person(
+                    RoleLink {
+                        organization: org_id(),
+                        person: person_id(),
+                        role: Role::PrincipalOfficer,
+                        from: d(2016, 1, 1),
+                        until: None,
+                    },
+                    "clerk",
+                    d(2019, 1, 8),
+                )
+            }),
+        ),
+        (
+            "unlink_person",
+            both(),
+            Box::new(|r| {
+                r.unlink_person(
+                    &org_id(),
+                    &person_id(),
+                    Role::LegalRepresentative,
+                    d(2019, 2, 1),
+                    "clerk",
+                    d(2019, 2, 1),
+                )
+            }),
+        ),
+        (
+            "record_misconduct",
+            both(),
+            Box::new(|r| {
+                r.record_misconduct(
+                    fine(org_id().into(), 60_000, d(2019, 3, 1)),
+                    "s",
+                    d(2019, 3, 4),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "import_records",
+            both(),
+            Box::new(|r| {
+                r.import_records(
+                    vec![
+                        fine(org_id().into(), 100, d(2019, 3, 1)),
+                        fine(org_id().into(), 200, d(2019, 4, 1)),
+                    ],
+                    "s",
+                    d(2019, 4, 4),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "add_to_red_list",
+            both(),
+            Box::new(|r| r.add_to_red_list(&org_id().into(), "office", d(2019, 5, 1))),
+        ),
+        (
+            "receive_objection",
+            with_record(),
+            Box::new(|r| {
+                r.receive_objection(
+                    social_credit::RecordId(1),
+                    Receipt::Written { on: d(2019, 10, 8) },
+                    "again",
+                    "office",
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "advance_objection (notify, revoking the record)",
+            with_record(),
+            Box::new(|r| {
+                r.advance_objection(
+                    social_credit::objection::ObjectionId(1),
+                    ObjectionStep::Notify {
+                        outcome: Outcome::Revoked {
+                            reasons: "annulled".into(),
+                        },
+                    },
+                    "office",
+                    d(2019, 10, 9),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "sign_commitment",
+            both(),
+            Box::new(|r| {
+                r.sign_commitment(
+                    &org_id().into(),
+                    CommitmentKind::Credit,
+                    "we pledge",
+                    "s",
+                    d(2019, 7, 1),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "publish_commitment",
+            with_record(),
+            Box::new(|r| {
+                r.publish_commitment(
+                    social_credit::commitment::CommitmentId(1),
+                    "office",
+                    d(2019, 7, 2),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "receive_report",
+            both(),
+            Box::new(|r| {
+                r.receive_report(
+                    &org_id().into(),
+                    "tip",
+                    Reporter {
+                        name: "x".into(),
+                        contact: "y".into(),
+                    },
+                    "office",
+                    d(2019, 7, 1),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "daily_sweep (erasing)",
+            with_record(),
+            Box::new(|r| r.daily_sweep("system", d(2024, 6, 4)).map(|_| ())),
+        ),
+    ]
+}
+
+#[test]
+fn every_operation_is_atomic_on_the_memory_store() {
+    for (name, setup, op) in every_operation::<MemoryStore>() {
+        assert_atomic(name, &MemoryStore::new, &*setup, &*op);
+    }
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn every_operation_is_atomic_on_the_sqlite_store() {
+    use social_credit::store::SqliteStore;
+    let make = || SqliteStore::open_in_memory().unwrap();
+    for (name, setup, op) in every_operation::<SqliteStore>() {
+        assert_atomic(name, &make, &*setup, &*op);
+    }
+}
+
+#[test]
+fn the_audit_log_names_who_when_what_and_why() {
+    let r = Registry::official(MemoryStore::new());
+    register_both(&r);
+    r.record_misconduct(
+        fine(org_id().into(), 1_000, d(2019, 3, 1)),
+        "section-chief",
+        d(2019, 3, 4),
+    )
+    .unwrap();
+    let log = r.audit_log(0).unwrap();
+    let (_, last) = log.last().unwrap();
+    assert_eq!(last.by, "section-chief");
+    assert_eq!(last.on, d(2019, 3, 4));
+    assert!(last.basis.source.contains("MCA Order No. 60"), "{last}");
+    // Sequence numbers are 1, 2, 3, … and entries only accumulate.
+    let seqs: Vec<u64> = log.iter().map(|(s, _)| *s).collect();
+    assert_eq!(seqs, (1..=log.len() as u64).collect::<Vec<_>>());
+    // A person appears masked.
+    let text = format!("{log:?}");
+    assert!(!text.contains(person_id().as_str()), "{text}");
+}
