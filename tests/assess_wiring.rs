@@ -814,3 +814,68 @@ proptest! {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Through the registry
+
+#[test]
+fn the_registry_assesses_with_its_objection_policy() {
+    use rust_decimal::Decimal;
+    use social_credit::calendar::ChinaCalendar;
+    use social_credit::misconduct::{ConductKind, RecordContent};
+    use social_credit::registry::{NewRecord, Registry, RuleBook};
+    use social_credit::store::MemoryStore;
+
+    let run = |objection: ObjectionPolicy| {
+        let registry = Registry::new(
+            MemoryStore::new(),
+            ChinaCalendar::official(),
+            RuleBook {
+                objection,
+                ..RuleBook::xinzheng_2019()
+            },
+        );
+        let subject = org(40);
+        let id = subject.id();
+        registry
+            .register_subject(subject, "clerk", d(2019, 1, 7))
+            .unwrap();
+        let rec = registry
+            .record_misconduct(
+                NewRecord {
+                    subject: id.clone(),
+                    conduct: ConductKind::new("fine"),
+                    section: Section::SocialOrganizations,
+                    occurred_on: d(2019, 3, 1),
+                    ended_on: Some(d(2019, 3, 1)),
+                    content: RecordContent {
+                        description: "fees above the approved standard".into(),
+                        legal_basis: "art. 30".into(),
+                        evidence: vec![],
+                        fine: Some(Decimal::from(60_000)),
+                    },
+                },
+                "section",
+                d(2019, 3, 4),
+            )
+            .unwrap();
+        registry
+            .receive_objection(
+                rec.id,
+                Receipt::Written { on: d(2019, 3, 20) },
+                "the fine was paid on time",
+                "王芳",
+            )
+            .unwrap();
+        (rec.id, registry.assess(&id, d(2019, 4, 1)).unwrap())
+    };
+    let (_, plan) = run(ObjectionPolicy::default());
+    assert!(plan.suspended.is_empty());
+    assert!(plan.key_supervision);
+    let (rec, on) = run(suspending());
+    assert_eq!(on.suspended, [rec]);
+    assert_eq!(on.worst_severity, Some(Severity::Severe));
+    // Key supervision and the record's sanctions are suspended; the
+    // serious-list standing (a blacklist, not the record) still counts.
+    assert!(on.measures.iter().all(|m| !m.records.contains(&rec)));
+}
