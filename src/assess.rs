@@ -1150,34 +1150,50 @@ fn repair_window_opens(
     if decision.decided_on < record.occurred_on {
         return None; // cannot be judged (RepairError::DecisionBeforeConduct)
     }
+    // The earliest application day under `policy`; `None` when it bars
+    // repair or has no periods for the record.
     let earliest = |policy: &RepairPolicy| {
         policy
             .limits(record.severity, decision)
             .ok()
             .filter(|l| l.barred_by.is_none())
-            .map(|l| l.earliest_application)
-    };
-    let possible_on = |day: NaiveDate| {
-        timeline
-            .in_force_on(day)
-            .and_then(earliest)
-            .is_some_and(|e| e <= day)
+            .map(|l| l.earliest_application())
     };
     let tomorrow = as_of.succ_opt()?;
+    // The policy looked at last, with its answer: the day before a policy's
+    // first day usually falls in it, so it need not be asked again.
+    let mut last: Option<(&RepairPolicy, Option<NaiveDate>)> = None;
     for policy in timeline.policies() {
-        if policy.in_force_until.is_some_and(|u| u < tomorrow) {
+        if policy.in_force_until.is_some_and(|u| u < as_of) {
             continue;
         }
-        let Some(e) = earliest(policy) else {
+        let e = earliest(policy);
+        let previous = last.replace((policy, e));
+        let Some(e) = e else {
             continue;
         };
         let from = policy.in_force_from.max(tomorrow);
         let opens = e.max(from);
         if policy.in_force_until.is_some_and(|u| opens > u) {
-            continue;
+            continue; // includes a policy whose last day is `as_of`
         }
-        // Before `from` another policy (or none) answered.
-        if opens > from || !opens.pred_opt().is_some_and(possible_on) {
+        if opens > from {
+            return Some(opens); // the day before is in this policy, too early
+        }
+        // `opens == from`: an opening unless possible the day before.
+        let before = from.pred_opt()?;
+        let possible_before = if policy.is_in_force(before) {
+            e <= before
+        } else {
+            match previous {
+                Some((p, pe)) if p.is_in_force(before) => pe.is_some_and(|pe| pe <= before),
+                _ => timeline
+                    .in_force_on(before)
+                    .and_then(earliest)
+                    .is_some_and(|pe| pe <= before),
+            }
+        };
+        if !possible_before {
             return Some(opens);
         }
     }

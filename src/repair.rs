@@ -319,14 +319,35 @@ pub struct Periods {
     pub basis: Vec<Citation>,
 }
 
-/// [`Periods`] with the rules borrowed (see [`RepairPolicy::limits`]).
+/// [`Periods`] with the rules borrowed and the days computed on demand
+/// (see [`RepairPolicy::limits`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Limits<'p> {
-    pub(crate) earliest_application: NaiveDate,
-    pub(crate) last_published_day: NaiveDate,
+    start: NaiveDate,
+    minimum_months: u32,
+    maximum_months: u32,
     pub(crate) tier: &'p Citation,
     pub(crate) minimum_set_by: &'p Citation,
     pub(crate) barred_by: Option<&'p Citation>,
+}
+
+impl Limits<'_> {
+    /// The day after the minimum period's last day; the decision's day when
+    /// there is no minimum.
+    pub(crate) fn earliest_application(&self) -> NaiveDate {
+        if self.minimum_months == 0 {
+            self.start
+        } else {
+            period_end(self.start, self.minimum_months)
+                .succ_opt()
+                .unwrap_or(NaiveDate::MAX)
+        }
+    }
+
+    /// The last day of the maximum period.
+    pub(crate) fn last_published_day(&self) -> NaiveDate {
+        period_end(self.start, self.maximum_months)
+    }
 }
 
 /// The answer to "may this record be repaired on this day?".
@@ -737,8 +758,8 @@ impl RepairPolicy {
                 .map(|r| r.basis.clone()),
         );
         Ok(Periods {
-            earliest_application: limits.earliest_application,
-            last_published_day: limits.last_published_day,
+            earliest_application: limits.earliest_application(),
+            last_published_day: limits.last_published_day(),
             minimum_set_by: limits.minimum_set_by.clone(),
             barred_by: limits.barred_by.cloned(),
             basis,
@@ -775,19 +796,11 @@ impl RepairPolicy {
                 barred_by = Some(&rule.basis);
             }
         }
-        // A raised minimum can never leave publication ending before it.
-        let maximum = maximum.max(minimum);
-        let start = decision.decided_on;
-        let earliest_application = if minimum == 0 {
-            start
-        } else {
-            period_end(start, minimum)
-                .succ_opt()
-                .unwrap_or(NaiveDate::MAX)
-        };
         Ok(Limits {
-            earliest_application,
-            last_published_day: period_end(start, maximum),
+            start: decision.decided_on,
+            minimum_months: minimum,
+            // A raised minimum can never leave publication ending before it.
+            maximum_months: maximum.max(minimum),
             tier: &tier.basis,
             minimum_set_by,
             barred_by,
