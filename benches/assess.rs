@@ -1,5 +1,7 @@
-//! One assessment of an organization with 20 records and two list entries
-//! against the full Xinzheng 2019 catalogue, with the official calendar.
+//! One assessment of an organization with 20 records (each with a penalty
+//! decision, so every repair window is computed), two list entries and an
+//! open objection (under the plan's rule: it suspends nothing) against the
+//! full Xinzheng 2019 catalogue, with the official calendar.
 //! Target: at most 2 µs median.
 #![allow(
     clippy::unwrap_used,
@@ -20,7 +22,9 @@ use fixtures::*;
 use social_credit::assess::assess;
 use social_credit::calendar::ChinaCalendar;
 use social_credit::lists::{Domain, ListEntry, ListKind};
-use social_credit::misconduct::{RecordStatus, Severity};
+use social_credit::misconduct::{RecordId, RecordStatus, Severity};
+use social_credit::objection::{Objection, ObjectionId, Receipt};
+use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind};
 
 fn case() -> Case {
     let mut case = Case::new(org(1));
@@ -35,6 +39,11 @@ fn case() -> Case {
         let (conduct, severity) = kinds[(i % 5) as usize];
         let occurred = d(2018, 1, 1).checked_add_days(Days::new(i * 60)).unwrap();
         let mut r = record(i + 1, &case.subject, conduct, severity, occurred, occurred);
+        r.decision = Some(PenaltyDecision {
+            decided_on: occurred,
+            domain: PenaltyDomain::Other,
+            penalties: vec![PenaltyKind::Fine],
+        });
         if i % 7 == 3 {
             r = with_status(
                 r,
@@ -52,6 +61,14 @@ fn case() -> Case {
         case.records.push(r);
     }
     let id = case.subject.id();
+    case.objections.push(Objection::receive(
+        ObjectionId(1),
+        RecordId(20),
+        id.clone(),
+        Receipt::Written { on: d(2021, 5, 20) },
+        "王芳",
+        "disputed",
+    ));
     case.lists.push(ListEntry::new(
         id.clone(),
         ListKind::ActivityAbnormal,
@@ -78,6 +95,7 @@ fn bench(c: &mut Criterion) {
         "a heavy case: {} measures",
         a.measures().len()
     );
+    assert!(a.next_change.is_some());
     c.bench_function("assess/20_records_full_catalogue", |b| {
         b.iter(|| assess(black_box(&case.dossier()), &rules, &cal, black_box(day)))
     });

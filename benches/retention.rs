@@ -56,6 +56,7 @@ fn records(n: u64) -> Vec<MisconductRecord> {
                 occurred_on: ended,
                 ended_on: (h % 8 != 0).then_some(ended),
                 recorded_on: ended,
+                decision: None,
                 content: Some(RecordContent {
                     description: "annual report not filed".into(),
                     legal_basis: "MCA Order No. 60 (2018)".into(),

@@ -32,6 +32,30 @@
 //! The grading policy in force on the day asked about (from the
 //! [`PolicySet`]) runs the lists: a list exit is judged by the lifecycle in
 //! force that day. Records carry the grade they were given when recorded.
+//!
+//! # Credit repair windows (plan §6(7); SPEC §5)
+//!
+//! A record with a penalty decision ([`MisconductRecord::decision`]) may be
+//! repaired once its minimum publication period has run, counted from the
+//! decision. [`Assessment::repair_windows`] gives each of the subject's own
+//! active or corrected records with a decision its periods under the repair
+//! policy in force on the day asked; [`Change::RepairWindowOpens`] names the
+//! day an application first becomes possible, under the policy in force on
+//! that day. Time is the only condition the assessment checks: whether the
+//! conduct was corrected and its effects removed is for
+//! [`RepairTimeline::eligibility`].
+//!
+//! # Objections (plan §6(3))
+//!
+//! Under the plan's rule, the [`ObjectionPolicy`] default, an open objection
+//! changes nothing: "异议处理期间不影响失信行为的记录、公示与处理". Under a
+//! suspending policy, a record under an objection still being checked on the
+//! day ([`Objection::under_review_on`]) grounds no sanction: measures grounded
+//! only on such records do not apply, and key supervision (itself a sanction,
+//! plan §5(2)) is judged without them. The record still counts for
+//! [`Assessment::worst_severity`] and as an adverse record for the green
+//! channel: it is still recorded and graded. [`Assessment::suspended`] lists
+//! the records and the rule.
 
 use std::sync::OnceLock;
 
@@ -46,6 +70,8 @@ use crate::commitment::{Commitment, CommitmentKind};
 use crate::grading::{add_years, sub_years, GradingPolicy, PolicyError, PolicySet};
 use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, ListKind, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
+use crate::objection::{Objection, ObjectionPolicy};
+use crate::repair::{PenaltyDecision, Periods, RepairError, RepairPolicy, RepairTimeline};
 use crate::retention::RetentionPolicy;
 use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};
 
@@ -76,6 +102,10 @@ pub struct Dossier<'a> {
     /// Signed commitments; only the subject's credit commitments
     /// (综合/专项信用承诺, plan §4(1)) signed by the day count.
     pub commitments: &'a [Commitment],
+    /// Objections to records (plan §6(3)). Only an objection by the subject
+    /// of a record counted in the assessment, to that record, is looked at,
+    /// and only under a suspending [`ObjectionPolicy`]; others are ignored.
+    pub objections: &'a [Objection],
 }
 
 /// The rules an assessment applies.
@@ -88,17 +118,28 @@ pub struct Rules<'a> {
     pub catalogue: &'a Catalogue,
     /// The personal retention period (plan §6(7)).
     pub retention: &'a RetentionPolicy,
+    /// The credit repair policies by the days they are in force (plan
+    /// §6(7); SPEC §5).
+    pub repair: &'a RepairTimeline,
+    /// Whether an open objection suspends sanctions (plan §6(3)).
+    pub objections: &'a ObjectionPolicy,
 }
 
 impl Rules<'static> {
     /// The built-in rules: the civil-affairs preset, the Xinzheng 2019
-    /// catalogue and the plan's five-year retention.
+    /// catalogue, the plan's five-year retention, the national repair
+    /// policies ([`RepairTimeline::default`]) and the plan's objection rule
+    /// (an open objection suspends nothing, [`ObjectionPolicy::default`]).
     pub fn builtin() -> Self {
         static RETENTION: OnceLock<RetentionPolicy> = OnceLock::new();
+        static REPAIR: OnceLock<RepairTimeline> = OnceLock::new();
+        static OBJECTIONS: OnceLock<ObjectionPolicy> = OnceLock::new();
         Self {
             policies: PolicySet::builtin(),
             catalogue: Catalogue::xinzheng_2019(),
             retention: RETENTION.get_or_init(RetentionPolicy::default),
+            repair: REPAIR.get_or_init(RepairTimeline::default),
+            objections: OBJECTIONS.get_or_init(ObjectionPolicy::default),
         }
     }
 }
@@ -275,12 +316,12 @@ pub enum Change<'a> {
     /// The three years without an adverse record are complete: the green
     /// channel opens (plan §4(3)).
     GreenChannelOpens,
-    /// A repair window opens for a record: the earliest day an application
-    /// for credit repair may be made (plan §6(7)).
-    ///
-    /// Reserved: the assessment does not produce it yet. The repair module
-    /// owns the repair periods; the facade will merge its answer here so
-    /// that [`Assessment::next_change`] names the earliest of all changes.
+    /// A repair window opens for one of the subject's own active or
+    /// corrected records with a penalty decision: the first day after the
+    /// day asked on which the minimum publication period has run under the
+    /// repair policy in force that day, and no rule of that policy bars
+    /// repair (plan §6(7); SPEC §5). Other conditions (conduct corrected,
+    /// effects removed, commitment signed) are not checked here.
     RepairWindowOpens {
         /// The record.
         record: &'a MisconductRecord,
@@ -330,6 +371,66 @@ pub struct Assessment<'a> {
     pub green_channel: GreenChannel,
     /// The next dated change, if any is known.
     pub next_change: Option<NextChange<'a>>,
+    /// The records whose sanctions an open objection suspends on the day
+    /// (only under a suspending [`ObjectionPolicy`]; empty under the plan's).
+    pub suspended: Vec<SuspendedRecord<'a>>,
+    /// The repair policy in force on the day, if any.
+    pub repair_policy: Option<&'a RepairPolicy>,
+    /// The subject's own active or corrected records with a decision.
+    repairable: Vec<&'a MisconductRecord>,
+    /// The repair policies, for the windows.
+    repair_timeline: &'a RepairTimeline,
+}
+
+/// A record whose sanctions are suspended while an objection to it is
+/// checked (plan §6(3), under a suspending [`ObjectionPolicy`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuspendedRecord<'a> {
+    /// The record.
+    pub record: &'a MisconductRecord,
+    /// The objection under review.
+    pub objection: &'a Objection,
+    /// The rule that suspends its sanctions: the policy's citation.
+    pub basis: Citation,
+}
+
+/// The repair window of a record (plan §6(7); SPEC §5): its publication
+/// periods under the repair policy in force on the day asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepairWindow<'a> {
+    /// The record.
+    pub record: &'a MisconductRecord,
+    /// Its penalty decision, from which the periods count.
+    pub decision: &'a PenaltyDecision,
+    /// The periods: the first day an application may be made, the last day
+    /// of publication, what bars repair, with the rules behind them; or why
+    /// there are none (no policy in force on the day, no periods for the
+    /// record's severity, a decision dated before the conduct).
+    pub periods: Result<Periods, RepairError>,
+    /// The next day after the day asked on which an application becomes
+    /// possible, judged each day under the policy in force that day (what
+    /// [`Change::RepairWindowOpens`] reports): `None` when none is known,
+    /// e.g. the window is already open and stays open. It differs from
+    /// [`RepairWindow::earliest_application`] when another policy takes
+    /// effect first (DESIGN.md, "Which repair rules answer on a given day?").
+    pub next_opening: Option<NaiveDate>,
+}
+
+impl RepairWindow<'_> {
+    /// The first day an application for repair may be made; `None` when
+    /// repair is barred or there are no periods.
+    pub fn earliest_application(&self) -> Option<NaiveDate> {
+        self.periods
+            .as_ref()
+            .ok()
+            .filter(|p| p.barred_by.is_none())
+            .map(|p| p.earliest_application)
+    }
+
+    /// The rule that bars repair, if one does.
+    pub fn barred_by(&self) -> Option<&Citation> {
+        self.periods.as_ref().ok()?.barred_by.as_ref()
+    }
 }
 
 /// One applied measure: the measure and its grounds' range in the pool.
@@ -377,6 +478,90 @@ impl<'a> Assessment<'a> {
         &self.green_channel
     }
 
+    /// The repair window of each of the subject's own active or corrected
+    /// records with a penalty decision, in dossier order, under the repair
+    /// policy in force on the day asked ([`Assessment::repair_policy`]).
+    /// Records without a decision have none. A window may already be open:
+    /// compare [`RepairWindow::earliest_application`] with
+    /// [`Assessment::as_of`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use social_credit::assess::{assess, Dossier, Rules};
+    /// use social_credit::calendar::WeekendCalendar;
+    /// use social_credit::misconduct::*;
+    /// use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind};
+    /// use social_credit::subject::{Organization, OrganizationKind, Roster, Subject};
+    /// use social_credit::Citation;
+    ///
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let org = Subject::Organization(Organization {
+    ///     uscc: "91350100M000100Y43".parse()?,
+    ///     name: "新郑市某协会".into(),
+    ///     kind: OrganizationKind::SocialAssociation,
+    ///     established_on: Some(d(2010, 1, 1)),
+    /// });
+    /// let record = MisconductRecord {
+    ///     id: RecordId(1),
+    ///     subject: org.id(),
+    ///     conduct: ConductKind::new("fine_under_50000"),
+    ///     severity: Severity::General,
+    ///     graded_by: Citation::new("abnormal.fine", "MCA Order No. 60 (2018) art. 14"),
+    ///     section: Section::SocialOrganizations,
+    ///     occurred_on: d(2025, 1, 2),
+    ///     ended_on: Some(d(2025, 1, 2)),
+    ///     recorded_on: d(2025, 1, 10),
+    ///     decision: Some(PenaltyDecision {
+    ///         decided_on: d(2025, 1, 10),
+    ///         domain: PenaltyDomain::Other,
+    ///         penalties: vec![PenaltyKind::Fine],
+    ///     }),
+    ///     content: None,
+    ///     corrected: None,
+    ///     history: Vec::new(),
+    /// };
+    /// let records = [record];
+    /// let roster = Roster::default();
+    /// let dossier = Dossier {
+    ///     subject: &org, records: &records, lists: &[], roster: &roster,
+    ///     commitments: &[], objections: &[],
+    /// };
+    /// let a = assess(&dossier, &Rules::builtin(), &WeekendCalendar, d(2025, 2, 1))?;
+    /// let window = a.repair_windows().next().unwrap();
+    /// // NDRC Order No. 58: three months from the decision, counted as the Civil Code counts.
+    /// assert_eq!(window.earliest_application(), Some(d(2025, 4, 11)));
+    /// assert_eq!(window.periods.as_ref().unwrap().last_published_day, d(2028, 1, 10));
+    /// assert_eq!(a.next_change.unwrap().on, d(2025, 4, 11));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn repair_windows(&self) -> impl Iterator<Item = RepairWindow<'a>> + '_ {
+        let policy = self.repair_policy;
+        let timeline = self.repair_timeline;
+        let as_of = self.as_of;
+        self.repairable.iter().filter_map(move |&record| {
+            let decision = record.decision.as_ref()?;
+            let periods = match policy {
+                None => Err(RepairError::NoPolicyInForce { on: as_of }),
+                Some(_) if decision.decided_on < record.occurred_on => {
+                    Err(RepairError::DecisionBeforeConduct {
+                        record: record.id,
+                        decided_on: decision.decided_on,
+                        occurred_on: record.occurred_on,
+                    })
+                }
+                Some(p) => p.periods(record.severity, decision),
+            };
+            Some(RepairWindow {
+                record,
+                decision,
+                periods,
+                next_opening: repair_window_opens(timeline, record, as_of),
+            })
+        })
+    }
+
     /// An owned, serializable summary for a service or a dashboard: ids,
     /// clauses and dates only, with a person's identity number masked
     /// (plan §6(2)) and no record content.
@@ -391,7 +576,7 @@ impl<'a> Assessment<'a> {
     ///
     /// let person = Subject::Person(Person { id: "34052419800101001X".parse()?, name: "张三".into() });
     /// let roster = Roster::default();
-    /// let dossier = Dossier { subject: &person, records: &[], lists: &[], roster: &roster, commitments: &[] };
+    /// let dossier = Dossier { subject: &person, records: &[], lists: &[], roster: &roster, commitments: &[], objections: &[] };
     /// let day = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     /// let summary = assess(&dossier, &Rules::builtin(), &WeekendCalendar, day)?.summary();
     /// assert_eq!(summary.subject, "340524********001X");
@@ -437,6 +622,7 @@ impl<'a> Assessment<'a> {
                     .to_owned()
                 })
                 .collect(),
+            suspended: self.suspended.iter().map(|s| s.record.id).collect(),
         }
     }
 }
@@ -469,6 +655,10 @@ pub struct AssessmentSummary {
     /// What changes that day: `list_exit`, `erasure`, `green_channel_opens`
     /// or `repair_window_opens`.
     pub next_change_kinds: Vec<String>,
+    /// The records whose sanctions an open objection suspends (only under a
+    /// suspending objection policy); absent from JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suspended: Vec<RecordId>,
 }
 
 /// One applied measure in an [`AssessmentSummary`].
@@ -605,13 +795,17 @@ fn without_void_events(entry: &ListEntry, counting: &[RecordId]) -> Option<ListE
 ///     occurred_on: d(2019, 8, 1),
 ///     ended_on: Some(d(2019, 8, 1)),
 ///     recorded_on: d(2019, 8, 5),
+///     decision: None,
 ///     content: None,
 ///     corrected: None,
 ///     history: Vec::new(),
 /// };
 /// let records = [record];
 /// let roster = Roster::default();
-/// let dossier = Dossier { subject: &org, records: &records, lists: &[], roster: &roster, commitments: &[] };
+/// let dossier = Dossier {
+///     subject: &org, records: &records, lists: &[], roster: &roster,
+///     commitments: &[], objections: &[],
+/// };
 /// let a = assess(&dossier, &Rules::builtin(), &WeekendCalendar, d(2019, 9, 1))?;
 /// assert_eq!(a.worst_severity, Some(Severity::Severe));
 /// assert!(a.key_supervision.is_some());
@@ -683,6 +877,21 @@ pub fn assess<'a>(
         });
     }
 
+    // plan §6(3): under the plan's rule an open objection changes nothing;
+    // under a suspending policy, a record under review grounds no sanction.
+    let suspended = suspensions(&counted, dossier.objections, rules.objections, as_of);
+    let unsuspended: Vec<Counted<'a>>;
+    let sanctionable: &[Counted<'a>] = if suspended.is_empty() {
+        &counted
+    } else {
+        unsuspended = counted
+            .iter()
+            .filter(|c| !suspended.iter().any(|s| std::ptr::eq(s.record, c.record)))
+            .copied()
+            .collect();
+        &unsuspended
+    };
+
     // The lists the subject stands on.
     let lifecycle = policy.lifecycle();
     let mut listed: Vec<(&'a ListEntry, NaiveDate)> = Vec::new();
@@ -753,8 +962,19 @@ pub fn assess<'a>(
             .collect(),
     };
 
-    let key_supervision = (worst_severity == Some(Severity::Severe))
-        .then(|| Citation::new("assess.key_supervision", "plan §5(2)"));
+    // Key supervision is a sanction (plan §5(2)): a suspended record still
+    // counts for the severity, not for key supervision.
+    let severe_unsuspended = worst_severity == Some(Severity::Severe)
+        && (suspended.is_empty()
+            || sanctionable
+                .iter()
+                .filter(|c| c.active() && reaches_person(c, responsible))
+                .map(|c| c.record.severity)
+                .chain(listed.iter().filter_map(|(e, _)| e.list.implied_severity()))
+                .max()
+                == Some(Severity::Severe));
+    let key_supervision =
+        severe_unsuspended.then(|| Citation::new("assess.key_supervision", "plan §5(2)"));
 
     let mut blacklists: Vec<BlacklistStanding<'a>> = listed
         .iter()
@@ -796,12 +1016,16 @@ pub fn assess<'a>(
     } else {
         rules.catalogue.trigger_group_count()
     };
+    // With suspended records a sanction and an incentive of one group see
+    // different records: they get separate slots.
+    let split = !suspended.is_empty();
+    let slot_count = if split { groups * 2 } else { groups };
     let mut on_stack = [None; 64];
     let mut on_heap = Vec::new();
-    let slots: &mut [Option<Option<(usize, usize)>>] = match on_stack.get_mut(..groups) {
+    let slots: &mut [Option<Option<(usize, usize)>>] = match on_stack.get_mut(..slot_count) {
         Some(slots) => slots,
         None => {
-            on_heap.resize(groups, None);
+            on_heap.resize(slot_count, None);
             &mut on_heap
         }
     };
@@ -821,14 +1045,20 @@ pub fn assess<'a>(
         if !fits {
             continue;
         }
-        let Some(slot) = slots.get_mut(group) else {
-            continue; // INVARIANT: group < group_count
+        let sanction = measure.kind == MeasureKind::Sanction;
+        let slot = if split && sanction {
+            group + groups
+        } else {
+            group
+        };
+        let Some(slot) = slots.get_mut(slot) else {
+            continue; // INVARIANT: group < groups, so slot < slot_count
         };
         let range = *slot.get_or_insert_with(|| {
             let start = pool.len();
             trigger_grounds(
                 measure,
-                &counted,
+                if sanction { sanctionable } else { &counted },
                 &listed,
                 red_entry,
                 &green_channel,
@@ -849,10 +1079,19 @@ pub fn assess<'a>(
         }
     }
 
+    // The subject's own records in force with a penalty decision: those a
+    // repair can be applied for (plan §6(7)).
+    let repairable: Vec<&'a MisconductRecord> = counted
+        .iter()
+        .filter(|c| c.via.is_none() && c.active() && c.record.decision.is_some())
+        .map(|c| c.record)
+        .collect();
+
     let next_change = next_change(
         &counted,
         &exits,
         &green_channel,
+        &repairable,
         person.is_some(),
         rules,
         as_of,
@@ -872,7 +1111,108 @@ pub fn assess<'a>(
         pool,
         green_channel,
         next_change,
+        suspended,
+        repair_policy: rules.repair.in_force_on(as_of),
+        repairable,
+        repair_timeline: rules.repair,
     })
+}
+
+/// The counted records whose sanctions an objection under review on
+/// `as_of` suspends under `policy` (plan §6(3)): records in force (a
+/// repaired record grounds no sanction to suspend), and only an objection
+/// by the record's own subject counts.
+fn suspensions<'a>(
+    counted: &[Counted<'a>],
+    objections: &'a [Objection],
+    policy: &ObjectionPolicy,
+    as_of: NaiveDate,
+) -> Vec<SuspendedRecord<'a>> {
+    if !policy.suspend_sanctions_while_open || objections.is_empty() {
+        return Vec::new();
+    }
+    counted
+        .iter()
+        .filter(|c| c.active())
+        .filter_map(|c| {
+            let objection = objections.iter().find(|o| {
+                o.subject() == &c.record.subject
+                    && policy.suspends_sanctions(o, c.record.id, as_of).suspended
+            })?;
+            Some(SuspendedRecord {
+                record: c.record,
+                objection,
+                basis: policy.basis.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The first day after `as_of` on which an application to repair `record`
+/// becomes possible: the minimum publication period has run under the
+/// repair policy in force that day, which does not bar it, and it was not
+/// possible the day before. `None` when no such day is known.
+///
+/// Within one policy's days possibility only grows with time, so the
+/// candidates are, for each policy in force after `as_of`, the later of its
+/// first day (or the day after `as_of`) and its earliest application day.
+fn repair_window_opens(
+    timeline: &RepairTimeline,
+    record: &MisconductRecord,
+    as_of: NaiveDate,
+) -> Option<NaiveDate> {
+    let decision = record.decision.as_ref()?;
+    if decision.decided_on < record.occurred_on {
+        return None; // cannot be judged (RepairError::DecisionBeforeConduct)
+    }
+    // The earliest application day under `policy`; `None` when it bars
+    // repair or has no periods for the record.
+    let earliest = |policy: &RepairPolicy| {
+        policy
+            .limits(record.severity, decision)
+            .ok()
+            .filter(|l| l.barred_by.is_none())
+            .map(|l| l.earliest_application())
+    };
+    let tomorrow = as_of.succ_opt()?;
+    // The policy looked at last, with its answer: the day before a policy's
+    // first day usually falls in it, so it need not be asked again.
+    let mut last: Option<(&RepairPolicy, Option<NaiveDate>)> = None;
+    for policy in timeline.policies() {
+        if policy.in_force_until.is_some_and(|u| u < as_of) {
+            continue;
+        }
+        let e = earliest(policy);
+        let previous = last.replace((policy, e));
+        let Some(e) = e else {
+            continue;
+        };
+        let from = policy.in_force_from.max(tomorrow);
+        let opens = e.max(from);
+        if policy.in_force_until.is_some_and(|u| opens > u) {
+            continue; // includes a policy whose last day is `as_of`
+        }
+        if opens > from {
+            return Some(opens); // the day before is in this policy, too early
+        }
+        // `opens == from`: an opening unless possible the day before.
+        let before = from.pred_opt()?;
+        let possible_before = if policy.is_in_force(before) {
+            e <= before
+        } else {
+            match previous {
+                Some((p, pe)) if p.is_in_force(before) => pe.is_some_and(|pe| pe <= before),
+                _ => timeline
+                    .in_force_on(before)
+                    .and_then(earliest)
+                    .is_some_and(|pe| pe <= before),
+            }
+        };
+        if !possible_before {
+            return Some(opens);
+        }
+    }
+    None
 }
 
 /// The ground a counted record gives for a measure reaching `mask` roles.
@@ -1072,6 +1412,7 @@ fn next_change<'a>(
     counted: &[Counted<'a>],
     exits: &[(&'a ListEntry, ExitPlan)],
     green: &GreenChannel,
+    repairable: &[&'a MisconductRecord],
     is_person: bool,
     rules: &Rules<'a>,
     as_of: NaiveDate,
@@ -1105,6 +1446,11 @@ fn next_change<'a>(
             if on > as_of {
                 changes.push((on, Change::GreenChannelOpens));
             }
+        }
+    }
+    for &record in repairable {
+        if let Some(on) = repair_window_opens(rules.repair, record, as_of) {
+            changes.push((on, Change::RepairWindowOpens { record }));
         }
     }
     let first = changes.iter().map(|(d, _)| *d).min()?;

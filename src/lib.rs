@@ -27,8 +27,8 @@ pub use citation::Citation;
 pub use grading::{GradingPolicy, PolicySet};
 pub use lists::{ListEntry, ListKind};
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
-pub use objection::{Objection, ObjectionError};
-pub use repair::{Eligibility, RepairPolicy, RepairTimeline};
+pub use objection::{Objection, ObjectionError, ObjectionPolicy};
+pub use repair::{Eligibility, PenaltyDecision, RepairPolicy, RepairTimeline};
 pub use retention::RetentionPolicy;
 
 pub use subject::{

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::citation::Citation;
+use crate::repair::PenaltyDecision;
 use crate::subject::SubjectId;
 
 /// How dishonest a finding is graded, on one ordered scale
@@ -219,6 +220,12 @@ pub struct MisconductRecord {
     pub ended_on: Option<NaiveDate>,
     /// The day it was recorded; an assessment as of an earlier day ignores it.
     pub recorded_on: NaiveDate,
+    /// The administrative penalty decision behind the record, where there is
+    /// one: its day starts the publication and repair periods (SPEC §5;
+    /// [`RepairPolicy::periods`](crate::repair::RepairPolicy::periods)). A
+    /// record without one has no repair window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<PenaltyDecision>,
     /// The content; `None` once erased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<RecordContent>,

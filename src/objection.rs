@@ -1939,6 +1939,7 @@ mod tests {
             occurred_on: day(2026, 1, 1),
             ended_on: None,
             recorded_on: day(2026, 2, 1),
+            decision: None,
             content: Some(content("report filed late")),
             corrected: None,
             history: Vec::new(),

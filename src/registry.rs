@@ -70,6 +70,8 @@ impl RuleBook {
             policies: &self.policies,
             catalogue: &self.catalogue,
             retention: &self.retention,
+            repair: &self.repair,
+            objections: &self.objection,
         }
     }
 }
@@ -397,6 +399,7 @@ struct Loaded {
     lists: Vec<ListEntry>,
     roster: Roster,
     commitments: Vec<Commitment>,
+    objections: Vec<Objection>,
 }
 
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
@@ -670,6 +673,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             occurred_on: new.occurred_on,
             ended_on: new.ended_on,
             recorded_on: on,
+            // A new finding carries no penalty decision yet, so no repair window.
+            decision: None,
             content: Some(new.content),
             corrected: None,
             history: Vec::new(),
@@ -1294,6 +1299,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .into_iter()
                 .map(|(_, c)| c)
                 .collect();
+            // Objections are kept under the subject of their record.
+            let mut objections: Vec<Objection> = scan(tx, Table::Objections, Some(id))?
+                .into_iter()
+                .map(|(_, o)| o)
+                .collect();
             let mut roster = Roster::default();
             if id.is_person() {
                 let links: Vec<(String, RoleLink)> = scan(tx, Table::RoleLinks, Some(id))?;
@@ -1309,6 +1319,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                             .into_iter()
                             .map(|(_, r)| r),
                     );
+                    objections.extend(
+                        scan::<Objection>(tx, Table::Objections, Some(&org_id))?
+                            .into_iter()
+                            .map(|(_, o)| o),
+                    );
                 }
             }
             Ok(Loaded {
@@ -1317,6 +1332,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 lists,
                 roster,
                 commitments,
+                objections,
             })
         })
     }
@@ -1328,6 +1344,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             lists: &loaded.lists,
             roster: &loaded.roster,
             commitments: &loaded.commitments,
+            objections: &loaded.objections,
         }
     }
 

@@ -61,10 +61,13 @@ use crate::retention::period_end;
 
 /// The field of administration a penalty decision belongs to; some rules
 /// depend on it (longer periods in safety fields, bars in 2019).
+///
+/// Not to be confused with [`lists::Domain`](crate::lists::Domain), the
+/// domain (领域) of a blacklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Domain {
+pub enum PenaltyDomain {
     /// 食品药品 — food and drugs.
     FoodAndDrugs,
     /// 生态环境 — the environment.
@@ -113,7 +116,7 @@ pub struct PenaltyDecision {
     /// 行政处罚决定之日: the day of the decision.
     pub decided_on: NaiveDate,
     /// Its field.
-    pub domain: Domain,
+    pub domain: PenaltyDomain,
     /// Its penalty types (one decision may impose several).
     pub penalties: Vec<PenaltyKind>,
 }
@@ -162,7 +165,7 @@ pub struct TierPeriods {
 pub struct DecisionRule {
     /// The fields it covers; empty for every field.
     #[serde(default)]
-    pub domains: Vec<Domain>,
+    pub domains: Vec<PenaltyDomain>,
     /// The penalty types it covers; empty for every type.
     #[serde(default)]
     pub penalties: Vec<PenaltyKind>,
@@ -314,6 +317,37 @@ pub struct Periods {
     /// The rules the periods come from: the tier's, then each decision rule
     /// that applied.
     pub basis: Vec<Citation>,
+}
+
+/// [`Periods`] with the rules borrowed and the days computed on demand
+/// (see [`RepairPolicy::limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits<'p> {
+    start: NaiveDate,
+    minimum_months: u32,
+    maximum_months: u32,
+    pub(crate) tier: &'p Citation,
+    pub(crate) minimum_set_by: &'p Citation,
+    pub(crate) barred_by: Option<&'p Citation>,
+}
+
+impl Limits<'_> {
+    /// The day after the minimum period's last day; the decision's day when
+    /// there is no minimum.
+    pub(crate) fn earliest_application(&self) -> NaiveDate {
+        if self.minimum_months == 0 {
+            self.start
+        } else {
+            period_end(self.start, self.minimum_months)
+                .succ_opt()
+                .unwrap_or(NaiveDate::MAX)
+        }
+    }
+
+    /// The last day of the maximum period.
+    pub(crate) fn last_published_day(&self) -> NaiveDate {
+        period_end(self.start, self.maximum_months)
+    }
 }
 
 /// The answer to "may this record be repaired on this day?".
@@ -556,10 +590,10 @@ impl RepairPolicy {
             ],
             decision_rules: vec![DecisionRule {
                 domains: vec![
-                    Domain::FoodAndDrugs,
-                    Domain::Environment,
-                    Domain::WorkSafety,
-                    Domain::FireSafety,
+                    PenaltyDomain::FoodAndDrugs,
+                    PenaltyDomain::Environment,
+                    PenaltyDomain::WorkSafety,
+                    PenaltyDomain::FireSafety,
                 ],
                 penalties: vec![PenaltyKind::HaltBusiness, PenaltyKind::LicenceRevocation],
                 minimum_months: None,
@@ -596,9 +630,9 @@ impl RepairPolicy {
             tiers: Severity::ALL.into_iter().map(tier).collect(),
             decision_rules: vec![DecisionRule {
                 domains: vec![
-                    Domain::SpecialEquipment,
-                    Domain::WorkSafety,
-                    Domain::FireSafety,
+                    PenaltyDomain::SpecialEquipment,
+                    PenaltyDomain::WorkSafety,
+                    PenaltyDomain::FireSafety,
                 ],
                 penalties: vec![],
                 minimum_months: Some(12),
@@ -715,6 +749,31 @@ impl RepairPolicy {
         severity: Severity,
         decision: &PenaltyDecision,
     ) -> Result<Periods, RepairError> {
+        let limits = self.limits(severity, decision)?;
+        let mut basis = vec![limits.tier.clone()];
+        basis.extend(
+            self.decision_rules
+                .iter()
+                .filter(|r| r.covers(decision))
+                .map(|r| r.basis.clone()),
+        );
+        Ok(Periods {
+            earliest_application: limits.earliest_application(),
+            last_published_day: limits.last_published_day(),
+            minimum_set_by: limits.minimum_set_by.clone(),
+            barred_by: limits.barred_by.cloned(),
+            basis,
+        })
+    }
+
+    /// The computation behind [`periods`](Self::periods), borrowing the
+    /// rules instead of copying them, so an assessment can ask it for every
+    /// record without allocating.
+    pub(crate) fn limits(
+        &self,
+        severity: Severity,
+        decision: &PenaltyDecision,
+    ) -> Result<Limits<'_>, RepairError> {
         let tier = self
             .tiers
             .iter()
@@ -725,36 +784,26 @@ impl RepairPolicy {
             })?;
         let mut minimum = tier.minimum_months;
         let mut maximum = tier.maximum_months;
-        let mut basis = vec![tier.basis.clone()];
-        let mut minimum_set_by = tier.basis.clone();
+        let mut minimum_set_by = &tier.basis;
         let mut barred_by = None;
         for rule in self.decision_rules.iter().filter(|r| r.covers(decision)) {
             if let Some(m) = rule.minimum_months.filter(|m| *m > minimum) {
                 minimum = m;
-                minimum_set_by = rule.basis.clone();
+                minimum_set_by = &rule.basis;
             }
             maximum = maximum.max(rule.maximum_months.unwrap_or(0));
-            basis.push(rule.basis.clone());
             if !rule.repairable && barred_by.is_none() {
-                barred_by = Some(rule.basis.clone());
+                barred_by = Some(&rule.basis);
             }
         }
-        // A raised minimum can never leave publication ending before it.
-        let maximum = maximum.max(minimum);
-        let start = decision.decided_on;
-        let earliest_application = if minimum == 0 {
-            start
-        } else {
-            period_end(start, minimum)
-                .succ_opt()
-                .unwrap_or(NaiveDate::MAX)
-        };
-        Ok(Periods {
-            earliest_application,
-            last_published_day: period_end(start, maximum),
+        Ok(Limits {
+            start: decision.decided_on,
+            minimum_months: minimum,
+            // A raised minimum can never leave publication ending before it.
+            maximum_months: maximum.max(minimum),
+            tier: &tier.basis,
             minimum_set_by,
             barred_by,
-            basis,
         })
     }
 
@@ -783,7 +832,7 @@ impl RepairPolicy {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use social_credit::repair::{Condition, Domain, PenaltyDecision, PenaltyKind, RepairFacts, RepairPolicy};
+    /// use social_credit::repair::{Condition, PenaltyDomain, PenaltyDecision, PenaltyKind, RepairFacts, RepairPolicy};
     /// # use social_credit::misconduct::*;
     /// # use social_credit::{Citation, Uscc};
     /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -792,12 +841,12 @@ impl RepairPolicy {
     /// #     conduct: ConductKind::new("fine_under_50000"), severity: Severity::General,
     /// #     graded_by: Citation::new("g", "plan §3(3)"), section: Section::SocialOrganizations,
     /// #     occurred_on: day(2026, 4, 20), ended_on: Some(day(2026, 4, 30)),
-    /// #     recorded_on: day(2026, 5, 10), content: None, corrected: None, history: vec![],
+    /// #     recorded_on: day(2026, 5, 10), decision: None, content: None, corrected: None, history: vec![],
     /// # };
     /// let facts = RepairFacts {
     ///     decision: PenaltyDecision {
     ///         decided_on: day(2026, 5, 10),
-    ///         domain: Domain::Other,
+    ///         domain: PenaltyDomain::Other,
     ///         penalties: vec![PenaltyKind::Fine],
     ///     },
     ///     corrected_on: Some(day(2026, 5, 20)),

@@ -810,7 +810,8 @@ proptest! {
     ) {
         let organization = org(101);
         let who = person(101);
-        let occurred = d(2018, 1, 1).checked_add_days(Days::new(occurred_offset)).unwrap();
+        // The grading preset is in force from 24 January 2018.
+        let occurred = d(2018, 1, 24).checked_add_days(Days::new(occurred_offset)).unwrap();
         let day = occurred.checked_add_days(Days::new(day_after)).unwrap();
         let role = [Role::LegalRepresentative, Role::PrincipalOfficer, Role::DirectlyResponsible][role_ix];
         let mut linked = Case::new(who.clone());
@@ -906,6 +907,8 @@ fn an_assessment_uses_the_policy_in_force_on_its_day() {
         policies: &set,
         catalogue: social_credit::Catalogue::xinzheng_2019(),
         retention: &retention,
+        repair: &social_credit::RepairTimeline::default(),
+        objections: &social_credit::objection::ObjectionPolicy::default(),
     };
     let mut case = Case::new(org(41));
     case.lists.push(ListEntry::new(

@@ -598,6 +598,7 @@ fn record(id: u64) -> MisconductRecord {
         occurred_on: day(2019, 6, 1),
         ended_on: Some(day(2019, 6, 3)),
         recorded_on: day(2019, 7, 1),
+        decision: None,
         content: Some(RecordContent {
             description: "annual report not filed".into(),
             legal_basis: "MCA Order No. 60 (2018) art. 17".into(),

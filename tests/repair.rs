@@ -14,7 +14,7 @@ use social_credit::misconduct::{
     StatusChange,
 };
 use social_credit::repair::{
-    Condition, Domain, PenaltyDecision, PenaltyKind, RepairError, RepairFacts, RepairPolicy,
+    Condition, PenaltyDecision, PenaltyDomain, PenaltyKind, RepairError, RepairFacts, RepairPolicy,
     RepairTimeline,
 };
 use social_credit::{Citation, ResidentId, SubjectId, Uscc};
@@ -42,6 +42,7 @@ fn record(id: u64, severity: Severity, occurred_on: NaiveDate) -> MisconductReco
         occurred_on,
         ended_on: Some(occurred_on),
         recorded_on: occurred_on,
+        decision: None,
         content: Some(RecordContent {
             description: "accounts not disclosed".into(),
             legal_basis: "Regulation on social associations art. 30".into(),
@@ -53,7 +54,11 @@ fn record(id: u64, severity: Severity, occurred_on: NaiveDate) -> MisconductReco
     }
 }
 
-fn decision(decided_on: NaiveDate, domain: Domain, penalties: &[PenaltyKind]) -> PenaltyDecision {
+fn decision(
+    decided_on: NaiveDate,
+    domain: PenaltyDomain,
+    penalties: &[PenaltyKind],
+) -> PenaltyDecision {
     PenaltyDecision {
         decided_on,
         domain,
@@ -82,7 +87,7 @@ fn conditions(e: &social_credit::repair::Eligibility) -> Vec<Condition> {
 type PeriodCase<'a> = (
     &'a RepairPolicy,
     Severity,
-    Domain,
+    PenaltyDomain,
     &'a [PenaltyKind],
     NaiveDate,
     NaiveDate,
@@ -92,7 +97,7 @@ type PeriodCase<'a> = (
 
 #[test]
 fn preset_periods_hand_worked() {
-    use Domain::*;
+    use PenaltyDomain::*;
     use PenaltyKind::{Fine, HaltBusiness, LicenceRevocation, Warning};
     use Severity::*;
     let p19 = RepairPolicy::plan_era_2019();
@@ -390,7 +395,11 @@ fn policies_load_from_data() {
     let periods = local
         .periods(
             Severity::General,
-            &decision(day(2030, 1, 31), Domain::FireSafety, &[PenaltyKind::Fine]),
+            &decision(
+                day(2030, 1, 31),
+                PenaltyDomain::FireSafety,
+                &[PenaltyKind::Fine],
+            ),
         )
         .unwrap();
     assert_eq!(periods.earliest_application, day(2030, 4, 1));
@@ -398,7 +407,7 @@ fn policies_load_from_data() {
     assert!(matches!(
         local.periods(
             Severity::Severe,
-            &decision(day(2030, 1, 31), Domain::Other, &[])
+            &decision(day(2030, 1, 31), PenaltyDomain::Other, &[])
         ),
         Err(RepairError::NoPeriods {
             severity: Severity::Severe,
@@ -416,7 +425,7 @@ fn every_unmet_condition_is_listed() {
     let facts = RepairFacts {
         decision: decision(
             day(2019, 9, 10),
-            Domain::FireSafety,
+            PenaltyDomain::FireSafety,
             &[PenaltyKind::HaltBusiness],
         ),
         corrected_on: None,
@@ -459,7 +468,7 @@ fn when_only_time_is_missing_the_answer_says_when() {
     let p = RepairPolicy::national_2026();
     let r = record(1, Severity::Severe, day(2026, 4, 20));
     let facts = all_done(
-        decision(day(2026, 5, 31), Domain::Other, &[PenaltyKind::Fine]),
+        decision(day(2026, 5, 31), PenaltyDomain::Other, &[PenaltyKind::Fine]),
         day(2026, 6, 15),
     );
     let e = p.eligibility(&r, &facts, &[], day(2026, 7, 1)).unwrap();
@@ -479,7 +488,7 @@ fn new_misconduct_counts_only_when_new_known_same_subject_and_not_revoked() {
     let p = RepairPolicy::order_58_2023();
     let r = record(1, Severity::General, day(2023, 6, 1));
     let facts = all_done(
-        decision(day(2023, 6, 10), Domain::Other, &[]),
+        decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
         day(2023, 7, 1),
     );
     let on = day(2023, 12, 1);
@@ -537,7 +546,7 @@ fn a_repaired_or_revoked_record_is_not_in_force() {
         basis: Citation::new("objection.revoke", "plan §6(3)"),
     });
     let facts = all_done(
-        decision(day(2023, 6, 10), Domain::Other, &[]),
+        decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
         day(2023, 6, 20),
     );
     let e = p.eligibility(&r, &facts, &[], day(2024, 1, 1)).unwrap();
@@ -560,7 +569,7 @@ fn questions_that_cannot_be_judged_are_errors() {
     let t = RepairTimeline::default();
     let r = record(9, Severity::General, day(2023, 6, 1));
     let facts = all_done(
-        decision(day(2023, 6, 10), Domain::Other, &[]),
+        decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
         day(2023, 7, 1),
     );
     assert_eq!(
@@ -572,7 +581,7 @@ fn questions_that_cannot_be_judged_are_errors() {
         })
     );
     let early = all_done(
-        decision(day(2023, 5, 1), Domain::Other, &[]),
+        decision(day(2023, 5, 1), PenaltyDomain::Other, &[]),
         day(2023, 7, 1),
     );
     let err = t.eligibility(&r, &early, &[], day(2024, 1, 1)).unwrap_err();
@@ -582,7 +591,7 @@ fn questions_that_cannot_be_judged_are_errors() {
     );
     let old = record(10, Severity::General, day(2019, 1, 1));
     let facts = all_done(
-        decision(day(2019, 1, 2), Domain::Other, &[]),
+        decision(day(2019, 1, 2), PenaltyDomain::Other, &[]),
         day(2019, 1, 3),
     );
     assert_eq!(
@@ -601,7 +610,7 @@ fn the_policy_in_force_on_the_day_asked_answers() {
     // A severe decision of 2022-12-01: 527 wants 6 months, Order No. 58 three.
     let r = record(1, Severity::Severe, day(2022, 11, 1));
     let facts = all_done(
-        decision(day(2022, 12, 1), Domain::Other, &[]),
+        decision(day(2022, 12, 1), PenaltyDomain::Other, &[]),
         day(2022, 12, 5),
     );
     let e = t.eligibility(&r, &facts, &[], day(2023, 4, 30)).unwrap();
@@ -620,7 +629,7 @@ fn a_stricter_new_policy_can_make_a_record_ineligible_again() {
     let t = RepairTimeline::default();
     let r = record(1, Severity::Severe, day(2025, 11, 1));
     let facts = all_done(
-        decision(day(2025, 12, 1), Domain::Other, &[]),
+        decision(day(2025, 12, 1), PenaltyDomain::Other, &[]),
         day(2025, 12, 5),
     );
     assert!(t
@@ -640,7 +649,7 @@ fn applying_a_repair_changes_the_status_and_keeps_everything() {
     let mut r = record(1, Severity::General, day(2023, 6, 1));
     let before = r.clone();
     let facts = all_done(
-        decision(day(2023, 6, 10), Domain::Other, &[]),
+        decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
         day(2023, 7, 1),
     );
     let on = day(2023, 9, 11);
@@ -688,7 +697,7 @@ fn a_corrected_record_can_be_repaired() {
         basis: Citation::new("objection.correct", "plan §6(3)"),
     });
     let facts = all_done(
-        decision(day(2023, 6, 10), Domain::Other, &[]),
+        decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
         day(2023, 7, 1),
     );
     p.apply(&mut r, &facts, &[], day(2023, 10, 1), "Office")
@@ -701,7 +710,7 @@ fn a_corrected_record_can_be_repaired() {
 fn a_failed_repair_changes_nothing() {
     let t = RepairTimeline::default();
     let facts = all_done(
-        decision(day(2023, 6, 10), Domain::Other, &[]),
+        decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
         day(2023, 7, 1),
     );
     let check = |mut r: MisconductRecord,
@@ -782,7 +791,7 @@ fn a_failed_repair_changes_nothing() {
     let barred = all_done(
         decision(
             day(2019, 8, 1),
-            Domain::FoodAndDrugs,
+            PenaltyDomain::FoodAndDrugs,
             &[PenaltyKind::LicenceRevocation],
         ),
         day(2019, 8, 2),
@@ -800,7 +809,7 @@ fn the_not_eligible_message_lists_every_condition() {
     let p = RepairPolicy::order_58_2023();
     let mut r = record(3, Severity::General, day(2023, 6, 1));
     let facts = RepairFacts {
-        decision: decision(day(2023, 6, 10), Domain::Other, &[]),
+        decision: decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
         corrected_on: None,
         effects_removed_on: None,
         commitment_signed_on: Some(day(2023, 6, 11)),
@@ -824,14 +833,14 @@ fn any_policy() -> impl Strategy<Value = RepairPolicy> {
     ]
 }
 
-fn any_domain() -> impl Strategy<Value = Domain> {
+fn any_domain() -> impl Strategy<Value = PenaltyDomain> {
     proptest::sample::select(vec![
-        Domain::FoodAndDrugs,
-        Domain::Environment,
-        Domain::WorkSafety,
-        Domain::FireSafety,
-        Domain::SpecialEquipment,
-        Domain::Other,
+        PenaltyDomain::FoodAndDrugs,
+        PenaltyDomain::Environment,
+        PenaltyDomain::WorkSafety,
+        PenaltyDomain::FireSafety,
+        PenaltyDomain::SpecialEquipment,
+        PenaltyDomain::Other,
     ])
 }
 
@@ -969,7 +978,7 @@ fn a_repair_of_a_revoked_record_says_why_in_words() {
         basis: Citation::new("objection.revoke", "plan §6(3)"),
     });
     let facts = all_done(
-        decision(day(2023, 6, 10), Domain::Other, &[]),
+        decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
         day(2023, 6, 20),
     );
     let err = p
@@ -991,14 +1000,18 @@ fn a_raised_minimum_cites_the_rule_that_raised_it() {
     let p = RepairPolicy::order_58_2023();
     let r = record(1, Severity::General, day(2023, 6, 1));
     let facts = all_done(
-        decision(day(2023, 6, 15), Domain::WorkSafety, &[PenaltyKind::Fine]),
+        decision(
+            day(2023, 6, 15),
+            PenaltyDomain::WorkSafety,
+            &[PenaltyKind::Fine],
+        ),
         day(2023, 7, 1),
     );
     let e = p.eligibility(&r, &facts, &[], day(2023, 12, 1)).unwrap();
     assert_eq!(e.eligible_from, Some(day(2024, 6, 16)));
     assert_eq!(e.unmet[0].basis.rule, "repair.2023.safety_fields_one_year");
     let other = all_done(
-        decision(day(2023, 6, 15), Domain::Other, &[]),
+        decision(day(2023, 6, 15), PenaltyDomain::Other, &[]),
         day(2023, 7, 1),
     );
     let e = p.eligibility(&r, &other, &[], day(2023, 8, 1)).unwrap();

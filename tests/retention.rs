@@ -52,6 +52,7 @@ fn record(id: u64, subject: SubjectId, ended_on: Option<NaiveDate>) -> Misconduc
         occurred_on: day(2019, 1, 5),
         ended_on,
         recorded_on: day(2019, 2, 1),
+        decision: None,
         content: Some(content("original")),
         corrected: Some(content("corrected")),
         history: vec![],

@@ -9,6 +9,7 @@ use social_credit::lists::ListEntry;
 use social_credit::misconduct::{
     ConductKind, MisconductRecord, RecordId, RecordStatus, Section, Severity, StatusChange,
 };
+use social_credit::objection::Objection;
 use social_credit::subject::check::{org_code_check, resident_check, uscc_check};
 use social_credit::subject::{
     Organization, OrganizationKind, Person, ResidentId, Role, RoleLink, Roster, Subject, SubjectId,
@@ -91,6 +92,7 @@ pub fn record(
         occurred_on: occurred,
         ended_on: Some(occurred),
         recorded_on: recorded,
+        decision: None,
         content: None,
         corrected: None,
         history: Vec::new(),
@@ -148,6 +150,7 @@ pub struct Case {
     pub lists: Vec<ListEntry>,
     pub roster: Roster,
     pub commitments: Vec<Commitment>,
+    pub objections: Vec<Objection>,
 }
 
 impl Case {
@@ -158,6 +161,7 @@ impl Case {
             lists: Vec::new(),
             roster: Roster::default(),
             commitments: Vec::new(),
+            objections: Vec::new(),
         }
     }
 
@@ -168,6 +172,7 @@ impl Case {
             lists: &self.lists,
             roster: &self.roster,
             commitments: &self.commitments,
+            objections: &self.objections,
         }
     }
 }
