@@ -67,6 +67,7 @@ fn finding(subject: SubjectId, i: u64) -> NewRecord {
             evidence: vec![format!("XZMZ-{i}")],
             fine: (i % 2 == 1).then(|| Decimal::from(1_000)),
         },
+        decision: None,
     }
 }
 

@@ -164,6 +164,10 @@ pub struct NewRecord {
     pub ended_on: Option<NaiveDate>,
     /// What happened, its legal basis, evidence and fine.
     pub content: RecordContent,
+    /// The administrative penalty decision behind the finding, if any: its
+    /// date starts the publication and repair periods (SPEC §5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::repair::PenaltyDecision>,
 }
 
 /// What the daily sweep did and found on a day.
@@ -674,7 +678,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             ended_on: new.ended_on,
             recorded_on: on,
             // A new finding carries no penalty decision yet, so no repair window.
-            decision: None,
+            decision: new.decision,
             content: Some(new.content),
             corrected: None,
             history: Vec::new(),

@@ -854,6 +854,7 @@ fn the_registry_assesses_with_its_objection_policy() {
                         evidence: vec![],
                         fine: Some(Decimal::from(60_000)),
                     },
+                    decision: None,
                 },
                 "section",
                 d(2019, 3, 4),

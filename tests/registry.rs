@@ -87,6 +87,7 @@ fn fine(subject: SubjectId, yuan: i64, occurred: NaiveDate) -> NewRecord {
             evidence: vec!["XZMZ-2019-0042".into()],
             fine: Some(Decimal::from(yuan)),
         },
+        decision: None,
     }
 }
 
@@ -666,4 +667,28 @@ fn the_audit_log_names_who_when_what_and_why() {
     // A person appears masked.
     let text = format!("{log:?}");
     assert!(!text.contains(person_id().as_str()), "{text}");
+}
+
+#[test]
+fn a_penalty_decision_opens_a_repair_window() {
+    use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind};
+    let r = Registry::official(MemoryStore::new());
+    register_both(&r);
+    let mut new = fine(org_id().into(), 60_000, d(2019, 3, 1));
+    new.decision = Some(PenaltyDecision {
+        decided_on: d(2019, 3, 1),
+        domain: PenaltyDomain::Other,
+        penalties: vec![PenaltyKind::Fine],
+    });
+    let rec = r.record_misconduct(new, "section", d(2019, 3, 4)).unwrap();
+    let windows = r
+        .with_assessment(&org_id().into(), d(2019, 4, 1), |a| {
+            a.repair_windows()
+                .map(|w| (w.record.id, w.next_opening))
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+    // Severe under the 2019 rules (发改办财金〔2019〕527号): six months from the
+    // decision of 1 March 2019 end on 1 September; applications from 2 September.
+    assert_eq!(windows, vec![(rec.id, Some(d(2019, 9, 2)))]);
 }
