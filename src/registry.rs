@@ -406,6 +406,29 @@ struct Loaded {
     objections: Vec<Objection>,
 }
 
+/// A subject's records and list entries, as grading needs them; kept up to
+/// date within one transaction.
+struct SubjectState {
+    records: Vec<MisconductRecord>,
+    entries: Vec<(String, ListEntry)>,
+}
+
+impl SubjectState {
+    /// Loads the state of a registered subject.
+    fn load(tx: &mut dyn Transaction, subject: &SubjectId) -> Result<Self, RegistryError> {
+        if tx.get(Table::Subjects, &subject_key(subject))?.is_none() {
+            return Err(not_found("subject", subject.display_masked()));
+        }
+        Ok(Self {
+            records: scan(tx, Table::Records, Some(subject))?
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect(),
+            entries: scan(tx, Table::ListEntries, Some(subject))?,
+        })
+    }
+}
+
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// A registry on `store`, counting working days with `calendar` and
     /// applying `rules`.
@@ -582,7 +605,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
-        self.store.transaction(|tx| self.record_in(tx, new, by, on))
+        self.store.transaction(|tx| {
+            let mut state = SubjectState::load(tx, &new.subject)?;
+            self.record_in(tx, &mut state, new, by, on)
+        })
     }
 
     /// Records many findings in one transaction: all or none.
@@ -597,9 +623,22 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<Vec<RecordId>, RegistryError> {
         self.store.transaction(|tx| {
+            // Each subject's records and list entries are read once and kept
+            // up to date here, so a bulk import costs the same per record as
+            // one finding, whatever the batch size.
+            let mut states: std::collections::HashMap<SubjectId, SubjectState> =
+                std::collections::HashMap::new();
             records
                 .into_iter()
-                .map(|r| self.record_in(tx, r, by, on).map(|rec| rec.id))
+                .map(|r| {
+                    let state = match states.entry(r.subject.clone()) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(SubjectState::load(tx, &r.subject)?)
+                        }
+                    };
+                    self.record_in(tx, state, r, by, on).map(|rec| rec.id)
+                })
                 .collect()
         })
     }
@@ -607,6 +646,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     fn record_in(
         &self,
         tx: &mut dyn Transaction,
+        state: &mut SubjectState,
         new: NewRecord,
         by: &str,
         on: NaiveDate,
@@ -627,17 +667,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 ),
             });
         }
-        Self::require_subject(tx, &new.subject)?;
         let policy = self.policy(on)?;
-        let earlier: Vec<(String, MisconductRecord)> =
-            scan(tx, Table::Records, Some(&new.subject))?;
-        let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, Some(&new.subject))?;
         let mut facts = Facts::new(on).finding(Finding {
             conduct: new.conduct.clone(),
             fine: new.content.fine,
             on,
         });
-        for (_, r) in &earlier {
+        for r in &state.records {
             if r.status_on(on).is_some_and(|s| s != RecordStatus::Revoked) {
                 facts = facts.earlier(Finding {
                     conduct: r.conduct.clone(),
@@ -646,7 +682,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 });
             }
         }
-        for (_, e) in &entries {
+        for (_, e) in &state.entries {
             if let (Some(list), Some(since)) =
                 (Self::list_id_for(policy, &e.list), e.clock_start(on))
             {
@@ -677,7 +713,6 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             occurred_on: new.occurred_on,
             ended_on: new.ended_on,
             recorded_on: on,
-            // A new finding carries no penalty decision yet, so no repair window.
             decision: new.decision,
             content: Some(new.content),
             corrected: None,
@@ -703,6 +738,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .ok_or_else(|| not_found("list", list_id))?;
             self.list_in(
                 tx,
+                &mut state.entries,
                 &record.subject,
                 kind,
                 on,
@@ -712,6 +748,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 &grade.citation,
             )?;
         }
+        state.records.push(record.clone());
         Ok(record)
     }
 
@@ -721,6 +758,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     fn list_in(
         &self,
         tx: &mut dyn Transaction,
+        entries: &mut Vec<(String, ListEntry)>,
         subject: &SubjectId,
         kind: ListKind,
         on: NaiveDate,
@@ -729,20 +767,21 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         basis: &Citation,
     ) -> Result<(), RegistryError> {
-        let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, Some(subject))?;
         let event = ListingEvent { on, rule, records };
         let open = entries
-            .into_iter()
+            .iter_mut()
             .find(|(_, e)| e.list == kind && e.removed_on.is_none_or(|r| r > on));
         let (key, entry) = match open {
-            Some((key, mut entry)) => {
+            Some((key, entry)) => {
                 entry.events.push(event);
-                (key, entry)
+                (key.clone(), entry.clone())
             }
             None => {
                 let mut entry = ListEntry::new(subject.clone(), kind.clone(), on);
                 entry.events = vec![event];
-                (numeric_key(tx.next_id(Table::ListEntries)?), entry)
+                let key = numeric_key(tx.next_id(Table::ListEntries)?);
+                entries.push((key.clone(), entry.clone()));
+                (key, entry)
             }
         };
         tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
@@ -773,8 +812,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<(), RegistryError> {
         self.store.transaction(|tx| {
             Self::require_subject(tx, subject)?;
+            let mut entries = scan(tx, Table::ListEntries, Some(subject))?;
             self.list_in(
                 tx,
+                &mut entries,
                 subject,
                 ListKind::RedList,
                 on,
@@ -1243,8 +1284,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                                     .any(|ev| ev.rule.as_deref() == Some(&grade.citation.rule))
                         });
                         if let (Some(kind), false) = (kind, already) {
+                            let mut keyed = scan(tx, Table::ListEntries, Some(&subject))?;
                             self.list_in(
                                 tx,
+                                &mut keyed,
                                 &subject,
                                 kind,
                                 on,

@@ -62,7 +62,7 @@ mod sqlite {
         let path = dir.join("registry.sqlite");
         {
             let store = SqliteStore::open(&path).unwrap();
-            assert_eq!(store.schema_version().unwrap(), 1);
+            assert_eq!(store.schema_version().unwrap(), 2);
             store
                 .transaction(|tx| {
                     tx.put(
@@ -100,9 +100,39 @@ mod sqlite {
             SqliteStore::open(&path),
             Err(StoreError::SchemaTooNew {
                 found: 99,
-                supported: 1
+                supported: 2
             })
         ));
+    }
+
+    #[test]
+    fn a_version_1_database_migrates_with_its_data() {
+        let dir = tempdir();
+        let path = dir.join("v1.sqlite");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(include_str!("../src/store/migrations/0001_documents.sql"))
+                .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO docs (tbl, key, subject, body, sealed) VALUES ('records', 'k', 's', '{\"a\":1}', '\"x\"')",
+                [],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO audit (seq, entry) VALUES (1, '\"old\"')", [])
+                .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        let d = dump(&store).unwrap();
+        assert_eq!(d.tables[&Table::Records]["k"].body, serde_json::json!({"a": 1}));
+        assert_eq!(d.tables[&Table::Records]["k"].sealed, Some(serde_json::json!("x")));
+        assert_eq!(d.audit, vec![(1, serde_json::json!("old"))]);
+        // It goes on numbering the audit log after the migrated entry.
+        store
+            .transaction(|tx| tx.append_audit(serde_json::json!("new")))
+            .map(|seq| assert_eq!(seq, 2))
+            .unwrap();
     }
 
     #[test]

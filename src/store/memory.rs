@@ -60,8 +60,11 @@ impl MemoryStore {
 
 struct MemoryTx<'a> {
     base: &'a State,
-    // Staged writes; `None` never occurs (no deletes), kept as Doc.
+    // Staged writes (there are no deletes).
     puts: BTreeMap<(Table, String), Doc>,
+    // INVARIANT: holds (table, subject, key) exactly for the staged docs with
+    // a subject, so that a scan by subject never walks every staged write.
+    puts_by_subject: BTreeSet<(Table, String, String)>,
     counters: BTreeMap<Table, u64>,
     audit: Vec<serde_json::Value>,
 }
@@ -77,7 +80,20 @@ impl Transaction for MemoryTx<'_> {
     }
 
     fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
-        self.puts.insert((table, key.to_owned()), doc);
+        if let Some(subject) = &doc.subject {
+            self.puts_by_subject
+                .insert((table, subject.clone(), key.to_owned()));
+        }
+        if let Some(old) = self.puts.insert((table, key.to_owned()), doc) {
+            let moved = self
+                .puts
+                .get(&(table, key.to_owned()))
+                .map(|d| d.subject != old.subject);
+            if let (Some(true), Some(subject)) = (moved, old.subject) {
+                self.puts_by_subject
+                    .remove(&(table, subject, key.to_owned()));
+            }
+        }
         Ok(())
     }
 
@@ -111,14 +127,30 @@ impl Transaction for MemoryTx<'_> {
         }
         // Staged writes override what is stored, and may move a doc in or
         // out of the subject's set.
-        for ((t, key), doc) in &self.puts {
-            if *t != table {
-                continue;
+        match subject {
+            Some(s) => {
+                found.retain(|key, _| {
+                    self.puts
+                        .get(&(table, key.clone()))
+                        .is_none_or(|doc| doc.subject.as_deref() == Some(s))
+                });
+                let start = (table, s.to_owned(), String::new());
+                for (t, subj, key) in self.puts_by_subject.range(start..) {
+                    if *t != table || subj != s {
+                        break;
+                    }
+                    if let Some(doc) = self.puts.get(&(table, key.clone())) {
+                        found.insert(key.clone(), doc.clone());
+                    }
+                }
             }
-            if subject.is_none_or(|s| doc.subject.as_deref() == Some(s)) {
-                found.insert(key.clone(), doc.clone());
-            } else {
-                found.remove(key);
+            None => {
+                for ((t, key), doc) in self.puts.range((table, String::new())..) {
+                    if *t != table {
+                        break;
+                    }
+                    found.insert(key.clone(), doc.clone());
+                }
             }
         }
         Ok(found.into_iter().collect())
@@ -169,6 +201,7 @@ impl Store for MemoryStore {
         let mut tx = MemoryTx {
             base: &state,
             puts: BTreeMap::new(),
+            puts_by_subject: BTreeSet::new(),
             counters: BTreeMap::new(),
             audit: Vec::new(),
         };
