@@ -304,7 +304,7 @@ fn subject_key(id: &SubjectId) -> String {
 }
 
 fn load<T: DeserializeOwned>(table: Table, key: &str, doc: &Doc) -> Result<T, StoreError> {
-    T::deserialize(&doc.body).map_err(|e| StoreError::Corrupt {
+    serde_json::from_str(&doc.body).map_err(|e| StoreError::Corrupt {
         table,
         key: key.to_owned(),
         problem: e.to_string(),
@@ -314,7 +314,7 @@ fn load<T: DeserializeOwned>(table: Table, key: &str, doc: &Doc) -> Result<T, St
 fn to_doc<T: Serialize>(subject: &SubjectId, value: &T) -> Result<Doc, StoreError> {
     Ok(Doc {
         subject: Some(subject_key(subject)),
-        body: serde_json::to_value(value).map_err(StoreError::backend)?,
+        body: serde_json::to_string(value).map_err(StoreError::backend)?,
         sealed: None,
     })
 }
@@ -359,7 +359,7 @@ fn audit(
         target,
         basis,
     };
-    tx.append_audit(serde_json::to_value(&entry).map_err(StoreError::backend)?)?;
+    tx.append_audit(serde_json::to_string(&entry).map_err(StoreError::backend)?)?;
     Ok(())
 }
 
@@ -1127,7 +1127,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             };
             let mut doc = to_doc(subject, &body)?;
             doc.sealed = Some(
-                serde_json::to_value(SealedReporter {
+                serde_json::to_string(&SealedReporter {
                     name: reporter.name,
                     contact: reporter.contact,
                 })
@@ -1158,11 +1158,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .get(Table::Reports, &key)?
                 .ok_or_else(|| not_found("report", id))?;
             let body: ReportBody = load(Table::Reports, &key, &doc)?;
-            let sealed: SealedReporter = serde_json::from_value(doc.sealed.unwrap_or_default())
-                .map_err(|e| StoreError::Corrupt {
-                    table: Table::Reports,
-                    key: key.clone(),
-                    problem: e.to_string(),
+            let sealed: SealedReporter =
+                serde_json::from_str(doc.sealed.as_deref().unwrap_or_default()).map_err(|e| {
+                    StoreError::Corrupt {
+                        table: Table::Reports,
+                        key: key.clone(),
+                        problem: e.to_string(),
+                    }
                 })?;
             Ok(Report::new(
                 body.id,
@@ -1204,7 +1206,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .collect();
             let repair = self.rules.repair.apply(&mut rec, facts, &others, on, by)?;
             tx.put(Table::Records, &key, to_doc(&rec.subject, &rec)?)?;
-            tx.append_audit(serde_json::to_value(&repair.audit).map_err(StoreError::backend)?)?;
+            tx.append_audit(serde_json::to_string(&repair.audit).map_err(StoreError::backend)?)?;
             Ok(rec)
         })
     }
@@ -1231,7 +1233,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 if retention.is_due(&record, on) {
                     let entry = retention.erase(&mut record, on, by)?;
                     tx.put(Table::Records, &key, to_doc(&record.subject, &record)?)?;
-                    tx.append_audit(serde_json::to_value(&entry).map_err(StoreError::backend)?)?;
+                    tx.append_audit(serde_json::to_string(&entry).map_err(StoreError::backend)?)?;
                     report.erased.push(record.id);
                 }
             }
@@ -1506,7 +1508,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let raw = self.store.transaction(|tx| tx.audit_since(after))?;
         raw.into_iter()
             .map(|(seq, value)| {
-                let entry = serde_json::from_value(value).map_err(|e| StoreError::Corrupt {
+                let entry = serde_json::from_str(&value).map_err(|e| StoreError::Corrupt {
                     table: Table::Records,
                     key: format!("audit {seq}"),
                     problem: e.to_string(),

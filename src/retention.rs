@@ -12,7 +12,7 @@
 //! Records about organizations are not covered by this rule (SPEC §6): their
 //! publication periods come from the repair policy ([`crate::repair`]).
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -26,8 +26,23 @@ use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, StatusChange};
 /// last day where there is no corresponding day). Saturates at
 /// [`NaiveDate::MAX`].
 pub(crate) fn period_end(start: NaiveDate, months: u32) -> NaiveDate {
-    start
-        .checked_add_months(Months::new(months))
+    // Plain year/month/day arithmetic: the same answer as chrono's
+    // `checked_add_months`, several times faster, which matters because an
+    // assessment asks it for every record under every repair policy.
+    let total = i64::from(start.year()) * 12 + i64::from(start.month0()) + i64::from(months);
+    let month = (total.rem_euclid(12) as u32) + 1;
+    i32::try_from(total.div_euclid(12))
+        .ok()
+        .and_then(|year| {
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let last = match month {
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => 31,
+            };
+            NaiveDate::from_ymd_opt(year, month, start.day().min(last))
+        })
         .unwrap_or(NaiveDate::MAX)
 }
 

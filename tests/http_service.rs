@@ -736,7 +736,7 @@ fn a_store_failure_is_a_500_that_tells_nothing() {
                 &format!("org:{USCC}"),
                 Doc {
                     subject: Some(format!("org:{USCC}")),
-                    body: json!("secret internals"),
+                    body: json!("secret internals").to_string(),
                     sealed: None,
                 },
             )

@@ -70,11 +70,11 @@ mod sqlite {
                         "k",
                         Doc {
                             subject: Some("s".into()),
-                            body: serde_json::json!({"a": 1}),
-                            sealed: Some(serde_json::json!("secret")),
+                            body: serde_json::json!({"a": 1}).to_string(),
+                            sealed: Some(serde_json::json!("secret").to_string()),
                         },
                     )?;
-                    tx.append_audit(serde_json::json!("entry"))?;
+                    tx.append_audit(serde_json::json!("entry").to_string())?;
                     tx.next_id(Table::Records)
                 })
                 .unwrap();
@@ -83,7 +83,7 @@ mod sqlite {
         let d = dump(&store).unwrap();
         assert_eq!(
             d.tables[&Table::Records]["k"].sealed,
-            Some(serde_json::json!("secret"))
+            Some(serde_json::json!("secret").to_string())
         );
         assert_eq!(d.audit.len(), 1);
         assert_eq!(
@@ -125,12 +125,15 @@ mod sqlite {
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), 2);
         let d = dump(&store).unwrap();
-        assert_eq!(d.tables[&Table::Records]["k"].body, serde_json::json!({"a": 1}));
-        assert_eq!(d.tables[&Table::Records]["k"].sealed, Some(serde_json::json!("x")));
-        assert_eq!(d.audit, vec![(1, serde_json::json!("old"))]);
+        assert_eq!(d.tables[&Table::Records]["k"].body, "{\"a\":1}");
+        assert_eq!(
+            d.tables[&Table::Records]["k"].sealed,
+            Some("\"x\"".to_owned())
+        );
+        assert_eq!(d.audit, vec![(1, serde_json::json!("old").to_string())]);
         // It goes on numbering the audit log after the migrated entry.
         store
-            .transaction(|tx| tx.append_audit(serde_json::json!("new")))
+            .transaction(|tx| tx.append_audit(serde_json::json!("new").to_string()))
             .map(|seq| assert_eq!(seq, 2))
             .unwrap();
     }
@@ -141,7 +144,7 @@ mod sqlite {
         let path = dir.join("audit.sqlite");
         let store = SqliteStore::open(&path).unwrap();
         store
-            .transaction(|tx| tx.append_audit(serde_json::json!("kept")))
+            .transaction(|tx| tx.append_audit(serde_json::json!("kept").to_string()))
             .unwrap();
         drop(store);
         let conn = rusqlite::Connection::open(&path).unwrap();

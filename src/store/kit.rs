@@ -63,9 +63,14 @@ fn ensure(
 fn doc(subject: Option<&str>, n: i64) -> Doc {
     Doc {
         subject: subject.map(str::to_owned),
-        body: serde_json::json!({ "n": n }),
+        body: serde_json::json!({ "n": n }).to_string(),
         sealed: None,
     }
+}
+
+/// JSON text of a value, for audit entries.
+fn text(value: serde_json::Value) -> String {
+    value.to_string()
 }
 
 /// The error type the checks run transactions with.
@@ -204,7 +209,7 @@ fn rollback_leaves_nothing<S: Store>(store: &S) -> Result<(), KitFailure> {
     run(store, C, |tx| {
         tx.put(Table::Records, "a", doc(Some("s"), 1))?;
         tx.next_id(Table::Records)?;
-        tx.append_audit(serde_json::json!("first"))?;
+        tx.append_audit(text(serde_json::json!("first")))?;
         Ok(())
     })?;
     let before = dump(store).map_err(|e| fail(C, e.to_string()))?;
@@ -212,7 +217,7 @@ fn rollback_leaves_nothing<S: Store>(store: &S) -> Result<(), KitFailure> {
         tx.put(Table::Records, "a", doc(Some("s"), 2))?;
         tx.put(Table::Records, "b", doc(Some("s"), 3))?;
         tx.next_id(Table::Records)?;
-        tx.append_audit(serde_json::json!("second"))?;
+        tx.append_audit(text(serde_json::json!("second")))?;
         Err(KitError::Rollback)
     });
     ensure(C, matches!(result, Err(KitError::Rollback)), || {
@@ -254,12 +259,12 @@ fn audit_append_only<S: Store>(store: &S) -> Result<(), KitFailure> {
     const C: &str = "audit_append_only";
     let seqs = run(store, C, |tx| {
         Ok([
-            tx.append_audit(serde_json::json!({"e": 1}))?,
-            tx.append_audit(serde_json::json!({"e": 2}))?,
+            tx.append_audit(text(serde_json::json!({"e": 1})))?,
+            tx.append_audit(text(serde_json::json!({"e": 2})))?,
         ])
     })?;
     let third = run(store, C, |tx| {
-        tx.append_audit(serde_json::json!({"e": 3}))
+        tx.append_audit(text(serde_json::json!({"e": 3})))
             .map_err(KitError::from)
     })?;
     ensure(C, seqs == [1, 2] && third == 3, || {
@@ -267,8 +272,8 @@ fn audit_append_only<S: Store>(store: &S) -> Result<(), KitFailure> {
     })?;
     let since = run(store, C, |tx| tx.audit_since(1).map_err(KitError::from))?;
     let expected = vec![
-        (2, serde_json::json!({"e": 2})),
-        (3, serde_json::json!({"e": 3})),
+        (2, text(serde_json::json!({"e": 2}))),
+        (3, text(serde_json::json!({"e": 3}))),
     ];
     ensure(C, since == expected, || {
         format!("audit since 1 gave {since:?}")
@@ -278,7 +283,7 @@ fn audit_append_only<S: Store>(store: &S) -> Result<(), KitFailure> {
 fn sealed_kept<S: Store>(store: &S) -> Result<(), KitFailure> {
     const C: &str = "sealed_kept";
     let mut d = doc(Some("s"), 1);
-    d.sealed = Some(serde_json::json!({"name": "reporter"}));
+    d.sealed = Some(text(serde_json::json!({"name": "reporter"})));
     let put = d.clone();
     run(store, C, move |tx| {
         tx.put(Table::Reports, "r", put).map_err(KitError::from)
@@ -360,7 +365,7 @@ fn op() -> impl Strategy<Value = Op> {
 struct Model {
     docs: BTreeMap<(Table, String), Doc>,
     counters: BTreeMap<Table, u64>,
-    audit: Vec<serde_json::Value>,
+    audit: Vec<String>,
 }
 
 /// What an operation answered, in a form both sides produce.
@@ -370,7 +375,7 @@ enum Answer {
     Doc(Option<Doc>),
     Docs(Vec<(String, Doc)>),
     Id(u64),
-    Audit(Vec<(u64, serde_json::Value)>),
+    Audit(Vec<(u64, String)>),
 }
 
 fn key(k: u8) -> String {
@@ -406,7 +411,7 @@ impl Model {
                 Answer::Id(*c)
             }
             Op::Audit(n) => {
-                self.audit.push(serde_json::json!(n));
+                self.audit.push(n.to_string());
                 Answer::Id(self.audit.len() as u64)
             }
             Op::AuditSince(a) => Answer::Audit(
@@ -430,7 +435,7 @@ fn apply_store(tx: &mut dyn Transaction, op: &Op) -> Result<Answer, StoreError> 
         Op::Get(t, k) => Answer::Doc(tx.get(*t, &key(*k))?),
         Op::Scan(t, s) => Answer::Docs(tx.scan(*t, subject(*s).as_deref())?),
         Op::NextId(t) => Answer::Id(tx.next_id(*t)?),
-        Op::Audit(n) => Answer::Id(tx.append_audit(serde_json::json!(n))?),
+        Op::Audit(n) => Answer::Id(tx.append_audit(text(serde_json::json!(n)))?),
         Op::AuditSince(a) => Answer::Audit(tx.audit_since(u64::from(*a))?),
     })
 }
@@ -506,8 +511,8 @@ pub fn model_based<S: Store>(make: impl Fn() -> S, cases: u32) -> Result<(), Kit
 /// store.fail_at(2);
 /// let before = dump(&store)?;
 /// let result: Result<(), StoreError> = store.transaction(|tx| {
-///     tx.put(Table::Records, "a", Doc { subject: None, body: 1.into(), sealed: None })?;
-///     tx.put(Table::Records, "b", Doc { subject: None, body: 2.into(), sealed: None })?; // fails
+///     tx.put(Table::Records, "a", Doc { subject: None, body: "1".into(), sealed: None })?;
+///     tx.put(Table::Records, "b", Doc { subject: None, body: "2".into(), sealed: None })?; // fails
 ///     Ok(())
 /// });
 /// assert!(result.is_err());
@@ -593,12 +598,12 @@ impl Transaction for FaultyTx<'_> {
         self.inner.next_id(table)
     }
 
-    fn append_audit(&mut self, entry: serde_json::Value) -> Result<u64, StoreError> {
+    fn append_audit(&mut self, entry: String) -> Result<u64, StoreError> {
         self.write()?;
         self.inner.append_audit(entry)
     }
 
-    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, serde_json::Value)>, StoreError> {
+    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError> {
         self.inner.audit_since(after)
     }
 }

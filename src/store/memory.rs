@@ -11,7 +11,7 @@ struct State {
     // INVARIANT: holds (table, subject, key) exactly for the docs with a subject.
     by_subject: BTreeSet<(Table, String, String)>,
     counters: BTreeMap<Table, u64>,
-    audit: Vec<serde_json::Value>,
+    audit: Vec<String>,
 }
 
 impl State {
@@ -39,7 +39,7 @@ impl State {
 ///
 /// let store = MemoryStore::new();
 /// let _ = store.transaction(|tx| {
-///     tx.put(Table::Subjects, "a", Doc { subject: None, body: 1.into(), sealed: None })?;
+///     tx.put(Table::Subjects, "a", Doc { subject: None, body: "1".into(), sealed: None })?;
 ///     Err::<(), _>(StoreError::backend("changed my mind"))
 /// });
 /// let found = store.transaction(|tx| tx.get(Table::Subjects, "a"))?;
@@ -66,7 +66,7 @@ struct MemoryTx<'a> {
     // a subject, so that a scan by subject never walks every staged write.
     puts_by_subject: BTreeSet<(Table, String, String)>,
     counters: BTreeMap<Table, u64>,
-    audit: Vec<serde_json::Value>,
+    audit: Vec<String>,
 }
 
 impl Transaction for MemoryTx<'_> {
@@ -168,12 +168,12 @@ impl Transaction for MemoryTx<'_> {
         Ok(next)
     }
 
-    fn append_audit(&mut self, entry: serde_json::Value) -> Result<u64, StoreError> {
+    fn append_audit(&mut self, entry: String) -> Result<u64, StoreError> {
         self.audit.push(entry);
         Ok((self.base.audit.len() + self.audit.len()) as u64)
     }
 
-    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, serde_json::Value)>, StoreError> {
+    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError> {
         Ok(self
             .base
             .audit

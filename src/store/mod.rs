@@ -16,8 +16,9 @@
 //!
 //! A store holds [`Doc`]s in [`Table`]s under string keys, each doc carrying
 //! its subject's identifier (for finding a subject's documents), its public
-//! JSON body, and an optional sealed part (a tip-off's reporter identity)
-//! that is kept apart from the body. Beside the tables: one counter per
+//! body as JSON text, and an optional sealed part (a tip-off's reporter
+//! identity) that is kept apart from the body. Stores keep the text as they
+//! receive it; the facade writes and reads it. Beside the tables: one counter per
 //! table for new identifiers, and the append-only audit log.
 //!
 //! # Transactions
@@ -106,12 +107,12 @@ pub struct Doc {
     /// The identifier of the subject the document is about, for
     /// [`Transaction::scan`]; `None` for documents about no single subject.
     pub subject: Option<String>,
-    /// The document's public content.
-    pub body: serde_json::Value,
+    /// The document's public content, as JSON text.
+    pub body: String,
     /// Content kept apart from the body and never published (a tip-off's
     /// reporter identity). Stores keep it as they keep the body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sealed: Option<serde_json::Value>,
+    pub sealed: Option<String>,
 }
 
 /// A store could not do what was asked.
@@ -214,20 +215,20 @@ pub trait Transaction {
     /// [`StoreError`] when the backend fails.
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError>;
 
-    /// Appends an entry to the audit log, returning its sequence number
+    /// Appends an entry (JSON text) to the audit log, returning its sequence number
     /// (1, 2, 3, …). Entries are never changed or removed.
     ///
     /// # Errors
     ///
     /// [`StoreError`] when the backend fails.
-    fn append_audit(&mut self, entry: serde_json::Value) -> Result<u64, StoreError>;
+    fn append_audit(&mut self, entry: String) -> Result<u64, StoreError>;
 
     /// The audit entries with sequence numbers after `after`, oldest first.
     ///
     /// # Errors
     ///
     /// [`StoreError`] when the backend fails.
-    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, serde_json::Value)>, StoreError>;
+    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError>;
 }
 
 /// Everything a store holds, for comparing two states: every table's
@@ -237,7 +238,7 @@ pub struct Dump {
     /// Documents by table and key.
     pub tables: BTreeMap<Table, BTreeMap<String, Doc>>,
     /// The audit log.
-    pub audit: Vec<(u64, serde_json::Value)>,
+    pub audit: Vec<(u64, String)>,
 }
 
 /// Reads everything a store holds, in one transaction.

@@ -30,7 +30,7 @@ const MIGRATIONS: &[&str] = &[
 /// use social_credit::store::{Doc, SqliteStore, Store, Table};
 ///
 /// let store = SqliteStore::open_in_memory()?;
-/// store.transaction(|tx| tx.put(Table::Subjects, "k", Doc { subject: None, body: 1.into(), sealed: None }))?;
+/// store.transaction(|tx| tx.put(Table::Subjects, "k", Doc { subject: None, body: "1".into(), sealed: None }))?;
 /// assert!(store.transaction(|tx| tx.get(Table::Subjects, "k"))?.is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -120,34 +120,6 @@ struct SqliteTx<'a> {
     tx: &'a rusqlite::Transaction<'a>,
 }
 
-fn parse_json(table: Table, key: &str, text: &str) -> Result<serde_json::Value, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
-        table,
-        key: key.to_owned(),
-        problem: e.to_string(),
-    })
-}
-
-fn to_text(value: &serde_json::Value) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(StoreError::backend)
-}
-
-impl SqliteTx<'_> {
-    fn row_to_doc(
-        table: Table,
-        key: &str,
-        subject: Option<String>,
-        body: &str,
-        sealed: Option<String>,
-    ) -> Result<Doc, StoreError> {
-        Ok(Doc {
-            subject,
-            body: parse_json(table, key, body)?,
-            sealed: sealed.map(|s| parse_json(table, key, &s)).transpose()?,
-        })
-    }
-}
-
 type Row = (String, Option<String>, String, Option<String>);
 
 impl Transaction for SqliteTx<'_> {
@@ -161,13 +133,14 @@ impl Transaction for SqliteTx<'_> {
             })
             .optional()
             .map_err(backend)?;
-        row.map(|(subject, body, sealed)| Self::row_to_doc(table, key, subject, &body, sealed))
-            .transpose()
+        Ok(row.map(|(subject, body, sealed)| Doc {
+            subject,
+            body,
+            sealed,
+        }))
     }
 
     fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
-        let body = to_text(&doc.body)?;
-        let sealed = doc.sealed.as_ref().map(to_text).transpose()?;
         self.tx
             .prepare_cached(
                 "INSERT INTO docs (tbl, key, subject, body, sealed) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -175,7 +148,13 @@ impl Transaction for SqliteTx<'_> {
                      body = excluded.body, sealed = excluded.sealed",
             )
             .map_err(backend)?
-            .execute(params![table.name(), key, doc.subject, body, sealed])
+            .execute(params![
+                table.name(),
+                key,
+                doc.subject,
+                doc.body,
+                doc.sealed
+            ])
             .map_err(backend)?;
         Ok(())
     }
@@ -213,12 +192,19 @@ impl Transaction for SqliteTx<'_> {
                 .collect::<Result<_, _>>()
                 .map_err(backend)?,
         };
-        rows.into_iter()
+        Ok(rows
+            .into_iter()
             .map(|(key, subject, body, sealed)| {
-                let doc = Self::row_to_doc(table, &key, subject, &body, sealed)?;
-                Ok((key, doc))
+                (
+                    key,
+                    Doc {
+                        subject,
+                        body,
+                        sealed,
+                    },
+                )
             })
-            .collect()
+            .collect())
     }
 
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
@@ -235,8 +221,8 @@ impl Transaction for SqliteTx<'_> {
         u64::try_from(next).map_err(StoreError::backend)
     }
 
-    fn append_audit(&mut self, entry: serde_json::Value) -> Result<u64, StoreError> {
-        let text = to_text(&entry)?;
+    fn append_audit(&mut self, entry: String) -> Result<u64, StoreError> {
+        let text = entry;
         let seq: i64 = self
             .tx
             .prepare_cached(
@@ -250,7 +236,7 @@ impl Transaction for SqliteTx<'_> {
         u64::try_from(seq).map_err(StoreError::backend)
     }
 
-    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, serde_json::Value)>, StoreError> {
+    fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError> {
         let after = i64::try_from(after).unwrap_or(i64::MAX);
         let rows: Vec<(i64, String)> = self
             .tx
@@ -263,10 +249,7 @@ impl Transaction for SqliteTx<'_> {
         rows.into_iter()
             .map(|(seq, text)| {
                 let seq_u = u64::try_from(seq).map_err(StoreError::backend)?;
-                Ok((
-                    seq_u,
-                    parse_json(Table::Records, &format!("audit {seq}"), &text)?,
-                ))
+                Ok((seq_u, text))
             })
             .collect()
     }
