@@ -411,6 +411,9 @@ struct Loaded {
 struct SubjectState {
     records: Vec<MisconductRecord>,
     entries: Vec<(String, ListEntry)>,
+    // Keys of entries changed since loading, written by `flush`: a bulk
+    // import writes each changed entry once, not once per record.
+    dirty: std::collections::BTreeSet<String>,
 }
 
 impl SubjectState {
@@ -425,8 +428,31 @@ impl SubjectState {
                 .map(|(_, r)| r)
                 .collect(),
             entries: scan(tx, Table::ListEntries, Some(subject))?,
+            dirty: std::collections::BTreeSet::new(),
         })
     }
+
+    /// Writes the changed list entries.
+    fn flush(&mut self, tx: &mut dyn Transaction) -> Result<(), RegistryError> {
+        for key in std::mem::take(&mut self.dirty) {
+            put_entry(tx, &self.entries, &key)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the entry at `key` of `entries`.
+fn put_entry(
+    tx: &mut dyn Transaction,
+    entries: &[(String, ListEntry)],
+    key: &str,
+) -> Result<(), RegistryError> {
+    let (_, entry) = entries
+        .iter()
+        .find(|(k, _)| k == key)
+        .ok_or_else(|| not_found("list entry", key))?;
+    tx.put(Table::ListEntries, key, to_doc(&entry.subject, entry)?)?;
+    Ok(())
 }
 
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
@@ -607,7 +633,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<MisconductRecord, RegistryError> {
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            self.record_in(tx, &mut state, new, by, on)
+            let record = self.record_in(tx, &mut state, new, by, on)?;
+            state.flush(tx)?;
+            Ok(record)
         })
     }
 
@@ -628,7 +656,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             // one finding, whatever the batch size.
             let mut states: std::collections::HashMap<SubjectId, SubjectState> =
                 std::collections::HashMap::new();
-            records
+            let ids = records
                 .into_iter()
                 .map(|r| {
                     let state = match states.entry(r.subject.clone()) {
@@ -639,7 +667,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     };
                     self.record_in(tx, state, r, by, on).map(|rec| rec.id)
                 })
-                .collect()
+                .collect::<Result<Vec<_>, RegistryError>>()?;
+            for state in states.values_mut() {
+                state.flush(tx)?;
+            }
+            Ok(ids)
         })
     }
 
@@ -736,7 +768,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .list(list_id)
                 .map(|l| l.kind.clone())
                 .ok_or_else(|| not_found("list", list_id))?;
-            self.list_in(
+            let key = self.list_in(
                 tx,
                 &mut state.entries,
                 &record.subject,
@@ -747,13 +779,15 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 by,
                 &grade.citation,
             )?;
+            state.dirty.insert(key);
         }
         state.records.push(record.clone());
         Ok(record)
     }
 
-    /// Adds a listing event for `subject` on `kind`: to its open entry, or a
-    /// new entry.
+    /// Adds a listing event for `subject` on `kind` to `entries`: to its open
+    /// entry, or a new entry, and audits it. Returns the entry's key; the
+    /// caller writes the entry (see [`put_entry`]).
     #[allow(clippy::too_many_arguments)]
     fn list_in(
         &self,
@@ -766,25 +800,24 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         records: Vec<RecordId>,
         by: &str,
         basis: &Citation,
-    ) -> Result<(), RegistryError> {
+    ) -> Result<String, RegistryError> {
         let event = ListingEvent { on, rule, records };
         let open = entries
             .iter_mut()
             .find(|(_, e)| e.list == kind && e.removed_on.is_none_or(|r| r > on));
-        let (key, entry) = match open {
+        let key = match open {
             Some((key, entry)) => {
                 entry.events.push(event);
-                (key.clone(), entry.clone())
+                key.clone()
             }
             None => {
                 let mut entry = ListEntry::new(subject.clone(), kind.clone(), on);
                 entry.events = vec![event];
                 let key = numeric_key(tx.next_id(Table::ListEntries)?);
-                entries.push((key.clone(), entry.clone()));
-                (key, entry)
+                entries.push((key.clone(), entry));
+                key
             }
         };
-        tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
         audit(
             tx,
             on,
@@ -796,7 +829,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             },
             basis.clone(),
         )?;
-        Ok(())
+        Ok(key)
     }
 
     /// Puts a subject on the red list as an honesty exemplar (诚信典型, plan §4(2)).
@@ -813,7 +846,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         self.store.transaction(|tx| {
             Self::require_subject(tx, subject)?;
             let mut entries = scan(tx, Table::ListEntries, Some(subject))?;
-            self.list_in(
+            let key = self.list_in(
                 tx,
                 &mut entries,
                 subject,
@@ -823,7 +856,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 Vec::new(),
                 by,
                 &Citation::new("lists.red_list", "plan §4(2)"),
-            )
+            )?;
+            put_entry(tx, &entries, &key)
         })
     }
 
@@ -1287,7 +1321,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                         });
                         if let (Some(kind), false) = (kind, already) {
                             let mut keyed = scan(tx, Table::ListEntries, Some(&subject))?;
-                            self.list_in(
+                            let key = self.list_in(
                                 tx,
                                 &mut keyed,
                                 &subject,
@@ -1298,6 +1332,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                                 by,
                                 &grade.citation,
                             )?;
+                            put_entry(tx, &keyed, &key)?;
                             report
                                 .listed
                                 .push((subject.display_masked(), grade.citation.clone()));

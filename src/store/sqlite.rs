@@ -118,6 +118,26 @@ impl SqliteStore {
 
 struct SqliteTx<'a> {
     tx: &'a rusqlite::Transaction<'a>,
+    // The counters this transaction has moved, written back before it
+    // commits: one statement per table instead of one per new identifier.
+    counters: std::collections::BTreeMap<Table, u64>,
+}
+
+impl SqliteTx<'_> {
+    fn write_counters(&self) -> Result<(), StoreError> {
+        for (table, last) in &self.counters {
+            let last = i64::try_from(*last).map_err(StoreError::backend)?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO counters (tbl, last) VALUES (?1, ?2)
+                     ON CONFLICT (tbl) DO UPDATE SET last = excluded.last",
+                )
+                .map_err(backend)?
+                .execute(params![table.name(), last])
+                .map_err(backend)?;
+        }
+        Ok(())
+    }
 }
 
 type Row = (String, Option<String>, String, Option<String>);
@@ -208,17 +228,22 @@ impl Transaction for SqliteTx<'_> {
     }
 
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
-        let next: i64 = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO counters (tbl, last) VALUES (?1, 1)
-                 ON CONFLICT (tbl) DO UPDATE SET last = last + 1
-                 RETURNING last",
-            )
-            .map_err(backend)?
-            .query_row(params![table.name()], |r| r.get(0))
-            .map_err(backend)?;
-        u64::try_from(next).map_err(StoreError::backend)
+        let last = match self.counters.get(&table) {
+            Some(last) => *last,
+            None => {
+                let stored: Option<i64> = self
+                    .tx
+                    .prepare_cached("SELECT last FROM counters WHERE tbl = ?1")
+                    .map_err(backend)?
+                    .query_row(params![table.name()], |r| r.get(0))
+                    .optional()
+                    .map_err(backend)?;
+                u64::try_from(stored.unwrap_or(0)).map_err(StoreError::backend)?
+            }
+        };
+        let next = last + 1;
+        self.counters.insert(table, next);
+        Ok(next)
     }
 
     fn append_audit(&mut self, entry: String) -> Result<u64, StoreError> {
@@ -269,7 +294,12 @@ impl Store for SqliteStore {
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(backend)?;
-        let result = work(&mut SqliteTx { tx: &tx })?;
+        let mut stx = SqliteTx {
+            tx: &tx,
+            counters: std::collections::BTreeMap::new(),
+        };
+        let result = work(&mut stx)?;
+        stx.write_counters()?;
         tx.commit().map_err(backend)?;
         Ok(result)
     }
