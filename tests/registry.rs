@@ -605,6 +605,81 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             }),
         ),
         (
+            "advance_objection (forward)",
+            {
+                let base = with_record();
+                Box::new(move |r: &Registry<FaultyStore<S>>| {
+                    base(r);
+                    r.receive_objection(
+                        social_credit::RecordId(2),
+                        Receipt::Written { on: d(2019, 9, 27) },
+                        "again",
+                        "office",
+                    )
+                    .unwrap();
+                }) as Box<dyn Fn(&Registry<FaultyStore<S>>)>
+            },
+            Box::new(|r| {
+                r.advance_objection(
+                    social_credit::objection::ObjectionId(2),
+                    ObjectionStep::Forward {
+                        to: Section::SocialAffairs,
+                    },
+                    "office",
+                    d(2019, 9, 30),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "fulfil_commitment",
+            Box::new(|r: &Registry<FaultyStore<S>>| {
+                register_both(r);
+                r.sign_commitment(
+                    &org_id().into(),
+                    CommitmentKind::SupplyMaterials {
+                        due: d(2019, 8, 1),
+                        materials: vec!["accounts".into()],
+                    },
+                    "we will supply the accounts",
+                    "s",
+                    d(2019, 7, 1),
+                )
+                .unwrap();
+            }),
+            Box::new(|r| {
+                r.fulfil_commitment(
+                    social_credit::commitment::CommitmentId(1),
+                    "office",
+                    d(2019, 7, 20),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "apply_repair",
+            with_record(),
+            Box::new(|r| {
+                use social_credit::repair::{
+                    PenaltyDecision, PenaltyDomain, PenaltyKind, RepairFacts,
+                };
+                // The personal warning (R2), General under the 2019 rules: three
+                // months from the decision of 3 June 2019 run out on 3 September.
+                let facts = RepairFacts {
+                    decision: PenaltyDecision {
+                        decided_on: d(2019, 6, 3),
+                        domain: PenaltyDomain::Other,
+                        penalties: vec![PenaltyKind::Warning],
+                    },
+                    corrected_on: Some(d(2019, 6, 20)),
+                    effects_removed_on: Some(d(2019, 6, 20)),
+                    commitment_signed_on: Some(d(2019, 6, 20)),
+                };
+                r.apply_repair(social_credit::RecordId(2), &facts, "office", d(2019, 10, 8))
+                    .map(|_| ())
+            }),
+        ),
+        (
             "receive_report",
             both(),
             Box::new(|r| {
