@@ -352,14 +352,21 @@ fn audit(
     target: AuditTarget,
     basis: Citation,
 ) -> Result<(), StoreError> {
-    let entry = AuditEntry {
-        on,
-        by: by.to_owned(),
-        action,
-        target,
-        basis,
-    };
-    tx.append_audit(serde_json::to_string(&entry).map_err(StoreError::backend)?)?;
+    append_entry(
+        tx,
+        &AuditEntry {
+            on,
+            by: by.to_owned(),
+            action,
+            target,
+            basis,
+        },
+    )
+}
+
+/// Appends an audit entry, made here or by the core (a repair, an erasure).
+fn append_entry(tx: &mut dyn Transaction, entry: &AuditEntry) -> Result<(), StoreError> {
+    tx.append_audit(serde_json::to_string(entry).map_err(StoreError::backend)?)?;
     Ok(())
 }
 
@@ -1240,7 +1247,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .collect();
             let repair = self.rules.repair.apply(&mut rec, facts, &others, on, by)?;
             tx.put(Table::Records, &key, to_doc(&rec.subject, &rec)?)?;
-            tx.append_audit(serde_json::to_string(&repair.audit).map_err(StoreError::backend)?)?;
+            append_entry(tx, &repair.audit)?;
             Ok(rec)
         })
     }
@@ -1267,7 +1274,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 if retention.is_due(&record, on) {
                     let entry = retention.erase(&mut record, on, by)?;
                     tx.put(Table::Records, &key, to_doc(&record.subject, &record)?)?;
-                    tx.append_audit(serde_json::to_string(&entry).map_err(StoreError::backend)?)?;
+                    append_entry(tx, &entry)?;
                     report.erased.push(record.id);
                 }
             }
