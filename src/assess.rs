@@ -557,7 +557,7 @@ impl<'a> Assessment<'a> {
                 record,
                 decision,
                 periods,
-                next_opening: repair_window_opens(timeline, record, as_of),
+                next_opening: repair_window_opens(timeline, record, as_of, NaiveDate::MAX),
             })
         })
     }
@@ -1156,10 +1156,16 @@ fn suspensions<'a>(
 /// Within one policy's days possibility only grows with time, so the
 /// candidates are, for each policy in force after `as_of`, the later of its
 /// first day (or the day after `as_of`) and its earliest application day.
+///
+/// Only days up to `not_after` are looked for: a later opening is not the
+/// next change, so the policies that come into force after it are not
+/// asked (an opening under a policy is never before its first day, and the
+/// policies are in order).
 fn repair_window_opens(
     timeline: &RepairTimeline,
     record: &MisconductRecord,
     as_of: NaiveDate,
+    not_after: NaiveDate,
 ) -> Option<NaiveDate> {
     let decision = record.decision.as_ref()?;
     if decision.decided_on < record.occurred_on {
@@ -1170,7 +1176,6 @@ fn repair_window_opens(
     let earliest = |policy: &RepairPolicy| {
         policy
             .limits(record.severity, decision)
-            .ok()
             .filter(|l| l.barred_by.is_none())
             .map(|l| l.earliest_application())
     };
@@ -1181,6 +1186,9 @@ fn repair_window_opens(
     for policy in timeline.policies() {
         if policy.in_force_until.is_some_and(|u| u < as_of) {
             continue;
+        }
+        if policy.in_force_from > not_after {
+            return None; // every later opening is after `not_after`
         }
         let e = earliest(policy);
         let previous = last.replace((policy, e));
@@ -1417,16 +1425,28 @@ fn next_change<'a>(
     rules: &Rules<'a>,
     as_of: NaiveDate,
 ) -> Option<NextChange<'a>> {
-    let mut changes: Vec<(NaiveDate, Change<'a>)> = Vec::new();
+    // The earliest day seen so far and what changes on it.
+    let mut next: Option<NextChange<'a>> = None;
+    let note = |next: &mut Option<NextChange<'a>>, on: NaiveDate, change: Change<'a>| match next {
+        Some(n) if n.on < on => {}
+        Some(n) if n.on == on => n.changes.push(change),
+        _ => {
+            *next = Some(NextChange {
+                on,
+                changes: vec![change],
+            });
+        }
+    };
     for (entry, plan) in exits {
         if let Some(on) = plan.time_only_exit().filter(|&on| on > as_of) {
-            changes.push((
+            note(
+                &mut next,
                 on,
                 Change::ListExit {
                     entry,
                     automatic: plan.automatic(),
                 },
-            ));
+            );
         }
     }
     if is_person {
@@ -1435,7 +1455,7 @@ fn next_change<'a>(
                 let last = rules.retention.last_retained_day(ended);
                 if let Some(on) = last.checked_add_days(Days::new(1)) {
                     if on > as_of {
-                        changes.push((on, Change::Erasure { record: c.record }));
+                        note(&mut next, on, Change::Erasure { record: c.record });
                     }
                 }
             }
@@ -1444,24 +1464,19 @@ fn next_change<'a>(
     if !green.eligible {
         if let Some(on) = green_channel_opens(counted, green, as_of) {
             if on > as_of {
-                changes.push((on, Change::GreenChannelOpens));
+                note(&mut next, on, Change::GreenChannelOpens);
             }
         }
     }
+    // Repair windows last: only openings up to the earliest day seen are
+    // looked for.
     for &record in repairable {
-        if let Some(on) = repair_window_opens(rules.repair, record, as_of) {
-            changes.push((on, Change::RepairWindowOpens { record }));
+        let not_after = next.as_ref().map_or(NaiveDate::MAX, |n| n.on);
+        if let Some(on) = repair_window_opens(rules.repair, record, as_of, not_after) {
+            note(&mut next, on, Change::RepairWindowOpens { record });
         }
     }
-    let first = changes.iter().map(|(d, _)| *d).min()?;
-    Some(NextChange {
-        on: first,
-        changes: changes
-            .into_iter()
-            .filter(|(d, _)| *d == first)
-            .map(|(_, c)| c)
-            .collect(),
-    })
+    next
 }
 
 /// The day the green channel opens if nothing else happens; `None` when a

@@ -749,7 +749,12 @@ impl RepairPolicy {
         severity: Severity,
         decision: &PenaltyDecision,
     ) -> Result<Periods, RepairError> {
-        let limits = self.limits(severity, decision)?;
+        let limits = self
+            .limits(severity, decision)
+            .ok_or_else(|| RepairError::NoPeriods {
+                policy: self.name.clone(),
+                severity,
+            })?;
         let mut basis = vec![limits.tier.clone()];
         basis.extend(
             self.decision_rules
@@ -768,20 +773,14 @@ impl RepairPolicy {
 
     /// The computation behind [`periods`](Self::periods), borrowing the
     /// rules instead of copying them, so an assessment can ask it for every
-    /// record without allocating.
+    /// record without allocating. `None` when the policy has no tier for
+    /// `severity`.
     pub(crate) fn limits(
         &self,
         severity: Severity,
         decision: &PenaltyDecision,
-    ) -> Result<Limits<'_>, RepairError> {
-        let tier = self
-            .tiers
-            .iter()
-            .find(|t| t.severity == severity)
-            .ok_or_else(|| RepairError::NoPeriods {
-                policy: self.name.clone(),
-                severity,
-            })?;
+    ) -> Option<Limits<'_>> {
+        let tier = self.tiers.iter().find(|t| t.severity == severity)?;
         let mut minimum = tier.minimum_months;
         let mut maximum = tier.maximum_months;
         let mut minimum_set_by = &tier.basis;
@@ -796,7 +795,7 @@ impl RepairPolicy {
                 barred_by = Some(&rule.basis);
             }
         }
-        Ok(Limits {
+        Some(Limits {
             start: decision.decided_on,
             minimum_months: minimum,
             // A raised minimum can never leave publication ending before it.

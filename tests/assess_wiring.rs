@@ -17,6 +17,7 @@ use fixtures::*;
 use proptest::prelude::*;
 use social_credit::assess::{assess, Assessment, Change, Rules};
 use social_credit::calendar::WeekendCalendar;
+use social_credit::lists::{Domain, ListEntry, ListKind};
 use social_credit::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
 use social_credit::objection::{
     Finding, Objection, ObjectionId, ObjectionPolicy, Outcome, Receipt,
@@ -812,6 +813,60 @@ proptest! {
             w.earliest_application().is_some_and(|e| e <= as_of),
             possible(rules.repair, record, as_of)
         );
+    }
+}
+
+proptest! {
+    // Ties on a policy's first day need many cases to turn up.
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// With several records and a list exit competing, the next change
+    /// names exactly the records whose own next opening is its day, and no
+    /// opening comes before it (the assessment looks for openings only up
+    /// to the earliest change it has seen).
+    #[test]
+    fn the_next_change_holds_every_window_opening_on_its_day(
+        records in prop::collection::vec(
+            (any_severity(), any_domain(), any_penalties(), 0u64..2800),
+            1..8,
+        ),
+        listed_after in prop::option::of(0u64..2800),
+        asked_after in 0u64..3000,
+    ) {
+        let mut case = Case::new(org(32));
+        for (i, (severity, domain, penalties, decided_after)) in records.iter().enumerate() {
+            let decided_on = after(*decided_after);
+            let r = record(i as u64 + 1, &case.subject, "warning", *severity, decided_on, decided_on);
+            case.records.push(decided(r, decided_on, *domain, penalties));
+        }
+        if let Some(listed_after) = listed_after {
+            let id = case.subject.id();
+            case.lists.push(ListEntry::new(
+                id,
+                ListKind::BlackList { domain: Domain::new("social_organizations") },
+                after(listed_after),
+            ));
+        }
+        let as_of = after(asked_after);
+        let rules = rules();
+        let a = assess(&case.dossier(), &rules, &WeekendCalendar, as_of).unwrap();
+        let openings: Vec<(RecordId, NaiveDate)> = a
+            .repair_windows()
+            .filter_map(|w| w.next_opening.map(|on| (w.record.id, on)))
+            .collect();
+        match &a.next_change {
+            None => prop_assert!(openings.is_empty(), "openings {openings:?} but no next change"),
+            Some(next) => {
+                prop_assert!(next.on > as_of);
+                prop_assert!(openings.iter().all(|(_, on)| *on >= next.on), "{openings:?} before {}", next.on);
+                let on_the_day: Vec<RecordId> = openings
+                    .iter()
+                    .filter(|(_, on)| *on == next.on)
+                    .map(|(id, _)| *id)
+                    .collect();
+                prop_assert_eq!(window_changes(&a), on_the_day);
+            }
+        }
     }
 }
 
