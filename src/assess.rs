@@ -59,7 +59,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -1190,6 +1190,14 @@ fn repair_window_opens(
         if policy.in_force_from > not_after {
             return None; // every later opening is after `not_after`
         }
+        if policy.is_in_force(as_of)
+            && minimum_surely_run(decision.decided_on, policy.longest_minimum_months(), as_of)
+        {
+            // Possible on `as_of` unless barred, under any of the policy's
+            // tiers and rules: nothing opens while this policy lasts.
+            last = None;
+            continue;
+        }
         let e = earliest(policy);
         let previous = last.replace((policy, e));
         let Some(e) = e else {
@@ -1221,6 +1229,15 @@ fn repair_window_opens(
         }
     }
     None
+}
+
+/// Whether a minimum period of `months` months counted from `start` has
+/// surely run by `on` (the earliest application day is on or before it),
+/// judged on whole months alone: the period ends at the latest on the last
+/// day of the month `months` after `start`'s.
+fn minimum_surely_run(start: NaiveDate, months: u32, on: NaiveDate) -> bool {
+    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    index(on) > index(start) + i64::from(months)
 }
 
 /// The ground a counted record gives for a measure reaching `mask` roles.
@@ -1691,6 +1708,32 @@ mod tests {
         );
         assert_eq!(first_day_existed(d(2016, 5, 1), 3), Some(d(2019, 5, 1)));
         assert_eq!(first_day_existed(d(2016, 2, 29), 3), Some(d(2019, 3, 1)));
+    }
+
+    proptest::proptest! {
+        /// The whole-month shortcut only ever says "run" when the earliest
+        /// application day computed by day is on or before the day.
+        #[test]
+        fn the_month_shortcut_never_claims_a_period_has_run_early(
+            start in 0u64..40_000,
+            months in 0u32..60,
+            slack in 0u64..80,
+        ) {
+            // Days around the end of the period, where a slip would show.
+            let start = d(1970, 1, 1) + Days::new(start);
+            let on = start + Days::new(u64::from(months) * 28 + slack);
+            let earliest = if months == 0 {
+                start
+            } else {
+                crate::retention::period_end(start, months) + Days::new(1)
+            };
+            if minimum_surely_run(start, months, on) {
+                proptest::prop_assert!(earliest <= on, "{start} + {months} months: {earliest} > {on}");
+            }
+            // And it is not idle: two whole months later it always holds.
+            let later = start + Days::new(31 * (u64::from(months) + 2));
+            proptest::prop_assert!(minimum_surely_run(start, months, later));
+        }
     }
 
     #[test]

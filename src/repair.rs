@@ -771,6 +771,14 @@ impl RepairPolicy {
         })
     }
 
+    /// The longest minimum period of any tier or decision rule, in months:
+    /// no record waits longer under this policy.
+    pub(crate) fn longest_minimum_months(&self) -> u32 {
+        let tiers = self.tiers.iter().map(|t| t.minimum_months);
+        let rules = self.decision_rules.iter().filter_map(|r| r.minimum_months);
+        tiers.chain(rules).max().unwrap_or(0)
+    }
+
     /// The computation behind [`periods`](Self::periods), borrowing the
     /// rules instead of copying them, so an assessment can ask it for every
     /// record without allocating. `None` when the policy has no tier for
