@@ -538,8 +538,8 @@ impl<'a> Assessment<'a> {
     /// ```
     pub fn repair_windows(&self) -> impl Iterator<Item = RepairWindow<'a>> + '_ {
         let policy = self.repair_policy;
-        let timeline = self.repair_timeline;
         let as_of = self.as_of;
+        let search = RepairSearch::new(self.repair_timeline, as_of);
         self.repairable.iter().filter_map(move |&record| {
             let decision = record.decision.as_ref()?;
             let periods = match policy {
@@ -557,7 +557,9 @@ impl<'a> Assessment<'a> {
                 record,
                 decision,
                 periods,
-                next_opening: repair_window_opens(timeline, record, as_of, NaiveDate::MAX),
+                next_opening: search
+                    .as_ref()
+                    .and_then(|s| s.opening(record, NaiveDate::MAX)),
             })
         })
     }
@@ -949,17 +951,22 @@ pub fn assess<'a>(
         .max();
     let severity_grounds: Vec<Ground<'a>> = match worst_severity {
         None => Vec::new(),
-        Some(worst) => counted
-            .iter()
-            .filter(|c| c.active() && c.record.severity == worst)
-            .filter_map(|c| ground_of(c, responsible, &RESPONSIBLE_ROLES))
-            .chain(
+        Some(worst) => {
+            let mut grounds = Vec::with_capacity(counted.len() + listed.len());
+            grounds.extend(
+                counted
+                    .iter()
+                    .filter(|c| c.active() && c.record.severity == worst)
+                    .filter_map(|c| ground_of(c, responsible, &RESPONSIBLE_ROLES)),
+            );
+            grounds.extend(
                 listed
                     .iter()
                     .filter(|(e, _)| e.list.implied_severity() == Some(worst))
                     .map(|(e, _)| Ground::Listed(e)),
-            )
-            .collect(),
+            );
+            grounds
+        }
     };
 
     // Key supervision is a sanction (plan §5(2)): a suspended record still
@@ -1081,11 +1088,15 @@ pub fn assess<'a>(
 
     // The subject's own records in force with a penalty decision: those a
     // repair can be applied for (plan §6(7)).
-    let repairable: Vec<&'a MisconductRecord> = counted
-        .iter()
-        .filter(|c| c.via.is_none() && c.active() && c.record.decision.is_some())
-        .map(|c| c.record)
-        .collect();
+    let mut repairable: Vec<&'a MisconductRecord> = Vec::new();
+    for c in &counted {
+        if c.via.is_none() && c.active() && c.record.decision.is_some() {
+            if repairable.is_empty() {
+                repairable.reserve_exact(counted.len());
+            }
+            repairable.push(c.record);
+        }
+    }
 
     let next_change = next_change(
         &counted,
@@ -1148,87 +1159,116 @@ fn suspensions<'a>(
         .collect()
 }
 
-/// The first day after `as_of` on which an application to repair `record`
-/// becomes possible: the minimum publication period has run under the
-/// repair policy in force that day, which does not bar it, and it was not
-/// possible the day before. `None` when no such day is known.
-///
-/// Within one policy's days possibility only grows with time, so the
-/// candidates are, for each policy in force after `as_of`, the later of its
-/// first day (or the day after `as_of`) and its earliest application day.
-///
-/// Only days up to `not_after` are looked for: a later opening is not the
-/// next change, so the policies that come into force after it are not
-/// asked (an opening under a policy is never before its first day, and the
-/// policies are in order).
-fn repair_window_opens(
-    timeline: &RepairTimeline,
-    record: &MisconductRecord,
+/// The search for repair-window openings after one day, with what does
+/// not depend on the record worked out once.
+struct RepairSearch<'r> {
+    timeline: &'r RepairTimeline,
     as_of: NaiveDate,
-    not_after: NaiveDate,
-) -> Option<NaiveDate> {
-    let decision = record.decision.as_ref()?;
-    if decision.decided_on < record.occurred_on {
-        return None; // cannot be judged (RepairError::DecisionBeforeConduct)
+    tomorrow: NaiveDate,
+    /// The policies still in force after `as_of`, earliest first.
+    ahead: &'r [RepairPolicy],
+    /// The policy in force on `as_of` and its longest minimum period.
+    current: Option<(&'r RepairPolicy, u32)>,
+}
+
+impl<'r> RepairSearch<'r> {
+    /// `None` on the last day chrono can represent: nothing comes after it.
+    fn new(timeline: &'r RepairTimeline, as_of: NaiveDate) -> Option<Self> {
+        let policies = timeline.policies();
+        let first = policies
+            .iter()
+            .position(|p| p.in_force_until.is_none_or(|u| u >= as_of))
+            .unwrap_or(policies.len());
+        Some(Self {
+            timeline,
+            as_of,
+            tomorrow: as_of.succ_opt()?,
+            ahead: policies.get(first..).unwrap_or_default(),
+            current: timeline
+                .in_force_on(as_of)
+                .map(|p| (p, p.longest_minimum_months())),
+        })
     }
-    // The earliest application day under `policy`; `None` when it bars
-    // repair or has no periods for the record.
-    let earliest = |policy: &RepairPolicy| {
-        policy
-            .limits(record.severity, decision)
-            .filter(|l| l.barred_by.is_none())
-            .map(|l| l.earliest_application())
-    };
-    let tomorrow = as_of.succ_opt()?;
-    // The policy looked at last, with its answer: the day before a policy's
-    // first day usually falls in it, so it need not be asked again.
-    let mut last: Option<(&RepairPolicy, Option<NaiveDate>)> = None;
-    for policy in timeline.policies() {
-        if policy.in_force_until.is_some_and(|u| u < as_of) {
-            continue;
+
+    /// The first day after `as_of` on which an application to repair
+    /// `record` becomes possible: the minimum publication period has run
+    /// under the repair policy in force that day, which does not bar it,
+    /// and it was not possible the day before. `None` when no such day is
+    /// known.
+    ///
+    /// Within one policy's days possibility only grows with time, so the
+    /// candidates are, for each policy in force after `as_of`, the later of
+    /// its first day (or the day after `as_of`) and its earliest application
+    /// day.
+    ///
+    /// Only days up to `not_after` are looked for: a later opening is not
+    /// the next change, so the policies that come into force after it are
+    /// not asked (an opening under a policy is never before its first day,
+    /// and the policies are in order).
+    fn opening(&self, record: &MisconductRecord, not_after: NaiveDate) -> Option<NaiveDate> {
+        let decision = record.decision.as_ref()?;
+        if decision.decided_on < record.occurred_on {
+            return None; // cannot be judged (RepairError::DecisionBeforeConduct)
         }
-        if policy.in_force_from > not_after {
-            return None; // every later opening is after `not_after`
-        }
-        if policy.is_in_force(as_of)
-            && minimum_surely_run(decision.decided_on, policy.longest_minimum_months(), as_of)
-        {
-            // Possible on `as_of` unless barred, under any of the policy's
-            // tiers and rules: nothing opens while this policy lasts.
-            last = None;
-            continue;
-        }
-        let e = earliest(policy);
-        let previous = last.replace((policy, e));
-        let Some(e) = e else {
-            continue;
+        // The earliest application day under `policy`; `None` when it bars
+        // repair or has no periods for the record.
+        let earliest = |policy: &RepairPolicy| {
+            policy
+                .limits(record.severity, decision)
+                .filter(|l| l.barred_by.is_none())
+                .map(|l| l.earliest_application())
         };
-        let from = policy.in_force_from.max(tomorrow);
-        let opens = e.max(from);
-        if policy.in_force_until.is_some_and(|u| opens > u) {
-            continue; // includes a policy whose last day is `as_of`
-        }
-        if opens > from {
-            return Some(opens); // the day before is in this policy, too early
-        }
-        // `opens == from`: an opening unless possible the day before.
-        let before = from.pred_opt()?;
-        let possible_before = if policy.is_in_force(before) {
-            e <= before
-        } else {
-            match previous {
-                Some((p, pe)) if p.is_in_force(before) => pe.is_some_and(|pe| pe <= before),
-                _ => timeline
-                    .in_force_on(before)
-                    .and_then(earliest)
-                    .is_some_and(|pe| pe <= before),
+        // The policy looked at last, with its answer: the day before a
+        // policy's first day usually falls in it, so it need not be asked
+        // again.
+        let mut last: Option<(&RepairPolicy, Option<NaiveDate>)> = None;
+        for policy in self.ahead {
+            if policy.in_force_from > not_after {
+                return None; // every later opening is after `not_after`
             }
-        };
-        if !possible_before {
-            return Some(opens);
+            if let Some((current, longest)) = self.current {
+                if std::ptr::eq(policy, current)
+                    && minimum_surely_run(decision.decided_on, longest, self.as_of)
+                {
+                    // Possible on `as_of` unless barred, under any of the
+                    // policy's tiers and rules: nothing opens while it lasts.
+                    last = None;
+                    continue;
+                }
+            }
+            let e = earliest(policy);
+            let previous = last.replace((policy, e));
+            let Some(e) = e else {
+                continue;
+            };
+            let from = policy.in_force_from.max(self.tomorrow);
+            let opens = e.max(from);
+            if policy.in_force_until.is_some_and(|u| opens > u) {
+                continue; // includes a policy whose last day is `as_of`
+            }
+            if opens > from {
+                return Some(opens); // the day before is in this policy, too early
+            }
+            // `opens == from`: an opening unless possible the day before.
+            let before = from.pred_opt()?;
+            let possible_before = if policy.is_in_force(before) {
+                e <= before
+            } else {
+                match previous {
+                    Some((p, pe)) if p.is_in_force(before) => pe.is_some_and(|pe| pe <= before),
+                    _ => self
+                        .timeline
+                        .in_force_on(before)
+                        .and_then(earliest)
+                        .is_some_and(|pe| pe <= before),
+                }
+            };
+            if !possible_before {
+                return Some(opens);
+            }
         }
+        None
     }
-    None
 }
 
 /// Whether a minimum period of `months` months counted from `start` has
@@ -1382,11 +1422,13 @@ fn green_channel(
     }
     let from = sub_years(as_of, years).unwrap_or(NaiveDate::MIN);
     let mut unmet = Vec::new();
-    let adverse: Vec<RecordId> = counted
-        .iter()
-        .filter(|c| adverse_in_window(c, from))
-        .map(|c| c.record.id)
-        .collect();
+    let mut adverse: Vec<RecordId> = Vec::new();
+    for c in counted.iter().filter(|c| adverse_in_window(c, from)) {
+        if adverse.is_empty() {
+            adverse.reserve_exact(counted.len());
+        }
+        adverse.push(c.record.id);
+    }
     if !adverse.is_empty() {
         unmet.push(GreenChannelUnmet::AdverseRecords { records: adverse });
     }
@@ -1486,12 +1528,23 @@ fn next_change<'a>(
         }
     }
     // Repair windows last: only openings up to the earliest day seen are
-    // looked for.
-    for &record in repairable {
+    // looked for. The latest decisions are the likeliest to open soon, so
+    // they are looked at first, to bring that day down early; the openings
+    // noted that way are put back in record order at the end.
+    let search = RepairSearch::new(rules.repair, as_of);
+    let mut first_opening = next.as_ref().map_or(0, |n| n.changes.len());
+    for &record in repairable.iter().rev() {
         let not_after = next.as_ref().map_or(NaiveDate::MAX, |n| n.on);
-        if let Some(on) = repair_window_opens(rules.repair, record, as_of, not_after) {
+        let opening = search.as_ref().and_then(|s| s.opening(record, not_after));
+        if let Some(on) = opening {
+            if on < not_after {
+                first_opening = 0; // a new day: everything noted before is dropped
+            }
             note(&mut next, on, Change::RepairWindowOpens { record });
         }
+    }
+    if let Some(openings) = next.as_mut().and_then(|n| n.changes.get_mut(first_opening..)) {
+        openings.reverse();
     }
     next
 }
@@ -1504,6 +1557,15 @@ fn green_channel_opens(
     green: &GreenChannel,
     as_of: NaiveDate,
 ) -> Option<NaiveDate> {
+    let open_ended = |u: &GreenChannelUnmet| {
+        matches!(
+            u,
+            GreenChannelUnmet::AdverseListing { .. } | GreenChannelUnmet::ExistenceUnknown
+        )
+    };
+    if green.unmet.iter().any(open_ended) {
+        return None; // shut for as long as the listing lasts, or for ever
+    }
     let mut day = NaiveDate::MIN;
     for unmet in &green.unmet {
         match unmet {

@@ -104,11 +104,21 @@ pub fn uscc_check(first17: &[u8]) -> Option<u8> {
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[expect(
+    clippy::derived_hash_with_manual_eq,
+    reason = "equality is byte equality of the code, as the derived hash"
+)]
+#[derive(Clone, Eq, PartialOrd, Ord, Hash)]
 pub struct Uscc {
     // INVARIANT: 18 ASCII characters that passed every rule above
     // (or the listed-exception path of `parse_with_exceptions`).
     code: String,
+}
+
+impl PartialEq for Uscc {
+    fn eq(&self, other: &Self) -> bool {
+        super::same_code(&self.code, &other.code)
+    }
 }
 
 /// Why a string is not a valid [`Uscc`].
