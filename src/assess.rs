@@ -376,8 +376,9 @@ pub struct Assessment<'a> {
     pub suspended: Vec<SuspendedRecord<'a>>,
     /// The repair policy in force on the day, if any.
     pub repair_policy: Option<&'a RepairPolicy>,
-    /// The subject's own active or corrected records with a decision.
-    repairable: Vec<&'a MisconductRecord>,
+    /// The records that count on the day (the repairable ones are picked
+    /// from them, see [`Counted::repairable`]).
+    counted: Vec<Counted<'a>>,
     /// The repair policies, for the windows.
     repair_timeline: &'a RepairTimeline,
 }
@@ -540,7 +541,8 @@ impl<'a> Assessment<'a> {
         let policy = self.repair_policy;
         let as_of = self.as_of;
         let search = RepairSearch::new(self.repair_timeline, as_of);
-        self.repairable.iter().filter_map(move |&record| {
+        self.counted.iter().filter_map(move |c| {
+            let record = c.repairable()?;
             let decision = record.decision.as_ref()?;
             let periods = match policy {
                 None => Err(RepairError::NoPolicyInForce { on: as_of }),
@@ -723,7 +725,7 @@ fn role_mask(roles: &[Role]) -> u8 {
 }
 
 /// A record that counts on the day, with how it reaches the subject.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Counted<'a> {
     record: &'a MisconductRecord,
     status: RecordStatus,
@@ -732,9 +734,16 @@ struct Counted<'a> {
     via: Option<(&'a Uscc, u8)>,
 }
 
-impl Counted<'_> {
+impl<'a> Counted<'a> {
     fn active(&self) -> bool {
         matches!(self.status, RecordStatus::Active | RecordStatus::Corrected)
+    }
+
+    /// The record, when a repair can be applied for it (plan §6(7)): the
+    /// subject's own, in force, with a penalty decision.
+    fn repairable(&self) -> Option<&'a MisconductRecord> {
+        (self.via.is_none() && self.active() && self.record.decision.is_some())
+            .then_some(self.record)
     }
 }
 
@@ -1015,57 +1024,35 @@ pub fn assess<'a>(
     );
 
     // The measures, in catalogue order; grounds computed once per group of
-    // measures with the same trigger and reach, and shared.
-    // For an organization, measures that differ only in the persons they
-    // reach apply on the same grounds.
-    let groups = if person.is_some() {
-        rules.catalogue.group_count()
-    } else {
-        rules.catalogue.trigger_group_count()
-    };
-    // With suspended records a sanction and an incentive of one group see
-    // different records: they get separate slots.
+    // measures with the same trigger and reach, and shared. For an
+    // organization, measures that differ only in the persons they reach
+    // apply on the same grounds.
+    let audience = rules.catalogue.audience(person.is_some());
+    let measures = rules.catalogue.measures();
+    // With suspended records a group's sanctions and incentives see
+    // different records: each group has a range of `pool` for its
+    // incentives and one for its sanctions, the same one unless split.
     let split = !suspended.is_empty();
-    let slot_count = if split { groups * 2 } else { groups };
-    let mut on_stack = [None; 64];
-    let mut on_heap = Vec::new();
-    let slots: &mut [Option<Option<(usize, usize)>>] = match on_stack.get_mut(..slot_count) {
-        Some(slots) => slots,
+    type Ranges = ((usize, usize), (usize, usize));
+    let mut on_stack: [Ranges; 32] = [((0, 0), (0, 0)); 32];
+    let mut on_heap: Vec<Ranges> = Vec::new();
+    let ranges: &mut [Ranges] = match on_stack.get_mut(..audience.groups.len()) {
+        Some(ranges) => ranges,
         None => {
-            on_heap.resize(slot_count, None);
+            on_heap.resize(audience.groups.len(), ((0, 0), (0, 0)));
             &mut on_heap
         }
     };
     let mut pool: Vec<Ground<'a>> = Vec::with_capacity(counted.len() * 6 + 16);
-    let mut applied = Vec::with_capacity(rules.catalogue.measures().len());
-    for (group, trigger_group, measure) in rules.catalogue.grouped() {
-        let group = if person.is_some() {
-            group
-        } else {
-            trigger_group
+    for (group, range) in audience.groups.iter().zip(ranges.iter_mut()) {
+        let Some(first) = measures.get(group.first) else {
+            continue; // INVARIANT: a group's first measure is in the catalogue
         };
-        let fits = if person.is_some() {
-            measure.target.persons()
-        } else {
-            measure.target.organizations()
-        };
-        if !fits {
-            continue;
-        }
-        let sanction = measure.kind == MeasureKind::Sanction;
-        let slot = if split && sanction {
-            group + groups
-        } else {
-            group
-        };
-        let Some(slot) = slots.get_mut(slot) else {
-            continue; // INVARIANT: group < groups, so slot < slot_count
-        };
-        let range = *slot.get_or_insert_with(|| {
+        let mut grounds = |records: &[Counted<'a>]| {
             let start = pool.len();
             trigger_grounds(
-                measure,
-                if sanction { sanctionable } else { &counted },
+                first,
+                records,
                 &listed,
                 red_entry,
                 &green_channel,
@@ -1075,9 +1062,34 @@ pub fn assess<'a>(
                 existed_since,
                 &mut pool,
             );
-            (pool.len() > start).then_some((start, pool.len()))
-        });
-        if let Some((start, end)) = range {
+            (start, pool.len())
+        };
+        let incentives = if group.has_incentive || !split {
+            grounds(&counted)
+        } else {
+            (0, 0)
+        };
+        let sanctions = if !group.has_sanction {
+            (0, 0)
+        } else if split {
+            grounds(sanctionable)
+        } else {
+            incentives
+        };
+        *range = (incentives, sanctions);
+    }
+    let mut applied = Vec::with_capacity(audience.measures.len());
+    for &(index, group) in &audience.measures {
+        let (Some(measure), Some(&(incentives, sanctions))) =
+            (measures.get(index), ranges.get(group))
+        else {
+            continue; // INVARIANT: the audience indexes the catalogue and its groups
+        };
+        let (start, end) = match measure.kind {
+            MeasureKind::Sanction => sanctions,
+            MeasureKind::Incentive => incentives,
+        };
+        if end > start {
             applied.push(Applied {
                 measure,
                 start,
@@ -1086,23 +1098,10 @@ pub fn assess<'a>(
         }
     }
 
-    // The subject's own records in force with a penalty decision: those a
-    // repair can be applied for (plan §6(7)).
-    let mut repairable: Vec<&'a MisconductRecord> = Vec::new();
-    for c in &counted {
-        if c.via.is_none() && c.active() && c.record.decision.is_some() {
-            if repairable.is_empty() {
-                repairable.reserve_exact(counted.len());
-            }
-            repairable.push(c.record);
-        }
-    }
-
     let next_change = next_change(
         &counted,
         &exits,
         &green_channel,
-        &repairable,
         person.is_some(),
         rules,
         as_of,
@@ -1124,7 +1123,7 @@ pub fn assess<'a>(
         next_change,
         suspended,
         repair_policy: rules.repair.in_force_on(as_of),
-        repairable,
+        counted,
         repair_timeline: rules.repair,
     })
 }
@@ -1479,7 +1478,6 @@ fn next_change<'a>(
     counted: &[Counted<'a>],
     exits: &[(&'a ListEntry, ExitPlan)],
     green: &GreenChannel,
-    repairable: &[&'a MisconductRecord],
     is_person: bool,
     rules: &Rules<'a>,
     as_of: NaiveDate,
@@ -1533,7 +1531,7 @@ fn next_change<'a>(
     // noted that way are put back in record order at the end.
     let search = RepairSearch::new(rules.repair, as_of);
     let mut first_opening = next.as_ref().map_or(0, |n| n.changes.len());
-    for &record in repairable.iter().rev() {
+    for record in counted.iter().rev().filter_map(Counted::repairable) {
         let not_after = next.as_ref().map_or(NaiveDate::MAX, |n| n.on);
         let opening = search.as_ref().and_then(|s| s.opening(record, not_after));
         if let Some(on) = opening {

@@ -201,14 +201,79 @@ pub struct CatalogueData {
 pub struct Catalogue {
     // INVARIANT: validated by `CatalogueData::problems` (no problems).
     data: CatalogueData,
-    // INVARIANT: `groups[i]` is the same for measures `i` and `j` exactly when
-    // they have equal triggers and reaches (so they apply on the same
-    // grounds); groups are numbered 0.. in order of first appearance.
-    groups: Vec<usize>,
-    group_count: usize,
-    // INVARIANT: the same for equal triggers alone (reaches ignored).
-    trigger_groups: Vec<usize>,
-    trigger_group_count: usize,
+    // INVARIANT: built from `data` by `Audience::of`.
+    organizations: Audience,
+    persons: Audience,
+}
+
+/// The measures that can apply to one kind of subject, grouped so that an
+/// assessment computes the grounds of each group once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Audience {
+    /// The measures for this kind of subject, in catalogue order, each with
+    /// its group.
+    pub(crate) measures: Vec<(usize, usize)>,
+    /// Each group's trigger (by its first measure) and whether its measures
+    /// include a sanction and an incentive.
+    pub(crate) groups: Vec<Group>,
+}
+
+/// Measures that apply on the same grounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Group {
+    /// The group's first measure, standing for its trigger and reach.
+    pub(crate) first: usize,
+    /// Whether a sanction is in the group.
+    pub(crate) has_sanction: bool,
+    /// Whether an incentive is in the group.
+    pub(crate) has_incentive: bool,
+}
+
+impl Audience {
+    /// The measures of `measures` for persons (`persons`) or organizations.
+    /// For persons a group shares trigger and reach (the roles a measure
+    /// reaches decide which of an organization's records count); for
+    /// organizations trigger alone.
+    fn of(measures: &[Measure], persons: bool) -> Self {
+        let mut audience = Self {
+            measures: Vec::new(),
+            groups: Vec::new(),
+        };
+        for (i, m) in measures.iter().enumerate() {
+            let fits = if persons {
+                m.target.persons()
+            } else {
+                m.target.organizations()
+            };
+            if !fits {
+                continue;
+            }
+            let same = |g: &Group| {
+                measures.get(g.first).is_some_and(|f| {
+                    f.trigger == m.trigger && (!persons || f.reaches == m.reaches)
+                })
+            };
+            let group = match audience.groups.iter().position(same) {
+                Some(g) => g,
+                None => {
+                    audience.groups.push(Group {
+                        first: i,
+                        has_sanction: false,
+                        has_incentive: false,
+                    });
+                    audience.groups.len() - 1
+                }
+            };
+            if let Some(g) = audience.groups.get_mut(group) {
+                match m.kind {
+                    MeasureKind::Sanction => g.has_sanction = true,
+                    MeasureKind::Incentive => g.has_incentive = true,
+                }
+            }
+            audience.measures.push((i, group));
+        }
+        audience
+    }
 }
 
 impl TryFrom<CatalogueData> for Catalogue {
@@ -237,39 +302,10 @@ impl Catalogue {
     pub fn new(data: CatalogueData) -> Result<Self, CatalogueError> {
         let problems = data.problems();
         if problems.is_empty() {
-            let mut firsts: Vec<&Measure> = Vec::new();
-            let mut groups = Vec::with_capacity(data.measures.len());
-            for m in &data.measures {
-                match firsts
-                    .iter()
-                    .position(|f| f.trigger == m.trigger && f.reaches == m.reaches)
-                {
-                    Some(g) => groups.push(g),
-                    None => {
-                        groups.push(firsts.len());
-                        firsts.push(m);
-                    }
-                }
-            }
-            let group_count = firsts.len();
-            let mut triggers: Vec<&Trigger> = Vec::new();
-            let mut trigger_groups = Vec::with_capacity(data.measures.len());
-            for m in &data.measures {
-                match triggers.iter().position(|t| **t == m.trigger) {
-                    Some(g) => trigger_groups.push(g),
-                    None => {
-                        trigger_groups.push(triggers.len());
-                        triggers.push(&m.trigger);
-                    }
-                }
-            }
-            let trigger_group_count = triggers.len();
             Ok(Self {
+                organizations: Audience::of(&data.measures, false),
+                persons: Audience::of(&data.measures, true),
                 data,
-                groups,
-                group_count,
-                trigger_groups,
-                trigger_group_count,
             })
         } else {
             Err(CatalogueError::Invalid {
@@ -320,25 +356,14 @@ impl Catalogue {
         &self.data.measures
     }
 
-    /// The measures with their group: measures of one group share a
-    /// trigger and reach, so they apply on the same grounds.
-    /// Also gives the group by trigger alone.
-    pub(crate) fn grouped(&self) -> impl Iterator<Item = (usize, usize, &Measure)> {
-        self.groups
-            .iter()
-            .zip(&self.trigger_groups)
-            .zip(&self.data.measures)
-            .map(|((&g, &t), m)| (g, t, m))
-    }
-
-    /// The number of groups.
-    pub(crate) fn group_count(&self) -> usize {
-        self.group_count
-    }
-
-    /// The number of groups by trigger alone.
-    pub(crate) fn trigger_group_count(&self) -> usize {
-        self.trigger_group_count
+    /// The measures that can apply to a person (`persons`) or an
+    /// organization, grouped by the grounds they apply on.
+    pub(crate) fn audience(&self, persons: bool) -> &Audience {
+        if persons {
+            &self.persons
+        } else {
+            &self.organizations
+        }
     }
 
     /// The measure with id `id`.
