@@ -346,18 +346,26 @@ impl Roster {
     }
 }
 
-/// Byte equality of two identifier codes. Both kinds of code have 18
-/// characters: compared as a 16-byte and a 2-byte word the comparison is a
-/// few register operations instead of a call to `memcmp`, and an assessment
-/// compares the subject's code with every record's.
-fn same_code(a: &str, b: &str) -> bool {
-    let words = |s: &str| {
-        let (head, tail) = s.as_bytes().split_first_chunk::<16>()?;
-        let tail: &[u8; 2] = tail.try_into().ok()?;
-        Some((u128::from_ne_bytes(*head), u16::from_ne_bytes(*tail)))
-    };
-    match (words(a), words(b)) {
-        (Some(a), Some(b)) => a == b,
-        _ => a == b,
+/// The 18 ASCII characters of an identifier code (a USCC or a citizen
+/// identity number), kept inline: comparing a subject's code with every
+/// record's then reads no memory beyond the records, and copying one
+/// allocates nothing.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Code([u8; 18]);
+
+impl Code {
+    /// INVARIANT: `bytes` are ASCII (each parser checks every character
+    /// before building a code).
+    fn new(bytes: [u8; 18]) -> Self {
+        Self(bytes)
+    }
+
+    fn as_str(&self) -> &str {
+        // ASCII by the invariant, so this never falls back.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    fn bytes(&self) -> &[u8; 18] {
+        &self.0
     }
 }

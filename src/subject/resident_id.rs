@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
 use super::division::{is_known_province, Division};
+use super::Code;
 
 /// Weights of the MOD 11-2 check over digits 1–17 (2^(18-i) mod 11).
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -63,20 +64,10 @@ pub fn resident_check(first17: &[u8]) -> Option<u8> {
 /// assert_eq!(id.birth_date().to_string(), "1980-01-01");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[expect(
-    clippy::derived_hash_with_manual_eq,
-    reason = "equality is byte equality of the id, as the derived hash"
-)]
-#[derive(Clone, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResidentId {
     // INVARIANT: 18 ASCII characters that passed rules 1–5 above.
-    id: String,
-}
-
-impl PartialEq for ResidentId {
-    fn eq(&self, other: &Self) -> bool {
-        super::same_code(&self.id, &other.id)
-    }
+    id: Code,
 }
 
 /// Why a string is not a valid [`ResidentId`].
@@ -216,7 +207,7 @@ impl ResidentId {
             });
         }
         Ok(Self {
-            id: bytes.iter().map(|b| char::from(*b)).collect(),
+            id: Code::new(bytes),
         })
     }
 
@@ -240,30 +231,30 @@ impl ResidentId {
 
     /// The whole number. Handle with care: it is personal data.
     pub fn as_str(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
 
     /// The masked form for logs and published views: the first 6 and last 4
     /// characters, the 8 between as `*`.
     pub fn masked(&self) -> String {
-        mask(&self.id)
+        mask(self.id.as_str())
     }
 
     /// The date of birth encoded in characters 7–14.
     pub fn birth_date(&self) -> NaiveDate {
         // INVARIANT (type): `parse` verified this is a real date.
-        let bytes: [u8; 18] = self.id.as_bytes().try_into().unwrap_or([b'0'; 18]);
+        let bytes: [u8; 18] = *self.id.bytes();
         birth_date_of(&bytes).unwrap_or_default()
     }
 
     /// The administrative division of first registration, characters 1–6.
     pub fn division(&self) -> Division {
-        Division::new(self.id.get(..6).unwrap_or_default())
+        Division::new(self.id.as_str().get(..6).unwrap_or_default())
     }
 
     /// The sex encoded in character 17 (odd: male, even: female).
     pub fn sex(&self) -> Sex {
-        let digit = self.id.as_bytes().get(16).copied().unwrap_or(b'0');
+        let digit = self.id.bytes().get(16).copied().unwrap_or(b'0');
         if (digit - b'0') % 2 == 1 {
             Sex::Male
         } else {
@@ -310,7 +301,7 @@ impl TryFrom<&str> for ResidentId {
 
 impl fmt::Display for ResidentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.id)
+        f.write_str(self.id.as_str())
     }
 }
 
@@ -322,13 +313,13 @@ impl fmt::Debug for ResidentId {
 
 impl AsRef<str> for ResidentId {
     fn as_ref(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
 }
 
 impl Serialize for ResidentId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.id)
+        serializer.serialize_str(self.id.as_str())
     }
 }
 

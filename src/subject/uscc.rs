@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
 use super::division::{is_known_province, Division};
+use super::Code;
 
 /// The 31 characters a USCC may use, in the order of their values 0..=30
 /// (GB 32100-2015 Table 2: the digits, then the capital letters without
@@ -104,21 +105,11 @@ pub fn uscc_check(first17: &[u8]) -> Option<u8> {
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[expect(
-    clippy::derived_hash_with_manual_eq,
-    reason = "equality is byte equality of the code, as the derived hash"
-)]
-#[derive(Clone, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Uscc {
     // INVARIANT: 18 ASCII characters that passed every rule above
     // (or the listed-exception path of `parse_with_exceptions`).
-    code: String,
-}
-
-impl PartialEq for Uscc {
-    fn eq(&self, other: &Self) -> bool {
-        super::same_code(&self.code, &other.code)
-    }
+    code: Code,
 }
 
 /// Why a string is not a valid [`Uscc`].
@@ -285,8 +276,8 @@ impl Uscc {
             });
         }
         // All 18 bytes are ASCII from here on.
-        let code: String = bytes.iter().map(|b| char::from(*b)).collect();
-        let excepted = exceptions.is_some_and(|e| e.contains(&code));
+        let code = Code::new(bytes);
+        let excepted = exceptions.is_some_and(|e| e.contains(code.as_str()));
         let [org_body @ .., org_check, _] = rest;
         let expected_org = org_code_check(&org_body).unwrap_or(b'?');
         if org_check != expected_org && !excepted {
@@ -311,11 +302,11 @@ impl Uscc {
 
     /// The code, 18 uppercase ASCII characters.
     pub fn as_str(&self) -> &str {
-        &self.code
+        self.code.as_str()
     }
 
     fn byte(&self, i: usize) -> u8 {
-        self.code.as_bytes().get(i).copied().unwrap_or(b'?')
+        self.code.bytes().get(i).copied().unwrap_or(b'?')
     }
 
     /// The registration authority (登记管理部门), from character 1.
@@ -332,18 +323,18 @@ impl Uscc {
 
     /// The administrative division code (登记管理机关行政区划码), characters 3–8.
     pub fn division(&self) -> Division {
-        Division::new(self.code.get(2..8).unwrap_or_default())
+        Division::new(self.as_str().get(2..8).unwrap_or_default())
     }
 
     /// The GB 11714 organization code (组织机构代码) embedded at characters 9–17.
     pub fn organization_code(&self) -> &str {
-        self.code.get(8..17).unwrap_or_default()
+        self.as_str().get(8..17).unwrap_or_default()
     }
 
     /// Whether this code is in `exceptions`, i.e. may have been accepted
     /// without a valid check character.
     pub fn is_listed_exception(&self, exceptions: &UsccExceptions) -> bool {
-        exceptions.contains(&self.code)
+        exceptions.contains(self.as_str())
     }
 }
 
@@ -407,26 +398,26 @@ impl TryFrom<&str> for Uscc {
 
 impl fmt::Display for Uscc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.code)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for Uscc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // An organization's code is public (plan §6(2) publishes by USCC).
-        write!(f, "Uscc({})", self.code)
+        write!(f, "Uscc({})", self.as_str())
     }
 }
 
 impl AsRef<str> for Uscc {
     fn as_ref(&self) -> &str {
-        &self.code
+        self.as_str()
     }
 }
 
 impl Serialize for Uscc {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.code)
+        serializer.serialize_str(self.as_str())
     }
 }
 
