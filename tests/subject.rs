@@ -66,6 +66,28 @@ proptest! {
         prop_assert_eq!(back, parsed);
     }
 
+    /// Codes compare, order and hash as their text does: maps and sorted
+    /// lists keyed by code keep the order an official reads.
+    #[test]
+    fn codes_compare_as_their_text(a in valid_uscc(), b in valid_uscc(), x in valid_resident_id(), y in valid_resident_id()) {
+        use std::collections::hash_map::DefaultHasher;
+        use std::hash::{Hash, Hasher};
+        let hash = |v: &dyn Fn(&mut DefaultHasher)| {
+            let mut h = DefaultHasher::new();
+            v(&mut h);
+            h.finish()
+        };
+        let (pa, pb) = (Uscc::parse(&a).unwrap(), Uscc::parse(&b).unwrap());
+        prop_assert_eq!(pa == pb, a == b);
+        prop_assert_eq!(pa.cmp(&pb), a.cmp(&b));
+        prop_assert_eq!(pa.clone(), Uscc::parse(&a).unwrap());
+        prop_assert_eq!(hash(&|h| pa.hash(h)), hash(&|h| Uscc::parse(&a).unwrap().hash(h)));
+        let (px, py) = (ResidentId::parse(&x).unwrap(), ResidentId::parse(&y).unwrap());
+        prop_assert_eq!(px == py, x == y);
+        prop_assert_eq!(px.cmp(&py), x.cmp(&y));
+        prop_assert_eq!(px.as_str(), x.as_str());
+    }
+
     #[test]
     fn every_single_substitution_of_a_uscc_is_rejected(code in valid_uscc()) {
         let chars: Vec<char> = code.chars().collect();
