@@ -1541,7 +1541,10 @@ fn next_change<'a>(
             note(&mut next, on, Change::RepairWindowOpens { record });
         }
     }
-    if let Some(openings) = next.as_mut().and_then(|n| n.changes.get_mut(first_opening..)) {
+    if let Some(openings) = next
+        .as_mut()
+        .and_then(|n| n.changes.get_mut(first_opening..))
+    {
         openings.reverse();
     }
     next

@@ -249,9 +249,9 @@ impl Audience {
                 continue;
             }
             let same = |g: &Group| {
-                measures.get(g.first).is_some_and(|f| {
-                    f.trigger == m.trigger && (!persons || f.reaches == m.reaches)
-                })
+                measures
+                    .get(g.first)
+                    .is_some_and(|f| f.trigger == m.trigger && (!persons || f.reaches == m.reaches))
             };
             let group = match audience.groups.iter().position(same) {
                 Some(g) => g,
