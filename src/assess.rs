@@ -1162,12 +1162,13 @@ fn suspensions<'a>(
 /// not depend on the record worked out once.
 struct RepairSearch<'r> {
     timeline: &'r RepairTimeline,
-    as_of: NaiveDate,
     tomorrow: NaiveDate,
     /// The policies still in force after `as_of`, earliest first.
     ahead: &'r [RepairPolicy],
-    /// The policy in force on `as_of` and its longest minimum period.
-    current: Option<(&'r RepairPolicy, u32)>,
+    /// The policy in force on `as_of`, and the day before which a decision
+    /// has surely run the longest minimum period of any of its tiers and
+    /// rules by `as_of` ([`surely_run_before`]).
+    current: Option<(&'r RepairPolicy, NaiveDate)>,
 }
 
 impl<'r> RepairSearch<'r> {
@@ -1180,12 +1181,11 @@ impl<'r> RepairSearch<'r> {
             .unwrap_or(policies.len());
         Some(Self {
             timeline,
-            as_of,
             tomorrow: as_of.succ_opt()?,
             ahead: policies.get(first..).unwrap_or_default(),
             current: timeline
                 .in_force_on(as_of)
-                .map(|p| (p, p.longest_minimum_months())),
+                .map(|p| (p, surely_run_before(p.longest_minimum_months(), as_of))),
         })
     }
 
@@ -1225,10 +1225,8 @@ impl<'r> RepairSearch<'r> {
             if policy.in_force_from > not_after {
                 return None; // every later opening is after `not_after`
             }
-            if let Some((current, longest)) = self.current {
-                if std::ptr::eq(policy, current)
-                    && minimum_surely_run(decision.decided_on, longest, self.as_of)
-                {
+            if let Some((current, run_before)) = self.current {
+                if std::ptr::eq(policy, current) && decision.decided_on < run_before {
                     // Possible on `as_of` unless barred, under any of the
                     // policy's tiers and rules: nothing opens while it lasts.
                     last = None;
@@ -1270,13 +1268,24 @@ impl<'r> RepairSearch<'r> {
     }
 }
 
-/// Whether a minimum period of `months` months counted from `start` has
-/// surely run by `on` (the earliest application day is on or before it),
-/// judged on whole months alone: the period ends at the latest on the last
-/// day of the month `months` after `start`'s.
-fn minimum_surely_run(start: NaiveDate, months: u32, on: NaiveDate) -> bool {
-    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
-    index(on) > index(start) + i64::from(months)
+/// Months since year 0, for whole-month comparisons.
+fn month_index(d: NaiveDate) -> i64 {
+    i64::from(d.year()) * 12 + i64::from(d.month0())
+}
+
+/// The day before which a decision has surely run a minimum period of
+/// `months` months by `on`, judged on whole months alone: the period ends
+/// at the latest on the last day of the month `months` after the decision's,
+/// so a decision in a month before the month `months` before `on`'s has run
+/// it. That month's first day; [`NaiveDate::MIN`] (nothing is before it)
+/// when it is before the calendar.
+fn surely_run_before(months: u32, on: NaiveDate) -> NaiveDate {
+    let index = month_index(on) - i64::from(months);
+    let month = u32::try_from(index.rem_euclid(12)).unwrap_or(0) + 1;
+    i32::try_from(index.div_euclid(12))
+        .ok()
+        .and_then(|year| NaiveDate::from_ymd_opt(year, month, 1))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// The ground a counted record gives for a measure reaching `mask` roles.
@@ -1314,6 +1323,23 @@ fn trigger_grounds<'a>(
     out: &mut Vec<Ground<'a>>,
 ) {
     let reach = role_mask(&measure.reaches);
+    // The grounds of the active records that pass `test` and reach the
+    // measure's roles, in dossier order.
+    fn push_records<'a>(
+        out: &mut Vec<Ground<'a>>,
+        counted: &[Counted<'a>],
+        measure: &Measure,
+        reach: u8,
+        test: impl Fn(&Counted<'a>) -> bool,
+    ) {
+        for c in counted {
+            if c.active() && test(c) {
+                if let Some(ground) = ground_of(c, reach, &measure.reaches) {
+                    out.push(ground);
+                }
+            }
+        }
+    }
     match &measure.trigger {
         Trigger::CommitmentSigned => out.extend(
             commitments
@@ -1341,35 +1367,21 @@ fn trigger_grounds<'a>(
             }
         }
         Trigger::SeverityAtLeast { severity } => {
-            out.extend(
-                counted
-                    .iter()
-                    .filter(|c| c.active() && c.record.severity >= *severity)
-                    .filter_map(|c| ground_of(c, reach, &measure.reaches)),
-            );
-            out.extend(
-                listed
-                    .iter()
-                    .filter(|(e, _)| e.list.implied_severity() >= Some(*severity))
-                    .map(|(e, _)| Ground::Listed(e)),
-            );
+            push_records(out, counted, measure, reach, |c| {
+                c.record.severity >= *severity
+            });
+            for (entry, _) in listed {
+                if entry.list.implied_severity() >= Some(*severity) {
+                    out.push(Ground::Listed(entry));
+                }
+            }
         }
-        Trigger::SevereConduct { conduct } => out.extend(
-            counted
-                .iter()
-                .filter(|c| {
-                    c.active()
-                        && c.record.severity == Severity::Severe
-                        && conduct.contains(&c.record.conduct)
-                })
-                .filter_map(|c| ground_of(c, reach, &measure.reaches)),
-        ),
-        Trigger::ResponsiblePerson => out.extend(
-            counted
-                .iter()
-                .filter(|c| c.active() && c.via.is_some())
-                .filter_map(|c| ground_of(c, reach, &measure.reaches)),
-        ),
+        Trigger::SevereConduct { conduct } => push_records(out, counted, measure, reach, |c| {
+            c.record.severity == Severity::Severe && conduct.contains(&c.record.conduct)
+        }),
+        Trigger::ResponsiblePerson => {
+            push_records(out, counted, measure, reach, |c| c.via.is_some());
+        }
         Trigger::BlacklistDomains { at_least } => {
             let blacklisted = || {
                 listed
@@ -1773,6 +1785,15 @@ mod tests {
         assert_eq!(first_day_existed(d(2016, 2, 29), 3), Some(d(2019, 3, 1)));
     }
 
+    /// The definition the cutoff follows: whether a minimum period of
+    /// `months` months counted from `start` has surely run by `on` (the
+    /// earliest application day is on or before it), judged on whole months
+    /// alone: the period ends at the latest on the last day of the month
+    /// `months` after `start`'s.
+    fn minimum_surely_run(start: NaiveDate, months: u32, on: NaiveDate) -> bool {
+        month_index(on) > month_index(start) + i64::from(months)
+    }
+
     proptest::proptest! {
         /// The whole-month shortcut only ever says "run" when the earliest
         /// application day computed by day is on or before the day.
@@ -1796,6 +1817,8 @@ mod tests {
             // And it is not idle: two whole months later it always holds.
             let later = start + Days::new(31 * (u64::from(months) + 2));
             proptest::prop_assert!(minimum_surely_run(start, months, later));
+            // The cutoff day the search compares decisions with says the same.
+            proptest::prop_assert_eq!(start < surely_run_before(months, on), minimum_surely_run(start, months, on));
         }
     }
 
