@@ -152,11 +152,10 @@ pub enum Ground<'a> {
     Record(&'a MisconductRecord),
     /// An organization's severe record that reaches the person through a
     /// role held on the day of the conduct (plan §5(6)).
+    /// The organization is the record's subject ([`Ground::organization`]).
     Organization {
         /// The organization's record.
         record: &'a MisconductRecord,
-        /// The organization.
-        organization: &'a Uscc,
         /// A role the person held then that the measure reaches.
         role: Role,
     },
@@ -171,7 +170,19 @@ pub enum Ground<'a> {
     Commitment(&'a Commitment),
 }
 
-impl Ground<'_> {
+impl<'a> Ground<'a> {
+    /// The organization whose record reaches a person, for
+    /// [`Ground::Organization`].
+    pub fn organization(&self) -> Option<&'a Uscc> {
+        match self {
+            Self::Organization { record, .. } => match &record.subject {
+                SubjectId::Organization(uscc) => Some(uscc),
+                SubjectId::Person(_) => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The record behind this ground, if it is one.
     pub fn record(&self) -> Option<RecordId> {
         match self {
@@ -729,9 +740,10 @@ fn role_mask(roles: &[Role]) -> u8 {
 struct Counted<'a> {
     record: &'a MisconductRecord,
     status: RecordStatus,
-    /// For an organization's record reaching a person: the organization
-    /// and the roles held on the day of the conduct.
-    via: Option<(&'a Uscc, u8)>,
+    /// For an organization's record reaching a person: the roles held in
+    /// the organization (the record's subject) on the day of the conduct,
+    /// as bits ([`role_bit`]).
+    via: Option<u8>,
 }
 
 impl<'a> Counted<'a> {
@@ -869,7 +881,7 @@ pub fn assess<'a>(
                     if mask == 0 {
                         continue;
                     }
-                    Some((org, mask))
+                    Some(mask)
                 }
                 _ => continue,
             }
@@ -951,7 +963,7 @@ pub fn assess<'a>(
 
     // Worst severity and its grounds.
     let responsible = role_mask(&RESPONSIBLE_ROLES);
-    let reaches_person = |c: &Counted<'_>, mask: u8| c.via.is_none_or(|(_, held)| held & mask != 0);
+    let reaches_person = |c: &Counted<'_>, mask: u8| c.via.is_none_or(|held| held & mask != 0);
     let worst_severity = counted
         .iter()
         .filter(|c| c.active() && reaches_person(c, responsible))
@@ -1043,7 +1055,10 @@ pub fn assess<'a>(
             &mut on_heap
         }
     };
-    let mut pool: Vec<Ground<'a>> = Vec::with_capacity(counted.len() * 6 + 16);
+    // Room for the usual case (a record grounds two or three groups, a list
+    // entry up to four) in one allocation small enough for the allocator's
+    // fast path; a heavier dossier grows it.
+    let mut pool: Vec<Ground<'a>> = Vec::with_capacity(counted.len() * 2 + listed.len() * 4 + 8);
     for (group, range) in audience.groups.iter().zip(ranges.iter_mut()) {
         let Some(first) = measures.get(group.first) else {
             continue; // INVARIANT: a group's first measure is in the catalogue
@@ -1292,11 +1307,10 @@ fn surely_run_before(months: u32, on: NaiveDate) -> NaiveDate {
 fn ground_of<'a>(c: &Counted<'a>, mask: u8, roles: &[Role]) -> Option<Ground<'a>> {
     match c.via {
         None => Some(Ground::Record(c.record)),
-        Some((organization, held)) if held & mask != 0 => {
+        Some(held) if held & mask != 0 => {
             let role = roles.iter().copied().find(|&r| held & role_bit(r) != 0)?;
             Some(Ground::Organization {
                 record: c.record,
-                organization,
                 role,
             })
         }
@@ -1406,7 +1420,7 @@ fn trigger_grounds<'a>(
 /// conduct always does).
 fn adverse_in_window(c: &Counted<'_>, from: NaiveDate) -> bool {
     c.via
-        .is_none_or(|(_, held)| held & role_mask(&RESPONSIBLE_ROLES) != 0)
+        .is_none_or(|held| held & role_mask(&RESPONSIBLE_ROLES) != 0)
         && c.record.ended_on.is_none_or(|e| e >= from)
 }
 

@@ -368,13 +368,9 @@ fn responsibility_reaches_the_persons_who_held_roles_at_the_time_of_the_conduct(
         .unwrap()
         .grounds()[0];
     match g {
-        Ground::Organization {
-            record,
-            organization: o,
-            role,
-        } => {
+        Ground::Organization { record, role } => {
             assert_eq!(record.id, RecordId(1));
-            assert_eq!(o, &uscc_of(&organization));
+            assert_eq!(g.organization(), Some(&uscc_of(&organization)));
             assert_eq!(role, Role::LegalRepresentative);
         }
         other => panic!("{other:?}"),
