@@ -59,7 +59,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -72,7 +72,7 @@ use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, List
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
 use crate::repair::{PenaltyDecision, Periods, RepairError, RepairPolicy, RepairTimeline};
-use crate::retention::RetentionPolicy;
+use crate::retention::{day_of_month, month_index, RetentionPolicy};
 use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};
 
 /// The roles plan §5(6) names: an organization's severe record is also
@@ -1283,11 +1283,6 @@ impl<'r> RepairSearch<'r> {
     }
 }
 
-/// Months since year 0, for whole-month comparisons.
-fn month_index(d: NaiveDate) -> i64 {
-    i64::from(d.year()) * 12 + i64::from(d.month0())
-}
-
 /// The day before which a decision has surely run a minimum period of
 /// `months` months by `on`, judged on whole months alone: the period ends
 /// at the latest on the last day of the month `months` after the decision's,
@@ -1295,12 +1290,7 @@ fn month_index(d: NaiveDate) -> i64 {
 /// it. That month's first day; [`NaiveDate::MIN`] (nothing is before it)
 /// when it is before the calendar.
 fn surely_run_before(months: u32, on: NaiveDate) -> NaiveDate {
-    let index = month_index(on) - i64::from(months);
-    let month = u32::try_from(index.rem_euclid(12)).unwrap_or(0) + 1;
-    i32::try_from(index.div_euclid(12))
-        .ok()
-        .and_then(|year| NaiveDate::from_ymd_opt(year, month, 1))
-        .unwrap_or(NaiveDate::MIN)
+    day_of_month(month_index(on) - i64::from(months), 1).unwrap_or(NaiveDate::MIN)
 }
 
 /// The ground a counted record gives for a measure reaching `mask` roles.
@@ -1447,6 +1437,8 @@ fn green_channel(
     }
     let from = sub_years(as_of, years).unwrap_or(NaiveDate::MIN);
     let mut unmet = Vec::new();
+    // One allocation, made only when there is an adverse record: collecting
+    // from a filter would grow the vector several times.
     let mut adverse: Vec<RecordId> = Vec::new();
     for c in counted.iter().filter(|c| adverse_in_window(c, from)) {
         if adverse.is_empty() {

@@ -29,21 +29,27 @@ pub(crate) fn period_end(start: NaiveDate, months: u32) -> NaiveDate {
     // Plain year/month/day arithmetic: the same answer as chrono's
     // `checked_add_months`, several times faster, which matters because an
     // assessment asks it for every record under every repair policy.
-    let total = i64::from(start.year()) * 12 + i64::from(start.month0()) + i64::from(months);
-    let month = (total.rem_euclid(12) as u32) + 1;
-    i32::try_from(total.div_euclid(12))
-        .ok()
-        .and_then(|year| {
-            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-            let last = match month {
-                4 | 6 | 9 | 11 => 30,
-                2 if leap => 29,
-                2 => 28,
-                _ => 31,
-            };
-            NaiveDate::from_ymd_opt(year, month, start.day().min(last))
-        })
-        .unwrap_or(NaiveDate::MAX)
+    day_of_month(month_index(start) + i64::from(months), start.day()).unwrap_or(NaiveDate::MAX)
+}
+
+/// Months since the start of year 0: `year * 12 + month0`.
+pub(crate) fn month_index(day: NaiveDate) -> i64 {
+    i64::from(day.year()) * 12 + i64::from(day.month0())
+}
+
+/// Day `day` of the month with [`month_index`] `index`, or that month's last
+/// day where it has no such day; `None` outside chrono's range.
+pub(crate) fn day_of_month(index: i64, day: u32) -> Option<NaiveDate> {
+    let month = u32::try_from(index.rem_euclid(12)).ok()? + 1;
+    let year = i32::try_from(index.div_euclid(12)).ok()?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let last = match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 31,
+    };
+    NaiveDate::from_ymd_opt(year, month, day.min(last))
 }
 
 /// How long personal dishonesty records are kept after the conduct ended.

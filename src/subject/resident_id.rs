@@ -243,8 +243,7 @@ impl ResidentId {
     /// The date of birth encoded in characters 7–14.
     pub fn birth_date(&self) -> NaiveDate {
         // INVARIANT (type): `parse` verified this is a real date.
-        let bytes: [u8; 18] = *self.id.bytes();
-        birth_date_of(&bytes).unwrap_or_default()
+        birth_date_of(self.id.bytes()).unwrap_or_default()
     }
 
     /// The administrative division of first registration, characters 1–6.
