@@ -58,11 +58,7 @@ fn finding(
             evidence: vec![format!("新民罚字〔2019〕{}号", occurred_on.format("%m%d"))],
             fine: fine.map(Decimal::from),
         },
-        decision: fine.map(|_| PenaltyDecision {
-            decided_on: occurred_on,
-            domain: PenaltyDomain::Other,
-            penalties: vec![PenaltyKind::Fine],
-        }),
+        decision: fine.map(|_| PenaltyDecision::new(occurred_on, PenaltyDomain::Other, vec![PenaltyKind::Fine])),
     }
 }
 

@@ -337,6 +337,16 @@ pub enum Change<'a> {
         /// The record.
         record: &'a MisconductRecord,
     },
+    /// The publication of a record with a penalty decision ends: the day
+    /// after its maximum publication period under the rules that govern it
+    /// ([`RepairTimeline::publication_end`]). From that day it is no longer
+    /// published and grounds no measure (plan §6(7), 有限期惩戒; 527:
+    /// "最长公示期限届满的，信用网站将撤下相关信息"; NDRC Order No. 36:
+    /// "最长公示期届满后，相关信息自动停止公示").
+    PublicationEnds {
+        /// The record.
+        record: &'a MisconductRecord,
+    },
 }
 
 /// The next dated change: its day and everything that changes that day.
@@ -525,11 +535,11 @@ impl<'a> Assessment<'a> {
     ///     occurred_on: d(2025, 1, 2),
     ///     ended_on: Some(d(2025, 1, 2)),
     ///     recorded_on: d(2025, 1, 10),
-    ///     decision: Some(PenaltyDecision {
-    ///         decided_on: d(2025, 1, 10),
-    ///         domain: PenaltyDomain::Other,
-    ///         penalties: vec![PenaltyKind::Fine],
-    ///     }),
+    ///     decision: Some(PenaltyDecision::new(
+    ///         d(2025, 1, 10),
+    ///         PenaltyDomain::Other,
+    ///         vec![PenaltyKind::Fine],
+    ///     )),
     ///     content: None,
     ///     corrected: None,
     ///     history: Vec::new(),
@@ -633,6 +643,7 @@ impl<'a> Assessment<'a> {
                         Change::Erasure { .. } => "erasure",
                         Change::GreenChannelOpens => "green_channel_opens",
                         Change::RepairWindowOpens { .. } => "repair_window_opens",
+                        Change::PublicationEnds { .. } => "publication_ends",
                     }
                     .to_owned()
                 })
@@ -667,8 +678,8 @@ pub struct AssessmentSummary {
     pub green_channel: bool,
     /// The day of the next dated change.
     pub next_change: Option<NaiveDate>,
-    /// What changes that day: `list_exit`, `erasure`, `green_channel_opens`
-    /// or `repair_window_opens`.
+    /// What changes that day: `list_exit`, `erasure`, `green_channel_opens`,
+    /// `repair_window_opens` or `publication_ends`.
     pub next_change_kinds: Vec<String>,
     /// The records whose sanctions an open objection suspends (only under a
     /// suspending objection policy); absent from JSON when empty.
@@ -744,11 +755,22 @@ struct Counted<'a> {
     /// the organization (the record's subject) on the day of the conduct,
     /// as bits ([`role_bit`]).
     via: Option<u8>,
+    /// The first day its publication has ended (plan §6(7): 有限期惩戒;
+    /// [`RepairTimeline::publication_end`]), when it has a penalty decision
+    /// and a policy ends it.
+    ends: Option<NaiveDate>,
+    /// Whether it is still published on the day: its publication has not
+    /// ended.
+    published: bool,
 }
 
 impl<'a> Counted<'a> {
+    /// In force and published: it grounds sanctions and counts for the
+    /// severity. A record whose publication has ended grounds nothing more
+    /// (plan §6(7); 527, NDRC Order No. 36), though it stays an adverse
+    /// record for the green channel, like a repaired one.
     fn active(&self) -> bool {
-        matches!(self.status, RecordStatus::Active | RecordStatus::Corrected)
+        self.published && matches!(self.status, RecordStatus::Active | RecordStatus::Corrected)
     }
 
     /// The record, when a repair can be applied for it (plan §6(7)): the
@@ -893,10 +915,23 @@ pub fn assess<'a>(
                 }
             }
         }
+        // plan §6(7), 有限期惩戒: the record is published, and grounds
+        // sanctions, until the end its governing repair rules set.
+        let ends = match &record.decision {
+            Some(decision) if matches!(status, RecordStatus::Active | RecordStatus::Corrected) => {
+                rules
+                    .repair
+                    .publication_end_by(record.severity, decision, NaiveDate::MAX)
+                    .map(|(on, _)| on)
+            }
+            _ => None,
+        };
         counted.push(Counted {
             record,
             status,
             via,
+            ends,
+            published: ends.is_none_or(|e| e > as_of),
         });
     }
 
@@ -1205,81 +1240,89 @@ impl<'r> RepairSearch<'r> {
     }
 
     /// The first day after `as_of` on which an application to repair
-    /// `record` becomes possible: the minimum publication period has run
-    /// under the repair policy in force that day, which does not bar it,
-    /// and it was not possible the day before. `None` when no such day is
-    /// known.
+    /// `record` becomes possible, and was not possible the day before; `None`
+    /// when no such day is known.
     ///
-    /// Within one policy's days possibility only grows with time, so the
-    /// candidates are, for each policy in force after `as_of`, the later of
-    /// its first day (or the day after `as_of`) and its earliest application
-    /// day.
+    /// An application is possible on a day when the minimum publication
+    /// period has run, and repair is not barred, under the policy that
+    /// governs the decision (in force on its day; possible from then on, for
+    /// good) or under the policy in force that day (possible while it lasts):
+    /// [`RepairTimeline::eligibility`]'s rule, time alone. So the days on
+    /// which it is possible are a union of at most one interval per policy,
+    /// and an opening is the start of one that the day before is in none of.
     ///
     /// Only days up to `not_after` are looked for: a later opening is not
     /// the next change, so the policies that come into force after it are
-    /// not asked (an opening under a policy is never before its first day,
-    /// and the policies are in order).
+    /// not asked.
     fn opening(&self, record: &MisconductRecord, not_after: NaiveDate) -> Option<NaiveDate> {
         let decision = record.decision.as_ref()?;
-        if decision.decided_on < record.occurred_on {
+        let decided_on = decision.decided_on;
+        if decided_on < record.occurred_on {
             return None; // cannot be judged (RepairError::DecisionBeforeConduct)
         }
-        // The earliest application day under `policy`; `None` when it bars
-        // repair or has no periods for the record.
+        // The first day the minimum period has run under `policy`, `None`
+        // when it bars repair or has no periods for the record. A decision
+        // the policy in force on `as_of` has surely seen run its longest
+        // minimum needs no date work: any day up to `as_of` will do.
         let earliest = |policy: &RepairPolicy| {
-            policy
+            let limits = policy
                 .limits(record.severity, decision)
-                .filter(|l| l.barred_by.is_none())
-                .map(|l| l.earliest_application())
+                .filter(|l| l.barred_by.is_none())?;
+            match self.current {
+                Some((current, run_before))
+                    if std::ptr::eq(policy, current) && decided_on < run_before =>
+                {
+                    Some(policy.in_force_from.min(self.tomorrow.pred_opt()?))
+                }
+                _ => Some(limits.earliest_application()),
+            }
         };
-        // The policy looked at last, with its answer: the day before a
-        // policy's first day usually falls in it, so it need not be asked
-        // again.
-        let mut last: Option<(&RepairPolicy, Option<NaiveDate>)> = None;
-        for policy in self.ahead {
-            if policy.in_force_from > not_after {
-                return None; // every later opening is after `not_after`
-            }
-            if let Some((current, run_before)) = self.current {
-                if std::ptr::eq(policy, current) && decision.decided_on < run_before {
-                    // Possible on `as_of` unless barred, under any of the
-                    // policy's tiers and rules: nothing opens while it lasts.
-                    last = None;
-                    continue;
-                }
-            }
-            let e = earliest(policy);
-            let previous = last.replace((policy, e));
-            let Some(e) = e else {
-                continue;
-            };
-            let from = policy.in_force_from.max(self.tomorrow);
-            let opens = e.max(from);
-            if policy.in_force_until.is_some_and(|u| opens > u) {
-                continue; // includes a policy whose last day is `as_of`
-            }
-            if opens > from {
-                return Some(opens); // the day before is in this policy, too early
-            }
-            // `opens == from`: an opening unless possible the day before.
-            let before = from.pred_opt()?;
-            let possible_before = if policy.is_in_force(before) {
-                e <= before
-            } else {
-                match previous {
-                    Some((p, pe)) if p.is_in_force(before) => pe.is_some_and(|pe| pe <= before),
-                    _ => self
-                        .timeline
-                        .in_force_on(before)
-                        .and_then(earliest)
-                        .is_some_and(|pe| pe <= before),
-                }
-            };
-            if !possible_before {
-                return Some(opens);
+        // INVARIANT: at most one interval per policy, and one for the
+        // governing policy's lasting right; the timeline is short.
+        let mut intervals: [(NaiveDate, NaiveDate); 8] = [(NaiveDate::MAX, NaiveDate::MIN); 8];
+        let mut n = 0;
+        let governing = self.timeline.governing(decided_on);
+        if let Some(e) = governing.and_then(earliest) {
+            if let Some(slot) = intervals.get_mut(n) {
+                *slot = (e, NaiveDate::MAX);
+                n += 1;
             }
         }
-        None
+        let as_of = self.tomorrow.pred_opt()?;
+        for policy in self.ahead {
+            if policy.in_force_from > not_after {
+                break; // its days are all after `not_after`
+            }
+            if policy.in_force_until.is_some_and(|u| u < decided_on) {
+                continue;
+            }
+            if governing.is_some_and(|g| std::ptr::eq(g, policy)) {
+                continue; // its lasting interval covers its own
+            }
+            let Some(e) = earliest(policy) else {
+                continue;
+            };
+            let from = e.max(policy.in_force_from);
+            let until = policy.in_force_until.unwrap_or(NaiveDate::MAX);
+            if from <= until {
+                if let Some(slot) = intervals.get_mut(n) {
+                    *slot = (from, until);
+                    n += 1;
+                }
+            }
+        }
+        let intervals = intervals.get(..n).unwrap_or_default();
+        let mut opening: Option<NaiveDate> = None;
+        for &(start, _) in intervals {
+            if start <= as_of || start > not_after || opening.is_some_and(|o| o <= start) {
+                continue;
+            }
+            let before = start.pred_opt()?;
+            if !intervals.iter().any(|&(a, b)| a <= before && before <= b) {
+                opening = Some(start);
+            }
+        }
+        opening
     }
 }
 
@@ -1534,6 +1577,11 @@ fn next_change<'a>(
                     }
                 }
             }
+        }
+    }
+    for c in counted.iter().filter(|c| c.active()) {
+        if let Some(on) = c.ends {
+            note(&mut next, on, Change::PublicationEnds { record: c.record });
         }
     }
     if !green.eligible {

@@ -35,11 +35,7 @@ fn decided(
     domain: PenaltyDomain,
     penalties: &[PenaltyKind],
 ) -> MisconductRecord {
-    r.decision = Some(PenaltyDecision {
-        decided_on: on,
-        domain,
-        penalties: penalties.to_vec(),
-    });
+    r.decision = Some(PenaltyDecision::new(on, domain, penalties.to_vec()));
     r
 }
 
@@ -659,6 +655,8 @@ fn possible(timeline: &RepairTimeline, record: &MisconductRecord, day: NaiveDate
         corrected_on: Some(record.recorded_on),
         effects_removed_on: Some(record.recorded_on),
         commitment_signed_on: Some(record.recorded_on),
+        training_attended_on: None,
+        credit_report_on: None,
     };
     timeline
         .eligibility(record, &facts, &[], day)
