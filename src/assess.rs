@@ -430,11 +430,12 @@ pub struct RepairWindow<'a> {
     /// record's severity, a decision dated before the conduct).
     pub periods: Result<Periods, RepairError>,
     /// The next day after the day asked on which an application becomes
-    /// possible, judged each day under the policy in force that day (what
+    /// possible under the policy that governs the decision or the one in
+    /// force that day, while the record is still published (what
     /// [`Change::RepairWindowOpens`] reports): `None` when none is known,
     /// e.g. the window is already open and stays open. It differs from
     /// [`RepairWindow::earliest_application`] when another policy takes
-    /// effect first (DESIGN.md, "Which repair rules answer on a given day?").
+    /// effect first (DESIGN.md, "Which repair rules govern a record?").
     pub next_opening: Option<NaiveDate>,
 }
 
@@ -582,7 +583,7 @@ impl<'a> Assessment<'a> {
                 periods,
                 next_opening: search
                     .as_ref()
-                    .and_then(|s| s.opening(record, NaiveDate::MAX)),
+                    .and_then(|s| s.opening(record, c.last_published())),
             })
         })
     }
@@ -778,6 +779,14 @@ impl<'a> Counted<'a> {
     fn repairable(&self) -> Option<&'a MisconductRecord> {
         (self.via.is_none() && self.active() && self.record.decision.is_some())
             .then_some(self.record)
+    }
+
+    /// The last day it is published: a repair window opening later opens
+    /// on nothing (its publication, and its sanctions, have ended).
+    fn last_published(&self) -> NaiveDate {
+        self.ends
+            .and_then(|e| e.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -1597,9 +1606,14 @@ fn next_change<'a>(
     // noted that way are put back in record order at the end.
     let search = RepairSearch::new(rules.repair, as_of);
     let mut first_opening = next.as_ref().map_or(0, |n| n.changes.len());
-    for record in counted.iter().rev().filter_map(Counted::repairable) {
+    for c in counted.iter().rev() {
+        let Some(record) = c.repairable() else {
+            continue;
+        };
         let not_after = next.as_ref().map_or(NaiveDate::MAX, |n| n.on);
-        let opening = search.as_ref().and_then(|s| s.opening(record, not_after));
+        let opening = search
+            .as_ref()
+            .and_then(|s| s.opening(record, not_after.min(c.last_published())));
         if let Some(on) = opening {
             if on < not_after {
                 first_opening = 0; // a new day: everything noted before is dropped
