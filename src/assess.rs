@@ -69,7 +69,7 @@ use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentKind};
 use crate::grading::{add_years, sub_years, GradingPolicy, PolicyError, PolicySet};
 use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, ListKind, Standing};
-use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
+use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
 use crate::repair::{PenaltyDecision, Periods, RepairError, RepairPolicy, RepairTimeline};
 use crate::retention::{day_of_month, month_index, RetentionPolicy};
@@ -715,8 +715,9 @@ pub enum AssessError {
         /// The record.
         record: RecordId,
     },
-    /// The record was never revoked, so there is nothing to restore.
-    #[error("record `{record}` has not been revoked")]
+    /// The record was never revoked or corrected, so there is nothing to
+    /// restore.
+    #[error("record `{record}` has not been revoked or corrected")]
     NotRevoked {
         /// The record.
         record: RecordId,
@@ -1671,8 +1672,9 @@ fn green_channel_opens(
     Some(day)
 }
 
-/// A measure that was in force because of a record later revoked, and
-/// when: what the Office must undo (plan §6(3)).
+/// A measure that was in force because of a record later found wrong
+/// (revoked or corrected), and when: what the providing section must undo
+/// (plan §6(3)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestoredMeasure<'a> {
     /// The measure.
@@ -1683,13 +1685,20 @@ pub struct RestoredMeasure<'a> {
     pub until: NaiveDate,
 }
 
-/// What must be restored after a record was revoked on an objection.
+/// What must be restored after a record was found wrong on an objection
+/// (revoked, or corrected): plan §6(3), "因错误实施联合惩戒措施损害有关主体
+/// 合法权益的，有关科室应积极采取措施恢复其信誉、消除不良影响".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Restoration<'a> {
-    /// The revoked record.
+    /// The record found wrong.
     pub record: RecordId,
-    /// The day the revocation took effect.
+    /// The day the revocation or correction took effect.
     pub revoked_on: NaiveDate,
+    /// Whether it was revoked (`Revoked`) or corrected (`Corrected`).
+    pub change: RecordStatus,
+    /// Who owes the restoration: 有关科室, the section that provided the
+    /// record (plan §6(3)), not the Office.
+    pub owed_by: Section,
     /// Each measure in force because of the record, with its periods: on
     /// those days the measure applied with the record taken as valid and did
     /// not apply without it. Ordered by start day, then catalogue order.
@@ -1698,21 +1707,28 @@ pub struct Restoration<'a> {
     pub basis: Citation,
 }
 
-/// The measures that were in force because of `record`, revoked on an
-/// objection, and from when to when (plan §6(3): the sections must restore
-/// the subject's reputation).
+/// The measures that were in force because of `record`, found wrong on an
+/// objection (revoked or corrected), and from when to when (plan §6(3): the
+/// section that provided the record must restore the subject's reputation).
 ///
 /// Every day from the day the record was made to the day before the
-/// revocation is assessed twice, with the record as if never revoked and
-/// without it; a measure applied in the first and not in the second was in
-/// force because of the record. Measures that would have applied anyway
-/// (on other grounds) are not listed.
+/// revocation or correction is assessed twice, with the record as it stood
+/// before the change and as the change left it (without it, for a
+/// revocation); a measure applied in the first and not in the second was in
+/// force because of the wrong record. Measures that would have applied
+/// anyway (another record or list still grounds them) are not listed. The
+/// dossier may be a person's linked to the record's organization (plan
+/// §5(6)): the answer is then what was wrongly applied to that person.
+///
+/// A correction changes the record's content; the assessment grades by the
+/// record's severity and conduct, so a correction that changes neither
+/// wrongly applied nothing and the list is empty.
 ///
 /// # Errors
 ///
 /// [`AssessError::UnknownRecord`] when the record is not in the dossier,
-/// [`AssessError::NotRevoked`] when it has no revocation, and the errors of
-/// [`assess`].
+/// [`AssessError::NotRevoked`] when it was neither revoked nor corrected,
+/// and the errors of [`assess`].
 pub fn restoration<'a>(
     dossier: &Dossier<'a>,
     rules: &Rules<'a>,
@@ -1727,16 +1743,17 @@ pub fn restoration<'a>(
     let revoked_at = target
         .history
         .iter()
-        .position(|c| c.status == RecordStatus::Revoked)
+        .position(|c| matches!(c.status, RecordStatus::Revoked | RecordStatus::Corrected))
         .ok_or(AssessError::NotRevoked { record })?;
-    let revoked_on = target
+    let (revoked_on, change) = target
         .history
         .get(revoked_at)
-        .map(|c| c.on)
+        .map(|c| (c.on, c.status))
         .ok_or(AssessError::NotRevoked { record })?;
 
     let mut unrevoked = target.clone();
     unrevoked.history.truncate(revoked_at);
+    unrevoked.corrected = None;
     let with: Vec<MisconductRecord> = dossier
         .records
         .iter()
@@ -1748,10 +1765,11 @@ pub fn restoration<'a>(
             }
         })
         .collect();
+    // A revoked record never counted; a corrected one counts as corrected.
     let without: Vec<MisconductRecord> = dossier
         .records
         .iter()
-        .filter(|r| r.id != record)
+        .filter(|r| r.id != record || change == RecordStatus::Corrected)
         .cloned()
         .collect();
 
@@ -1826,6 +1844,8 @@ pub fn restoration<'a>(
     Ok(Restoration {
         record,
         revoked_on,
+        change,
+        owed_by: target.section,
         measures,
         basis: Citation::new("assess.restore_reputation", "plan §6(3)"),
     })
