@@ -71,7 +71,9 @@ use crate::grading::{add_years, sub_years, GradingPolicy, PolicyError, PolicySet
 use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, ListKind, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
-use crate::repair::{PenaltyDecision, Periods, RepairError, RepairPolicy, RepairTimeline};
+use crate::repair::{
+    DecisionBits, PenaltyDecision, Periods, PolicyBits, RepairError, RepairPolicy, RepairTimeline,
+};
 use crate::retention::{day_of_month, month_index, RetentionPolicy};
 use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};
 
@@ -931,8 +933,7 @@ pub fn assess<'a>(
             Some(decision) if matches!(status, RecordStatus::Active | RecordStatus::Corrected) => {
                 rules
                     .repair
-                    .publication_end_by(record.severity, decision, NaiveDate::MAX)
-                    .map(|(on, _)| on)
+                    .publication_end_day(record.severity, &DecisionBits::of(decision))
             }
             _ => None,
         };
@@ -1221,31 +1222,36 @@ fn suspensions<'a>(
 /// The search for repair-window openings after one day, with what does
 /// not depend on the record worked out once.
 struct RepairSearch<'r> {
-    timeline: &'r RepairTimeline,
     tomorrow: NaiveDate,
-    /// The policies still in force after `as_of`, earliest first.
-    ahead: &'r [RepairPolicy],
-    /// The policy in force on `as_of`, and the day before which a decision
-    /// has surely run the longest minimum period of any of its tiers and
-    /// rules by `as_of` ([`surely_run_before`]).
-    current: Option<(&'r RepairPolicy, NaiveDate)>,
+    /// The policies, as bits, in timeline order.
+    bits: &'r [PolicyBits],
+    /// The index of the first policy still in force after `as_of`.
+    first_ahead: usize,
+    /// The policy in force on `as_of` (its index), and the day before which
+    /// a decision has surely run the longest minimum period of any of its
+    /// tiers and rules by `as_of` ([`surely_run_before`]).
+    current: Option<(usize, NaiveDate)>,
 }
 
 impl<'r> RepairSearch<'r> {
     /// `None` on the last day chrono can represent: nothing comes after it.
     fn new(timeline: &'r RepairTimeline, as_of: NaiveDate) -> Option<Self> {
         let policies = timeline.policies();
-        let first = policies
+        let first_ahead = policies
             .iter()
             .position(|p| p.in_force_until.is_none_or(|u| u >= as_of))
             .unwrap_or(policies.len());
         Some(Self {
-            timeline,
             tomorrow: as_of.succ_opt()?,
-            ahead: policies.get(first..).unwrap_or_default(),
-            current: timeline
-                .in_force_on(as_of)
-                .map(|p| (p, surely_run_before(p.longest_minimum_months(), as_of))),
+            bits: timeline.bits(),
+            first_ahead,
+            current: policies
+                .iter()
+                .position(|p| p.is_in_force(as_of))
+                .and_then(|i| {
+                    let p = policies.get(i)?;
+                    Some((i, surely_run_before(p.longest_minimum_months(), as_of)))
+                }),
         })
     }
 
@@ -1270,50 +1276,49 @@ impl<'r> RepairSearch<'r> {
         if decided_on < record.occurred_on {
             return None; // cannot be judged (RepairError::DecisionBeforeConduct)
         }
-        // The first day the minimum period has run under `policy`, `None`
+        let bits = DecisionBits::of(decision);
+        let as_of = self.tomorrow.pred_opt()?;
+        // The first day the minimum period has run under policy `i`, `None`
         // when it bars repair or has no periods for the record. A decision
         // the policy in force on `as_of` has surely seen run its longest
         // minimum needs no date work: any day up to `as_of` will do.
-        let earliest = |policy: &RepairPolicy| {
+        let earliest = |i: usize, policy: &PolicyBits| {
             let limits = policy
-                .limits(record.severity, decision)
-                .filter(|l| l.barred_by.is_none())?;
+                .limits(record.severity, &bits)
+                .filter(|l| !l.barred)?;
             match self.current {
-                Some((current, run_before))
-                    if std::ptr::eq(policy, current) && decided_on < run_before =>
-                {
-                    Some(policy.in_force_from.min(self.tomorrow.pred_opt()?))
+                Some((current, run_before)) if current == i && decided_on < run_before => {
+                    Some(policy.from.min(as_of))
                 }
-                _ => Some(limits.earliest_application()),
+                _ => Some(limits.earliest_application(decided_on)),
             }
         };
         // INVARIANT: at most one interval per policy, and one for the
         // governing policy's lasting right; the timeline is short.
         let mut intervals: [(NaiveDate, NaiveDate); 8] = [(NaiveDate::MAX, NaiveDate::MIN); 8];
         let mut n = 0;
-        let governing = self.timeline.governing(decided_on);
-        if let Some(e) = governing.and_then(earliest) {
+        let governing = self.bits.iter().position(|p| p.is_in_force(decided_on));
+        if let Some(e) = governing.and_then(|g| earliest(g, self.bits.get(g)?)) {
+            if e <= as_of {
+                return None; // possible from then on, for good: nothing opens
+            }
             if let Some(slot) = intervals.get_mut(n) {
                 *slot = (e, NaiveDate::MAX);
                 n += 1;
             }
         }
-        let as_of = self.tomorrow.pred_opt()?;
-        for policy in self.ahead {
-            if policy.in_force_from > not_after {
+        for (i, policy) in self.bits.iter().enumerate().skip(self.first_ahead) {
+            if policy.from > not_after {
                 break; // its days are all after `not_after`
             }
-            if policy.in_force_until.is_some_and(|u| u < decided_on) {
-                continue;
+            if policy.until.is_some_and(|u| u < decided_on) || governing == Some(i) {
+                continue; // over before the decision, or covered by the lasting right
             }
-            if governing.is_some_and(|g| std::ptr::eq(g, policy)) {
-                continue; // its lasting interval covers its own
-            }
-            let Some(e) = earliest(policy) else {
+            let Some(e) = earliest(i, policy) else {
                 continue;
             };
-            let from = e.max(policy.in_force_from);
-            let until = policy.in_force_until.unwrap_or(NaiveDate::MAX);
+            let from = e.max(policy.from);
+            let until = policy.until.unwrap_or(NaiveDate::MAX);
             if from <= until {
                 if let Some(slot) = intervals.get_mut(n) {
                     *slot = (from, until);

@@ -1283,17 +1283,19 @@ pub struct RepairTimeline {
     // INVARIANT: sorted by `in_force_from`, each valid, no two in force on
     // the same day (established by `new`).
     policies: Vec<RepairPolicy>,
+    /// The policies reduced to bits, one per policy in the same order, for
+    /// the assessment's fast path (derived from `policies` by `indexed`).
+    #[serde(skip)]
+    bits: Vec<PolicyBits>,
 }
 
 impl Default for RepairTimeline {
     fn default() -> Self {
-        Self {
-            policies: vec![
-                RepairPolicy::plan_era_2019(),
-                RepairPolicy::order_58_2023(),
-                RepairPolicy::national_2026(),
-            ],
-        }
+        Self::indexed(vec![
+            RepairPolicy::plan_era_2019(),
+            RepairPolicy::order_58_2023(),
+            RepairPolicy::national_2026(),
+        ])
     }
 }
 
@@ -1324,7 +1326,48 @@ impl RepairTimeline {
                 }
             }
         }
-        Ok(Self { policies })
+        Ok(Self::indexed(policies))
+    }
+
+    fn indexed(policies: Vec<RepairPolicy>) -> Self {
+        let bits = policies.iter().map(PolicyBits::of).collect();
+        Self { policies, bits }
+    }
+
+    /// The policies reduced to bits, one per policy, in the same order.
+    pub(crate) fn bits(&self) -> &[PolicyBits] {
+        &self.bits
+    }
+
+    /// [`publication_end`](Self::publication_end)'s day, on the fast path:
+    /// the same answer, without the citations.
+    pub(crate) fn publication_end_day(&self, severity: Severity, d: &DecisionBits) -> Option<NaiveDate> {
+        let mut best: Option<NaiveDate> = None;
+        for policy in &self.bits {
+            if policy.until.is_some_and(|u| u < d.decided_on) {
+                continue; // over before the decision
+            }
+            if best.is_some_and(|b| policy.from >= b) {
+                break; // an end under it is never before its first day
+            }
+            let Some(limits) = policy.limits(severity, d) else {
+                continue;
+            };
+            let end = limits.publication_ends(d.decided_on);
+            let on = if policy.from <= d.decided_on {
+                end
+            } else {
+                let on = end.max(policy.from);
+                if policy.until.is_some_and(|u| on > u) {
+                    continue;
+                }
+                on
+            };
+            if best.is_none_or(|b| on < b) {
+                best = Some(on);
+            }
+        }
+        best
     }
 
     /// The policies, earliest first.
@@ -1508,6 +1551,218 @@ impl RepairTimeline {
     }
 }
 
+/// A penalty decision reduced to bits, for the assessment's fast path
+/// (one bit per domain, penalty type, procedure and conduct type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DecisionBits {
+    pub(crate) decided_on: NaiveDate,
+    domain: u16,
+    penalties: u16,
+    procedure: u8,
+    conduct: u32,
+    classified: Option<Severity>,
+}
+
+fn bit16<T: Copy>(items: &[T], index: impl Fn(T) -> u32) -> u16 {
+    items.iter().fold(0, |m, &x| m | (1u16 << index(x).min(15)))
+}
+
+fn bit32<T: Copy>(items: &[T], index: impl Fn(T) -> u32) -> u32 {
+    items.iter().fold(0, |m, &x| m | (1u32 << index(x).min(31)))
+}
+
+fn bit8<T: Copy>(items: &[T], index: impl Fn(T) -> u32) -> u8 {
+    items.iter().fold(0, |m, &x| m | (1u8 << index(x).min(7)))
+}
+
+// Fieldless enums: their discriminants, in declaration order, index the bits
+// (each enum has fewer variants than its mask has bits).
+fn domain_index(d: PenaltyDomain) -> u32 {
+    d as u32
+}
+fn penalty_index(p: PenaltyKind) -> u32 {
+    p as u32
+}
+fn procedure_index(p: Procedure) -> u32 {
+    p as u32
+}
+fn conduct_index(c: PenaltyConduct) -> u32 {
+    c as u32
+}
+
+impl DecisionBits {
+    pub(crate) fn of(d: &PenaltyDecision) -> Self {
+        Self {
+            decided_on: d.decided_on,
+            domain: bit16(&[d.domain], domain_index),
+            penalties: bit16(&d.penalties, penalty_index),
+            procedure: bit8(&[d.procedure], procedure_index),
+            conduct: bit32(&d.conduct, conduct_index),
+            classified: d.classified,
+        }
+    }
+}
+
+/// A [`DecisionRule`] reduced to bits (a mask of 0 covers everything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RuleBits {
+    domains: u16,
+    penalties: u16,
+    procedures: u8,
+    conduct: u32,
+    minimum_months: u32,
+    maximum_months: u32,
+    repairable: bool,
+    published: bool,
+}
+
+/// A [`TierRow`] reduced to bits (a mask of 0 covers everything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RowBits {
+    procedures: u8,
+    penalties: u16,
+    tier: Severity,
+}
+
+/// A [`RepairPolicy`] reduced to what the assessment's fast path needs: its
+/// days, its tiers' periods by severity, its decision rules and tier rows.
+/// It answers as [`RepairPolicy::limits`] does (a unit test compares them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PolicyBits {
+    pub(crate) from: NaiveDate,
+    pub(crate) until: Option<NaiveDate>,
+    tiers: [Option<(u32, u32)>; 4],
+    rules: Vec<RuleBits>,
+    rows: Vec<RowBits>,
+}
+
+/// The periods of one decision on the fast path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FastLimits {
+    minimum_months: u32,
+    maximum_months: u32,
+    published: bool,
+    pub(crate) barred: bool,
+}
+
+impl FastLimits {
+    /// The first day an application may be made.
+    pub(crate) fn earliest_application(&self, start: NaiveDate) -> NaiveDate {
+        if self.minimum_months == 0 {
+            start
+        } else {
+            period_end(start, self.minimum_months)
+                .succ_opt()
+                .unwrap_or(NaiveDate::MAX)
+        }
+    }
+
+    /// The first day the information is no longer published.
+    pub(crate) fn publication_ends(&self, start: NaiveDate) -> NaiveDate {
+        if self.published {
+            period_end(start, self.maximum_months)
+                .succ_opt()
+                .unwrap_or(NaiveDate::MAX)
+        } else {
+            start
+        }
+    }
+}
+
+fn severity_index(s: Severity) -> usize {
+    match s {
+        Severity::Minor => 0,
+        Severity::General => 1,
+        Severity::Serious => 2,
+        Severity::Severe => 3,
+    }
+}
+
+impl PolicyBits {
+    fn of(p: &RepairPolicy) -> Self {
+        let mut tiers = [None; 4];
+        for t in &p.tiers {
+            if let Some(slot) = tiers.get_mut(severity_index(t.severity)) {
+                *slot = Some((t.minimum_months, t.maximum_months));
+            }
+        }
+        Self {
+            from: p.in_force_from,
+            until: p.in_force_until,
+            tiers,
+            rules: p
+                .decision_rules
+                .iter()
+                .map(|r| RuleBits {
+                    domains: bit16(&r.domains, domain_index),
+                    penalties: bit16(&r.penalties, penalty_index),
+                    procedures: bit8(&r.procedures, procedure_index),
+                    conduct: bit32(&r.conduct, conduct_index),
+                    minimum_months: r.minimum_months.unwrap_or(0),
+                    maximum_months: r.maximum_months.unwrap_or(0),
+                    repairable: r.repairable,
+                    published: r.published,
+                })
+                .collect(),
+            rows: p
+                .tier_table
+                .iter()
+                .map(|r| RowBits {
+                    procedures: bit8(&r.procedures, procedure_index),
+                    penalties: bit16(&r.penalties, penalty_index),
+                    tier: r.tier,
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether the policy is in force on `on`.
+    pub(crate) fn is_in_force(&self, on: NaiveDate) -> bool {
+        self.from <= on && self.until.is_none_or(|u| on <= u)
+    }
+
+    /// [`RepairPolicy::limits`] on bits.
+    pub(crate) fn limits(&self, severity: Severity, d: &DecisionBits) -> Option<FastLimits> {
+        let mut tier = severity;
+        if let Some(class) = d.classified {
+            tier = class;
+        } else {
+            let mut graded: Option<Severity> = None;
+            for row in &self.rows {
+                let covers = (row.procedures == 0 || row.procedures & d.procedure != 0)
+                    && (row.penalties == 0 || row.penalties & d.penalties != 0);
+                if covers && graded.is_none_or(|g| row.tier > g) {
+                    graded = Some(row.tier);
+                }
+            }
+            if let Some(g) = graded {
+                tier = g;
+            }
+        }
+        let (mut minimum, mut maximum) = (*self.tiers.get(severity_index(tier))?)?;
+        let mut barred = false;
+        let mut published = true;
+        for r in &self.rules {
+            let covers = (r.domains == 0 || r.domains & d.domain != 0)
+                && (r.penalties == 0 || r.penalties & d.penalties != 0)
+                && (r.procedures == 0 || r.procedures & d.procedure != 0)
+                && (r.conduct == 0 || r.conduct & d.conduct != 0);
+            if covers {
+                minimum = minimum.max(r.minimum_months);
+                maximum = maximum.max(r.maximum_months);
+                barred |= !r.repairable;
+                published &= r.published;
+            }
+        }
+        Some(FastLimits {
+            minimum_months: minimum,
+            maximum_months: maximum.max(minimum),
+            published,
+            barred,
+        })
+    }
+}
+
 /// The end of a record's publication: the first day it is no longer
 /// published (527: "最长公示期限届满的，信用网站将撤下相关信息"; NDRC Order
 /// No. 36: "最长公示期届满后，相关信息自动停止公示"), from which it grounds no
@@ -1538,6 +1793,52 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(t, RepairTimeline::default());
+    }
+
+    proptest::proptest! {
+        /// The fast path answers as the citing one does, for every preset,
+        /// tier and decision.
+        #[test]
+        fn the_bits_answer_as_the_policies_do(
+            policy in 0usize..3,
+            severity in 0usize..4,
+            domain in 0usize..8,
+            penalties in proptest::collection::vec(0usize..12, 0..3),
+            simplified in proptest::bool::ANY,
+            conduct in proptest::collection::vec(0usize..17, 0..2),
+            classified in proptest::option::of(0usize..4),
+            start in 0u64..4000,
+        ) {
+            use PenaltyDomain as D;
+            use PenaltyKind as K;
+            let t = RepairTimeline::default();
+            let domains = [D::FoodAndDrugs, D::Environment, D::ConstructionQuality, D::WorkSafety, D::FireSafety, D::SpecialEquipment, D::CompulsoryCertification, D::Other];
+            let kinds = [K::Warning, K::Criticism, K::Fine, K::LargeFine, K::VeryLargeFine, K::Confiscation, K::LicenceSuspension, K::HaltBusiness, K::LicenceRevocation, K::ActivityRestriction, K::Detention, K::Other];
+            let conducts = [PenaltyConduct::Bribery, PenaltyConduct::TaxEvasion, PenaltyConduct::DebtEvasion, PenaltyConduct::PaymentArrears, PenaltyConduct::WageArrears, PenaltyConduct::IllegalFundraising, PenaltyConduct::ContractFraud, PenaltyConduct::PyramidSelling, PenaltyConduct::UnlicensedBusiness, PenaltyConduct::CounterfeitGoods, PenaltyConduct::IpInfringement, PenaltyConduct::QualificationLending, PenaltyConduct::BidRigging, PenaltyConduct::FalseAdvertising, PenaltyConduct::ConsumerInvestorHarm, PenaltyConduct::CyberspaceDisorder, PenaltyConduct::PublicOrderDisturbance];
+            let mut d = PenaltyDecision::new(
+                day(2018, 1, 1) + chrono::Days::new(start),
+                domains[domain],
+                penalties.iter().map(|&i| kinds[i]).collect(),
+            );
+            if simplified {
+                d.procedure = Procedure::Simplified;
+            }
+            d.conduct = conduct.iter().map(|&i| conducts[i]).collect();
+            d.classified = classified.map(|i| Severity::ALL[i]);
+            let severity = Severity::ALL[severity];
+            let slow = t.policies()[policy].limits(severity, &d);
+            let fast = t.bits()[policy].limits(severity, &DecisionBits::of(&d));
+            proptest::prop_assert_eq!(slow.is_some(), fast.is_some());
+            if let (Some(slow), Some(fast)) = (slow, fast) {
+                proptest::prop_assert_eq!(slow.earliest_application(), fast.earliest_application(d.decided_on));
+                proptest::prop_assert_eq!(slow.publication_ends(), fast.publication_ends(d.decided_on));
+                proptest::prop_assert_eq!(slow.barred_by.is_some(), fast.barred);
+            }
+            proptest::prop_assert_eq!(
+                t.publication_end(severity, &d).map(|e| e.on),
+                t.publication_end_day(severity, &DecisionBits::of(&d))
+            );
+        }
     }
 
     #[test]
