@@ -72,8 +72,7 @@ use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, List
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
 use crate::repair::{
-    DayKey, DecisionBits, PenaltyDecision, Periods, PolicyBits, RepairError, RepairPolicy,
-    RepairTimeline,
+    DecisionBits, PenaltyDecision, Periods, PolicyBits, RepairError, RepairPolicy, RepairTimeline,
 };
 use crate::retention::{day_of_month, month_index, RetentionPolicy};
 use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};
@@ -761,9 +760,9 @@ struct Counted<'a> {
     /// as bits ([`role_bit`]).
     via: Option<u8>,
     /// The first day its publication has ended (plan §6(7): 有限期惩戒;
-    /// [`RepairTimeline::publication_end`]); [`DayKey::NEVER`] without a
-    /// penalty decision or a policy that ends it.
-    ends: DayKey,
+    /// [`RepairTimeline::publication_end`]), when it has a penalty decision
+    /// and a policy ends it.
+    ends: Option<NaiveDate>,
     /// Whether it is still published on the day: its publication has not
     /// ended.
     published: bool,
@@ -788,10 +787,9 @@ impl<'a> Counted<'a> {
     /// The last day it is published: a repair window opening later opens
     /// on nothing (its publication, and its sanctions, have ended).
     fn last_published(&self) -> NaiveDate {
-        if self.ends == DayKey::NEVER {
-            return NaiveDate::MAX;
-        }
-        self.ends.date().pred_opt().unwrap_or(NaiveDate::MIN)
+        self.ends
+            .and_then(|e| e.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -891,7 +889,6 @@ pub fn assess<'a>(
     };
 
     // The records that count on the day.
-    let as_of_key = DayKey::of(as_of);
     let mut counted: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
     for record in dossier.records {
         let Some(status) = record.status_on(as_of) else {
@@ -936,16 +933,16 @@ pub fn assess<'a>(
             Some(decision) if matches!(status, RecordStatus::Active | RecordStatus::Corrected) => {
                 rules
                     .repair
-                    .publication_end_key(record.severity, &DecisionBits::of(decision))
+                    .publication_end_day(record.severity, &DecisionBits::of(decision))
             }
-            _ => DayKey::NEVER,
+            _ => None,
         };
         counted.push(Counted {
             record,
             status,
             via,
             ends,
-            published: ends > as_of_key,
+            published: ends.is_none_or(|e| e > as_of),
         });
     }
 
@@ -1280,35 +1277,33 @@ impl<'r> RepairSearch<'r> {
             return None; // cannot be judged (RepairError::DecisionBeforeConduct)
         }
         let bits = DecisionBits::of(decision);
-        let as_of = DayKey::of(self.tomorrow.pred_opt()?);
-        let not_after = DayKey::of(not_after);
-        let start = bits.start;
+        let as_of = self.tomorrow.pred_opt()?;
         // The first day the minimum period has run under policy `i`, `None`
         // when it bars repair or has no periods for the record. A decision
         // the policy in force on `as_of` has surely seen run its longest
-        // minimum needs no arithmetic: any day up to `as_of` will do.
+        // minimum needs no date work: any day up to `as_of` will do.
         let earliest = |i: usize, policy: &PolicyBits| {
             let limits = policy
                 .limits(record.severity, &bits)
                 .filter(|l| !l.barred)?;
-            Some(match self.current {
+            match self.current {
                 Some((current, run_before)) if current == i && decided_on < run_before => {
-                    policy.from.min(as_of)
+                    Some(policy.from.min(as_of))
                 }
-                _ => limits.earliest_key(start),
-            })
+                _ => Some(limits.earliest_application(decided_on)),
+            }
         };
         // INVARIANT: at most one interval per policy, and one for the
         // governing policy's lasting right; the timeline is short.
-        let mut intervals: [(DayKey, DayKey); 8] = [(DayKey::NEVER, DayKey::NEVER); 8];
+        let mut intervals: [(NaiveDate, NaiveDate); 8] = [(NaiveDate::MAX, NaiveDate::MIN); 8];
         let mut n = 0;
-        let governing = self.bits.iter().position(|p| p.is_in_force(start));
+        let governing = self.bits.iter().position(|p| p.is_in_force(decided_on));
         if let Some(e) = governing.and_then(|g| earliest(g, self.bits.get(g)?)) {
             if e <= as_of {
                 return None; // possible from then on, for good: nothing opens
             }
             if let Some(slot) = intervals.get_mut(n) {
-                *slot = (e, DayKey::NEVER);
+                *slot = (e, NaiveDate::MAX);
                 n += 1;
             }
         }
@@ -1316,37 +1311,33 @@ impl<'r> RepairSearch<'r> {
             if policy.from > not_after {
                 break; // its days are all after `not_after`
             }
-            if policy.until < start || governing == Some(i) {
+            if policy.until.is_some_and(|u| u < decided_on) || governing == Some(i) {
                 continue; // over before the decision, or covered by the lasting right
             }
             let Some(e) = earliest(i, policy) else {
                 continue;
             };
             let from = e.max(policy.from);
-            if from <= policy.until {
+            let until = policy.until.unwrap_or(NaiveDate::MAX);
+            if from <= until {
                 if let Some(slot) = intervals.get_mut(n) {
-                    *slot = (from, policy.until);
+                    *slot = (from, until);
                     n += 1;
                 }
             }
         }
         let intervals = intervals.get(..n).unwrap_or_default();
-        let mut opening: Option<DayKey> = None;
-        for &(begin, _) in intervals {
-            if begin <= as_of || begin > not_after || opening.is_some_and(|o| o <= begin) {
+        let mut opening: Option<NaiveDate> = None;
+        for &(start, _) in intervals {
+            if start <= as_of || start > not_after || opening.is_some_and(|o| o <= start) {
                 continue;
             }
-            // The day before `begin` is in an interval exactly when an
-            // interval starts before `begin` and ends on or after that day,
-            // i.e. reaches `begin` or the day before it.
-            let covered = intervals
-                .iter()
-                .any(|&(a, b)| a < begin && (b >= begin || b.next_day() == begin));
-            if !covered {
-                opening = Some(begin);
+            let before = start.pred_opt()?;
+            if !intervals.iter().any(|&(a, b)| a <= before && before <= b) {
+                opening = Some(start);
             }
         }
-        opening.map(DayKey::date)
+        opening
     }
 }
 
@@ -1603,9 +1594,9 @@ fn next_change<'a>(
             }
         }
     }
-    for c in counted.iter().filter(|c| c.active() && c.ends != DayKey::NEVER) {
-        if next.as_ref().is_none_or(|n| DayKey::of(n.on) >= c.ends) {
-            note(&mut next, c.ends.date(), Change::PublicationEnds { record: c.record });
+    for c in counted.iter().filter(|c| c.active()) {
+        if let Some(on) = c.ends {
+            note(&mut next, on, Change::PublicationEnds { record: c.record });
         }
     }
     if !green.eligible {

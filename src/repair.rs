@@ -44,14 +44,14 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::audit::{AuditAction, AuditEntry};
 use crate::citation::Citation;
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity, StatusChange};
-use crate::retention::{day_of_month, month_index, month_length, period_end};
+use crate::retention::period_end;
 
 /// The field of administration a penalty decision belongs to; some rules
 /// depend on it (longer periods in safety fields, bars in 2019).
@@ -1341,42 +1341,31 @@ impl RepairTimeline {
 
     /// [`publication_end`](Self::publication_end)'s day, on the fast path:
     /// the same answer, without the citations.
-    #[cfg(test)]
     pub(crate) fn publication_end_day(&self, severity: Severity, d: &DecisionBits) -> Option<NaiveDate> {
-        let key = self.publication_end_key(severity, d);
-        (key != DayKey::NEVER).then(|| key.date())
-    }
-
-    /// [`publication_end`](Self::publication_end)'s day as a [`DayKey`]
-    /// ([`DayKey::NEVER`] when no policy ends it): whole-number arithmetic,
-    /// no calendar date built.
-    pub(crate) fn publication_end_key(&self, severity: Severity, d: &DecisionBits) -> DayKey {
-        let mut best = DayKey::NEVER;
+        let mut best: Option<NaiveDate> = None;
         for policy in &self.bits {
-            if policy.until < d.start {
+            if policy.until.is_some_and(|u| u < d.decided_on) {
                 continue; // over before the decision
             }
-            if policy.from >= best {
+            if best.is_some_and(|b| policy.from >= b) {
                 break; // an end under it is never before its first day
             }
             let Some(limits) = policy.limits(severity, d) else {
                 continue;
             };
-            let end = if limits.published {
-                d.start.plus_months(limits.maximum_months).next_day()
-            } else {
-                d.start
-            };
-            let on = if policy.from <= d.start {
-                end // the governing policy: its end holds whenever it falls
+            let end = limits.publication_ends(d.decided_on);
+            let on = if policy.from <= d.decided_on {
+                end
             } else {
                 let on = end.max(policy.from);
-                if on > policy.until {
-                    continue; // it is no longer in force by then
+                if policy.until.is_some_and(|u| on > u) {
+                    continue;
                 }
                 on
             };
-            best = best.min(on);
+            if best.is_none_or(|b| on < b) {
+                best = Some(on);
+            }
         }
         best
     }
@@ -1567,7 +1556,6 @@ impl RepairTimeline {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DecisionBits {
     pub(crate) decided_on: NaiveDate,
-    pub(crate) start: DayKey,
     domain: u16,
     penalties: u16,
     procedure: u8,
@@ -1606,63 +1594,12 @@ impl DecisionBits {
     pub(crate) fn of(d: &PenaltyDecision) -> Self {
         Self {
             decided_on: d.decided_on,
-            start: DayKey::of(d.decided_on),
             domain: bit16(&[d.domain], domain_index),
             penalties: bit16(&d.penalties, penalty_index),
             procedure: bit8(&[d.procedure], procedure_index),
             conduct: bit32(&d.conduct, conduct_index),
             classified: d.classified,
         }
-    }
-}
-
-/// A day as whole numbers, ordered as the days are: its month (as
-/// [`month_index`]) times 64 plus its day of the month. Month arithmetic on
-/// it builds no calendar date; [`DayKey::date`] turns it back into one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct DayKey(i64);
-
-impl DayKey {
-    /// Later than every day.
-    pub(crate) const NEVER: Self = Self(i64::MAX);
-
-    pub(crate) fn of(day: NaiveDate) -> Self {
-        Self(month_index(day) * 64 + i64::from(day.day()))
-    }
-
-    fn month(self) -> i64 {
-        self.0.div_euclid(64)
-    }
-
-    fn day(self) -> u32 {
-        // INVARIANT: a key made by `of` or the arithmetic below has a day of
-        // 1..=31 in its low six bits.
-        u32::try_from(self.0.rem_euclid(64)).unwrap_or(1)
-    }
-
-    /// The last day of a period of `months` months starting on this day,
-    /// as [`period_end`] counts it (Civil Code art. 202).
-    pub(crate) fn plus_months(self, months: u32) -> Self {
-        let month = self.month() + i64::from(months);
-        Self(month * 64 + i64::from(self.day().min(month_length(month))))
-    }
-
-    /// The next day.
-    pub(crate) fn next_day(self) -> Self {
-        if self.day() >= month_length(self.month()) {
-            Self((self.month() + 1) * 64 + 1)
-        } else {
-            Self(self.0 + 1)
-        }
-    }
-
-    /// The calendar day; [`NaiveDate::MAX`] for [`DayKey::NEVER`] or a day
-    /// chrono cannot represent.
-    pub(crate) fn date(self) -> NaiveDate {
-        if self == Self::NEVER {
-            return NaiveDate::MAX;
-        }
-        day_of_month(self.month(), self.day()).unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -1692,9 +1629,8 @@ struct RowBits {
 /// It answers as [`RepairPolicy::limits`] does (a unit test compares them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PolicyBits {
-    pub(crate) from: DayKey,
-    /// [`DayKey::NEVER`] while it is current.
-    pub(crate) until: DayKey,
+    pub(crate) from: NaiveDate,
+    pub(crate) until: Option<NaiveDate>,
     tiers: [Option<(u32, u32)>; 4],
     rules: Vec<RuleBits>,
     rows: Vec<RowBits>,
@@ -1705,22 +1641,12 @@ pub(crate) struct PolicyBits {
 pub(crate) struct FastLimits {
     minimum_months: u32,
     maximum_months: u32,
-    pub(crate) published: bool,
+    published: bool,
     pub(crate) barred: bool,
 }
 
 impl FastLimits {
-    /// The first day an application may be made, for a decision on `start`.
-    pub(crate) fn earliest_key(&self, start: DayKey) -> DayKey {
-        if self.minimum_months == 0 {
-            start
-        } else {
-            start.plus_months(self.minimum_months).next_day()
-        }
-    }
-
     /// The first day an application may be made.
-    #[cfg(test)]
     pub(crate) fn earliest_application(&self, start: NaiveDate) -> NaiveDate {
         if self.minimum_months == 0 {
             start
@@ -1732,7 +1658,6 @@ impl FastLimits {
     }
 
     /// The first day the information is no longer published.
-    #[cfg(test)]
     pub(crate) fn publication_ends(&self, start: NaiveDate) -> NaiveDate {
         if self.published {
             period_end(start, self.maximum_months)
@@ -1762,8 +1687,8 @@ impl PolicyBits {
             }
         }
         Self {
-            from: DayKey::of(p.in_force_from),
-            until: p.in_force_until.map_or(DayKey::NEVER, DayKey::of),
+            from: p.in_force_from,
+            until: p.in_force_until,
             tiers,
             rules: p
                 .decision_rules
@@ -1791,9 +1716,9 @@ impl PolicyBits {
         }
     }
 
-    /// Whether the policy is in force on the day `on`.
-    pub(crate) fn is_in_force(&self, on: DayKey) -> bool {
-        self.from <= on && on <= self.until
+    /// Whether the policy is in force on `on`.
+    pub(crate) fn is_in_force(&self, on: NaiveDate) -> bool {
+        self.from <= on && self.until.is_none_or(|u| on <= u)
     }
 
     /// [`RepairPolicy::limits`] on bits.
@@ -1909,22 +1834,10 @@ mod tests {
                 proptest::prop_assert_eq!(slow.publication_ends(), fast.publication_ends(d.decided_on));
                 proptest::prop_assert_eq!(slow.barred_by.is_some(), fast.barred);
             }
-            let exact = t.publication_end(severity, &d).map(|e| e.on);
-            proptest::prop_assert_eq!(exact, t.publication_end_day(severity, &DecisionBits::of(&d)));
-        }
-    }
-
-    proptest::proptest! {
-        /// Day keys order as days do, and their month arithmetic is the
-        /// Civil Code's (`period_end`) and the calendar's.
-        #[test]
-        fn day_keys_count_as_dates_do(a in 0u64..80_000, b in 0u64..80_000, months in 0u32..80) {
-            let a = day(1900, 1, 1) + chrono::Days::new(a);
-            let b = day(1900, 1, 1) + chrono::Days::new(b);
-            proptest::prop_assert_eq!(DayKey::of(a).cmp(&DayKey::of(b)), a.cmp(&b));
-            proptest::prop_assert_eq!(DayKey::of(a).date(), a);
-            proptest::prop_assert_eq!(DayKey::of(a).next_day().date(), a.succ_opt().unwrap());
-            proptest::prop_assert_eq!(DayKey::of(a).plus_months(months).date(), period_end(a, months));
+            proptest::prop_assert_eq!(
+                t.publication_end(severity, &d).map(|e| e.on),
+                t.publication_end_day(severity, &DecisionBits::of(&d))
+            );
         }
     }
 
