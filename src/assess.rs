@@ -72,7 +72,8 @@ use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, List
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
 use crate::repair::{
-    DecisionBits, PenaltyDecision, Periods, PolicyBits, RepairError, RepairPolicy, RepairTimeline,
+    DecisionBits, PenaltyDecision, Periods, PolicyBits, PublicationProbe, PublicationState,
+    RepairError, RepairPolicy, RepairTimeline,
 };
 use crate::retention::{day_of_month, month_index, RetentionPolicy};
 use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};
@@ -759,9 +760,10 @@ struct Counted<'a> {
     /// the organization (the record's subject) on the day of the conduct,
     /// as bits ([`role_bit`]).
     via: Option<u8>,
-    /// The first day its publication has ended (plan §6(7): 有限期惩戒;
-    /// [`RepairTimeline::publication_end`]), when it has a penalty decision
-    /// and a policy ends it.
+    /// The first day its publication ends (plan §6(7): 有限期惩戒;
+    /// [`RepairTimeline::publication_end`]) when that is after the day asked
+    /// (a record with a penalty decision that a policy ends); `None`
+    /// otherwise.
     ends: Option<NaiveDate>,
     /// Whether it is still published on the day: its publication has not
     /// ended.
@@ -889,6 +891,7 @@ pub fn assess<'a>(
     };
 
     // The records that count on the day.
+    let mut publication = PublicationProbe::new(rules.repair, as_of);
     let mut counted: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
     for record in dossier.records {
         let Some(status) = record.status_on(as_of) else {
@@ -929,20 +932,21 @@ pub fn assess<'a>(
         }
         // plan §6(7), 有限期惩戒: the record is published, and grounds
         // sanctions, until the end its governing repair rules set.
-        let ends = match &record.decision {
+        let state = match &record.decision {
             Some(decision) if matches!(status, RecordStatus::Active | RecordStatus::Corrected) => {
-                rules
-                    .repair
-                    .publication_end_day(record.severity, &DecisionBits::of(decision))
+                publication.state(record.severity, &DecisionBits::of(decision))
             }
-            _ => None,
+            _ => PublicationState::Never,
         };
         counted.push(Counted {
             record,
             status,
             via,
-            ends,
-            published: ends.is_none_or(|e| e > as_of),
+            ends: match state {
+                PublicationState::Ends(on) => Some(on),
+                PublicationState::Never | PublicationState::Ended => None,
+            },
+            published: state != PublicationState::Ended,
         });
     }
 

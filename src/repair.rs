@@ -44,14 +44,14 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::audit::{AuditAction, AuditEntry};
 use crate::citation::Citation;
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity, StatusChange};
-use crate::retention::period_end;
+use crate::retention::{day_of_month, month_index, month_length, period_end};
 
 /// The field of administration a penalty decision belongs to; some rules
 /// depend on it (longer periods in safety fields, bars in 2019).
@@ -1341,6 +1341,7 @@ impl RepairTimeline {
 
     /// [`publication_end`](Self::publication_end)'s day, on the fast path:
     /// the same answer, without the citations.
+    #[cfg(test)]
     pub(crate) fn publication_end_day(&self, severity: Severity, d: &DecisionBits) -> Option<NaiveDate> {
         let mut best: Option<NaiveDate> = None;
         for policy in &self.bits {
@@ -1556,6 +1557,12 @@ impl RepairTimeline {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DecisionBits {
     pub(crate) decided_on: NaiveDate,
+    shape: Shape,
+}
+
+/// What of a decision the periods depend on, besides its day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
     domain: u16,
     penalties: u16,
     procedure: u8,
@@ -1594,11 +1601,13 @@ impl DecisionBits {
     pub(crate) fn of(d: &PenaltyDecision) -> Self {
         Self {
             decided_on: d.decided_on,
-            domain: bit16(&[d.domain], domain_index),
-            penalties: bit16(&d.penalties, penalty_index),
-            procedure: bit8(&[d.procedure], procedure_index),
-            conduct: bit32(&d.conduct, conduct_index),
-            classified: d.classified,
+            shape: Shape {
+                domain: bit16(&[d.domain], domain_index),
+                penalties: bit16(&d.penalties, penalty_index),
+                procedure: bit8(&[d.procedure], procedure_index),
+                conduct: bit32(&d.conduct, conduct_index),
+                classified: d.classified,
+            },
         }
     }
 }
@@ -1723,6 +1732,7 @@ impl PolicyBits {
 
     /// [`RepairPolicy::limits`] on bits.
     pub(crate) fn limits(&self, severity: Severity, d: &DecisionBits) -> Option<FastLimits> {
+        let d = &d.shape;
         let mut tier = severity;
         if let Some(class) = d.classified {
             tier = class;
@@ -1760,6 +1770,148 @@ impl PolicyBits {
             published,
             barred,
         })
+    }
+}
+
+/// Where a record's publication stands on the day of an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PublicationState {
+    /// No policy ends it (no decision, or no rules).
+    Never,
+    /// It ended on or before the day.
+    Ended,
+    /// It ends on this day, after the day.
+    Ends(NaiveDate),
+}
+
+/// [`RepairTimeline::publication_end`] asked for many records on one day,
+/// as an assessment does: "has it ended by the day?" is answered by one
+/// cutoff decision day per maximum period (a period end never moves earlier
+/// as its start moves later), and each policy's periods for each kind of
+/// decision are worked out once. Only a record still published on the day
+/// has its end day computed.
+pub(crate) struct PublicationProbe<'t> {
+    bits: &'t [PolicyBits],
+    as_of: NaiveDate,
+    /// (months, the first decision day whose period of that many months has
+    /// not run by `as_of`).
+    cutoffs: [Option<(u32, NaiveDate)>; 8],
+    /// (policy index, severity, shape) → its periods.
+    limits: [Option<(usize, Severity, Shape, Option<FastLimits>)>; 16],
+}
+
+impl<'t> PublicationProbe<'t> {
+    pub(crate) fn new(timeline: &'t RepairTimeline, as_of: NaiveDate) -> Self {
+        Self {
+            bits: &timeline.bits,
+            as_of,
+            cutoffs: [None; 8],
+            limits: [None; 16],
+        }
+    }
+
+    fn limits(&mut self, i: usize, severity: Severity, d: &DecisionBits) -> Option<FastLimits> {
+        for (j, k, shape, l) in self.limits.iter().flatten() {
+            if *j == i && *k == severity && *shape == d.shape {
+                return *l;
+            }
+        }
+        let l = self.bits.get(i)?.limits(severity, d);
+        if let Some(slot) = self.limits.iter_mut().find(|s| s.is_none()) {
+            *slot = Some((i, severity, d.shape, l));
+        }
+        l
+    }
+
+    /// The first decision day whose period of `months` months has not run
+    /// by `as_of` (`period_end(day, months) >= as_of`): earlier decisions'
+    /// periods have run.
+    fn cutoff(&mut self, months: u32) -> NaiveDate {
+        for (m, c) in self.cutoffs.iter().flatten() {
+            if *m == months {
+                return *c;
+            }
+        }
+        let month = month_index(self.as_of) - i64::from(months);
+        let day = self.as_of.day();
+        let c = if day <= month_length(month) {
+            day_of_month(month, day)
+        } else {
+            day_of_month(month + 1, 1)
+        }
+        .unwrap_or(NaiveDate::MIN);
+        if let Some(slot) = self.cutoffs.iter_mut().find(|s| s.is_none()) {
+            *slot = Some((months, c));
+        }
+        c
+    }
+
+    /// Where the publication of a record graded `severity` with decision
+    /// `d` stands on `as_of` (as [`RepairTimeline::publication_end`]).
+    pub(crate) fn state(&mut self, severity: Severity, d: &DecisionBits) -> PublicationState {
+        let decided = d.decided_on;
+        let as_of = self.as_of;
+        // Ended by `as_of` when some candidate end is on or before it.
+        for i in 0..self.bits.len() {
+            let Some((from, until)) = self.bits.get(i).map(|p| (p.from, p.until)) else {
+                break;
+            };
+            if until.is_some_and(|u| u < decided) {
+                continue;
+            }
+            if from > as_of {
+                break; // a candidate under it is never before its first day
+            }
+            let Some(l) = self.limits(i, severity, d) else {
+                continue;
+            };
+            let run = if l.published {
+                decided < self.cutoff(l.maximum_months)
+            } else {
+                decided <= as_of
+            };
+            if run
+                && (from <= decided
+                    || until.is_none_or(|u| u >= as_of)
+                    || l.publication_ends(decided).max(from) <= until.unwrap_or(NaiveDate::MAX))
+            {
+                return PublicationState::Ended;
+            }
+        }
+        // Still published: its end, exactly.
+        let mut best: Option<NaiveDate> = None;
+        for i in 0..self.bits.len() {
+            let Some((from, until)) = self.bits.get(i).map(|p| (p.from, p.until)) else {
+                break;
+            };
+            if until.is_some_and(|u| u < decided) {
+                continue;
+            }
+            if best.is_some_and(|b| from >= b) {
+                break;
+            }
+            let Some(l) = self.limits(i, severity, d) else {
+                continue;
+            };
+            let end = l.publication_ends(decided);
+            let on = if from <= decided {
+                end
+            } else {
+                let on = end.max(from);
+                if until.is_some_and(|u| on > u) {
+                    continue;
+                }
+                on
+            };
+            if best.is_none_or(|b| on < b) {
+                best = Some(on);
+            }
+        }
+        match best {
+            None => PublicationState::Never,
+            // Not ended by `as_of` (the first loop), so after it.
+            Some(on) => PublicationState::Ends(on),
+        }
     }
 }
 
@@ -1834,10 +1986,19 @@ mod tests {
                 proptest::prop_assert_eq!(slow.publication_ends(), fast.publication_ends(d.decided_on));
                 proptest::prop_assert_eq!(slow.barred_by.is_some(), fast.barred);
             }
-            proptest::prop_assert_eq!(
-                t.publication_end(severity, &d).map(|e| e.on),
-                t.publication_end_day(severity, &DecisionBits::of(&d))
-            );
+            let exact = t.publication_end(severity, &d).map(|e| e.on);
+            proptest::prop_assert_eq!(exact, t.publication_end_day(severity, &DecisionBits::of(&d)));
+            // As an assessment sees it on a day.
+            for shift in [0u64, 1, 27, 28, 29, 30, 31, 89, 90, 91, 92, 364, 365, 366, 1095, 1096, 1097, 1200] {
+                let as_of = d.decided_on + chrono::Days::new(shift);
+                let state = PublicationProbe::new(&t, as_of).state(severity, &DecisionBits::of(&d));
+                let expected = match exact {
+                    None => PublicationState::Never,
+                    Some(e) if e <= as_of => PublicationState::Ended,
+                    Some(e) => PublicationState::Ends(e),
+                };
+                proptest::prop_assert_eq!(state, expected, "as of {}", as_of);
+            }
         }
     }
 
