@@ -1794,31 +1794,45 @@ pub(crate) struct PublicationProbe<'t> {
     bits: &'t [PolicyBits],
     as_of: NaiveDate,
     /// (months, the first decision day whose period of that many months has
-    /// not run by `as_of`).
-    cutoffs: [Option<(u32, NaiveDate)>; 8],
-    /// (policy index, severity, shape) → its periods.
-    limits: [Option<(usize, Severity, Shape, Option<FastLimits>)>; 16],
+    /// not run by `as_of`); the first `n_cutoffs` are set.
+    cutoffs: [(u32, NaiveDate); 8],
+    n_cutoffs: usize,
+    /// (policy index, severity, shape) → its periods; the first `n_limits`
+    /// are set.
+    limits: [(usize, Severity, Shape, Option<FastLimits>); 16],
+    n_limits: usize,
 }
+
+const NO_SHAPE: Shape = Shape {
+    domain: 0,
+    penalties: 0,
+    procedure: 0,
+    conduct: 0,
+    classified: None,
+};
 
 impl<'t> PublicationProbe<'t> {
     pub(crate) fn new(timeline: &'t RepairTimeline, as_of: NaiveDate) -> Self {
         Self {
             bits: &timeline.bits,
             as_of,
-            cutoffs: [None; 8],
-            limits: [None; 16],
+            cutoffs: [(0, NaiveDate::MIN); 8],
+            n_cutoffs: 0,
+            limits: [(0, Severity::Minor, NO_SHAPE, None); 16],
+            n_limits: 0,
         }
     }
 
     fn limits(&mut self, i: usize, severity: Severity, d: &DecisionBits) -> Option<FastLimits> {
-        for (j, k, shape, l) in self.limits.iter().flatten() {
+        for (j, k, shape, l) in self.limits.iter().take(self.n_limits) {
             if *j == i && *k == severity && *shape == d.shape {
                 return *l;
             }
         }
         let l = self.bits.get(i)?.limits(severity, d);
-        if let Some(slot) = self.limits.iter_mut().find(|s| s.is_none()) {
-            *slot = Some((i, severity, d.shape, l));
+        if let Some(slot) = self.limits.get_mut(self.n_limits) {
+            *slot = (i, severity, d.shape, l);
+            self.n_limits += 1;
         }
         l
     }
@@ -1827,7 +1841,7 @@ impl<'t> PublicationProbe<'t> {
     /// by `as_of` (`period_end(day, months) >= as_of`): earlier decisions'
     /// periods have run.
     fn cutoff(&mut self, months: u32) -> NaiveDate {
-        for (m, c) in self.cutoffs.iter().flatten() {
+        for (m, c) in self.cutoffs.iter().take(self.n_cutoffs) {
             if *m == months {
                 return *c;
             }
@@ -1840,8 +1854,9 @@ impl<'t> PublicationProbe<'t> {
             day_of_month(month + 1, 1)
         }
         .unwrap_or(NaiveDate::MIN);
-        if let Some(slot) = self.cutoffs.iter_mut().find(|s| s.is_none()) {
-            *slot = Some((months, c));
+        if let Some(slot) = self.cutoffs.get_mut(self.n_cutoffs) {
+            *slot = (months, c);
+            self.n_cutoffs += 1;
         }
         c
     }
