@@ -566,6 +566,7 @@ impl<'a> Assessment<'a> {
         let policy = self.repair_policy;
         let as_of = self.as_of;
         let search = RepairSearch::new(self.repair_timeline, as_of);
+        let mut probe = PublicationProbe::new(self.repair_timeline, as_of);
         self.counted.iter().filter_map(move |c| {
             let record = c.repairable()?;
             let decision = record.decision.as_ref()?;
@@ -586,7 +587,7 @@ impl<'a> Assessment<'a> {
                 periods,
                 next_opening: search
                     .as_ref()
-                    .and_then(|s| s.opening(record, c.last_published())),
+                    .and_then(|s| s.opening(record, c.last_published(), &mut probe)),
             })
         })
     }
@@ -1170,6 +1171,7 @@ pub fn assess<'a>(
         person.is_some(),
         rules,
         as_of,
+        &mut publication,
     );
 
     Ok(Assessment {
@@ -1274,7 +1276,12 @@ impl<'r> RepairSearch<'r> {
     /// Only days up to `not_after` are looked for: a later opening is not
     /// the next change, so the policies that come into force after it are
     /// not asked.
-    fn opening(&self, record: &MisconductRecord, not_after: NaiveDate) -> Option<NaiveDate> {
+    fn opening(
+        &self,
+        record: &MisconductRecord,
+        not_after: NaiveDate,
+        probe: &mut PublicationProbe<'_>,
+    ) -> Option<NaiveDate> {
         let decision = record.decision.as_ref()?;
         let decided_on = decision.decided_on;
         if decided_on < record.occurred_on {
@@ -1286,9 +1293,9 @@ impl<'r> RepairSearch<'r> {
         // when it bars repair or has no periods for the record. A decision
         // the policy in force on `as_of` has surely seen run its longest
         // minimum needs no date work: any day up to `as_of` will do.
-        let earliest = |i: usize, policy: &PolicyBits| {
-            let limits = policy
-                .limits(record.severity, &bits)
+        let mut earliest = |i: usize, policy: &PolicyBits| {
+            let limits = probe
+                .limits(i, record.severity, &bits)
                 .filter(|l| !l.barred)?;
             match self.current {
                 Some((current, run_before)) if current == i && decided_on < run_before => {
@@ -1561,6 +1568,7 @@ fn next_change<'a>(
     is_person: bool,
     rules: &Rules<'a>,
     as_of: NaiveDate,
+    probe: &mut PublicationProbe<'_>,
 ) -> Option<NextChange<'a>> {
     // The earliest day seen so far and what changes on it.
     let mut next: Option<NextChange<'a>> = None;
@@ -1623,7 +1631,7 @@ fn next_change<'a>(
         let not_after = next.as_ref().map_or(NaiveDate::MAX, |n| n.on);
         let opening = search
             .as_ref()
-            .and_then(|s| s.opening(record, not_after.min(c.last_published())));
+            .and_then(|s| s.opening(record, not_after.min(c.last_published()), probe));
         if let Some(on) = opening {
             if on < not_after {
                 first_opening = 0; // a new day: everything noted before is dropped

@@ -1797,19 +1797,38 @@ pub(crate) struct PublicationProbe<'t> {
     /// not run by `as_of`); the first `n_cutoffs` are set.
     cutoffs: [(u32, NaiveDate); 8],
     n_cutoffs: usize,
-    /// (policy index, severity, shape) → its periods; the first `n_limits`
-    /// are set.
-    limits: [(usize, Severity, Shape, Option<FastLimits>); 16],
-    n_limits: usize,
+    /// The kinds of decision seen (packed shapes); the first `n_shapes` are
+    /// set.
+    shapes: [u128; MEMO_SHAPES],
+    n_shapes: usize,
+    /// Periods by shape, policy and severity, worked out once: 0 not yet,
+    /// 1 none, 2 in `memo_limits`.
+    memo_state: [[[u8; 4]; MEMO_POLICIES]; MEMO_SHAPES],
+    memo_limits: [[[FastLimits; 4]; MEMO_POLICIES]; MEMO_SHAPES],
 }
 
-const NO_SHAPE: Shape = Shape {
-    domain: 0,
-    penalties: 0,
-    procedure: 0,
-    conduct: 0,
-    classified: None,
+const MEMO_SHAPES: usize = 4;
+const MEMO_POLICIES: usize = 4;
+const NO_LIMITS: FastLimits = FastLimits {
+    minimum_months: 0,
+    maximum_months: 0,
+    published: true,
+    barred: false,
 };
+
+impl Shape {
+    fn packed(&self) -> u128 {
+        let class: u128 = match self.classified {
+            None => 0,
+            Some(s) => 1 + severity_index(s) as u128,
+        };
+        u128::from(self.domain)
+            | u128::from(self.penalties) << 16
+            | u128::from(self.procedure) << 32
+            | u128::from(self.conduct) << 40
+            | class << 72
+    }
+}
 
 impl<'t> PublicationProbe<'t> {
     pub(crate) fn new(timeline: &'t RepairTimeline, as_of: NaiveDate) -> Self {
@@ -1818,23 +1837,62 @@ impl<'t> PublicationProbe<'t> {
             as_of,
             cutoffs: [(0, NaiveDate::MIN); 8],
             n_cutoffs: 0,
-            limits: [(0, Severity::Minor, NO_SHAPE, None); 16],
-            n_limits: 0,
+            shapes: [0; MEMO_SHAPES],
+            n_shapes: 0,
+            memo_state: [[[0; 4]; MEMO_POLICIES]; MEMO_SHAPES],
+            memo_limits: [[[NO_LIMITS; 4]; MEMO_POLICIES]; MEMO_SHAPES],
         }
     }
 
-    fn limits(&mut self, i: usize, severity: Severity, d: &DecisionBits) -> Option<FastLimits> {
-        for (j, k, shape, l) in self.limits.iter().take(self.n_limits) {
-            if *j == i && *k == severity && *shape == d.shape {
-                return *l;
+    /// The memo slot of `d`'s shape, if there is room.
+    fn shape_slot(&mut self, d: &DecisionBits) -> Option<usize> {
+        let key = d.shape.packed();
+        if let Some(i) = self.shapes.iter().take(self.n_shapes).position(|&k| k == key) {
+            return Some(i);
+        }
+        let slot = self.shapes.get_mut(self.n_shapes)?;
+        *slot = key;
+        self.n_shapes += 1;
+        Some(self.n_shapes - 1)
+    }
+
+    /// [`PolicyBits::limits`] of policy `i`, worked out once per shape.
+    pub(crate) fn limits(
+        &mut self,
+        i: usize,
+        severity: Severity,
+        d: &DecisionBits,
+    ) -> Option<FastLimits> {
+        let k = severity_index(severity);
+        let Some(shape) = self.shape_slot(d).filter(|_| i < MEMO_POLICIES) else {
+            return self.bits.get(i)?.limits(severity, d);
+        };
+        let state = *self.memo_state.get(shape)?.get(i)?.get(k)?;
+        match state {
+            1 => None,
+            2 => self.memo_limits.get(shape)?.get(i)?.get(k).copied(),
+            _ => {
+                let l = self.bits.get(i)?.limits(severity, d);
+                if let Some(st) = self
+                    .memo_state
+                    .get_mut(shape)
+                    .and_then(|s| s.get_mut(i))
+                    .and_then(|s| s.get_mut(k))
+                {
+                    *st = if l.is_some() { 2 } else { 1 };
+                }
+                if let (Some(l), Some(slot)) = (
+                    l,
+                    self.memo_limits
+                        .get_mut(shape)
+                        .and_then(|s| s.get_mut(i))
+                        .and_then(|s| s.get_mut(k)),
+                ) {
+                    *slot = l;
+                }
+                l
             }
         }
-        let l = self.bits.get(i)?.limits(severity, d);
-        if let Some(slot) = self.limits.get_mut(self.n_limits) {
-            *slot = (i, severity, d.shape, l);
-            self.n_limits += 1;
-        }
-        l
     }
 
     /// The first decision day whose period of `months` months has not run
