@@ -1863,8 +1863,20 @@ impl<'t> PublicationProbe<'t> {
         severity: Severity,
         d: &DecisionBits,
     ) -> Option<FastLimits> {
+        let slot = self.shape_slot(d);
+        self.limits_in(slot, i, severity, d)
+    }
+
+    /// [`limits`](Self::limits) with the shape's memo slot already found.
+    fn limits_in(
+        &mut self,
+        slot: Option<usize>,
+        i: usize,
+        severity: Severity,
+        d: &DecisionBits,
+    ) -> Option<FastLimits> {
         let k = severity_index(severity);
-        let Some(shape) = self.shape_slot(d).filter(|_| i < MEMO_POLICIES) else {
+        let Some(shape) = slot.filter(|_| i < MEMO_POLICIES) else {
             return self.bits.get(i)?.limits(severity, d);
         };
         let state = *self.memo_state.get(shape)?.get(i)?.get(k)?;
@@ -1922,6 +1934,7 @@ impl<'t> PublicationProbe<'t> {
     /// Where the publication of a record graded `severity` with decision
     /// `d` stands on `as_of` (as [`RepairTimeline::publication_end`]).
     pub(crate) fn state(&mut self, severity: Severity, d: &DecisionBits) -> PublicationState {
+        let slot = self.shape_slot(d);
         let decided = d.decided_on;
         let as_of = self.as_of;
         // Ended by `as_of` when some candidate end is on or before it.
@@ -1935,7 +1948,7 @@ impl<'t> PublicationProbe<'t> {
             if from > as_of {
                 break; // a candidate under it is never before its first day
             }
-            let Some(l) = self.limits(i, severity, d) else {
+            let Some(l) = self.limits_in(slot, i, severity, d) else {
                 continue;
             };
             let run = if l.published {
@@ -1963,7 +1976,7 @@ impl<'t> PublicationProbe<'t> {
             if best.is_some_and(|b| from >= b) {
                 break;
             }
-            let Some(l) = self.limits(i, severity, d) else {
+            let Some(l) = self.limits_in(slot, i, severity, d) else {
                 continue;
             };
             let end = l.publication_ends(decided);
