@@ -1558,6 +1558,8 @@ impl RepairTimeline {
 pub(crate) struct DecisionBits {
     pub(crate) decided_on: NaiveDate,
     shape: Shape,
+    /// `shape`, packed, for comparing kinds of decision at once.
+    key: u128,
 }
 
 /// What of a decision the periods depend on, besides its day.
@@ -1599,15 +1601,17 @@ fn conduct_index(c: PenaltyConduct) -> u32 {
 
 impl DecisionBits {
     pub(crate) fn of(d: &PenaltyDecision) -> Self {
+        let shape = Shape {
+            domain: bit16(&[d.domain], domain_index),
+            penalties: bit16(&d.penalties, penalty_index),
+            procedure: bit8(&[d.procedure], procedure_index),
+            conduct: bit32(&d.conduct, conduct_index),
+            classified: d.classified,
+        };
         Self {
             decided_on: d.decided_on,
-            shape: Shape {
-                domain: bit16(&[d.domain], domain_index),
-                penalties: bit16(&d.penalties, penalty_index),
-                procedure: bit8(&[d.procedure], procedure_index),
-                conduct: bit32(&d.conduct, conduct_index),
-                classified: d.classified,
-            },
+            shape,
+            key: shape.packed(),
         }
     }
 }
@@ -1797,24 +1801,15 @@ pub(crate) struct PublicationProbe<'t> {
     /// not run by `as_of`); the first `n_cutoffs` are set.
     cutoffs: [(u32, NaiveDate); 8],
     n_cutoffs: usize,
-    /// The kinds of decision seen (packed shapes); the first `n_shapes` are
-    /// set.
-    shapes: [u128; MEMO_SHAPES],
-    n_shapes: usize,
-    /// Periods by shape, policy and severity, worked out once: 0 not yet,
-    /// 1 none, 2 in `memo_limits`.
-    memo_state: [[[u8; 4]; MEMO_POLICIES]; MEMO_SHAPES],
-    memo_limits: [[[FastLimits; 4]; MEMO_POLICIES]; MEMO_SHAPES],
+    /// The last periods worked out, per policy and severity, with the
+    /// packed shape they are for: records of one dossier mostly share a few
+    /// kinds of decision.
+    memo: [[(u128, Option<FastLimits>); 4]; MEMO_POLICIES],
 }
 
-const MEMO_SHAPES: usize = 4;
 const MEMO_POLICIES: usize = 4;
-const NO_LIMITS: FastLimits = FastLimits {
-    minimum_months: 0,
-    maximum_months: 0,
-    published: true,
-    barred: false,
-};
+/// No packed shape has all bits set (the class takes three bits at 72).
+const NO_KEY: u128 = u128::MAX;
 
 impl Shape {
     fn packed(&self) -> u128 {
@@ -1837,74 +1832,30 @@ impl<'t> PublicationProbe<'t> {
             as_of,
             cutoffs: [(0, NaiveDate::MIN); 8],
             n_cutoffs: 0,
-            shapes: [0; MEMO_SHAPES],
-            n_shapes: 0,
-            memo_state: [[[0; 4]; MEMO_POLICIES]; MEMO_SHAPES],
-            memo_limits: [[[NO_LIMITS; 4]; MEMO_POLICIES]; MEMO_SHAPES],
+            memo: [[(NO_KEY, None); 4]; MEMO_POLICIES],
         }
     }
 
-    /// The memo slot of `d`'s shape, if there is room.
-    fn shape_slot(&mut self, d: &DecisionBits) -> Option<usize> {
-        let key = d.shape.packed();
-        if let Some(i) = self.shapes.iter().take(self.n_shapes).position(|&k| k == key) {
-            return Some(i);
-        }
-        let slot = self.shapes.get_mut(self.n_shapes)?;
-        *slot = key;
-        self.n_shapes += 1;
-        Some(self.n_shapes - 1)
-    }
-
-    /// [`PolicyBits::limits`] of policy `i`, worked out once per shape.
+    /// [`PolicyBits::limits`] of policy `i`, remembered per policy and
+    /// severity for the last kind of decision asked.
     pub(crate) fn limits(
         &mut self,
         i: usize,
         severity: Severity,
         d: &DecisionBits,
     ) -> Option<FastLimits> {
-        let slot = self.shape_slot(d);
-        self.limits_in(slot, i, severity, d)
-    }
-
-    /// [`limits`](Self::limits) with the shape's memo slot already found.
-    fn limits_in(
-        &mut self,
-        slot: Option<usize>,
-        i: usize,
-        severity: Severity,
-        d: &DecisionBits,
-    ) -> Option<FastLimits> {
-        let k = severity_index(severity);
-        let Some(shape) = slot.filter(|_| i < MEMO_POLICIES) else {
+        let key = d.key;
+        let Some(entry) = self
+            .memo
+            .get_mut(i)
+            .and_then(|m| m.get_mut(severity_index(severity)))
+        else {
             return self.bits.get(i)?.limits(severity, d);
         };
-        let state = *self.memo_state.get(shape)?.get(i)?.get(k)?;
-        match state {
-            1 => None,
-            2 => self.memo_limits.get(shape)?.get(i)?.get(k).copied(),
-            _ => {
-                let l = self.bits.get(i)?.limits(severity, d);
-                if let Some(st) = self
-                    .memo_state
-                    .get_mut(shape)
-                    .and_then(|s| s.get_mut(i))
-                    .and_then(|s| s.get_mut(k))
-                {
-                    *st = if l.is_some() { 2 } else { 1 };
-                }
-                if let (Some(l), Some(slot)) = (
-                    l,
-                    self.memo_limits
-                        .get_mut(shape)
-                        .and_then(|s| s.get_mut(i))
-                        .and_then(|s| s.get_mut(k)),
-                ) {
-                    *slot = l;
-                }
-                l
-            }
+        if entry.0 != key {
+            *entry = (key, self.bits.get(i)?.limits(severity, d));
         }
+        entry.1
     }
 
     /// The first decision day whose period of `months` months has not run
@@ -1934,7 +1885,6 @@ impl<'t> PublicationProbe<'t> {
     /// Where the publication of a record graded `severity` with decision
     /// `d` stands on `as_of` (as [`RepairTimeline::publication_end`]).
     pub(crate) fn state(&mut self, severity: Severity, d: &DecisionBits) -> PublicationState {
-        let slot = self.shape_slot(d);
         let decided = d.decided_on;
         let as_of = self.as_of;
         // Ended by `as_of` when some candidate end is on or before it.
@@ -1948,7 +1898,7 @@ impl<'t> PublicationProbe<'t> {
             if from > as_of {
                 break; // a candidate under it is never before its first day
             }
-            let Some(l) = self.limits_in(slot, i, severity, d) else {
+            let Some(l) = self.limits(i, severity, d) else {
                 continue;
             };
             let run = if l.published {
@@ -1976,7 +1926,7 @@ impl<'t> PublicationProbe<'t> {
             if best.is_some_and(|b| from >= b) {
                 break;
             }
-            let Some(l) = self.limits_in(slot, i, severity, d) else {
+            let Some(l) = self.limits(i, severity, d) else {
                 continue;
             };
             let end = l.publication_ends(decided);
