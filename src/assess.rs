@@ -72,7 +72,7 @@ use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, List
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
 use crate::repair::{
-    DecisionBits, PenaltyDecision, Periods, PolicyBits, PublicationProbe, PublicationState,
+    PenaltyDecision, Periods, PolicyBits, PublicationProbe, PublicationState,
     RepairError, RepairPolicy, RepairTimeline,
 };
 use crate::retention::{day_of_month, month_index, RetentionPolicy};
@@ -935,7 +935,7 @@ pub fn assess<'a>(
         // sanctions, until the end its governing repair rules set.
         let state = match &record.decision {
             Some(decision) if matches!(status, RecordStatus::Active | RecordStatus::Corrected) => {
-                publication.state(record.severity, &DecisionBits::of(decision))
+                publication.state(record.severity, decision)
             }
             _ => PublicationState::Never,
         };
@@ -1276,18 +1276,17 @@ impl<'r> RepairSearch<'r> {
     /// Only days up to `not_after` are looked for: a later opening is not
     /// the next change, so the policies that come into force after it are
     /// not asked.
-    fn opening(
+    fn opening<'d>(
         &self,
-        record: &MisconductRecord,
+        record: &'d MisconductRecord,
         not_after: NaiveDate,
-        probe: &mut PublicationProbe<'_>,
+        probe: &mut PublicationProbe<'_, 'd>,
     ) -> Option<NaiveDate> {
         let decision = record.decision.as_ref()?;
         let decided_on = decision.decided_on;
         if decided_on < record.occurred_on {
             return None; // cannot be judged (RepairError::DecisionBeforeConduct)
         }
-        let bits = DecisionBits::of(decision);
         let as_of = self.tomorrow.pred_opt()?;
         // The first day the minimum period has run under policy `i`, `None`
         // when it bars repair or has no periods for the record. A decision
@@ -1295,7 +1294,7 @@ impl<'r> RepairSearch<'r> {
         // minimum needs no date work: any day up to `as_of` will do.
         let mut earliest = |i: usize, policy: &PolicyBits| {
             let limits = probe
-                .limits(i, record.severity, &bits)
+                .limits(i, record.severity, decision)
                 .filter(|l| !l.barred)?;
             match self.current {
                 Some((current, run_before)) if current == i && decided_on < run_before => {
@@ -1568,7 +1567,7 @@ fn next_change<'a>(
     is_person: bool,
     rules: &Rules<'a>,
     as_of: NaiveDate,
-    probe: &mut PublicationProbe<'_>,
+    probe: &mut PublicationProbe<'_, 'a>,
 ) -> Option<NextChange<'a>> {
     // The earliest day seen so far and what changes on it.
     let mut next: Option<NextChange<'a>> = None;

@@ -1558,8 +1558,6 @@ impl RepairTimeline {
 pub(crate) struct DecisionBits {
     pub(crate) decided_on: NaiveDate,
     shape: Shape,
-    /// `shape`, packed, for comparing kinds of decision at once.
-    key: u128,
 }
 
 /// What of a decision the periods depend on, besides its day.
@@ -1611,7 +1609,6 @@ impl DecisionBits {
         Self {
             decided_on: d.decided_on,
             shape,
-            key: shape.packed(),
         }
     }
 }
@@ -1794,7 +1791,7 @@ pub(crate) enum PublicationState {
 /// as its start moves later), and each policy's periods for each kind of
 /// decision are worked out once. Only a record still published on the day
 /// has its end day computed.
-pub(crate) struct PublicationProbe<'t> {
+pub(crate) struct PublicationProbe<'t, 'd> {
     bits: &'t [PolicyBits],
     as_of: NaiveDate,
     /// (months, the first decision day whose period of that many months has
@@ -1804,35 +1801,28 @@ pub(crate) struct PublicationProbe<'t> {
     /// The last periods worked out, per policy and severity, with the
     /// packed shape they are for: records of one dossier mostly share a few
     /// kinds of decision.
-    memo: [[(u128, Option<FastLimits>); 4]; MEMO_POLICIES],
+    memo: [[(Option<&'d PenaltyDecision>, Option<FastLimits>); 4]; MEMO_POLICIES],
+}
+
+/// Whether two decisions have the same periods under every policy: they
+/// differ at most in their day.
+fn same_kind(a: &PenaltyDecision, b: &PenaltyDecision) -> bool {
+    a.domain == b.domain
+        && a.procedure == b.procedure
+        && a.classified == b.classified
+        && a.penalties == b.penalties
+        && a.conduct == b.conduct
 }
 
 const MEMO_POLICIES: usize = 4;
-/// No packed shape has all bits set (the class takes three bits at 72).
-const NO_KEY: u128 = u128::MAX;
-
-impl Shape {
-    fn packed(&self) -> u128 {
-        let class: u128 = match self.classified {
-            None => 0,
-            Some(s) => 1 + severity_index(s) as u128,
-        };
-        u128::from(self.domain)
-            | u128::from(self.penalties) << 16
-            | u128::from(self.procedure) << 32
-            | u128::from(self.conduct) << 40
-            | class << 72
-    }
-}
-
-impl<'t> PublicationProbe<'t> {
+impl<'t, 'd> PublicationProbe<'t, 'd> {
     pub(crate) fn new(timeline: &'t RepairTimeline, as_of: NaiveDate) -> Self {
         Self {
             bits: &timeline.bits,
             as_of,
             cutoffs: [(0, NaiveDate::MIN); 8],
             n_cutoffs: 0,
-            memo: [[(NO_KEY, None); 4]; MEMO_POLICIES],
+            memo: [[(None, None); 4]; MEMO_POLICIES],
         }
     }
 
@@ -1842,18 +1832,19 @@ impl<'t> PublicationProbe<'t> {
         &mut self,
         i: usize,
         severity: Severity,
-        d: &DecisionBits,
+        d: &'d PenaltyDecision,
     ) -> Option<FastLimits> {
-        let key = d.key;
+        let bits = self.bits;
         let Some(entry) = self
             .memo
             .get_mut(i)
             .and_then(|m| m.get_mut(severity_index(severity)))
         else {
-            return self.bits.get(i)?.limits(severity, d);
+            return bits.get(i)?.limits(severity, &DecisionBits::of(d));
         };
-        if entry.0 != key {
-            *entry = (key, self.bits.get(i)?.limits(severity, d));
+        match entry.0 {
+            Some(seen) if std::ptr::eq(seen, d) || same_kind(seen, d) => {}
+            _ => *entry = (Some(d), bits.get(i)?.limits(severity, &DecisionBits::of(d))),
         }
         entry.1
     }
@@ -1884,58 +1875,43 @@ impl<'t> PublicationProbe<'t> {
 
     /// Where the publication of a record graded `severity` with decision
     /// `d` stands on `as_of` (as [`RepairTimeline::publication_end`]).
-    pub(crate) fn state(&mut self, severity: Severity, d: &DecisionBits) -> PublicationState {
+    pub(crate) fn state(&mut self, severity: Severity, d: &'d PenaltyDecision) -> PublicationState {
         let decided = d.decided_on;
         let as_of = self.as_of;
-        // Ended by `as_of` when some candidate end is on or before it.
-        for i in 0..self.bits.len() {
-            let Some((from, until)) = self.bits.get(i).map(|p| (p.from, p.until)) else {
-                break;
-            };
-            if until.is_some_and(|u| u < decided) {
-                continue;
-            }
-            if from > as_of {
-                break; // a candidate under it is never before its first day
-            }
-            let Some(l) = self.limits(i, severity, d) else {
-                continue;
-            };
-            let run = if l.published {
-                decided < self.cutoff(l.maximum_months)
-            } else {
-                decided <= as_of
-            };
-            if run
-                && (from <= decided
-                    || until.is_none_or(|u| u >= as_of)
-                    || l.publication_ends(decided).max(from) <= until.unwrap_or(NaiveDate::MAX))
-            {
-                return PublicationState::Ended;
-            }
-        }
-        // Still published: its end, exactly.
         let mut best: Option<NaiveDate> = None;
         for i in 0..self.bits.len() {
             let Some((from, until)) = self.bits.get(i).map(|p| (p.from, p.until)) else {
                 break;
             };
             if until.is_some_and(|u| u < decided) {
-                continue;
+                continue; // over before the decision
             }
             if best.is_some_and(|b| from >= b) {
-                break;
+                break; // an end under it is never before its first day
             }
             let Some(l) = self.limits(i, severity, d) else {
                 continue;
             };
+            // Ended by `as_of` under it? One comparison with the cutoff
+            // decision day, when it governs or lasts through `as_of`.
+            let governs = from <= decided;
+            if from <= as_of && (governs || until.is_none_or(|u| u >= as_of)) {
+                let run = if l.published {
+                    decided < self.cutoff(l.maximum_months)
+                } else {
+                    decided <= as_of
+                };
+                if run {
+                    return PublicationState::Ended;
+                }
+            }
             let end = l.publication_ends(decided);
-            let on = if from <= decided {
+            let on = if governs {
                 end
             } else {
                 let on = end.max(from);
                 if until.is_some_and(|u| on > u) {
-                    continue;
+                    continue; // it is no longer in force by then
                 }
                 on
             };
@@ -1945,7 +1921,7 @@ impl<'t> PublicationProbe<'t> {
         }
         match best {
             None => PublicationState::Never,
-            // Not ended by `as_of` (the first loop), so after it.
+            Some(on) if on <= as_of => PublicationState::Ended,
             Some(on) => PublicationState::Ends(on),
         }
     }
@@ -2027,7 +2003,7 @@ mod tests {
             // As an assessment sees it on a day.
             for shift in [0u64, 1, 27, 28, 29, 30, 31, 89, 90, 91, 92, 364, 365, 366, 1095, 1096, 1097, 1200] {
                 let as_of = d.decided_on + chrono::Days::new(shift);
-                let state = PublicationProbe::new(&t, as_of).state(severity, &DecisionBits::of(&d));
+                let state = PublicationProbe::new(&t, as_of).state(severity, &d);
                 let expected = match exact {
                     None => PublicationState::Never,
                     Some(e) if e <= as_of => PublicationState::Ended,
