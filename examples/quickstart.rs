@@ -59,7 +59,9 @@ fn finding(
             evidence: vec![format!("新民罚字〔2019〕{}号", occurred_on.format("%m%d"))],
             fine: fine.map(Decimal::from),
         },
-        decision: fine.map(|_| PenaltyDecision::new(occurred_on, PenaltyDomain::Other, vec![PenaltyKind::Fine])),
+        decision: fine.map(|_| {
+            PenaltyDecision::new(occurred_on, PenaltyDomain::Other, vec![PenaltyKind::Fine])
+        }),
     }
 }
 

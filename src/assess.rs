@@ -72,8 +72,8 @@ use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, List
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
 use crate::repair::{
-    PenaltyDecision, Periods, PolicyBits, PublicationProbe, PublicationState,
-    RepairError, RepairPolicy, RepairTimeline,
+    PenaltyDecision, Periods, PolicyBits, PublicationProbe, PublicationState, RepairError,
+    RepairPolicy, RepairTimeline,
 };
 use crate::retention::{day_of_month, month_index, RetentionPolicy};
 use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};

@@ -114,7 +114,9 @@ pub enum PenaltyKind {
 }
 
 /// The procedure a penalty was decided under (行政处罚法 ch. 5).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Procedure {
     /// 普通程序 — the ordinary procedure (the default).
@@ -1146,7 +1148,11 @@ impl RepairPolicy {
             );
         }
         let done = |d: Option<NaiveDate>| d.is_some_and(|d| d <= on);
-        for c in self.conditions.iter().filter(|c| c.applies_to(periods.tier)) {
+        for c in self
+            .conditions
+            .iter()
+            .filter(|c| c.applies_to(periods.tier))
+        {
             let condition = match c.kind {
                 ConditionKind::NoNewMisconduct => {
                     let records: Vec<RecordId> = others
@@ -1342,7 +1348,11 @@ impl RepairTimeline {
     /// [`publication_end`](Self::publication_end)'s day, on the fast path:
     /// the same answer, without the citations.
     #[cfg(test)]
-    pub(crate) fn publication_end_day(&self, severity: Severity, d: &DecisionBits) -> Option<NaiveDate> {
+    pub(crate) fn publication_end_day(
+        &self,
+        severity: Severity,
+        d: &DecisionBits,
+    ) -> Option<NaiveDate> {
         let mut best: Option<NaiveDate> = None;
         for policy in &self.bits {
             if policy.until.is_some_and(|u| u < d.decided_on) {

@@ -353,13 +353,18 @@ fn presets_cite_their_sources() {
         assert!(!p.conditions.is_empty());
         for c in &p.conditions {
             assert!(
-                c.basis.source.contains(p.basis.source.split(' ').next().unwrap())
+                c.basis
+                    .source
+                    .contains(p.basis.source.split(' ').next().unwrap())
                     || c.basis.source.contains("Order No. 36"),
                 "{}: {}",
                 p.name,
                 c.basis.source
             );
-            assert_ne!(c.kind, social_credit::repair::ConditionKind::NoNewMisconduct);
+            assert_ne!(
+                c.kind,
+                social_credit::repair::ConditionKind::NoNewMisconduct
+            );
             assert_ne!(c.kind, social_credit::repair::ConditionKind::EffectsRemoved);
         }
         p.validate().unwrap();

@@ -10,9 +10,7 @@
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use social_credit::misconduct::{
-    ConductKind, MisconductRecord, RecordId, Section, Severity,
-};
+use social_credit::misconduct::{ConductKind, MisconductRecord, RecordId, Section, Severity};
 use social_credit::repair::{
     Condition, ConditionKind, PenaltyConduct, PenaltyDecision, PenaltyDomain, PenaltyKind,
     Procedure, RepairFacts, RepairPolicy, RepairTimeline,
@@ -146,8 +144,14 @@ fn every_period_row_holds() {
         let periods = p.periods(row.severity, &decision).unwrap();
         let a = &row.article;
         assert_eq!(periods.tier, row.tier, "{a}: tier");
-        assert_eq!(periods.earliest_application, row.earliest, "{a}: earliest application");
-        assert_eq!(periods.last_published_day, row.last_published, "{a}: last published day");
+        assert_eq!(
+            periods.earliest_application, row.earliest,
+            "{a}: earliest application"
+        );
+        assert_eq!(
+            periods.last_published_day, row.last_published,
+            "{a}: last published day"
+        );
         assert_eq!(periods.barred_by.is_some(), row.barred, "{a}: barred");
         assert_eq!(periods.published, row.published, "{a}: published");
         // Every answer names its rules, and they are the policy's own.
@@ -174,7 +178,13 @@ fn every_condition_row_holds() {
         let e = p.eligibility(&r, &f, &[], row.asked).unwrap();
         let unmet: Vec<ConditionKind> = e.unmet.iter().filter_map(|u| kind(&u.condition)).collect();
         assert_eq!(unmet, row.unmet, "{}", row.article);
-        assert_eq!(e.is_eligible(), row.unmet.is_empty(), "{}: {:?}", row.article, e.unmet);
+        assert_eq!(
+            e.is_eligible(),
+            row.unmet.is_empty(),
+            "{}: {:?}",
+            row.article,
+            e.unmet
+        );
         for u in &e.unmet {
             assert!(!u.basis.source.is_empty(), "{}", row.article);
         }
@@ -202,8 +212,17 @@ fn every_timeline_row_holds() {
             let e = t
                 .eligibility(&r, &facts(decision, row.decided, &all), &[], asked)
                 .unwrap();
-            assert_eq!(Some(e.is_eligible()), row.repair_eligible, "{a}: {:?}", e.unmet);
-            assert_eq!(Some(e.policy.rule.to_string()), row.repair_policy, "{a}: policy");
+            assert_eq!(
+                Some(e.is_eligible()),
+                row.repair_eligible,
+                "{a}: {:?}",
+                e.unmet
+            );
+            assert_eq!(
+                Some(e.policy.rule.to_string()),
+                row.repair_policy,
+                "{a}: policy"
+            );
         }
     }
 }
