@@ -246,6 +246,7 @@ fn main() -> Result<(), Error> {
         ObjectionStep::Opinion {
             finding: Finding::ErrorConfirmed,
             summary: "the penalty decision was annulled on 2019-09-20".into(),
+            submitted_on: None,
         },
         "Social Organizations Section 社会组织管理科",
         d(2019, 10, 9)?,

@@ -149,6 +149,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
         ObjectionStep::Opinion {
             finding: Finding::ErrorConfirmed,
             summary: "the decision was annulled on 2019-09-20".into(),
+            submitted_on: None,
         },
         "section",
         d(2019, 10, 9),
@@ -446,6 +447,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                 ObjectionStep::Opinion {
                     finding: Finding::ErrorConfirmed,
                     summary: "annulled".into(),
+                    submitted_on: None,
                 },
                 "section",
                 d(2019, 10, 8),
