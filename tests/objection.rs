@@ -126,6 +126,13 @@ fn received_friday_27_september_2019() {
     let s = o.status_on(&cal, day(2019, 10, 18)).unwrap();
     assert_eq!(s.stage, Stage::Notified);
     assert!(s.overdue.is_empty(), "{:?}", s.overdue);
+    // The reply to the subject is the second act, still due today.
+    assert_eq!(s.next, Some(d.reply()));
+    assert_eq!(s.reply_working_days_left, Some(0));
+    o.reply(day(2019, 10, 18), "王芳 Wang Fang", "filed late")
+        .unwrap();
+    let s = o.status_on(&cal, day(2019, 10, 18)).unwrap();
+    assert_eq!(s.stage, Stage::Replied);
     assert_eq!(s.next, None);
     assert_eq!(s.reply_working_days_left, None);
 }
@@ -197,6 +204,7 @@ fn a_late_forwarding_on_27_september_2019_lets_the_reply_limit_bind() {
         [
             (Step::Forward, day(2019, 10, 10), Some(day(2019, 10, 11)), 1),
             (Step::Notify, day(2019, 10, 18), None, 2),
+            (Step::Reply, day(2019, 10, 18), None, 2),
         ]
     );
     assert_eq!(s.reply_working_days_left, Some(-2));
@@ -348,7 +356,7 @@ type Move = (
 );
 
 /// Every move, dated 2019-10-09 unless the name says otherwise.
-const MOVES: [Move; 8] = [
+const MOVES: [Move; 9] = [
     ("forward", |o| {
         o.forward(day(2019, 10, 9), "a", Section::SocialAffairs)
     }),
@@ -362,6 +370,7 @@ const MOVES: [Move; 8] = [
         o.receive_opinion(day(2019, 10, 7), "b", Finding::ErrorConfirmed, "")
     }),
     ("notify", |o| o.notify(day(2019, 10, 9), "a", corrected())),
+    ("reply", |o| o.reply(day(2019, 10, 9), "a", "the filing date was misread")),
     ("close", |o| o.close(day(2019, 10, 9), "a")),
     ("withdraw", |o| o.withdraw(day(2019, 10, 9), "applicant")),
     ("withdraw early", |o| {
@@ -370,7 +379,7 @@ const MOVES: [Move; 8] = [
 ];
 
 /// An objection at each stage (received 27 Sep, forwarded 8 Oct, opinion,
-/// notification and closing on 9 Oct), and one withdrawn on 8 Oct.
+/// notification, reply and closing on 9 Oct), and one withdrawn on 8 Oct.
 fn at_each_stage() -> Vec<Objection> {
     let mut o = written(1, day(2019, 9, 27));
     let mut all = vec![o.clone()];
@@ -381,6 +390,9 @@ fn at_each_stage() -> Vec<Objection> {
         .unwrap();
     all.push(o.clone());
     o.notify(day(2019, 10, 9), "a", corrected()).unwrap();
+    all.push(o.clone());
+    o.reply(day(2019, 10, 9), "a", "the filing date was misread")
+        .unwrap();
     all.push(o.clone());
     o.close(day(2019, 10, 9), "a").unwrap();
     all.push(o);
@@ -395,10 +407,11 @@ fn at_each_stage() -> Vec<Objection> {
 #[test]
 fn every_wrong_move_is_refused_and_changes_nothing() {
     // The moves allowed at each stage; every other one must fail.
-    let allowed: [&[&str]; 6] = [
+    let allowed: [&[&str]; 7] = [
         &["forward", "withdraw"],
         &["opinion", "withdraw"],
         &["notify", "withdraw"],
+        &["reply"],
         &["close"],
         &[],
         &[],
@@ -431,7 +444,7 @@ fn errors_say_what_was_wrong() {
         "cannot forward to the originating section on 2019-09-26, before the previous step \
          (receive the objection) on 2019-09-27"
     );
-    let mut closed = stages[4].clone();
+    let mut closed = stages[5].clone();
     assert_eq!(
         closed.close(day(2019, 10, 10), "a").unwrap_err(),
         ObjectionError::Finished {
@@ -487,6 +500,9 @@ fn the_stored_form_is_readable() {
         serde_json::json!({"channel": "written", "on": "2019-09-27"})
     );
     assert_eq!(v["forwarded"]["to"], "social_affairs");
+    assert_eq!(v["about"], serde_json::json!({"item": "record", "id": 1}));
+    assert_eq!(v["applicant"], serde_json::json!({"applicant": "subject"}));
+    assert_eq!(v["opinion"]["submitted_on"], "2019-10-09");
     assert_eq!(v["notified"]["outcome"]["decision"], "corrected");
     assert_eq!(v["notified"]["outcome"]["corrected"]["fine"], "1500.50");
     assert!(v.get("closed").is_none());
@@ -501,7 +517,7 @@ fn the_stored_form_is_readable() {
 
 #[test]
 fn a_stored_objection_that_breaks_the_rules_does_not_load() {
-    let closed = serde_json::to_value(&at_each_stage()[4]).unwrap();
+    let closed = serde_json::to_value(&at_each_stage()[5]).unwrap();
     let mut early_close = closed.clone();
     early_close["closed"]["on"] = serde_json::json!("2019-10-01");
     let err = serde_json::from_value::<Objection>(early_close).unwrap_err();
@@ -510,9 +526,17 @@ fn a_stored_objection_that_breaks_the_rules_does_not_load() {
         "{err}"
     );
 
-    let mut to_office = closed.clone();
-    to_office["forwarded"]["to"] = serde_json::json!("office");
-    assert!(serde_json::from_value::<Objection>(to_office).is_err());
+    let mut early_reply = closed.clone();
+    early_reply["replied"]["on"] = serde_json::json!("2019-10-08");
+    assert!(serde_json::from_value::<Objection>(early_reply).is_err());
+
+    let mut received_before_submitted = closed.clone();
+    received_before_submitted["opinion"]["submitted_on"] = serde_json::json!("2019-10-10");
+    assert!(serde_json::from_value::<Objection>(received_before_submitted).is_err());
+
+    let mut two_items = closed.clone();
+    two_items["record"] = serde_json::json!(1);
+    assert!(serde_json::from_value::<Objection>(two_items).is_err());
 
     let mut contradicting = closed;
     contradicting["opinion"]["finding"] = serde_json::json!("not_confirmed");
@@ -784,6 +808,7 @@ proptest! {
         o.receive_opinion(opinion, "b", Finding::NotConfirmed, "").unwrap();
         let notified = cal.add_working_days(opinion, c).unwrap();
         o.notify(notified, "a", kept()).unwrap();
+        o.reply(notified, "a", "filed late").unwrap();
         o.close(notified, "a").unwrap();
 
         let d = o.deadlines(&cal).unwrap();
@@ -809,7 +834,7 @@ proptest! {
     #[test]
     fn a_late_step_is_overdue_by_exactly_its_lateness(
         r in receipt_day(),
-        late_step in 0usize..3,
+        late_step in 0usize..4,
         late in 1u32..=10,
     ) {
         let cal = official();
@@ -819,7 +844,8 @@ proptest! {
             let due = within(o.deadlines(&cal))?.of(*step).unwrap().due;
             match step {
                 Step::Forward => o.forward(due, "a", Section::SocialAffairs).unwrap(),
-                _ => o.receive_opinion(due, "b", Finding::NotConfirmed, "").unwrap(),
+                Step::Verify => o.receive_opinion(due, "b", Finding::NotConfirmed, "").unwrap(),
+                _ => o.notify(due, "a", kept()).unwrap(),
             }
         }
         let step = Step::TIMED[late_step];
@@ -840,7 +866,8 @@ proptest! {
         match step {
             Step::Forward => o.forward(done, "a", Section::SocialAffairs).unwrap(),
             Step::Verify => o.receive_opinion(done, "b", Finding::NotConfirmed, "").unwrap(),
-            _ => o.notify(done, "a", kept()).unwrap(),
+            Step::Notify => o.notify(done, "a", kept()).unwrap(),
+            _ => o.reply(done, "a", "filed late").unwrap(),
         }
         let s = within(o.status_on(&cal, done).map_err(|e| match e {
             ObjectionError::Calendar(c) => c,
