@@ -1394,3 +1394,136 @@ fn the_quarterly_report_counts_late_steps_per_section() {
         ObjectionError::NoSuchQuarter { year: 2019, quarter: 5 }
     );
 }
+
+// ---------------------------------------------------------------------------
+// Properties of the two acts, the order of steps and the stored form.
+// ---------------------------------------------------------------------------
+
+/// An objection with every step on a random working-day offset (late ones
+/// included), the opinion received `lag` working days after it was
+/// submitted, the applicant not the subject.
+fn chain(
+    cal: &ChinaCalendar,
+    r: NaiveDate,
+    offsets: [u32; 5],
+) -> Result<(Objection, [NaiveDate; 5]), TestCaseError> {
+    let [a, b, lag, c, e] = offsets;
+    let forwarded = within(cal.add_working_days(r, a))?;
+    let submitted = within(cal.add_working_days(forwarded, b))?;
+    let received = within(cal.add_working_days(submitted, lag))?;
+    let notified = within(cal.add_working_days(received, c))?;
+    let replied = within(cal.add_working_days(notified, e))?;
+    let mut o = written(1, r).with_applicant(Applicant::Representative {
+        capacity: Capacity::Agent,
+        reference: "P-1".into(),
+    });
+    o.forward(forwarded, "a", Section::SocialAffairs).unwrap();
+    o.receive_opinion_submitted(submitted, received, "b", Finding::NotConfirmed, "")
+        .unwrap();
+    o.notify(notified, "a", kept()).unwrap();
+    o.reply(replied, "a", "filed late").unwrap();
+    Ok((o, [forwarded, submitted, received, notified, replied]))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn the_notification_and_the_reply_keep_their_limits(
+        r in receipt_day(),
+        offsets in [0u32..=8, 0u32..=8, 0u32..=3, 0u32..=4, 0u32..=4],
+    ) {
+        let cal = official();
+        let (o, [_, _, received, notified, replied]) = chain(&cal, r, offsets)?;
+        let d = within(o.deadlines(&cal))?;
+        let notify_by = d.notify_by.unwrap();
+        // Never later than the Office's receipt of the opinion + 2 WD.
+        prop_assert!(notify_by <= naive_add(&cal, received, 2));
+        prop_assert_eq!(d.notify_clock, Some(naive_add(&cal, received, 2)));
+        // Never later than receipt + 12 WD; the reply exactly that.
+        prop_assert!(notify_by <= d.reply_by);
+        prop_assert_eq!(d.reply_by, naive_add(&cal, r, 12));
+        prop_assert!(cal.is_working_day(notify_by).unwrap());
+        // Each act is late exactly when done after its own deadline.
+        let s = within(o.status_on(&cal, replied).map_err(|e| match e {
+            ObjectionError::Calendar(c) => c,
+            other => panic!("{other}"),
+        }))?;
+        let late = |step| s.overdue.iter().any(|l| l.deadline.step == step);
+        prop_assert_eq!(late(Step::Notify), notified > notify_by);
+        prop_assert_eq!(late(Step::Reply), replied > d.reply_by);
+        prop_assert!(s.overdue.iter().all(|l| l.done_on.is_some()));
+    }
+
+    #[test]
+    fn a_step_dated_before_the_step_it_follows_is_refused(
+        r in receipt_day(),
+        offsets in [0u32..=6, 0u32..=6, 0u32..=2, 0u32..=3, 0u32..=3],
+        done in 0usize..5,
+        back in 1u64..=20,
+    ) {
+        let cal = official();
+        let (full, dates) = chain(&cal, r, offsets)?;
+        // Replay the first `done` steps, then try the next one too early.
+        let mut o = written(1, r).with_applicant(full.applicant().clone());
+        let [forwarded, submitted, received, notified, _] = dates;
+        if done > 0 { o.forward(forwarded, "a", Section::SocialAffairs).unwrap(); }
+        if done > 1 { o.receive_opinion_submitted(submitted, received, "b", Finding::NotConfirmed, "").unwrap(); }
+        if done > 2 { o.notify(notified, "a", kept()).unwrap(); }
+        if done > 3 { o.reply(dates[4], "a", "").unwrap(); }
+        let previous = [r, forwarded, received, notified, dates[4]][done];
+        let early = previous - chrono::Days::new(back);
+        let before = o.clone();
+        let result = match done {
+            0 => o.forward(early, "a", Section::SocialAffairs),
+            1 => o.receive_opinion_submitted(early, early, "b", Finding::NotConfirmed, ""),
+            2 => o.notify(early, "a", kept()),
+            3 => o.reply(early, "a", ""),
+            _ => o.close(early, "a"),
+        };
+        let is_date_before_previous = matches!(result, Err(ObjectionError::DateBeforePrevious { .. }));
+        prop_assert!(is_date_before_previous, "{:?}", result);
+        prop_assert_eq!(&o, &before);
+        // An opinion received before it was submitted is refused too.
+        if done == 1 {
+            let result = o.receive_opinion_submitted(submitted, submitted - chrono::Days::new(back), "b", Finding::NotConfirmed, "");
+            let is_received_before = matches!(result, Err(ObjectionError::OpinionReceivedBeforeSubmitted { .. }));
+            prop_assert!(is_received_before, "{:?}", result);
+            prop_assert_eq!(&o, &before);
+        }
+    }
+
+    #[test]
+    fn the_version_0_1_form_loads_with_the_same_deadlines(
+        r in receipt_day(),
+        offsets in [0u32..=8, 0u32..=8, 0u32..=3],
+        stage in 0usize..4,
+    ) {
+        // What version 0.1 could store: a record, the subject applying, the
+        // opinion submitted and received the same day, one letter for both acts.
+        let cal = official();
+        let [a, b, c] = offsets;
+        let mut o = written(1, r);
+        let forwarded = within(cal.add_working_days(r, a))?;
+        let opinion = within(cal.add_working_days(forwarded, b))?;
+        let notified = within(cal.add_working_days(opinion, c))?;
+        if stage > 0 { o.forward(forwarded, "a", Section::SocialAffairs).unwrap(); }
+        if stage > 1 { o.receive_opinion(opinion, "b", Finding::NotConfirmed, "").unwrap(); }
+        if stage > 2 {
+            o.notify(notified, "a", kept()).unwrap();
+            o.reply(notified, "a", kept().reasons()).unwrap();
+        }
+        let mut legacy = serde_json::to_value(&o).unwrap();
+        let map = legacy.as_object_mut().unwrap();
+        map.remove("about");
+        map.remove("applicant");
+        map.remove("replied");
+        map.insert("record".into(), serde_json::json!(1));
+        if let Some(op) = map.get_mut("opinion") {
+            op.as_object_mut().unwrap().remove("submitted_on");
+        }
+        let loaded: Objection = serde_json::from_value(legacy).unwrap();
+        prop_assert_eq!(&loaded, &o);
+        prop_assert_eq!(within(loaded.deadlines(&cal))?, within(o.deadlines(&cal))?);
+    }
+}
