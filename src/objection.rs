@@ -1496,7 +1496,8 @@ impl Objection {
 
     /// The two acts the Office owes, as of the end of `on`: the
     /// notification of the applicant and the reply to the subject, each
-    /// with its recipient, deadline (while known) and the day it was done.
+    /// with its recipient, deadline (none once withdrawn) and the day it
+    /// was done.
     ///
     /// # Errors
     ///
@@ -1513,10 +1514,12 @@ impl Objection {
             });
         }
         let d = self.deadlines_as_of(calendar, Some(on))?;
+        // A withdrawn objection owes no answer.
+        let withdrawn = self.done_by(Step::Withdraw, on).is_some();
         let answer = |step: Step, recipient: Recipient| OfficeAnswer {
             step,
             recipient,
-            deadline: d.of(step),
+            deadline: d.of(step).filter(|_| !withdrawn),
             done_on: self.done_by(step, on),
         };
         Ok([
