@@ -1513,14 +1513,39 @@ impl Objection {
                 received_on: self.received_on(),
             });
         }
-        let d = self.deadlines_as_of(calendar, Some(on))?;
+        self.answers_as_of(calendar, Some(on))
+    }
+
+    /// The two acts the Office owes, counting every step taken (see
+    /// [`Objection::answers_on`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ObjectionError::Calendar`] when a count leaves the calendar.
+    pub fn answers(
+        &self,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<[OfficeAnswer; 2], ObjectionError> {
+        self.answers_as_of(calendar, None)
+    }
+
+    fn answers_as_of(
+        &self,
+        calendar: &(impl WorkCalendar + ?Sized),
+        on: Option<NaiveDate>,
+    ) -> Result<[OfficeAnswer; 2], ObjectionError> {
+        let d = self.deadlines_as_of(calendar, on)?;
+        let done = |step| match on {
+            Some(on) => self.done_by(step, on),
+            None => self.done_on(step),
+        };
         // A withdrawn objection owes no answer.
-        let withdrawn = self.done_by(Step::Withdraw, on).is_some();
+        let withdrawn = done(Step::Withdraw).is_some();
         let answer = |step: Step, recipient: Recipient| OfficeAnswer {
             step,
             recipient,
             deadline: d.of(step).filter(|_| !withdrawn),
-            done_on: self.done_by(step, on),
+            done_on: done(step),
         };
         Ok([
             answer(Step::Notify, Recipient::Applicant),
