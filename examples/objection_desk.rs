@@ -255,7 +255,11 @@ fn objections() -> Result<Vec<Objection>, Box<dyn Error>> {
         },
     )?;
     // The applicant is the subject: one letter is both acts, the same day.
-    o6.reply(day(2019, 9, 24)?, office, "the decision document states 1,500 yuan")?;
+    o6.reply(
+        day(2019, 9, 24)?,
+        office,
+        "the decision document states 1,500 yuan",
+    )?;
     o6.close(day(2019, 9, 25)?, office)?;
     desk.push(o6);
 

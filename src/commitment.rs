@@ -196,8 +196,7 @@ impl Commitment {
     /// Whether it may appear in a public view on `day`: published by then,
     /// and its publication not withdrawn on an objection.
     pub fn is_published_on(&self, day: NaiveDate) -> bool {
-        self.published_on.is_some_and(|p| p <= day)
-            && self.withdrawn_on.is_none_or(|w| w > day)
+        self.published_on.is_some_and(|p| p <= day) && self.withdrawn_on.is_none_or(|w| w > day)
     }
 
     /// The text in force: the corrected text where an objection corrected it.

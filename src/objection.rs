@@ -1166,10 +1166,12 @@ impl Objection {
         }
         let previous = match step.requires() {
             Some(required) => {
-                let previous_on = self.completed_on(required).ok_or(ObjectionError::OutOfOrder {
-                    step,
-                    requires: required,
-                })?;
+                let previous_on =
+                    self.completed_on(required)
+                        .ok_or(ObjectionError::OutOfOrder {
+                            step,
+                            requires: required,
+                        })?;
                 (required, previous_on)
             }
             // A withdrawal follows whatever was done last, and must come
@@ -2116,7 +2118,10 @@ impl CommitmentChange {
     pub fn apply_to(&self, commitment: &mut Commitment) -> Result<(), ObjectionError> {
         let item = CreditItem::Commitment(self.commitment);
         let problem = if commitment.id != self.commitment {
-            Some(format!("the change is for another commitment, not `{}`", commitment.id))
+            Some(format!(
+                "the change is for another commitment, not `{}`",
+                commitment.id
+            ))
         } else if let Some(w) = commitment.withdrawn_on {
             Some(format!("its publication was withdrawn on {w}"))
         } else if self.corrected_text.is_some() && commitment.corrected_text.is_some() {
@@ -2330,7 +2335,9 @@ pub enum ObjectionError {
     },
     /// A stored objection that names no item, or both an item and a
     /// version 0.1 record.
-    #[error("a stored objection names exactly one item: `about`, or `record` as version 0.1 stored it")]
+    #[error(
+        "a stored objection names exactly one item: `about`, or `record` as version 0.1 stored it"
+    )]
     StoredItem,
     /// A quarter outside 1–4, or one whose report's due day cannot be
     /// computed.

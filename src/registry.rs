@@ -28,9 +28,9 @@ use crate::objection::{
     Applicant, CreditItem, Finding as OpinionFinding, ItemChange, LateStep, Objection,
     ObjectionError, ObjectionId, ObjectionPolicy, ObjectionStatus, Outcome, Receipt,
 };
-use crate::reporting::{QuarterlyReport, ReportingRule, SectionLateness};
 use crate::repair::{RepairError, RepairFacts, RepairTimeline};
 use crate::report::{Report, ReportId, Reporter};
+use crate::reporting::{QuarterlyReport, ReportingRule, SectionLateness};
 use crate::retention::{ErasureError, RetentionPolicy};
 use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
 use crate::subject::{ResidentId, Role, RoleLink, RoleLinkError, Roster, Subject, SubjectId, Uscc};
@@ -922,9 +922,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         self.store.transaction(|tx| {
             let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);
-            let objection =
-                Objection::receive(id, item, subject.clone(), receipt, by, grounds)
-                    .with_applicant(applicant.clone());
+            let objection = Objection::receive(id, item, subject.clone(), receipt, by, grounds)
+                .with_applicant(applicant.clone());
             tx.put(
                 Table::Objections,
                 &numeric_key(id.0),

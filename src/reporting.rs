@@ -399,7 +399,15 @@ mod tests {
             .filter(|r| r.section == Section::ElderlyCare)
             .map(|r| r.due_by)
             .collect();
-        assert_eq!(days, vec![d(2020, 3, 31), d(2020, 6, 30), d(2020, 9, 30), d(2020, 12, 31)]);
+        assert_eq!(
+            days,
+            vec![
+                d(2020, 3, 31),
+                d(2020, 6, 30),
+                d(2020, 9, 30),
+                d(2020, 12, 31)
+            ]
+        );
     }
 
     #[test]
@@ -419,7 +427,10 @@ mod tests {
             .filter(|r| r.section == Section::Office)
             .map(|r| r.due_by)
             .collect();
-        assert_eq!(days, vec![d(2019, 4, 9), d(2019, 7, 9), d(2019, 10, 9), d(2020, 1, 9)]);
+        assert_eq!(
+            days,
+            vec![d(2019, 4, 9), d(2019, 7, 9), d(2019, 10, 9), d(2020, 1, 9)]
+        );
         assert!(rule.basis.source.contains("unconfirmed"));
         let inclusive = ReportingRule {
             day_itself_on_time: true,

@@ -639,13 +639,20 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
     let second_steps = format!("/objections/{}/steps", second["id"]);
     let (status, o) = service.post(
         &second_steps,
-        &step("2019-10-08", "office", json!({ "step": "forward", "to": "office" })),
+        &step(
+            "2019-10-08",
+            "office",
+            json!({ "step": "forward", "to": "office" }),
+        ),
     );
     assert_eq!(status, 200, "{o}");
     let (status, o) = service.post(
         &second_steps,
-        &step("2019-10-09", "office",
-              json!({ "step": "opinion", "finding": "not_confirmed", "summary": "s" })),
+        &step(
+            "2019-10-09",
+            "office",
+            json!({ "step": "opinion", "finding": "not_confirmed", "summary": "s" }),
+        ),
     );
     assert_eq!(status, 200, "{o}");
     service.refused(
@@ -791,7 +798,11 @@ fn an_objection_to_a_list_entry_shows_both_acts() {
                  "grounds": "the fine was reduced on review" }),
     );
     assert_eq!(status, 201, "{o}");
-    assert_eq!(o["about"], json!({ "item": "list_entry", "id": entry }), "{o}");
+    assert_eq!(
+        o["about"],
+        json!({ "item": "list_entry", "id": entry }),
+        "{o}"
+    );
     let id = o["id"].as_u64().unwrap();
 
     // Two acts, two recipients; before the opinion, the notification is
@@ -804,37 +815,53 @@ fn an_objection_to_a_list_entry_shows_both_acts() {
     assert_eq!(state["acts"][1]["step"], "reply", "{state}");
     assert_eq!(state["acts"][1]["recipient"], "subject", "{state}");
     assert_eq!(state["acts"][1]["deadline"]["due"], "2019-10-18", "{state}");
-    assert_eq!(state["acts"][1]["deadline"]["basis"]["rule"], "objection.reply_by");
+    assert_eq!(
+        state["acts"][1]["deadline"]["basis"]["rule"],
+        "objection.reply_by"
+    );
 
     let steps = format!("/objections/{id}/steps");
     let (status, o) = service.post(
         &steps,
-        &step("2019-10-08", "office", json!({ "step": "forward", "to": "social_organizations" })),
+        &step(
+            "2019-10-08",
+            "office",
+            json!({ "step": "forward", "to": "social_organizations" }),
+        ),
     );
     assert_eq!(status, 200, "{o}");
     // Submitted Fri 11 Oct, received by the Office Sat 12 Oct (a working day).
     let (status, o) = service.post(
         &steps,
-        &step("2019-10-12", "office",
-              json!({ "step": "opinion", "finding": "error_confirmed",
-                      "summary": "the fine was reduced to ¥5,000", "submitted_on": "2019-10-11" })),
+        &step(
+            "2019-10-12",
+            "office",
+            json!({ "step": "opinion", "finding": "error_confirmed",
+                      "summary": "the fine was reduced to ¥5,000", "submitted_on": "2019-10-11" }),
+        ),
     );
     assert_eq!(status, 200, "{o}");
     assert_eq!(o["opinion"]["submitted_on"], "2019-10-11", "{o}");
     let (_, state) = service.get(&format!("/objections/{id}?on=2019-10-12"));
     // 2 working days from Sat 12 Oct: Mon 14, Tue 15 Oct.
     assert_eq!(state["acts"][0]["deadline"]["due"], "2019-10-15", "{state}");
-    assert_eq!(state["acts"][0]["deadline"]["basis"]["rule"], "objection.notify_by");
+    assert_eq!(
+        state["acts"][0]["deadline"]["basis"]["rule"],
+        "objection.notify_by"
+    );
 
     // A record's content correction does not fit a list entry: 422, nothing written.
     service.refused(
         "POST",
         &steps,
         Some(
-            &step("2019-10-14", "office",
-                  json!({ "step": "notify", "outcome": { "decision": "corrected",
+            &step(
+                "2019-10-14",
+                "office",
+                json!({ "step": "notify", "outcome": { "decision": "corrected",
                           "corrected": { "description": "x", "legal_basis": "y", "evidence": [] },
-                          "reasons": "z" } }))
+                          "reasons": "z" } }),
+            )
             .to_string(),
         ),
         422,
@@ -845,7 +872,14 @@ fn an_objection_to_a_list_entry_shows_both_acts() {
     service.refused(
         "POST",
         &steps,
-        Some(&step("2019-10-14", "office", json!({ "step": "reply", "reasons": "r" })).to_string()),
+        Some(
+            &step(
+                "2019-10-14",
+                "office",
+                json!({ "step": "reply", "reasons": "r" }),
+            )
+            .to_string(),
+        ),
         409,
         "objection_step",
         "first notify the applicant",
@@ -861,8 +895,11 @@ fn an_objection_to_a_list_entry_shows_both_acts() {
     assert_eq!(status, 200, "{o}");
     let (status, o) = service.post(
         &steps,
-        &step("2019-10-16", "office",
-              json!({ "step": "reply", "reasons": "the fine was reduced on review to ¥5,000" })),
+        &step(
+            "2019-10-16",
+            "office",
+            json!({ "step": "reply", "reasons": "the fine was reduced on review to ¥5,000" }),
+        ),
     );
     assert_eq!(status, 200, "{o}");
     let (_, state) = service.get(&format!("/objections/{id}?on=2019-10-16"));
@@ -924,8 +961,17 @@ fn the_desk_lists_overdue_steps_by_section() {
     // 15, 16, 17, 18, 21 = 8; notify and reply, due Fri 18 Oct: 21 = 1.
     let rows: Vec<_> = steps
         .iter()
-        .map(|s| (s["overdue"]["deadline"]["step"].as_str().unwrap(), s["overdue"]["working_days"].as_i64().unwrap()))
+        .map(|s| {
+            (
+                s["overdue"]["deadline"]["step"].as_str().unwrap(),
+                s["overdue"]["working_days"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(rows, [("forward", 8), ("notify", 1), ("reply", 1)], "{desk}");
+    assert_eq!(
+        rows,
+        [("forward", 8), ("notify", 1), ("reply", 1)],
+        "{desk}"
+    );
     service.refused("GET", "/desk/overdue", None, 400, "missing_date", "?on=");
 }

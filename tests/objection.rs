@@ -14,11 +14,11 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use social_credit::calendar::{CalendarError, ChinaCalendar, WeekendCalendar, WorkCalendar};
+use social_credit::commitment::{Commitment, CommitmentId, CommitmentKind};
+use social_credit::lists::{ListEntry, ListEntryId, ListKind, ListingEvent};
 use social_credit::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity,
 };
-use social_credit::commitment::{Commitment, CommitmentId, CommitmentKind};
-use social_credit::lists::{ListEntry, ListEntryId, ListKind, ListingEvent};
 use social_credit::objection::{
     deadlines, due_soon, overdue_by_section, Applicant, Capacity, CreditItem, Deadlines, Finding,
     ItemChange, Objection, ObjectionError, ObjectionId, ObjectionPolicy, Outcome, Receipt,
@@ -374,7 +374,9 @@ const MOVES: [Move; 9] = [
         o.receive_opinion(day(2019, 10, 7), "b", Finding::ErrorConfirmed, "")
     }),
     ("notify", |o| o.notify(day(2019, 10, 9), "a", corrected())),
-    ("reply", |o| o.reply(day(2019, 10, 9), "a", "the filing date was misread")),
+    ("reply", |o| {
+        o.reply(day(2019, 10, 9), "a", "the filing date was misread")
+    }),
     ("close", |o| o.close(day(2019, 10, 9), "a")),
     ("withdraw", |o| o.withdraw(day(2019, 10, 9), "applicant")),
     ("withdraw early", |o| {
@@ -933,10 +935,18 @@ fn hand_worked_deadlines_with_a_distinct_applicant() {
         let mut o = written(1, c.received).with_applicant(applicant.clone());
         assert!(!o.applicant().is_subject());
         let d = o.deadlines(&cal).unwrap();
-        assert_eq!((d.forward_by, d.reply_by), (c.forward_by, c.reply_by), "{ctx}");
+        assert_eq!(
+            (d.forward_by, d.reply_by),
+            (c.forward_by, c.reply_by),
+            "{ctx}"
+        );
         assert_eq!(d.forward().basis.rule, "objection.forward_by");
         o.forward(c.forwarded, "王芳 Wang Fang", c.to).unwrap();
-        assert_eq!(o.deadlines(&cal).unwrap().verify_by, Some(c.verify_by), "{ctx}");
+        assert_eq!(
+            o.deadlines(&cal).unwrap().verify_by,
+            Some(c.verify_by),
+            "{ctx}"
+        );
         o.receive_opinion_submitted(
             c.submitted,
             c.opinion_received,
@@ -957,7 +967,10 @@ fn hand_worked_deadlines_with_a_distinct_applicant() {
             (Step::Notify, Recipient::Applicant)
         );
         assert_eq!(notify.deadline.unwrap().due, c.notify_by, "{ctx}");
-        assert_eq!((reply.step, reply.recipient), (Step::Reply, Recipient::Subject));
+        assert_eq!(
+            (reply.step, reply.recipient),
+            (Step::Reply, Recipient::Subject)
+        );
         assert_eq!(reply.deadline.unwrap().due, c.reply_by, "{ctx}");
 
         // Both acts on their last day: nothing is late, whoever answers.
@@ -965,8 +978,13 @@ fn hand_worked_deadlines_with_a_distinct_applicant() {
         o.reply(c.reply_by, "王芳 Wang Fang", "the record stands")
             .unwrap();
         let s = o.status_on(&cal, c.reply_by).unwrap();
-        assert!(s.overdue.iter().all(|l| l.deadline.step == Step::Forward
-            || l.deadline.step == Step::Verify), "{ctx}: {:?}", s.overdue);
+        assert!(
+            s.overdue
+                .iter()
+                .all(|l| l.deadline.step == Step::Forward || l.deadline.step == Step::Verify),
+            "{ctx}: {:?}",
+            s.overdue
+        );
         for late in &s.overdue {
             // Only the cases built late on purpose: forward or verify.
             assert!(late.done_on.is_some(), "{ctx}");
@@ -1010,8 +1028,14 @@ fn the_table_cases_on_the_reply_limit_are_late_once_it_passes() {
         .unwrap();
     let mut o = written(7, c.received);
     o.forward(c.forwarded, "a", c.to).unwrap();
-    o.receive_opinion_submitted(c.submitted, c.opinion_received, "b", Finding::NotConfirmed, "")
-        .unwrap();
+    o.receive_opinion_submitted(
+        c.submitted,
+        c.opinion_received,
+        "b",
+        Finding::NotConfirmed,
+        "",
+    )
+    .unwrap();
     o.notify(day(2026, 12, 31), "a", kept()).unwrap();
     o.reply(day(2026, 12, 31), "a", "").unwrap();
     let s = o.status_on(&cal, day(2026, 12, 31)).unwrap();
@@ -1122,7 +1146,10 @@ fn a_revoked_listing_ends_on_the_day_of_the_decision() {
     let Some(ItemChange::ListEntry(change)) = o.item_change() else {
         panic!("{:?}", o.item_change());
     };
-    assert_eq!(change.basis, Citation::new("objection.revoke", "plan §6(3)"));
+    assert_eq!(
+        change.basis,
+        Citation::new("objection.revoke", "plan §6(3)")
+    );
     let mut entry = listed_entry();
     change.apply_to(&mut entry).unwrap();
     assert_eq!(entry.removed_on, Some(day(2019, 10, 10)));
@@ -1164,7 +1191,10 @@ fn a_corrected_listing_keeps_the_original_events_beside() {
     assert_eq!(entry.corrected_from, listed_entry().events);
     assert_eq!(entry.listed_on(day(2019, 7, 15)), None);
     let before = entry.clone();
-    assert!(change.apply_to(&mut entry).is_err(), "a second correction would lose the first");
+    assert!(
+        change.apply_to(&mut entry).is_err(),
+        "a second correction would lose the first"
+    );
     assert_eq!(entry, before);
 
     // An empty correction corrects nothing.
@@ -1176,7 +1206,12 @@ fn a_corrected_listing_keeps_the_original_events_beside() {
         },
     )
     .unwrap_err();
-    assert_eq!(err, ObjectionError::EmptyCorrection { item: CreditItem::ListEntry(ListEntryId(2)) });
+    assert_eq!(
+        err,
+        ObjectionError::EmptyCorrection {
+            item: CreditItem::ListEntry(ListEntryId(2))
+        }
+    );
 }
 
 #[test]
@@ -1210,7 +1245,10 @@ fn a_commitment_objected_to_is_withdrawn_or_corrected() {
     };
     let mut c = pledge();
     change.apply_to(&mut c).unwrap();
-    assert_eq!(c.effective_text(), "we pledge to file annual reports on time");
+    assert_eq!(
+        c.effective_text(),
+        "we pledge to file annual reports on time"
+    );
     assert_eq!(c.text, pledge().text);
     let mut other = pledge();
     other.id = CommitmentId(5);
@@ -1293,14 +1331,17 @@ fn quarter_desk() -> Vec<Objection> {
         capacity: Capacity::Agent,
         reference: "A-1".into(),
     });
-    o1.forward(day(2019, 10, 11), "a", Section::SocialAffairs).unwrap();
-    o1.receive_opinion(day(2019, 10, 21), "b", Finding::NotConfirmed, "").unwrap();
+    o1.forward(day(2019, 10, 11), "a", Section::SocialAffairs)
+        .unwrap();
+    o1.receive_opinion(day(2019, 10, 21), "b", Finding::NotConfirmed, "")
+        .unwrap();
     o1.notify(day(2019, 10, 22), "a", kept()).unwrap();
     o1.reply(day(2019, 10, 22), "a", "").unwrap();
     let mut o2 = written(2, day(2019, 10, 8));
     o2.forward(day(2019, 10, 9), "a", Section::Office).unwrap();
     let mut o3 = written(3, day(2019, 9, 16));
-    o3.forward(day(2019, 9, 24), "a", Section::ElderlyCare).unwrap();
+    o3.forward(day(2019, 9, 24), "a", Section::ElderlyCare)
+        .unwrap();
     let mut o4 = written(4, day(2019, 10, 8));
     o4.withdraw(day(2019, 10, 9), "applicant").unwrap();
     vec![o1, o2, o3, o4]
@@ -1314,9 +1355,14 @@ fn the_desk_lists_overdue_steps_by_section() {
     let rows: Vec<_> = by_section
         .iter()
         .flat_map(|(section, steps)| {
-            steps
-                .iter()
-                .map(move |s| (*section, s.objection.0, s.overdue.deadline.step, s.overdue.working_days))
+            steps.iter().map(move |s| {
+                (
+                    *section,
+                    s.objection.0,
+                    s.overdue.deadline.step,
+                    s.overdue.working_days,
+                )
+            })
         })
         .collect();
     assert_eq!(
@@ -1364,19 +1410,44 @@ fn the_quarterly_report_counts_late_steps_per_section() {
         .collect();
     assert_eq!(
         steps,
-        [(1, Step::Forward, 1), (1, Step::Notify, 2), (1, Step::Reply, 2)]
+        [
+            (1, Step::Forward, 1),
+            (1, Step::Notify, 2),
+            (1, Step::Reply, 2)
+        ]
     );
-    assert_eq!((office.late_count(), office.late_working_days(), office.most_late()), (3, 5, Some(2)));
+    assert_eq!(
+        (
+            office.late_count(),
+            office.late_working_days(),
+            office.most_late()
+        ),
+        (3, 5, Some(2))
+    );
     // Still overdue on Tue 31 Dec 2019, the most overdue first: O3's
     // answers (due 8 Oct), O2's opinion (15 Oct) and answers (23 Oct).
-    let open: Vec<_> = office.overdue_at_end.iter().map(|s| (s.objection.0, s.step)).collect();
+    let open: Vec<_> = office
+        .overdue_at_end
+        .iter()
+        .map(|s| (s.objection.0, s.step))
+        .collect();
     assert_eq!(
         open,
-        [(3, Step::Notify), (3, Step::Reply), (2, Step::Verify), (2, Step::Notify), (2, Step::Reply)]
+        [
+            (3, Step::Notify),
+            (3, Step::Reply),
+            (2, Step::Verify),
+            (2, Step::Notify),
+            (2, Step::Reply)
+        ]
     );
     let (_, social) = by(Section::SocialAffairs);
     assert_eq!(
-        social.completed_late.iter().map(|s| (s.objection.0, s.step, s.working_days)).collect::<Vec<_>>(),
+        social
+            .completed_late
+            .iter()
+            .map(|s| (s.objection.0, s.step, s.working_days))
+            .collect::<Vec<_>>(),
         [(1, Step::Verify, 2)]
     );
     let (_, approval) = by(Section::AdministrativeApproval);
@@ -1384,14 +1455,24 @@ fn the_quarterly_report_counts_late_steps_per_section() {
 
     // Q3: O3's forwarding was late by one working day (Tue 24 Sep).
     let q3 = quarterly_report(&rule, &cal, &desk, 2019, 3).unwrap();
-    let (_, office_q3) = q3.iter().find(|(r, _)| r.section == Section::Office).unwrap();
+    let (_, office_q3) = q3
+        .iter()
+        .find(|(r, _)| r.section == Section::Office)
+        .unwrap();
     assert_eq!(
-        office_q3.completed_late.iter().map(|s| (s.objection.0, s.step, s.working_days)).collect::<Vec<_>>(),
+        office_q3
+            .completed_late
+            .iter()
+            .map(|s| (s.objection.0, s.step, s.working_days))
+            .collect::<Vec<_>>(),
         [(3, Step::Forward, 1)]
     );
     assert_eq!(
         quarterly_report(&rule, &cal, &desk, 2019, 5).unwrap_err(),
-        ObjectionError::NoSuchQuarter { year: 2019, quarter: 5 }
+        ObjectionError::NoSuchQuarter {
+            year: 2019,
+            quarter: 5
+        }
     );
 }
 
