@@ -1902,7 +1902,7 @@ pub fn overdue_by_section<'a>(
 ) -> Result<std::collections::BTreeMap<Section, Vec<LateStep>>, ObjectionError> {
     let mut out: std::collections::BTreeMap<Section, Vec<LateStep>> = Default::default();
     for objection in objections {
-        if !objection.stage_on(on).is_some_and(|s| !s.is_final()) {
+        if objection.stage_on(on).is_none_or(|s| s.is_final()) {
             continue;
         }
         let status = objection.status_on(calendar, on)?;
