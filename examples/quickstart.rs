@@ -261,6 +261,15 @@ fn main() -> Result<(), Error> {
         "Office 办公室",
         d(2019, 10, 10)?,
     )?;
+    // The applicant is the subject: the same letter replies with the reasons.
+    registry.advance_objection(
+        objection.id(),
+        ObjectionStep::Reply {
+            reasons: "the penalty decision behind the record was annulled on review".into(),
+        },
+        "Office 办公室",
+        d(2019, 10, 10)?,
+    )?;
 
     rule(&format!(
         "6. Error confirmed: record {} revoked; what the Office must restore (plan §6(3))",
