@@ -250,6 +250,10 @@ pub struct PublicMeasure {
     pub source: String,
 }
 
+/// A measure wrongly applied, and the first and last day it was: its id in
+/// the catalogue, from, until.
+pub type RestoredRange = (String, NaiveDate, NaiveDate);
+
 /// What the section that provided a record must restore after the record
 /// was revoked or corrected on an objection (plan §6(3): "有关科室应积极采取
 /// 措施恢复其信誉、消除不良影响"): each measure in force because of it, from
@@ -264,12 +268,12 @@ pub struct RestorationView {
     pub owed_by: Section,
     /// The measures wrongly applied to the record's subject, with the day
     /// ranges they were in force because of it.
-    pub measures: Vec<(String, NaiveDate, NaiveDate)>,
+    pub measures: Vec<RestoredRange>,
     /// The measures wrongly applied to each person linked to the record's
     /// organization (plan §5(6)), by masked identity number; only persons
     /// with at least one. Absent from JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub persons: Vec<(String, Vec<(String, NaiveDate, NaiveDate)>)>,
+    pub persons: Vec<(String, Vec<RestoredRange>)>,
     /// The rule.
     pub basis: Citation,
 }
