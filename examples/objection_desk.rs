@@ -278,7 +278,12 @@ fn row(
 ) -> Vec<String> {
     let mut cells = common_cells(objection, status);
     cells.push(step_label(step));
-    cells.push(format!("{due} / {}", status.deadlines.reply_by));
+    let d = &status.deadlines;
+    let reply = match d.reply_by {
+        Some(reply_by) => d.describe(reply_by),
+        None => "past the calendar's last day".to_owned(),
+    };
+    cells.push(format!("{} / {reply}", d.describe(due)));
     cells.push(reply_left(status));
     cells.push(note);
     cells
