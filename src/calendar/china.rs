@@ -277,6 +277,21 @@ impl ChinaCalendar {
         Ok(checked)
     }
 
+    /// A calendar from notice data alone (no built-in year), checked as
+    /// [`with_schedule`](Self::with_schedule) checks an update.
+    ///
+    /// # Errors
+    ///
+    /// As [`with_schedule`](Self::with_schedule).
+    pub fn from_schedule(schedule: Schedule) -> Result<Self, ScheduleError> {
+        let years: BTreeSet<i32> = schedule.rows.iter().map(|r| r.schedule).collect();
+        let cal = Self::assemble(schedule.rows, BTreeSet::new(), None)?;
+        for year in &years {
+            statutory::check_complete(*year, &cal.notices)?;
+        }
+        Ok(cal)
+    }
+
     /// As [`with_schedule`](Self::with_schedule), for a notice known only in
     /// part (a correction, or rows typed in before the whole notice): its
     /// years are not checked for completeness, and every day of them that
