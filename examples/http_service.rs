@@ -259,9 +259,9 @@ async fn objection(
     let id = parse_objection_id(&path_segment(id)?)?;
     let state = blocking(&registry, move |r| {
         let objection = r.objection(id)?;
-        let deadlines = objection.deadlines(r.calendar())?;
+        let deadlines = objection.deadlines(&*r.calendar())?;
         let status = on
-            .map(|on| objection.status_on(r.calendar(), on))
+            .map(|on| objection.status_on(&*r.calendar(), on))
             .transpose()?;
         Ok(ObjectionState {
             objection,

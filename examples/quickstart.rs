@@ -217,7 +217,7 @@ fn main() -> Result<(), Error> {
         "the fine was annulled on administrative review 行政复议",
         "Office 办公室",
     )?;
-    let deadlines = objection.deadlines(registry.calendar())?;
+    let deadlines = objection.deadlines(&*registry.calendar())?;
     println!("  received 受理          2019-09-27 (Friday 星期五)");
     println!(
         "  note: Sunday 29 Sep and Saturday 12 Oct 2019 were working days 调休上班; 1–7 Oct off"
