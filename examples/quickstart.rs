@@ -229,7 +229,7 @@ fn main() -> Result<(), Error> {
         match deadline {
             Some(d) => println!(
                 "  {label}     {}   ({n} working days, {})",
-                deadlines.describe(d.due),
+                deadlines.describe(&*registry.calendar(), d.due),
                 d.basis
             ),
             None => println!("  {label}     past the calendar's last day ({n} working days)"),

@@ -527,10 +527,15 @@ impl Deadlines {
         }
     }
 
-    /// A day as an official reads it: `2027-01-06, projected: the 2027
-    /// holiday notice is not loaded` when these deadlines are not final.
-    pub fn describe(&self, day: NaiveDate) -> String {
-        format!("{day}{}", self.finality.describe(day))
+    /// A deadline of these as an official reads it, e.g. `2027-01-06,
+    /// projected: the 2027 holiday notice is not loaded`, with how final
+    /// the days from the receipt to `day` are in `calendar`; just the date
+    /// when they are final.
+    pub fn describe(&self, calendar: &(impl WorkCalendar + ?Sized), day: NaiveDate) -> String {
+        let finality = calendar
+            .finality_between(self.received_on, day)
+            .unwrap_or(self.finality);
+        format!("{day}{}", finality.describe(day))
     }
 }
 

@@ -607,7 +607,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// # Errors
     ///
     /// A store failure writing the audit entry; the rules are then unchanged.
-    pub fn replace_rules(&self, rules: RuleBook, by: &str, on: NaiveDate) -> Result<(), RegistryError> {
+    pub fn replace_rules(
+        &self,
+        rules: RuleBook,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
         self.replace(None, Some(rules), "the rules".to_owned(), by, on)
     }
 
@@ -1470,7 +1475,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let policy = setup.policy(on)?;
             let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, None)?;
             let mut gaps = Vec::new();
-            let mut gap = |item: String, reason: CalendarError| gaps.push(SweepGap { item, reason });
+            let mut gap =
+                |item: String, reason: CalendarError| gaps.push(SweepGap { item, reason });
             let mut by_subject: std::collections::BTreeMap<SubjectId, Vec<ListEntry>> =
                 Default::default();
             for (_, entry) in entries {

@@ -1,6 +1,12 @@
 //! Working days past the last published notice (issue 12): the statutory
 //! projection (全国年节及纪念日放假办法, as amended by State Council Order
 //! No. 795 of 2024), its finality, and loading the next notice.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -9,8 +15,8 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use proptest::prelude::*;
 use social_credit::calendar::{
-    CalendarError, ChinaCalendar, DayKind, Finality, RowKind, Schedule, ScheduleError,
-    ScheduleRow, WorkCalendar,
+    CalendarError, ChinaCalendar, DayKind, Finality, RowKind, Schedule, ScheduleError, ScheduleRow,
+    WorkCalendar,
 };
 use social_credit::objection::deadlines;
 
@@ -20,8 +26,12 @@ fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
 
 fn projected() -> ChinaCalendar {
     static CAL: std::sync::OnceLock<ChinaCalendar> = std::sync::OnceLock::new();
-    CAL.get_or_init(|| ChinaCalendar::official().projected_until(d(2031, 12, 31)).unwrap())
-        .clone()
+    CAL.get_or_init(|| {
+        ChinaCalendar::official()
+            .projected_until(d(2031, 12, 31))
+            .unwrap()
+    })
+    .clone()
 }
 
 /// The days of `year` that are off although Monday to Friday.
@@ -100,7 +110,10 @@ fn the_projection_agrees_with_the_2025_and_2026_notices() {
     let guess = until_2024.projected_until(d(2026, 12, 31)).unwrap();
     for year in [2025, 2026] {
         for x in weekdays_off(&guess, year) {
-            assert!(!official.is_working_day(x).unwrap(), "{x} is worked in {year}");
+            assert!(
+                !official.is_working_day(x).unwrap(),
+                "{x} is worked in {year}"
+            );
             assert_eq!(guess.day_status(x).unwrap().finality, Finality::Projected);
         }
         let (from, to) = (d(year - 1, 12, 31), d(year, 12, 31));
@@ -123,9 +136,7 @@ fn the_official_years_under_the_rules_are_complete() {
     let official = ChinaCalendar::try_official().unwrap();
     let rows = official.notice_rows().to_vec();
     let last_two: Vec<ScheduleRow> = rows.into_iter().filter(|r| r.schedule >= 2025).collect();
-    assert!(official
-        .with_schedule(Schedule { rows: last_two })
-        .is_ok());
+    assert!(official.with_schedule(Schedule { rows: last_two }).is_ok());
 }
 
 /// The hand-worked objection of issue 12: received Sunday 20 December 2026.
@@ -141,7 +152,7 @@ fn an_objection_of_20_december_2026_gets_projected_deadlines() {
     assert_eq!(dl.finality, Finality::Projected);
     assert!(dl.missing.is_empty());
     assert_eq!(
-        dl.describe(d(2027, 1, 6)),
+        dl.describe(&cal, d(2027, 1, 6)),
         "2027-01-06, projected: the 2027 holiday notice is not loaded"
     );
     // The same on the strict calendar: forwarding is known (provisional),

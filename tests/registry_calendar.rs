@@ -54,7 +54,12 @@ fn record(subject: SubjectId, conduct: &str, occurred: NaiveDate) -> NewRecord {
 /// A registry with a personal record due for erasure on 28 December 2026
 /// (occurred 27 December 2021: erased the day after its fifth anniversary)
 /// and an open objection received on Sunday 20 December 2026.
-fn bureau(r: &Registry<MemoryStore>) -> (social_credit::RecordId, social_credit::objection::ObjectionId) {
+fn bureau(
+    r: &Registry<MemoryStore>,
+) -> (
+    social_credit::RecordId,
+    social_credit::objection::ObjectionId,
+) {
     r.register_subject(
         Subject::Organization(Organization {
             uscc: org_id(),
@@ -92,7 +97,9 @@ fn bureau(r: &Registry<MemoryStore>) -> (social_credit::RecordId, social_credit:
     let objection = r
         .receive_objection(
             org_record.id,
-            Receipt::Written { on: d(2026, 12, 20) },
+            Receipt::Written {
+                on: d(2026, 12, 20),
+            },
             "the fine was paid",
             "office",
         )
@@ -127,9 +134,14 @@ fn a_strict_sweep_still_erases_and_says_what_it_could_not_count() {
     assert_eq!(sweep.erased, vec![personal]);
     assert_eq!(sweep.not_computed.len(), 1, "{:?}", sweep.not_computed);
     let gap = &sweep.not_computed[0];
-    assert_eq!(gap.item, format!("objection {objection}: objection.reply_by"));
+    assert_eq!(
+        gap.item,
+        format!("objection {objection}: objection.reply_by")
+    );
     assert!(
-        gap.reason.to_string().contains("runs past the calendar's last covered day 2026-12-31"),
+        gap.reason
+            .to_string()
+            .contains("runs past the calendar's last covered day 2026-12-31"),
         "{}",
         gap.reason
     );

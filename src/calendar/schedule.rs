@@ -74,6 +74,39 @@ pub struct Schedule {
     pub rows: Vec<ScheduleRow>,
 }
 
+impl Schedule {
+    /// Reads a notice from the text of a file: JSON (`{"rows": [...]}`,
+    /// the serde shape of [`Schedule`]) when it starts with `{`, otherwise
+    /// CSV in the shape of the built-in file (see
+    /// [`ScheduleCalendar::parse_csv`]). For a service that loads the next
+    /// year's notice at run time, without a release of this crate.
+    ///
+    /// # Errors
+    ///
+    /// [`ScheduleError::Json`] or [`ScheduleError::Csv`] naming the problem.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use social_credit::calendar::Schedule;
+    ///
+    /// let csv = "schedule,kind,first,last,name,notice\n\
+    ///            2027,holiday,2027-01-01,2027-01-01,New Year's Day 元旦,国办发明电〔2026〕X号\n";
+    /// assert_eq!(Schedule::from_text(csv)?.rows.len(), 1);
+    /// assert!(Schedule::from_text("{\"rows\": 3}").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_text(text: &str) -> Result<Self, ScheduleError> {
+        if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| ScheduleError::Json {
+                problem: e.to_string(),
+            })
+        } else {
+            ScheduleCalendar::parse_csv(text)
+        }
+    }
+}
+
 /// Why schedule data cannot make a calendar. Nothing is built from data
 /// with any of these problems.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -84,6 +117,12 @@ pub enum ScheduleError {
     Csv {
         /// 1-based line number.
         line: usize,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A JSON schedule could not be read.
+    #[error("the JSON schedule: {problem}")]
+    Json {
         /// What is wrong with it.
         problem: String,
     },
@@ -334,13 +373,20 @@ impl ScheduleCalendar {
     pub fn new(schedule: Schedule) -> Result<Self, ScheduleError> {
         let (rows, days, first, last) = Self::validate(schedule)?;
         let provisional_from = december_first(last);
-        Ok(Self::build(rows, &days, first, last, provisional_from, |d| {
-            if d >= provisional_from {
-                Finality::Provisional
-            } else {
-                Finality::Final
-            }
-        }))
+        Ok(Self::build(
+            rows,
+            &days,
+            first,
+            last,
+            provisional_from,
+            |d| {
+                if d >= provisional_from {
+                    Finality::Provisional
+                } else {
+                    Finality::Final
+                }
+            },
+        ))
     }
 
     /// Checks schedule data: the rows sorted, each listed day with its kind,

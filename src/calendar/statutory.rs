@@ -309,6 +309,9 @@ mod tests {
             .filter(|r| r.name.starts_with("Labour Day"))
             .map(|r| r.first)
             .collect();
-        assert_eq!(days, [d(2027, 5, 1), d(2027, 5, 2), d(2027, 5, 3), d(2027, 5, 4)]);
+        assert_eq!(
+            days,
+            [d(2027, 5, 1), d(2027, 5, 2), d(2027, 5, 3), d(2027, 5, 4)]
+        );
     }
 }
