@@ -32,7 +32,12 @@ pub const OFFICIAL_CSV: &str = include_str!("../../data/calendar/cn.csv");
 /// [`day_status`](Self::day_status).
 ///
 /// When a new notice appears, add it from data without waiting for a release:
-/// see [`ChinaCalendar::with_schedule`].
+/// see [`ChinaCalendar::with_schedule`]. Until then,
+/// [`projected_until`](ChinaCalendar::projected_until) answers the days
+/// after the last notice by the statutory rules, each reported
+/// [`Finality::Projected`](super::Finality::Projected);
+/// [`official_projected`](ChinaCalendar::official_projected) is the
+/// built-in calendar projected five years ahead.
 ///
 /// # Example
 ///
