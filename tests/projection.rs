@@ -408,3 +408,9 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_projected_index_keeps_the_memory_budget() {
+    let size = ChinaCalendar::official_projected().index_size_bytes();
+    assert!(size < 64 * 1024, "index is {size} bytes");
+}

@@ -99,14 +99,20 @@ impl ChinaCalendar {
     /// The built-in official calendar projected five years past its last
     /// notice (through 31 December 2031 with the 2026 notice): what
     /// [`Registry::official`](crate::registry::Registry::official) uses.
+    /// Built once per process; later calls share the index.
     pub fn official_projected() -> Self {
-        let official = Self::official();
-        let last = official.last_notice_day();
-        NaiveDate::from_ymd_opt(last.year() + 5, 12, 31)
-            .and_then(|horizon| official.projected_until(horizon).ok())
-            // The table reaches 2099 (tested); failing closed to the strict
-            // calendar rather than guessing further.
-            .unwrap_or(official)
+        static PROJECTED: OnceLock<ChinaCalendar> = OnceLock::new();
+        PROJECTED
+            .get_or_init(|| {
+                let official = Self::official();
+                let last = official.last_notice_day();
+                NaiveDate::from_ymd_opt(last.year() + 5, 12, 31)
+                    .and_then(|horizon| official.projected_until(horizon).ok())
+                    // The table reaches 2099 (tested); failing closed to the
+                    // strict calendar rather than guessing further.
+                    .unwrap_or(official)
+            })
+            .clone()
     }
 
     /// Builds the calendar from notice rows, partial years and an optional
