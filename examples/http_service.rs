@@ -33,9 +33,11 @@
 //! | `POST /subjects` | `{"on", "by", "subject": Subject}` | 201 `{"id": "org:…"}` |
 //! | `POST /records` | `{"on", "by", "record": NewRecord}` | 201 the graded record |
 //! | `GET /subjects/{id}/assessment?on=` | | 200 the assessment summary |
-//! | `POST /objections` | `{"by", "record", "receipt", "grounds"}` | 201 the objection |
+//! | `GET /subjects/{id}/list-entries` | | 200 `[{"id", "entry"}]`, the subject's list entries |
+//! | `POST /objections` | `{"by", "about": CreditItem, "applicant"?: Applicant, "receipt", "grounds"}` (or `"record": id` for a record) | 201 the objection |
 //! | `POST /objections/{id}/steps` | `{"on", "by", "step": ObjectionStep}` | 200 the objection |
-//! | `GET /objections/{id}[?on=]` | | 200 `{"objection", "deadlines", "status"}` |
+//! | `GET /objections/{id}[?on=]` | | 200 `{"objection", "deadlines", "acts", "status"}` |
+//! | `GET /desk/overdue?on=` | | 200 the overdue objection steps by section (plan §6(9)) |
 //! | `GET /public/{uscc}?on=` | | 200 the public view |
 //! | `POST /calendar/notice` | `{"on", "by", "schedule": Schedule, "partial"?}` | 200 `{"coverage", "last_notice_day"}` |
 //!
@@ -52,7 +54,15 @@
 //! before a citizen identity number. Both are 18 characters from
 //! overlapping alphabets, so the length or alphabet cannot tell them apart.
 //! `status` in an objection's answer is its standing at the end of `on`
-//! (omitted without `on`).
+//! (omitted without `on`). `acts` are the Office's two answers (plan §6(3)):
+//! the notification of the result to the applicant (`"recipient":
+//! "applicant"`) and the reply with reasons to the credit subject
+//! (`"recipient": "subject"`), each with its deadline and the day it was
+//! done. An objection names what it is about: a record
+//! (`{"item": "record", "id": 7}`), a list entry (`{"item": "list_entry",
+//! "id": 3}`) or a commitment (`{"item": "commitment", "id": 2}`); the
+//! applicant is the subject unless `applicant` says otherwise
+//! (`{"applicant": "representative", "capacity": "agent", "reference": "…"}`).
 //!
 //! # Statuses
 //!
@@ -82,7 +92,12 @@ use serde::{Deserialize, Serialize};
 use social_credit::assess::AssessError;
 use social_credit::calendar::{ChinaCalendar, Schedule, WorkCalendar};
 use social_credit::grading::PolicyError;
-use social_credit::objection::{Deadlines, Objection, ObjectionId, ObjectionStatus, Receipt};
+use social_credit::lists::{ListEntry, ListEntryId};
+use social_credit::misconduct::Section;
+use social_credit::objection::{
+    Applicant, CreditItem, Deadlines, LateStep, Objection, ObjectionId, ObjectionStatus,
+    OfficeAnswer, Receipt,
+};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
 use social_credit::store::SqliteStore;
 use social_credit::{ObjectionError, RecordId, ResidentId, Subject, SubjectId, Uscc};
@@ -126,10 +141,12 @@ pub fn router(registry: Shared) -> Router {
     Router::new()
         .route("/subjects", post(register_subject))
         .route("/subjects/{id}/assessment", get(assess))
+        .route("/subjects/{id}/list-entries", get(list_entries))
         .route("/records", post(record_misconduct))
         .route("/objections", post(receive_objection))
         .route("/objections/{id}", get(objection))
         .route("/objections/{id}/steps", post(advance_objection))
+        .route("/desk/overdue", get(overdue_steps))
         .route("/public/{uscc}", get(public_view))
         .route("/calendar/notice", post(load_notice))
         .fallback(no_route)
@@ -177,8 +194,15 @@ pub struct RecordFinding {
 pub struct ReceiveObjection {
     /// Who at the Office receives it.
     pub by: String,
-    /// The record objected to.
-    pub record: RecordId,
+    /// The credit information objected to.
+    #[serde(default)]
+    pub about: Option<CreditItem>,
+    /// The record objected to (short for `"about": {"item": "record", "id": …}`).
+    #[serde(default)]
+    pub record: Option<RecordId>,
+    /// Who objects, when not the subject itself.
+    #[serde(default)]
+    pub applicant: Applicant,
     /// How and when it arrived (its day is the day of receipt).
     pub receipt: Receipt,
     /// The applicant's grounds.
@@ -197,6 +221,15 @@ pub struct AdvanceObjection {
     pub step: ObjectionStep,
 }
 
+/// One of a subject's list entries, with the id to object to it by.
+#[derive(Debug, Serialize)]
+pub struct ListedEntry {
+    /// The entry's id.
+    pub id: ListEntryId,
+    /// The entry.
+    pub entry: ListEntry,
+}
+
 /// The answer to `GET /objections/{id}`.
 #[derive(Debug, Serialize)]
 pub struct ObjectionState {
@@ -204,6 +237,9 @@ pub struct ObjectionState {
     pub objection: Objection,
     /// Its deadlines, as far as the steps taken fix them.
     pub deadlines: Deadlines,
+    /// The Office's two acts: notify the applicant, reply to the subject
+    /// (as of the end of `on` when given).
+    pub acts: [OfficeAnswer; 2],
     /// Where it stood at the end of the day asked about, if one was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ObjectionStatus>,
@@ -282,12 +318,36 @@ async fn public_view(
     Ok(Json(view))
 }
 
+async fn list_entries(
+    State(registry): State<Shared>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = parse_subject_id(&path_segment(id)?)?;
+    let entries = blocking(&registry, move |r| r.list_entries(&id)).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|(id, entry)| ListedEntry { id, entry })
+            .collect::<Vec<_>>(),
+    ))
+}
+
 async fn receive_objection(
     State(registry): State<Shared>,
     JsonBody(req): JsonBody<ReceiveObjection>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let item = match (req.about, req.record) {
+        (Some(item), None) => item,
+        (None, Some(record)) => CreditItem::Record(record),
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "an objection names what it is about: `about` (a record, list entry or commitment) or `record`, not both",
+            ))
+        }
+    };
     let objection = blocking(&registry, move |r| {
-        r.receive_objection(req.record, req.receipt, &req.grounds, &req.by)
+        r.receive_objection_about(item, req.applicant, req.receipt, &req.grounds, &req.by)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(objection)))
@@ -320,9 +380,14 @@ async fn objection(
             .map(|on| objection.status_on(&*calendar, on))
             .transpose()?;
         let in_words = in_words(&calendar, &deadlines);
+        let acts = match on {
+            Some(on) => objection.answers_on(&*calendar, on)?,
+            None => objection.answers(&*calendar)?,
+        };
         Ok(ObjectionState {
             objection,
             deadlines,
+            acts,
             status,
             in_words,
         })
@@ -371,6 +436,28 @@ async fn load_notice(
     let (on, by) = (req.on, req.by);
     blocking(&registry, move |r| r.replace_calendar(loaded, &by, on)).await?;
     Ok(Json(answer))
+}
+
+/// One section's overdue objection steps, for `GET /desk/overdue`.
+#[derive(Debug, Serialize)]
+pub struct SectionOverdue {
+    /// The section answerable (plan §6(9)).
+    pub section: Section,
+    /// Its overdue steps, the most overdue first.
+    pub steps: Vec<LateStep>,
+}
+
+async fn overdue_steps(
+    State(registry): State<Shared>,
+    Day(on): Day,
+) -> Result<impl IntoResponse, ApiError> {
+    let by_section = blocking(&registry, move |r| r.overdue_objection_steps(on)).await?;
+    Ok(Json(
+        by_section
+            .into_iter()
+            .map(|(section, steps)| SectionOverdue { section, steps })
+            .collect::<Vec<_>>(),
+    ))
 }
 
 async fn no_route() -> ApiError {
@@ -613,7 +700,9 @@ fn objection_error(e: ObjectionError, message: String) -> ApiError {
         | ObjectionError::OutOfOrder { .. }
         | ObjectionError::DateBeforePrevious { .. }
         | ObjectionError::TooLateToWithdraw { .. }
+        | ObjectionError::OpinionReceivedBeforeSubmitted { .. }
         | ObjectionError::RecordUnchangeable { .. }
+        | ObjectionError::ItemUnchangeable { .. }
         | ObjectionError::ChangeBeforeRecordHistory { .. } => {
             ApiError::new(StatusCode::CONFLICT, "objection_step", message)
         }

@@ -249,6 +249,7 @@ fn main() -> Result<(), Error> {
         ObjectionStep::Opinion {
             finding: Finding::ErrorConfirmed,
             summary: "the penalty decision was annulled on 2019-09-20".into(),
+            submitted_on: None,
         },
         "Social Organizations Section 社会组织管理科",
         d(2019, 10, 9)?,
@@ -259,6 +260,15 @@ fn main() -> Result<(), Error> {
             outcome: Outcome::Revoked {
                 reasons: "the fine behind the record was annulled".into(),
             },
+        },
+        "Office 办公室",
+        d(2019, 10, 10)?,
+    )?;
+    // The applicant is the subject: the same letter replies with the reasons.
+    registry.advance_objection(
+        objection.id(),
+        ObjectionStep::Reply {
+            reasons: "the penalty decision behind the record was annulled on review".into(),
         },
         "Office 办公室",
         d(2019, 10, 10)?,

@@ -22,16 +22,17 @@ use crate::catalogue::Catalogue;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind, OverduePledge};
 use crate::grading::{Facts, Finding, GradingPolicy, Listing, PolicyError, PolicySet};
-use crate::lists::{ListEntry, ListKind, ListingEvent, Standing};
+use crate::lists::{ListEntry, ListEntryId, ListKind, ListingEvent, Standing};
 use crate::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity,
 };
 use crate::objection::{
-    Finding as OpinionFinding, Objection, ObjectionError, ObjectionId, ObjectionPolicy,
-    ObjectionStatus, Outcome, Receipt,
+    Applicant, CreditItem, Finding as OpinionFinding, ItemChange, LateStep, Objection,
+    ObjectionError, ObjectionId, ObjectionPolicy, ObjectionStatus, Outcome, Receipt,
 };
 use crate::repair::{RepairError, RepairFacts, RepairTimeline};
 use crate::report::{Report, ReportId, Reporter};
+use crate::reporting::{QuarterlyReport, ReportingRule, SectionLateness};
 use crate::retention::{ErasureError, RetentionPolicy};
 use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
 use crate::subject::{ResidentId, Role, RoleLink, RoleLinkError, Roster, Subject, SubjectId, Uscc};
@@ -1062,7 +1063,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
-    /// Receives an objection to a record (plan §6(3)).
+    /// Receives an objection to a record, made by the record's subject
+    /// (plan §6(3)); see [`Registry::receive_objection_about`] for any
+    /// credit information and any applicant.
     ///
     /// # Errors
     ///
@@ -1074,16 +1077,40 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         grounds: &str,
         by: &str,
     ) -> Result<Objection, RegistryError> {
+        self.receive_objection_about(
+            CreditItem::Record(record),
+            Applicant::Subject,
+            receipt,
+            grounds,
+            by,
+        )
+    }
+
+    /// Receives an objection to any credit information (plan §6(3):
+    /// "信用信息主体对信用信息有异议的"): a record, a list entry or a commitment,
+    /// made by the subject or by someone acting for it. The objection is
+    /// kept under the item's subject, who gets the reply.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unknown item, or a store failure.
+    pub fn receive_objection_about(
+        &self,
+        item: CreditItem,
+        applicant: Applicant,
+        receipt: Receipt,
+        grounds: &str,
+        by: &str,
+    ) -> Result<Objection, RegistryError> {
         self.store.transaction(|tx| {
-            let rec: MisconductRecord = get(tx, Table::Records, &numeric_key(record.0))?
-                .ok_or_else(|| not_found("record", record))?;
+            let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);
-            let objection =
-                Objection::receive(id, record, rec.subject.clone(), receipt, by, grounds);
+            let objection = Objection::receive(id, item, subject.clone(), receipt, by, grounds)
+                .with_applicant(applicant.clone());
             tx.put(
                 Table::Objections,
                 &numeric_key(id.0),
-                to_doc(&rec.subject, &objection)?,
+                to_doc(&subject, &objection)?,
             )?;
             audit(
                 tx,
@@ -1094,6 +1121,57 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 Citation::new("objection.receive", "plan §6(3)"),
             )?;
             Ok(objection)
+        })
+    }
+
+    /// The subject of a credit item, which must exist.
+    fn item_subject(
+        tx: &mut dyn Transaction,
+        item: CreditItem,
+    ) -> Result<SubjectId, RegistryError> {
+        Ok(match item {
+            CreditItem::Record(id) => {
+                get::<MisconductRecord>(tx, Table::Records, &numeric_key(id.0))?
+                    .ok_or_else(|| not_found("record", id))?
+                    .subject
+            }
+            CreditItem::ListEntry(id) => {
+                get::<ListEntry>(tx, Table::ListEntries, &numeric_key(id.0))?
+                    .ok_or_else(|| not_found("list entry", id))?
+                    .subject
+            }
+            CreditItem::Commitment(id) => {
+                get::<Commitment>(tx, Table::Commitments, &numeric_key(id.0))?
+                    .ok_or_else(|| not_found("commitment", id))?
+                    .subject
+            }
+        })
+    }
+
+    /// A subject's list entries, with their ids (to object to one, for
+    /// example).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject, or a store
+    /// failure.
+    pub fn list_entries(
+        &self,
+        subject: &SubjectId,
+    ) -> Result<Vec<(ListEntryId, ListEntry)>, RegistryError> {
+        self.store.transaction(|tx| {
+            Self::require_subject(tx, subject)?;
+            scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
+                .into_iter()
+                .map(|(key, entry)| {
+                    let id = key.parse().map_err(|_| StoreError::Corrupt {
+                        table: Table::ListEntries,
+                        key: key.clone(),
+                        problem: "the key is not a number".to_owned(),
+                    })?;
+                    Ok((ListEntryId(id), entry))
+                })
+                .collect()
         })
     }
 
@@ -1111,8 +1189,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
 
     /// Advances an objection by one step, checked by the objection workflow.
     /// When the step notifies the applicant of an outcome that changes the
-    /// record (revoked or corrected), the record changes in the same
-    /// transaction.
+    /// item (revoked or corrected), the item changes in the same
+    /// transaction: a record's status, a list entry's listing, a
+    /// commitment's publication or text.
     ///
     /// # Errors
     ///
@@ -1132,31 +1211,24 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let notifies = matches!(step, ObjectionStep::Notify { .. });
             match step {
                 ObjectionStep::Forward { to } => objection.forward(on, by, to)?,
-                ObjectionStep::Opinion { finding, summary } => {
-                    objection.receive_opinion(on, by, finding, summary)?
-                }
+                ObjectionStep::Opinion {
+                    finding,
+                    summary,
+                    submitted_on,
+                } => objection.receive_opinion_submitted(
+                    submitted_on.unwrap_or(on),
+                    on,
+                    by,
+                    finding,
+                    summary,
+                )?,
                 ObjectionStep::Notify { outcome } => objection.notify(on, by, outcome)?,
+                ObjectionStep::Reply { reasons } => objection.reply(on, by, reasons)?,
                 ObjectionStep::Close => objection.close(on, by)?,
                 ObjectionStep::Withdraw => objection.withdraw(on, by)?,
             }
-            if let (Some(change), true) = (objection.record_change(), notifies) {
-                let rkey = numeric_key(objection.record().0);
-                let mut record: MisconductRecord = get(tx, Table::Records, &rkey)?
-                    .ok_or_else(|| not_found("record", objection.record()))?;
-                change.apply_to(&mut record)?;
-                tx.put(Table::Records, &rkey, to_doc(&record.subject, &record)?)?;
-                let action = match record.status() {
-                    RecordStatus::Corrected => AuditAction::Corrected,
-                    _ => AuditAction::Revoked,
-                };
-                audit(
-                    tx,
-                    on,
-                    by,
-                    action,
-                    record.id.into(),
-                    change.change.basis.clone(),
-                )?;
+            if let (Some(change), true) = (objection.item_change(), notifies) {
+                Self::apply_item_change(tx, &change, by, on)?;
             }
             tx.put(
                 Table::Objections,
@@ -1175,6 +1247,67 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
+    /// Applies an objection's decision to its item and audits it.
+    fn apply_item_change(
+        tx: &mut dyn Transaction,
+        change: &ItemChange,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let basis = change.basis().clone();
+        let (action, target) = match change {
+            ItemChange::Record(change) => {
+                let rkey = numeric_key(change.record.0);
+                let mut record: MisconductRecord = get(tx, Table::Records, &rkey)?
+                    .ok_or_else(|| not_found("record", change.record))?;
+                change.apply_to(&mut record)?;
+                tx.put(Table::Records, &rkey, to_doc(&record.subject, &record)?)?;
+                let action = match record.status() {
+                    RecordStatus::Corrected => AuditAction::Corrected,
+                    _ => AuditAction::Revoked,
+                };
+                (action, record.id.into())
+            }
+            ItemChange::ListEntry(change) => {
+                let ekey = numeric_key(change.entry.0);
+                let mut entry: ListEntry = get(tx, Table::ListEntries, &ekey)?
+                    .ok_or_else(|| not_found("list entry", change.entry))?;
+                change.apply_to(&mut entry)?;
+                tx.put(Table::ListEntries, &ekey, to_doc(&entry.subject, &entry)?)?;
+                let action = match change.corrected_events {
+                    Some(_) => AuditAction::Corrected,
+                    None => AuditAction::Delisted,
+                };
+                let target = AuditTarget::ListEntry {
+                    list: entry.list.to_string(),
+                    subject: entry.subject.display_masked(),
+                };
+                (action, target)
+            }
+            ItemChange::Commitment(change) => {
+                let ckey = numeric_key(change.commitment.0);
+                let mut c: Commitment = get(tx, Table::Commitments, &ckey)?
+                    .ok_or_else(|| not_found("commitment", change.commitment))?;
+                change.apply_to(&mut c)?;
+                tx.put(Table::Commitments, &ckey, to_doc(&c.subject, &c)?)?;
+                let action = match change.corrected_text {
+                    Some(_) => AuditAction::Corrected,
+                    None => AuditAction::Revoked,
+                };
+                (action, AuditTarget::Commitment(c.id))
+            }
+        };
+        audit(tx, on, by, action, target, basis)?;
+        Ok(())
+    }
+
+    fn all_objections(&self) -> Result<Vec<Objection>, RegistryError> {
+        let objections: Vec<(String, Objection)> = self
+            .store
+            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
+        Ok(objections.into_iter().map(|(_, o)| o).collect())
+    }
+
     /// The status of every open objection on `on`, most urgent first.
     ///
     /// # Errors
@@ -1185,17 +1318,58 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<Vec<(ObjectionId, ObjectionStatus)>, RegistryError> {
         let setup = self.setup();
-        let objections: Vec<(String, Objection)> = self
-            .store
-            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
         let mut desk = Vec::new();
-        for (_, o) in objections {
+        for o in self.all_objections()? {
             if o.stage_on(on).is_some_and(|s| !s.is_final()) {
                 desk.push((o.id(), o.status_on(&*setup.calendar, on)?));
             }
         }
         desk.sort_by_key(|(id, s)| (!s.is_overdue(), s.most_urgent().map(|d| d.due), *id));
         Ok(desk)
+    }
+
+    /// The objection steps overdue on `on`, by the section answerable for
+    /// them (plan §6(9); see [`crate::objection::overdue_by_section`]).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Objection`] when a count leaves the calendar, or a
+    /// store failure.
+    pub fn overdue_objection_steps(
+        &self,
+        on: NaiveDate,
+    ) -> Result<std::collections::BTreeMap<Section, Vec<LateStep>>, RegistryError> {
+        let objections = self.all_objections()?;
+        Ok(crate::objection::overdue_by_section(
+            &*self.setup().calendar,
+            &objections,
+            on,
+        )?)
+    }
+
+    /// The quarterly reports owed on quarter `quarter` (1–4) of `year`
+    /// under `rule` (plan §8(3)), one per reporting section, each with the
+    /// objection steps the section completed late in the quarter and how
+    /// late, and those still overdue at its end (plan §6(9)).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Objection`] for a quarter outside 1–4 or the
+    /// calendar, or a store failure.
+    pub fn quarterly_report(
+        &self,
+        rule: &ReportingRule,
+        year: i32,
+        quarter: u32,
+    ) -> Result<Vec<(QuarterlyReport, SectionLateness)>, RegistryError> {
+        let objections = self.all_objections()?;
+        Ok(crate::reporting::quarterly_report(
+            rule,
+            &*self.setup().calendar,
+            &objections,
+            year,
+            quarter,
+        )?)
     }
 
     /// What the Office must restore for a record revoked on an objection
@@ -1247,6 +1421,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 signed_on: on,
                 published_on: None,
                 fulfilled_on: None,
+                withdrawn_on: None,
+                corrected_text: None,
             };
             tx.put(
                 Table::Commitments,
@@ -1752,7 +1928,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             .commitments
             .iter()
             .filter(|c| c.is_published_on(on))
-            .map(|c| (c.signed_on, c.text.clone()))
+            .map(|c| (c.signed_on, c.effective_text().to_owned()))
             .collect();
         Ok(PublicView {
             id: id.display_masked(),
@@ -1794,17 +1970,27 @@ pub enum ObjectionStep {
         /// The section.
         to: Section,
     },
-    /// The Office receives the section's written opinion.
+    /// The Office receives the section's written opinion on the step's day.
     Opinion {
         /// Whether the section found an error.
         finding: OpinionFinding,
         /// The opinion's summary.
         summary: String,
+        /// The day the section submitted it, when before the Office's
+        /// receipt (its 5 working days are met by this day); the step's day
+        /// when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        submitted_on: Option<NaiveDate>,
     },
     /// The Office notifies the applicant of the outcome.
     Notify {
         /// The outcome.
         outcome: Outcome,
+    },
+    /// The Office replies to the credit subject with its reasons.
+    Reply {
+        /// The reasons given.
+        reasons: String,
     },
     /// The Office closes it.
     Close,

@@ -412,6 +412,8 @@ fn commitments_signed_by_the_day_are_published() {
         signed_on: d(2019, 8, 1),
         published_on: None,
         fulfilled_on: None,
+        withdrawn_on: None,
+        corrected_text: None,
     });
     let a = assess(&case.dossier(), &rules(), &WeekendCalendar, d(2019, 7, 31)).unwrap();
     assert!(!a.applies("incentive.commitment_publicity"));
