@@ -12,10 +12,12 @@
 //! Run with
 //!
 //! ```text
-//! cargo run --example http_service --features sqlite -- [path.sqlite] [addr]
+//! cargo run --example http_service --features sqlite -- [path.sqlite] [addr] [notice.csv|notice.json]
 //! ```
 //!
-//! (defaults `registry.sqlite` and `127.0.0.1:3000`), then, for example:
+//! (defaults `registry.sqlite` and `127.0.0.1:3000`; the optional third
+//! argument is a holiday notice file loaded over the built-in calendar,
+//! e.g. the 2027 notice before a release ships it), then, for example:
 //!
 //! ```text
 //! curl -X POST localhost:3000/subjects -d '{"on": "2019-01-07", "by": "clerk",
@@ -37,6 +39,15 @@
 //! | `GET /objections/{id}[?on=]` | | 200 `{"objection", "deadlines", "acts", "status"}` |
 //! | `GET /desk/overdue?on=` | | 200 the overdue objection steps by section (plan §6(9)) |
 //! | `GET /public/{uscc}?on=` | | 200 the public view |
+//! | `POST /calendar/notice` | `{"on", "by", "schedule": Schedule, "partial"?}` | 200 `{"coverage", "last_notice_day"}` |
+//!
+//! Working days after the last loaded holiday notice are projected by the
+//! statutory rules (全国年节及纪念日放假办法); an objection's answer says so
+//! in `in_words`, e.g. `"reply by 2027-01-06, projected: the 2027 holiday
+//! notice is not loaded"`. `POST /calendar/notice` loads the next notice
+//! into the running service (audited; the next request counts with it):
+//! a complete year's notice must name every statutory day off, or be sent
+//! with `"partial": true`.
 //!
 //! Dates are `YYYY-MM-DD`. A subject id in a path names its kind, as the
 //! store keys do: `org:` before a unified social credit code, `person:`
@@ -61,7 +72,7 @@
 //! | 404 | `not_found`, `no_route` | an unknown subject, record or objection, or path |
 //! | 405 | `method_not_allowed` | |
 //! | 409 | `already_registered`, `objection_step` | the request conflicts with what is stored: a subject registered twice, an objection step out of turn |
-//! | 422 | `ungraded`, `dates`, `wrong_subject_kind`, `role_link`, `no_policy_in_force`, `outside_calendar`, `before_receipt`, `objection`, `unprocessable` | the request is well formed but the rules refuse it, e.g. a conduct kind no grading rule knows |
+//! | 422 | `ungraded`, `dates`, `wrong_subject_kind`, `role_link`, `no_policy_in_force`, `outside_calendar`, `before_receipt`, `objection`, `invalid_notice`, `unprocessable` | the request is well formed but the rules refuse it, e.g. a conduct kind no grading rule knows |
 //! | 500 | `internal` | the store failed; nothing is said of why |
 
 use std::collections::HashMap;
@@ -79,6 +90,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use social_credit::assess::AssessError;
+use social_credit::calendar::{ChinaCalendar, Schedule, WorkCalendar};
 use social_credit::grading::PolicyError;
 use social_credit::lists::{ListEntry, ListEntryId};
 use social_credit::misconduct::Section;
@@ -86,7 +98,7 @@ use social_credit::objection::{
     Applicant, CreditItem, Deadlines, LateStep, Objection, ObjectionId, ObjectionStatus,
     OfficeAnswer, Receipt,
 };
-use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError};
+use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
 use social_credit::store::SqliteStore;
 use social_credit::{ObjectionError, RecordId, ResidentId, Subject, SubjectId, Uscc};
 
@@ -99,7 +111,22 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().unwrap_or_else(|| "registry.sqlite".to_owned());
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let registry = Arc::new(Registry::official(SqliteStore::open(&path)?));
+    // The built-in notices, projected five years ahead, with the notice
+    // file given (if any) loaded over them.
+    let mut calendar = ChinaCalendar::official_projected();
+    if let Some(notice) = args.next() {
+        let schedule = Schedule::from_text(&std::fs::read_to_string(&notice)?)?;
+        calendar = calendar.with_schedule(schedule)?;
+        println!(
+            "notice `{notice}` loaded: notices now reach {}",
+            calendar.last_notice_day()
+        );
+    }
+    let registry = Arc::new(Registry::new(
+        SqliteStore::open(&path)?,
+        calendar,
+        RuleBook::xinzheng_2019(),
+    ));
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!(
         "registry `{path}` served on http://{}",
@@ -121,6 +148,7 @@ pub fn router(registry: Shared) -> Router {
         .route("/objections/{id}/steps", post(advance_objection))
         .route("/desk/overdue", get(overdue_steps))
         .route("/public/{uscc}", get(public_view))
+        .route("/calendar/notice", post(load_notice))
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(registry)
@@ -215,6 +243,33 @@ pub struct ObjectionState {
     /// Where it stood at the end of the day asked about, if one was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ObjectionStatus>,
+    /// The deadlines as an official reads them, saying which are projected
+    /// or provisional and which could not be computed.
+    pub in_words: Vec<String>,
+}
+
+/// `POST /calendar/notice`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadNotice {
+    /// The day it is loaded.
+    pub on: NaiveDate,
+    /// Who loads it.
+    pub by: String,
+    /// The notice's rows.
+    pub schedule: Schedule,
+    /// A notice known only in part: the days it does not name stay projected.
+    #[serde(default)]
+    pub partial: bool,
+}
+
+/// The answer to `POST /calendar/notice`.
+#[derive(Debug, Serialize)]
+pub struct NoticeLoaded {
+    /// The first and last day the calendar now answers.
+    pub coverage: (NaiveDate, NaiveDate),
+    /// The last day a loaded notice covers; later days are projected.
+    pub last_notice_day: NaiveDate,
 }
 
 // ---------------------------------------------------------------------------
@@ -319,23 +374,68 @@ async fn objection(
     let id = parse_objection_id(&path_segment(id)?)?;
     let state = blocking(&registry, move |r| {
         let objection = r.objection(id)?;
-        let deadlines = objection.deadlines(r.calendar())?;
+        let calendar = r.calendar();
+        let deadlines = objection.deadlines(&*calendar)?;
         let status = on
-            .map(|on| objection.status_on(r.calendar(), on))
+            .map(|on| objection.status_on(&*calendar, on))
             .transpose()?;
+        let in_words = in_words(&calendar, &deadlines);
         let acts = match on {
-            Some(on) => objection.answers_on(r.calendar(), on)?,
-            None => objection.answers(r.calendar())?,
+            Some(on) => objection.answers_on(&*calendar, on)?,
+            None => objection.answers(&*calendar)?,
         };
         Ok(ObjectionState {
             objection,
             deadlines,
             acts,
             status,
+            in_words,
         })
     })
     .await?;
     Ok(Json(state))
+}
+
+/// An objection's deadlines as sentences.
+fn in_words(calendar: &ChinaCalendar, d: &Deadlines) -> Vec<String> {
+    let mut words = Vec::new();
+    for (what, day) in [
+        ("forward by", d.forward_by),
+        ("section's opinion by", d.verify_by),
+        ("notify by", d.notify_by),
+        ("reply by", d.reply_by),
+    ] {
+        if let Some(day) = day {
+            words.push(format!("{what} {}", d.describe(calendar, day)));
+        }
+    }
+    for missing in &d.missing {
+        words.push(format!(
+            "{}: not computed, {}",
+            missing.basis.rule, missing.reason
+        ));
+    }
+    words
+}
+
+async fn load_notice(
+    State(registry): State<Shared>,
+    JsonBody(req): JsonBody<LoadNotice>,
+) -> Result<Json<NoticeLoaded>, ApiError> {
+    let current = registry.calendar();
+    let loaded = if req.partial {
+        current.with_partial_schedule(req.schedule)
+    } else {
+        current.with_schedule(req.schedule)
+    }
+    .map_err(|e| ApiError::unprocessable("invalid_notice", e.to_string()))?;
+    let answer = NoticeLoaded {
+        coverage: (*loaded.coverage().start(), *loaded.coverage().end()),
+        last_notice_day: loaded.last_notice_day(),
+    };
+    let (on, by) = (req.on, req.by);
+    blocking(&registry, move |r| r.replace_calendar(loaded, &by, on)).await?;
+    Ok(Json(answer))
 }
 
 /// One section's overdue objection steps, for `GET /desk/overdue`.

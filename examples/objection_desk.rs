@@ -14,12 +14,17 @@
 //! the subject within 12 of receipt (plan §6(3)). The last table lists the
 //! overdue steps by the section answerable for them (plan §6(9)).
 //!
-//! Run with `cargo run --example objection_desk`.
+//! A last table shows the desk at the 2026 year end, on the built-in
+//! notices projected by the statutory rules: deadlines past the last loaded
+//! notice are said to be projected. Give a notice file (CSV or JSON) as the
+//! first argument to load the next year's notice over the built-in ones.
+//!
+//! Run with `cargo run --example objection_desk [notice.csv|notice.json]`.
 
 use std::error::Error;
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc, Weekday};
-use social_credit::calendar::ChinaCalendar;
+use social_credit::calendar::{ChinaCalendar, Schedule};
 use social_credit::lists::ListEntryId;
 use social_credit::misconduct::{RecordContent, RecordId, Section};
 use social_credit::objection::{
@@ -129,6 +134,46 @@ fn main() -> Result<(), Box<dyn Error>> {
          a receipt on a rest day counts from the next working day."
     );
     println!("工作日自次日起算；休息日收到的申请自下一个工作日起算。");
+    year_end()?;
+    Ok(())
+}
+
+/// The desk on Monday 28 December 2026, with the built-in notices projected
+/// five years ahead (and the notice file given, if any, loaded over them).
+fn year_end() -> Result<(), Box<dyn Error>> {
+    let mut calendar = ChinaCalendar::official_projected();
+    if let Some(notice) = std::env::args().nth(1) {
+        calendar =
+            calendar.with_schedule(Schedule::from_text(&std::fs::read_to_string(&notice)?)?)?;
+    }
+    let today = day(2026, 12, 28)?;
+    println!();
+    println!(
+        "年末 Year end — {today}; holiday notices loaded to {}, later days projected by the statutory rules",
+        calendar.last_notice_day()
+    );
+    let subject: SubjectId = "91350100M000100Y43".parse::<Uscc>()?.into();
+    for (id, received) in [(8, day(2026, 12, 14)?), (9, day(2026, 12, 20)?)] {
+        let objection = Objection::receive(
+            ObjectionId(id),
+            RecordId(100 + id),
+            subject.clone(),
+            Receipt::Written { on: received },
+            "Office 办公室",
+            "",
+        );
+        let d = objection.deadlines(&calendar)?;
+        let say = |due: Option<NaiveDate>| match due {
+            Some(due) => d.describe(&calendar, due),
+            None => "past the calendar's last day 超出日历范围".to_owned(),
+        };
+        println!(
+            "  {}  received 受理 {received}: forward by 转送 {}; reply by 答复 {}",
+            objection.id(),
+            say(d.forward_by),
+            say(d.reply_by),
+        );
+    }
     Ok(())
 }
 

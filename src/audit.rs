@@ -57,6 +57,8 @@ pub enum AuditAction {
     Listed,
     /// A subject left a list.
     Delisted,
+    /// The calendar or the rules a registry decides by were replaced.
+    SettingsReplaced,
 }
 
 impl AuditAction {
@@ -79,6 +81,7 @@ impl AuditAction {
             Self::ReportReceived => "received",
             Self::Listed => "listed",
             Self::Delisted => "delisted",
+            Self::SettingsReplaced => "replaced",
         }
     }
 }
@@ -111,6 +114,8 @@ pub enum AuditTarget {
         /// The subject, masked if a person.
         subject: String,
     },
+    /// What a registry decides by: its calendar or rules, described.
+    Settings(String),
 }
 
 impl fmt::Display for AuditTarget {
@@ -122,6 +127,7 @@ impl fmt::Display for AuditTarget {
             Self::Commitment(id) => write!(f, "commitment {id}"),
             Self::Report(id) => write!(f, "report {id}"),
             Self::ListEntry { list, subject } => write!(f, "{subject} on {list}"),
+            Self::Settings(what) => f.write_str(what),
         }
     }
 }

@@ -52,9 +52,9 @@
 //! // Received Friday 27 September 2019: Sunday 29 September was worked,
 //! // 1–7 October were the National Day holiday.
 //! let d = deadlines(&calendar, NaiveDate::from_ymd_opt(2019, 9, 27).unwrap())?;
-//! assert_eq!(d.forward_by, NaiveDate::from_ymd_opt(2019, 10, 10).unwrap());
-//! assert_eq!(d.reply_by, NaiveDate::from_ymd_opt(2019, 10, 18).unwrap());
-//! assert_eq!(d.forward().basis.to_string(), "objection.forward_by (plan §6(3))");
+//! assert_eq!(d.forward_by, NaiveDate::from_ymd_opt(2019, 10, 10));
+//! assert_eq!(d.reply_by, NaiveDate::from_ymd_opt(2019, 10, 18));
+//! assert_eq!(d.forward().unwrap().basis.to_string(), "objection.forward_by (plan §6(3))");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -64,7 +64,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use crate::calendar::{china_date, CalendarError, WorkCalendar};
+use crate::calendar::{china_date, CalendarError, Finality, WorkCalendar};
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentId};
 use crate::lists::{ListEntry, ListEntryId, ListingEvent};
@@ -726,14 +726,24 @@ pub struct Deadline {
 /// `forward_by` and `reply_by` follow from the receipt alone; `verify_by`
 /// is known once the objection is forwarded and `notify_by` once the
 /// Office has received the section's opinion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// A deadline whose count runs past the calendar's last day is `None` and
+/// listed in `missing` with the reason; the others are still given.
+/// `finality` says how settled the given days are: a count over a day after
+/// the last published holiday notice is
+/// [`Finality::Projected`], and the official should read the day as such.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Deadlines {
     /// The day the objection counts as received.
     pub received_on: NaiveDate,
-    /// Receipt + 5 working days: forward to the originating section.
-    pub forward_by: NaiveDate,
-    /// Receipt + 12 working days: reply to the credit subject with reasons.
-    pub reply_by: NaiveDate,
+    /// Receipt + 5 working days: forward to the originating section
+    /// (`None` when the count leaves the calendar: see `missing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_by: Option<NaiveDate>,
+    /// Receipt + 12 working days: reply to the credit subject with reasons
+    /// (`None` when the count leaves the calendar: see `missing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_by: Option<NaiveDate>,
     /// The section's receipt + 5 working days: submit its written opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_by: Option<NaiveDate>,
@@ -744,16 +754,83 @@ pub struct Deadlines {
     /// The earlier of `notify_clock` and `reply_by`: notify the applicant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_by: Option<NaiveDate>,
+    /// The least final of the days the counts went over: whether a holiday
+    /// notice not yet published or loaded may still move these days.
+    #[serde(default = "final_days")]
+    pub finality: Finality,
+    /// The deadlines that could not be computed, with the reason (a count
+    /// that leaves the calendar's coverage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<MissingDeadline>,
+}
+
+fn final_days() -> Finality {
+    Finality::Final
+}
+
+/// A deadline the calendar could not compute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MissingDeadline {
+    /// The step whose deadline is missing.
+    pub step: Step,
+    /// The rule that sets it.
+    pub basis: Citation,
+    /// Why it could not be computed.
+    pub reason: CalendarError,
 }
 
 impl Deadlines {
-    /// Forwarding to the section, with its citation.
-    pub fn forward(&self) -> Deadline {
-        Deadline {
-            step: Step::Forward,
-            due: self.forward_by,
-            basis: FORWARD_BASIS,
+    /// Counts `n` working days after `from` for `step`: the day, with the
+    /// finality folded in, or `None` with the reason kept in `missing`.
+    fn count(
+        &mut self,
+        calendar: &(impl WorkCalendar + ?Sized),
+        from: NaiveDate,
+        n: u32,
+        step: Step,
+        basis: Citation,
+    ) -> Option<NaiveDate> {
+        let counted = calendar.add_working_days(from, n).and_then(|due| {
+            let finality = calendar.finality_between(from, due)?;
+            Ok((due, finality))
+        });
+        match counted {
+            Ok((due, finality)) => {
+                self.finality = self.finality.max(finality);
+                Some(due)
+            }
+            Err(reason) => {
+                self.missing.push(MissingDeadline {
+                    step,
+                    basis,
+                    reason,
+                });
+                None
+            }
         }
+    }
+
+    /// A deadline of these as an official reads it, e.g. `2027-01-06,
+    /// projected: the 2027 holiday notice is not loaded`, with how final
+    /// the days from the receipt to `day` are in `calendar`; just the date
+    /// when they are final.
+    pub fn describe(&self, calendar: &(impl WorkCalendar + ?Sized), day: NaiveDate) -> String {
+        let finality = calendar
+            .finality_between(self.received_on, day)
+            .unwrap_or(self.finality);
+        format!("{day}{}", finality.describe(day))
+    }
+}
+
+impl Deadlines {
+    /// Forwarding to the section, with its citation; `None` when the count
+    /// leaves the calendar.
+    pub fn forward(&self) -> Option<Deadline> {
+        self.forward_by.map(|due| Deadline {
+            step: Step::Forward,
+            due,
+            basis: FORWARD_BASIS,
+        })
     }
 
     /// The section's opinion, with its citation, once forwarded.
@@ -771,7 +848,8 @@ impl Deadlines {
     /// 12-day limit comes first.
     pub fn notify(&self) -> Option<Deadline> {
         let (due, clock) = self.notify_by.zip(self.notify_clock)?;
-        let basis = if clock <= self.reply_by {
+        // A reply limit past the calendar's last day is after the clock.
+        let basis = if self.reply_by.is_none_or(|reply_by| clock <= reply_by) {
             NOTIFY_BASIS
         } else {
             REPLY_BASIS
@@ -783,13 +861,14 @@ impl Deadlines {
         })
     }
 
-    /// The reply to the credit subject with reasons, with its citation.
-    pub fn reply(&self) -> Deadline {
-        Deadline {
+    /// The reply to the credit subject with reasons, with its citation;
+    /// `None` when the count leaves the calendar.
+    pub fn reply(&self) -> Option<Deadline> {
+        self.reply_by.map(|due| Deadline {
             step: Step::Reply,
-            due: self.reply_by,
+            due,
             basis: REPLY_BASIS,
-        }
+        })
     }
 
     /// The deadline of a timed step. For [`Step::Notify`] before the
@@ -797,14 +876,16 @@ impl Deadlines {
     /// step with no deadline or whose deadline is not known yet.
     pub fn of(&self, step: Step) -> Option<Deadline> {
         match step {
-            Step::Forward => Some(self.forward()),
+            Step::Forward => self.forward(),
             Step::Verify => self.verify(),
-            Step::Notify => Some(self.notify().unwrap_or(Deadline {
-                step: Step::Notify,
-                due: self.reply_by,
-                basis: REPLY_BASIS,
-            })),
-            Step::Reply => Some(self.reply()),
+            Step::Notify => self.notify().or_else(|| {
+                self.reply_by.map(|due| Deadline {
+                    step: Step::Notify,
+                    due,
+                    basis: REPLY_BASIS,
+                })
+            }),
+            Step::Reply => self.reply(),
             Step::Receive | Step::Close | Step::Withdraw => None,
         }
     }
@@ -820,10 +901,14 @@ impl Deadlines {
 /// receipt on a Saturday or holiday therefore counts from the next working
 /// day, which is day 1.
 ///
+/// A count that runs past the calendar's last day leaves its deadline
+/// `None`, listed in [`Deadlines::missing`] with the reason; the other is
+/// still given. [`Deadlines::finality`] is the least final day counted over.
+///
 /// # Errors
 ///
-/// [`CalendarError::OutOfCoverage`] when `received_on` is outside the
-/// calendar's coverage or `reply_by` would fall after its last day.
+/// [`CalendarError::OutOfCoverage`] when `received_on` itself is outside
+/// the calendar's coverage: nothing can be counted from it.
 ///
 /// # Example
 ///
@@ -836,23 +921,42 @@ impl Deadlines {
 /// // Received Thursday 23 January 2020, before the Spring Festival holiday
 /// // as extended to 2 February: day 1 is Monday 3 February.
 /// let d = deadlines(&ChinaCalendar::official(), day(2020, 1, 23))?;
-/// assert_eq!((d.forward_by, d.reply_by), (day(2020, 2, 7), day(2020, 2, 18)));
+/// assert_eq!((d.forward_by, d.reply_by), (Some(day(2020, 2, 7)), Some(day(2020, 2, 18))));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn deadlines(
     calendar: &(impl WorkCalendar + ?Sized),
     received_on: NaiveDate,
 ) -> Result<Deadlines, CalendarError> {
-    Ok(Deadlines {
+    // Nothing can be counted from a day the calendar does not know.
+    calendar.is_working_day(received_on)?;
+    let mut d = Deadlines {
         received_on,
-        // plan §6(3): forward within 5 working days of receipt.
-        forward_by: calendar.add_working_days(received_on, FORWARD_WORKING_DAYS)?,
-        // plan §6(3): reply within 12 working days of receipt.
-        reply_by: calendar.add_working_days(received_on, REPLY_WORKING_DAYS)?,
+        forward_by: None,
+        reply_by: None,
         verify_by: None,
         notify_clock: None,
         notify_by: None,
-    })
+        finality: Finality::Final,
+        missing: Vec::new(),
+    };
+    // plan §6(3): forward within 5 working days of receipt.
+    d.forward_by = d.count(
+        calendar,
+        received_on,
+        FORWARD_WORKING_DAYS,
+        Step::Forward,
+        FORWARD_BASIS,
+    );
+    // plan §6(3): reply within 12 working days of receipt.
+    d.reply_by = d.count(
+        calendar,
+        received_on,
+        REPLY_WORKING_DAYS,
+        Step::Reply,
+        REPLY_BASIS,
+    );
+    Ok(d)
 }
 
 /// An objection (异议) to credit information, and its handling (plan §6(3)).
@@ -1387,12 +1491,14 @@ impl Objection {
     }
 
     /// Every deadline known from the steps taken: `verify_by` once
-    /// forwarded, `notify_by` once the Office has the opinion.
+    /// forwarded, `notify_by` once the Office has the opinion. A count that
+    /// leaves the calendar leaves only its own deadline missing (see
+    /// [`deadlines`]).
     ///
     /// # Errors
     ///
-    /// [`CalendarError::OutOfCoverage`] when a count falls outside the
-    /// calendar's coverage.
+    /// [`CalendarError::OutOfCoverage`] when the day of receipt is outside
+    /// the calendar's coverage.
     pub fn deadlines(
         &self,
         calendar: &(impl WorkCalendar + ?Sized),
@@ -1412,16 +1518,29 @@ impl Objection {
         let mut d = deadlines(calendar, self.received_on())?;
         if let Some(forwarded) = known(self.done_on(Step::Forward)) {
             // plan §6(3): the section has 5 working days from its receipt.
-            d.verify_by = Some(calendar.add_working_days(forwarded, VERIFY_WORKING_DAYS)?);
+            d.verify_by = d.count(
+                calendar,
+                forwarded,
+                VERIFY_WORKING_DAYS,
+                Step::Verify,
+                VERIFY_BASIS,
+            );
         }
         if let Some(opinion) = known(self.opinion_received_on()) {
             // plan §6(3): 2 working days from the Office's receipt of the
             // opinion ("在收到核实结果之日起"), within the 12-day limit of the
             // whole handling, which binds even when every step was on time
-            // by its own clock.
-            let clock = calendar.add_working_days(opinion, NOTIFY_WORKING_DAYS)?;
-            d.notify_clock = Some(clock);
-            d.notify_by = Some(clock.min(d.reply_by));
+            // by its own clock. A reply limit past the calendar's last day
+            // is after the clock, which is inside it.
+            let clock = d.count(
+                calendar,
+                opinion,
+                NOTIFY_WORKING_DAYS,
+                Step::Notify,
+                NOTIFY_BASIS,
+            );
+            d.notify_clock = clock;
+            d.notify_by = clock.map(|c| d.reply_by.map_or(c, |r| c.min(r)));
         }
         Ok(d)
     }
@@ -1478,10 +1597,11 @@ impl Objection {
             }
         }
         let replied = self.done_by(Step::Reply, on).is_some();
-        let reply_working_days_left = if replied || withdrawn_on.is_some() {
-            None
-        } else {
-            Some(calendar.working_days_between(on, deadlines.reply_by)?)
+        let reply_working_days_left = match deadlines.reply_by {
+            Some(reply_by) if !replied && withdrawn_on.is_none() => {
+                Some(calendar.working_days_between(on, reply_by)?)
+            }
+            _ => None,
         };
         Ok(ObjectionStatus {
             objection: self.id,
@@ -1768,7 +1888,8 @@ pub struct ObjectionStatus {
     /// The deadlines known by then.
     pub deadlines: Deadlines,
     /// Working days in `(on, reply_by]`, negative once `reply_by` has
-    /// passed; `None` once replied or withdrawn.
+    /// passed; `None` once replied or withdrawn, or while `reply_by` is
+    /// past the calendar's last day.
     pub reply_working_days_left: Option<i64>,
 }
 
@@ -2730,16 +2851,16 @@ mod tests {
     fn deadlines_count_working_days_after_receipt() {
         // Monday 2 March 2026 + 5 = Monday 9 March; + 12 = Wednesday 18 March.
         let d = received().deadlines(&Weekdays).unwrap();
-        assert_eq!(d.forward_by, day(2026, 3, 9));
-        assert_eq!(d.reply_by, day(2026, 3, 18));
+        assert_eq!(d.forward_by, Some(day(2026, 3, 9)));
+        assert_eq!(d.reply_by, Some(day(2026, 3, 18)));
         assert_eq!((d.verify_by, d.notify_by), (None, None));
-        assert_eq!(d.forward().basis, FORWARD_BASIS);
-        assert_eq!(d.of(Step::Reply), Some(d.reply()));
+        assert_eq!(d.forward().map(|f| f.basis), Some(FORWARD_BASIS));
+        assert_eq!(d.of(Step::Reply), d.reply());
         assert_eq!(
             d.of(Step::Notify),
             Some(Deadline {
                 step: Step::Notify,
-                due: d.reply_by,
+                due: day(2026, 3, 18),
                 basis: REPLY_BASIS
             })
         );

@@ -8,6 +8,8 @@
 //! [`crate::objection`], [`crate::repair`], [`crate::retention`]); the
 //! registry only loads, calls and saves.
 
+use std::sync::{Arc, PoisonError, RwLock};
+
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -15,7 +17,7 @@ use thiserror::Error;
 
 use crate::assess::{self, AssessError, AssessmentSummary, Dossier, Rules};
 use crate::audit::{AuditAction, AuditEntry, AuditTarget};
-use crate::calendar::{CalendarError, ChinaCalendar, WorkCalendar};
+use crate::calendar::{CalendarError, ChinaCalendar, Finality, WorkCalendar};
 use crate::catalogue::Catalogue;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind, OverduePledge};
@@ -194,6 +196,25 @@ pub struct SweepReport {
     /// Absent from JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub publication_ended: Vec<RecordId>,
+    /// Open objections whose deadlines are not final, with how final they
+    /// are: counted over days a notice may still change (provisional) or no
+    /// published notice covers (projected by the statutory rules).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsettled_deadlines: Vec<(ObjectionId, Finality)>,
+    /// What the sweep could not compute because a count left the calendar,
+    /// with the reason; everything else was done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_computed: Vec<SweepGap>,
+}
+
+/// An item of the daily sweep that could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepGap {
+    /// What it is about, e.g. `objection O3` or `list entry of 913501…
+    /// on blacklist` (a person's number masked).
+    pub item: String,
+    /// Why: the count that left the calendar.
+    pub reason: CalendarError,
 }
 
 /// What may be published about a subject on a day (plan §6(2), SPEC §9):
@@ -308,15 +329,55 @@ pub struct RestorationView {
 #[derive(Debug)]
 pub struct Registry<S, C = ChinaCalendar> {
     store: S,
-    calendar: C,
-    rules: RuleBook,
+    /// The calendar and rules in force: each operation takes one snapshot
+    /// when it starts and uses it throughout; a replacement is seen by the
+    /// next operation on any thread.
+    setup: RwLock<Arc<Setup<C>>>,
+}
+
+/// The calendar and rules an operation runs with.
+#[derive(Debug)]
+struct Setup<C> {
+    calendar: Arc<C>,
+    rules: Arc<RuleBook>,
+}
+
+impl<C> Setup<C> {
+    fn policy(&self, on: NaiveDate) -> Result<&GradingPolicy, RegistryError> {
+        Ok(self.rules.policies.in_force(on)?)
+    }
 }
 
 impl<S: Store> Registry<S, ChinaCalendar> {
-    /// A registry on `store` with the official calendar and the built-in rules.
+    /// A registry on `store` with the built-in rules and the official
+    /// calendar projected five years past its last notice
+    /// ([`ChinaCalendar::official_projected`]): a deadline past the last
+    /// published holiday notice is given, flagged
+    /// [`Finality::Projected`], instead of failing.
     pub fn official(store: S) -> Self {
+        Self::new(
+            store,
+            ChinaCalendar::official_projected(),
+            RuleBook::xinzheng_2019(),
+        )
+    }
+
+    /// A registry on `store` with the built-in rules and the strict official
+    /// calendar: every count past the last published notice is refused
+    /// (the deadline is missing, with the reason).
+    pub fn official_strict(store: S) -> Self {
         Self::new(store, ChinaCalendar::official(), RuleBook::xinzheng_2019())
     }
+}
+
+/// A list entry as a sweep names it: its list and its subject (masked if a
+/// person).
+fn entry_item(entry: &ListEntry) -> String {
+    format!(
+        "list entry of {} on {}",
+        entry.subject.display_masked(),
+        entry.list
+    )
 }
 
 /// The store key of a subject.
@@ -492,8 +553,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn new(store: S, calendar: C, rules: RuleBook) -> Self {
         Self {
             store,
-            calendar,
-            rules,
+            setup: RwLock::new(Arc::new(Setup {
+                calendar: Arc::new(calendar),
+                rules: Arc::new(rules),
+            })),
         }
     }
 
@@ -502,18 +565,134 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self.store
     }
 
-    /// The calendar.
-    pub fn calendar(&self) -> &C {
-        &self.calendar
+    /// The calendar in force now (a snapshot: a later replacement does not
+    /// change it).
+    pub fn calendar(&self) -> Arc<C> {
+        Arc::clone(&self.setup().calendar)
     }
 
-    /// The rules.
-    pub fn rules(&self) -> &RuleBook {
-        &self.rules
+    /// The rules in force now (a snapshot, as [`calendar`](Self::calendar)).
+    pub fn rules(&self) -> Arc<RuleBook> {
+        Arc::clone(&self.setup().rules)
     }
 
-    fn policy(&self, on: NaiveDate) -> Result<&GradingPolicy, RegistryError> {
-        Ok(self.rules.policies.in_force(on)?)
+    /// The setup in force, for one operation.
+    fn setup(&self) -> Arc<Setup<C>> {
+        // A panic while the lock was held cannot leave the setup half
+        // replaced (it is swapped whole), so a poisoned lock is still sound.
+        Arc::clone(&self.setup.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Replaces the working-day calendar of a running registry, e.g. with
+    /// the next year's holiday notice loaded
+    /// ([`ChinaCalendar::with_schedule`]). The change is audited (who, when,
+    /// the new coverage) in the same step, and every operation that starts
+    /// after this returns, on any thread, uses the new calendar; operations
+    /// already running finish with the old one.
+    ///
+    /// # Errors
+    ///
+    /// A store failure writing the audit entry; the calendar is then unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use social_credit::calendar::ChinaCalendar;
+    /// use social_credit::registry::Registry;
+    /// use social_credit::store::MemoryStore;
+    ///
+    /// let registry = Registry::official(MemoryStore::new());
+    /// let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    /// let stricter = ChinaCalendar::official();
+    /// registry.replace_calendar(stricter.clone(), "admin", day)?;
+    /// assert_eq!(*registry.calendar(), stricter);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replace_calendar(
+        &self,
+        calendar: C,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let coverage = calendar.coverage();
+        let what = format!(
+            "the calendar, now covering {} to {}",
+            coverage.start(),
+            coverage.end()
+        );
+        self.replace(Some(calendar), None, what, by, on)
+    }
+
+    /// Replaces the rules of a running registry, audited and seen by the
+    /// next operation on any thread, as
+    /// [`replace_calendar`](Self::replace_calendar).
+    ///
+    /// # Errors
+    ///
+    /// A store failure writing the audit entry; the rules are then unchanged.
+    pub fn replace_rules(
+        &self,
+        rules: RuleBook,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        self.replace(None, Some(rules), "the rules".to_owned(), by, on)
+    }
+
+    /// Replaces the calendar and the rules together, in one step: no
+    /// operation sees one without the other.
+    ///
+    /// # Errors
+    ///
+    /// As [`replace_calendar`](Self::replace_calendar).
+    pub fn replace_calendar_and_rules(
+        &self,
+        calendar: C,
+        rules: RuleBook,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let coverage = calendar.coverage();
+        let what = format!(
+            "the calendar, now covering {} to {}, and the rules",
+            coverage.start(),
+            coverage.end()
+        );
+        self.replace(Some(calendar), Some(rules), what, by, on)
+    }
+
+    fn replace(
+        &self,
+        calendar: Option<C>,
+        rules: Option<RuleBook>,
+        what: String,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        // Held while the audit entry is written, so replacements are
+        // serialized and the log's order is the order they took effect.
+        let mut slot = self.setup.write().unwrap_or_else(PoisonError::into_inner);
+        self.store.transaction(|tx| {
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::SettingsReplaced,
+                AuditTarget::Settings(what.clone()),
+                Citation::new(
+                    "registry.settings_replaced",
+                    "DESIGN.md: every change to what decisions rest on is audited",
+                ),
+            )
+            .map_err(RegistryError::from)
+        })?;
+        let next = Setup {
+            calendar: calendar.map_or_else(|| Arc::clone(&slot.calendar), Arc::new),
+            rules: rules.map_or_else(|| Arc::clone(&slot.rules), Arc::new),
+        };
+        *slot = Arc::new(next);
+        Ok(())
     }
 
     /// Registers a subject.
@@ -662,9 +841,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(tx, &mut state, new, by, on)?;
+            let record = self.record_in(&setup, tx, &mut state, new, by, on)?;
             state.flush(tx)?;
             Ok(record)
         })
@@ -681,6 +861,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<Vec<RecordId>, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             // Each subject's records and list entries are read once and kept
             // up to date here, so a bulk import costs the same per record as
@@ -696,7 +877,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                             e.insert(SubjectState::load(tx, &r.subject)?)
                         }
                     };
-                    self.record_in(tx, state, r, by, on).map(|rec| rec.id)
+                    self.record_in(&setup, tx, state, r, by, on)
+                        .map(|rec| rec.id)
                 })
                 .collect::<Result<Vec<_>, RegistryError>>()?;
             for state in states.values_mut() {
@@ -708,6 +890,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
 
     fn record_in(
         &self,
+        setup: &Setup<C>,
         tx: &mut dyn Transaction,
         state: &mut SubjectState,
         new: NewRecord,
@@ -730,7 +913,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 ),
             });
         }
-        let policy = self.policy(on)?;
+        let policy = setup.policy(on)?;
         let mut facts = Facts::new(on).finding(Finding {
             conduct: new.conduct.clone(),
             fine: new.content.fine,
@@ -1157,10 +1340,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         on: NaiveDate,
     ) -> Result<Vec<(ObjectionId, ObjectionStatus)>, RegistryError> {
+        let setup = self.setup();
         let mut desk = Vec::new();
         for o in self.all_objections()? {
             if o.stage_on(on).is_some_and(|s| !s.is_final()) {
-                desk.push((o.id(), o.status_on(&self.calendar, on)?));
+                desk.push((o.id(), o.status_on(&*setup.calendar, on)?));
             }
         }
         desk.sort_by_key(|(id, s)| (!s.is_overdue(), s.most_urgent().map(|d| d.due), *id));
@@ -1180,7 +1364,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<std::collections::BTreeMap<Section, Vec<LateStep>>, RegistryError> {
         let objections = self.all_objections()?;
         Ok(crate::objection::overdue_by_section(
-            &self.calendar,
+            &*self.setup().calendar,
             &objections,
             on,
         )?)
@@ -1204,7 +1388,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let objections = self.all_objections()?;
         Ok(crate::reporting::quarterly_report(
             rule,
-            &self.calendar,
+            &*self.setup().calendar,
             &objections,
             year,
             quarter,
@@ -1221,11 +1405,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`RegistryError::Assess`] when the record was neither revoked nor
     /// corrected, or as [`Registry::assess`].
     pub fn restoration(&self, record: RecordId) -> Result<RestorationView, RegistryError> {
+        let setup = self.setup();
         let subject = self.record(record)?.subject;
         let loaded = self.load(&subject)?;
-        let rules = self.rules.rules();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let r = assess::restoration(&dossier, &rules, &self.calendar, record)?;
+        let r = assess::restoration(&dossier, &rules, &*setup.calendar, record)?;
         let ranges = |r: &assess::Restoration<'_>| {
             r.measures
                 .iter()
@@ -1248,7 +1433,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 let person_id: SubjectId = person.into();
                 let loaded = self.load(&person_id)?;
                 let dossier = Self::dossier(&loaded);
-                let p = assess::restoration(&dossier, &rules, &self.calendar, record)?;
+                let p = assess::restoration(&dossier, &rules, &*setup.calendar, record)?;
                 if !p.measures.is_empty() {
                     persons.push((person_id.display_masked(), ranges(&p)));
                 }
@@ -1463,6 +1648,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             let key = numeric_key(record.0);
             let mut rec: MisconductRecord =
@@ -1472,7 +1658,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .map(|(_, r)| r)
                 .filter(|r: &MisconductRecord| r.id != record)
                 .collect();
-            let repair = self.rules.repair.apply(&mut rec, facts, &others, on, by)?;
+            let repair = setup.rules.repair.apply(&mut rec, facts, &others, on, by)?;
             tx.put(Table::Records, &key, to_doc(&rec.subject, &rec)?)?;
             append_entry(tx, &repair.audit)?;
             Ok(rec)
@@ -1482,13 +1668,20 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// The daily sweep for `on`, run by `by` (usually `system`): erases the
     /// personal records due (plan §6(7)), records listings that time on a
     /// list leads to, and reports automatic list exits, overdue objection
-    /// steps and overdue pledges to supply materials. All in one transaction.
+    /// steps, objections whose deadlines are not final, and overdue pledges
+    /// to supply materials. All in one transaction.
+    ///
+    /// A count that leaves the calendar never stops the sweep: the item it
+    /// belongs to is reported in [`SweepReport::not_computed`] with the
+    /// reason, and every other item, every erasure first, is still done.
     ///
     /// # Errors
     ///
-    /// [`RegistryError::Calendar`] when a count leaves the calendar, or a
-    /// store failure; nothing is changed then.
+    /// A store failure, an erasure that cannot be made, or no grading
+    /// policy in force; nothing is changed then.
     pub fn daily_sweep(&self, by: &str, on: NaiveDate) -> Result<SweepReport, RegistryError> {
+        let setup = self.setup();
+        let calendar = &*setup.calendar;
         self.store.transaction(|tx| {
             let mut report = SweepReport {
                 on,
@@ -1496,14 +1689,17 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             };
             // Erasures.
             let records: Vec<(String, MisconductRecord)> = scan(tx, Table::Records, None)?;
-            let retention = &self.rules.retention;
+            let retention = &setup.rules.retention;
             // Publication ends (reported, not changed: the record keeps its
             // status; the assessment and the public view stop counting it).
             for (_, record) in &records {
                 if let (Some(decision), Some(RecordStatus::Active | RecordStatus::Corrected)) =
                     (&record.decision, record.status_on(on))
                 {
-                    let end = self.rules.repair.publication_end(record.severity, decision);
+                    let end = setup
+                        .rules
+                        .repair
+                        .publication_end(record.severity, decision);
                     if end.is_some_and(|e| e.on == on) {
                         report.publication_ended.push(record.id);
                     }
@@ -1518,15 +1714,23 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 }
             }
             // Lists: automatic exits, and listings from time on a list.
-            let policy = self.policy(on)?;
+            let policy = setup.policy(on)?;
             let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, None)?;
+            let mut gaps = Vec::new();
+            let mut gap =
+                |item: String, reason: CalendarError| gaps.push(SweepGap { item, reason });
             let mut by_subject: std::collections::BTreeMap<SubjectId, Vec<ListEntry>> =
                 Default::default();
             for (_, entry) in entries {
                 if let Some(lc) = policy.lifecycle() {
-                    if let Standing::Exited { on: exit_on, .. } =
-                        lc.standing(&entry, on, &self.calendar)?
-                    {
+                    let standing = match lc.standing(&entry, on, calendar) {
+                        Ok(standing) => Some(standing),
+                        Err(reason) => {
+                            gap(entry_item(&entry), reason);
+                            None
+                        }
+                    };
+                    if let Some(Standing::Exited { on: exit_on, .. }) = standing {
                         if exit_on == on && entry.removed_on.is_none() {
                             report
                                 .list_exits
@@ -1543,9 +1747,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 let mut facts = Facts::new(on);
                 for e in &entries {
                     let listed = match policy.lifecycle() {
-                        Some(lc) => {
-                            matches!(lc.standing(e, on, &self.calendar)?, Standing::Listed { .. })
-                        }
+                        Some(lc) => match lc.standing(e, on, calendar) {
+                            Ok(standing) => matches!(standing, Standing::Listed { .. }),
+                            // Reported above, when the entry's exit was checked.
+                            Err(_) => continue,
+                        },
                         None => e.removed_on.is_none_or(|r| r > on),
                     };
                     if let (true, Some(list), Some(since)) = (
@@ -1591,7 +1797,25 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let mut overdue = Vec::new();
             for (_, o) in objections {
                 if o.stage_on(on).is_some_and(|s| !s.is_final()) {
-                    let status = o.status_on(&self.calendar, on)?;
+                    let status = match o.status_on(calendar, on) {
+                        Ok(status) => status,
+                        Err(ObjectionError::Calendar(reason)) => {
+                            gap(format!("objection {}", o.id()), reason);
+                            continue;
+                        }
+                        Err(e) => return Err(e.into()),
+                    };
+                    for missing in &status.deadlines.missing {
+                        gap(
+                            format!("objection {}: {}", o.id(), missing.basis.rule),
+                            missing.reason.clone(),
+                        );
+                    }
+                    if status.deadlines.finality > Finality::Final {
+                        report
+                            .unsettled_deadlines
+                            .push((o.id(), status.deadlines.finality));
+                    }
                     if status.is_overdue() {
                         let late = status
                             .overdue
@@ -1605,6 +1829,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }
             overdue.sort();
             report.overdue_objections = overdue.into_iter().map(|(_, id)| id).collect();
+            report.not_computed = gaps;
             let commitments: Vec<(String, Commitment)> = scan(tx, Table::Commitments, None)?;
             report.overdue_pledges = commitments
                 .iter()
@@ -1707,9 +1932,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         f: impl FnOnce(&assess::Assessment<'_>) -> R,
     ) -> Result<R, RegistryError> {
         let loaded = self.load(id)?;
-        let rules = self.rules.rules();
+        let setup = self.setup();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+        let assessment = assess::assess(&dossier, &rules, &*setup.calendar, on)?;
         Ok(f(&assessment))
     }
 
@@ -1720,9 +1946,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// As [`Registry::assess`].
     pub fn public_view(&self, id: &SubjectId, on: NaiveDate) -> Result<PublicView, RegistryError> {
         let loaded = self.load(id)?;
-        let rules = self.rules.rules();
+        let setup = self.setup();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+        let assessment = assess::assess(&dossier, &rules, &*setup.calendar, on)?;
         let name = match &loaded.subject {
             Subject::Organization(o) => o.name.clone(),
             Subject::Person(p) => masked_name(&p.name),
@@ -1741,7 +1968,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             // (527); "最长公示期届满后，相关信息自动停止公示" (NDRC Order No. 36).
             .filter(|r| {
                 r.decision.as_ref().is_none_or(|d| {
-                    self.rules
+                    rules
                         .repair
                         .publication_end(r.severity, d)
                         .is_none_or(|e| e.on > on)
@@ -1759,7 +1986,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let mut lists = Vec::new();
         for e in &loaded.lists {
             let standing =
-                crate::lists::standing(e, assessment.policy.lifecycle(), on, &self.calendar)?;
+                crate::lists::standing(e, assessment.policy.lifecycle(), on, &*setup.calendar)?;
             if matches!(standing, Standing::Listed { .. }) {
                 lists.push(e.list.clone());
             }

@@ -774,6 +774,73 @@ fn a_store_failure_is_a_500_that_tells_nothing() {
     assert_eq!(service.dump(), before);
 }
 
+/// Issue 12: an objection received on Sunday 20 December 2026 is answered
+/// with projected deadlines, said in words; loading the 2027 notice into the
+/// running service changes them, audited; an incomplete notice is refused.
+#[test]
+fn projected_deadlines_and_a_notice_loaded_at_run_time() {
+    let service = Service::start();
+    let record = with_severe_record(&service);
+    let (status, objection) = service.post(
+        "/objections",
+        &json!({
+            "by": "office",
+            "record": record,
+            "receipt": { "channel": "written", "on": "2026-12-20" },
+            "grounds": "the fine was paid"
+        }),
+    );
+    assert_eq!(status, 201, "{objection}");
+    let id = objection["id"].as_u64().unwrap();
+    let (status, state) = service.call("GET", &format!("/objections/{id}"), None);
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["deadlines"]["reply_by"], "2027-01-06", "{state}");
+    assert_eq!(state["deadlines"]["finality"], "projected", "{state}");
+    let words: Vec<&str> = state["in_words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        words.contains(&"reply by 2027-01-06, projected: the 2027 holiday notice is not loaded"),
+        "{words:?}"
+    );
+
+    // A New Year row alone is not the 2027 notice.
+    let new_year = json!({"schedule": 2027, "kind": "holiday", "first": "2027-01-01",
+        "last": "2027-01-04", "name": "New Year's Day 元旦", "notice": "国办发明电〔2026〕X号"});
+    service.refused(
+        "POST",
+        "/calendar/notice",
+        Some(
+            &json!({"on": "2026-12-21", "by": "admin", "schedule": {"rows": [new_year]}})
+                .to_string(),
+        ),
+        422,
+        "invalid_notice",
+        "no holiday row for 2027-02-05 (Spring Festival 春节)",
+    );
+    // Loaded as partial, it takes effect at once: 4 January is off.
+    let (status, body) = service.post(
+        "/calendar/notice",
+        &json!({"on": "2026-12-21", "by": "admin", "partial": true,
+                "schedule": {"rows": [new_year]}}),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["last_notice_day"], "2027-12-31", "{body}");
+    let (_, state) = service.call("GET", &format!("/objections/{id}"), None);
+    assert_eq!(state["deadlines"]["reply_by"], "2027-01-07", "{state}");
+    // Counted over 6 January 2027, which the partial notice does not name.
+    assert_eq!(state["deadlines"]["finality"], "projected", "{state}");
+    let log = service.registry.audit_log(0).unwrap();
+    assert!(
+        log.iter()
+            .any(|(_, e)| e.by == "admin" && e.action.verb() == "replaced"),
+        "{log:?}"
+    );
+}
+
 #[test]
 fn an_objection_to_a_list_entry_shows_both_acts() {
     let service = Service::start();

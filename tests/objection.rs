@@ -90,14 +90,14 @@ fn corrected() -> Outcome {
 fn received_friday_27_september_2019() {
     let cal = official();
     let d = deadlines(&cal, day(2019, 9, 27)).unwrap();
-    assert_eq!(d.forward_by, day(2019, 10, 10));
-    assert_eq!(d.reply_by, day(2019, 10, 18));
+    assert_eq!(d.forward_by, Some(day(2019, 10, 10)));
+    assert_eq!(d.reply_by, Some(day(2019, 10, 18)));
     assert_eq!(
-        d.forward().basis,
+        d.forward().unwrap().basis,
         Citation::new("objection.forward_by", "plan §6(3)")
     );
     assert_eq!(
-        d.reply().basis,
+        d.reply().unwrap().basis,
         Citation::new("objection.reply_by", "plan §6(3)")
     );
 
@@ -131,7 +131,7 @@ fn received_friday_27_september_2019() {
     assert_eq!(s.stage, Stage::Notified);
     assert!(s.overdue.is_empty(), "{:?}", s.overdue);
     // The reply to the subject is the second act, still due today.
-    assert_eq!(s.next, Some(d.reply()));
+    assert_eq!(s.next, d.reply());
     assert_eq!(s.reply_working_days_left, Some(0));
     o.reply(day(2019, 10, 18), "王芳 Wang Fang", "filed late")
         .unwrap();
@@ -227,12 +227,12 @@ fn a_late_forwarding_on_27_september_2019_lets_the_reply_limit_bind() {
 fn received_saturday_28_september_2019() {
     let cal = official();
     let d = deadlines(&cal, day(2019, 9, 28)).unwrap();
-    assert_eq!(d.forward_by, day(2019, 10, 10));
-    assert_eq!(d.reply_by, day(2019, 10, 18));
+    assert_eq!(d.forward_by, Some(day(2019, 10, 10)));
+    assert_eq!(d.reply_by, Some(day(2019, 10, 18)));
 
     let d = deadlines(&cal, day(2019, 9, 29)).unwrap();
-    assert_eq!(d.forward_by, day(2019, 10, 11));
-    assert_eq!(d.reply_by, day(2019, 10, 21));
+    assert_eq!(d.forward_by, Some(day(2019, 10, 11)));
+    assert_eq!(d.reply_by, Some(day(2019, 10, 21)));
 }
 
 /// Online at 2019-09-27T16:30:00Z, which is 00:30 on Saturday 28 September
@@ -255,7 +255,7 @@ fn online_receipt_counts_on_its_china_date() {
     let d = o.deadlines(&cal).unwrap();
     assert_eq!(
         (d.forward_by, d.reply_by),
-        (day(2019, 10, 10), day(2019, 10, 18))
+        (Some(day(2019, 10, 10)), Some(day(2019, 10, 18)))
     );
 
     let friday = Receipt::Online {
@@ -282,8 +282,8 @@ fn online_receipt_counts_on_its_china_date() {
 fn received_thursday_23_january_2020() {
     let cal = official();
     let d = deadlines(&cal, day(2020, 1, 23)).unwrap();
-    assert_eq!(d.forward_by, day(2020, 2, 7));
-    assert_eq!(d.reply_by, day(2020, 2, 18));
+    assert_eq!(d.forward_by, Some(day(2020, 2, 7)));
+    assert_eq!(d.reply_by, Some(day(2020, 2, 18)));
 
     let mut o = written(3, day(2020, 1, 23));
     o.forward(day(2020, 2, 7), "王芳 Wang Fang", Section::ElderlyCare)
@@ -316,8 +316,8 @@ fn received_thursday_23_january_2020() {
 #[test]
 fn received_saturday_18_january_2020() {
     let d = deadlines(&official(), day(2020, 1, 18)).unwrap();
-    assert_eq!(d.forward_by, day(2020, 1, 23));
-    assert_eq!(d.reply_by, day(2020, 2, 11));
+    assert_eq!(d.forward_by, Some(day(2020, 1, 23)));
+    assert_eq!(d.reply_by, Some(day(2020, 2, 11)));
 }
 
 #[test]
@@ -330,7 +330,7 @@ fn deadlines_is_a_plain_function_of_a_calendar_and_a_day() {
     assert_eq!(weekends, plain);
     assert_eq!(
         (plain.forward_by, plain.reply_by),
-        (day(2026, 3, 9), day(2026, 3, 18))
+        (Some(day(2026, 3, 9)), Some(day(2026, 3, 18)))
     );
 }
 
@@ -341,13 +341,30 @@ fn a_receipt_outside_the_calendar_is_an_error() {
         deadlines(&cal, day(2003, 12, 31)),
         Err(CalendarError::OutOfCoverage { .. })
     ));
-    // 12 working days after 28 December 2026 run past the coverage.
-    assert!(deadlines(&cal, day(2026, 12, 28)).is_err());
-    let o = written(1, day(2026, 12, 28));
+    // 5 and 12 working days after 28 December 2026 run past the strict
+    // calendar: both deadlines are missing, each with its reason, and the
+    // rest of the objection's status is still given (issue 12).
+    let d = deadlines(&cal, day(2026, 12, 28)).unwrap();
+    assert_eq!((d.forward_by, d.reply_by), (None, None));
+    let steps: Vec<_> = d.missing.iter().map(|m| m.basis.rule.to_string()).collect();
+    assert_eq!(steps, ["objection.forward_by", "objection.reply_by"]);
     assert!(matches!(
-        o.status_on(&cal, day(2026, 12, 29)),
-        Err(ObjectionError::Calendar(_))
+        d.missing[0].reason,
+        CalendarError::OutOfCoverage {
+            working_days: Some(5),
+            ..
+        }
     ));
+    // Received 21 December: forward_by is known (Monday 28 December),
+    // reply_by is not.
+    let d = deadlines(&cal, day(2026, 12, 21)).unwrap();
+    assert_eq!(d.forward_by, Some(day(2026, 12, 28)));
+    assert_eq!(d.reply_by, None);
+    assert_eq!(d.finality, social_credit::calendar::Finality::Provisional);
+    let o = written(1, day(2026, 12, 28));
+    let s = o.status_on(&cal, day(2026, 12, 29)).unwrap();
+    assert!(s.pending.is_empty());
+    assert_eq!(s.deadlines.missing.len(), 2);
 }
 
 // ---------------------------------------------------------------------------
@@ -791,12 +808,13 @@ proptest! {
     fn deadlines_are_working_days_in_order_and_match_a_naive_count(r in receipt_day()) {
         let cal = official();
         let d = deadlines(&cal, r).unwrap();
-        prop_assert!(cal.is_working_day(d.forward_by).unwrap());
-        prop_assert!(cal.is_working_day(d.reply_by).unwrap());
-        prop_assert!(r < d.forward_by && d.forward_by <= d.reply_by);
-        prop_assert_eq!(d.forward_by, naive_add(&cal, r, 5));
-        prop_assert_eq!(d.reply_by, naive_add(&cal, r, 12));
-        prop_assert_eq!(cal.working_days_between(r, d.reply_by).unwrap(), 12);
+        let (forward_by, reply_by) = (d.forward_by.unwrap(), d.reply_by.unwrap());
+        prop_assert!(cal.is_working_day(forward_by).unwrap());
+        prop_assert!(cal.is_working_day(reply_by).unwrap());
+        prop_assert!(r < forward_by && forward_by <= reply_by);
+        prop_assert_eq!(forward_by, naive_add(&cal, r, 5));
+        prop_assert_eq!(reply_by, naive_add(&cal, r, 12));
+        prop_assert_eq!(cal.working_days_between(r, reply_by).unwrap(), 12);
     }
 
     #[test]
@@ -819,17 +837,18 @@ proptest! {
 
         let d = o.deadlines(&cal).unwrap();
         let (verify_by, notify_by) = (d.verify_by.unwrap(), d.notify_by.unwrap());
-        for due in [d.forward_by, verify_by, notify_by, d.reply_by] {
+        let (forward_by, reply_by) = (d.forward_by.unwrap(), d.reply_by.unwrap());
+        for due in [forward_by, verify_by, notify_by, reply_by] {
             prop_assert!(cal.is_working_day(due).unwrap());
         }
         prop_assert_eq!(verify_by, naive_add(&cal, forwarded, 5));
         prop_assert_eq!(d.notify_clock.unwrap(), naive_add(&cal, opinion, 2));
-        prop_assert!(forwarded <= d.forward_by && opinion <= verify_by);
+        prop_assert!(forwarded <= forward_by && opinion <= verify_by);
         // 5 + 5 + 2 <= 12: the reply limit never binds a chain on time.
         prop_assert_eq!(d.notify_clock, Some(notify_by));
-        prop_assert!(notified <= notify_by && notify_by <= d.reply_by);
+        prop_assert!(notified <= notify_by && notify_by <= reply_by);
 
-        let s = o.status_on(&cal, d.reply_by).unwrap();
+        let s = o.status_on(&cal, reply_by).unwrap();
         prop_assert_eq!(s.stage, Stage::Closed);
         prop_assert!(s.overdue.is_empty(), "{:?}", s.overdue);
 
@@ -937,10 +956,10 @@ fn hand_worked_deadlines_with_a_distinct_applicant() {
         let d = o.deadlines(&cal).unwrap();
         assert_eq!(
             (d.forward_by, d.reply_by),
-            (c.forward_by, c.reply_by),
+            (Some(c.forward_by), Some(c.reply_by)),
             "{ctx}"
         );
-        assert_eq!(d.forward().basis.rule, "objection.forward_by");
+        assert_eq!(d.forward().unwrap().basis.rule, "objection.forward_by");
         o.forward(c.forwarded, "王芳 Wang Fang", c.to).unwrap();
         assert_eq!(
             o.deadlines(&cal).unwrap().verify_by,
@@ -1518,12 +1537,15 @@ proptest! {
         let (o, [_, _, received, notified, replied]) = chain(&cal, r, offsets)?;
         let d = within(o.deadlines(&cal))?;
         let notify_by = d.notify_by.unwrap();
+        let Some(reply_by) = d.reply_by else {
+            return Err(TestCaseError::reject("the reply limit is past the calendar"));
+        };
         // Never later than the Office's receipt of the opinion + 2 WD.
         prop_assert!(notify_by <= naive_add(&cal, received, 2));
         prop_assert_eq!(d.notify_clock, Some(naive_add(&cal, received, 2)));
         // Never later than receipt + 12 WD; the reply exactly that.
-        prop_assert!(notify_by <= d.reply_by);
-        prop_assert_eq!(d.reply_by, naive_add(&cal, r, 12));
+        prop_assert!(notify_by <= reply_by);
+        prop_assert_eq!(reply_by, naive_add(&cal, r, 12));
         prop_assert!(cal.is_working_day(notify_by).unwrap());
         // Each act is late exactly when done after its own deadline.
         let s = within(o.status_on(&cal, replied).map_err(|e| match e {
@@ -1532,7 +1554,7 @@ proptest! {
         }))?;
         let late = |step| s.overdue.iter().any(|l| l.deadline.step == step);
         prop_assert_eq!(late(Step::Notify), notified > notify_by);
-        prop_assert_eq!(late(Step::Reply), replied > d.reply_by);
+        prop_assert_eq!(late(Step::Reply), replied > reply_by);
         prop_assert!(s.overdue.iter().all(|l| l.done_on.is_some()));
     }
 

@@ -136,7 +136,10 @@ fn run_flow<S: Store>(r: &Registry<S>) {
             "office",
         )
         .unwrap();
-    assert_eq!(o.deadlines(r.calendar()).unwrap().reply_by, d(2019, 10, 18));
+    assert_eq!(
+        o.deadlines(&*r.calendar()).unwrap().reply_by,
+        Some(d(2019, 10, 18))
+    );
     r.advance_objection(
         o.id(),
         ObjectionStep::Forward {
