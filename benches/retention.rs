@@ -64,6 +64,7 @@ fn records(n: u64) -> Vec<MisconductRecord> {
                     fine: None,
                 }),
                 corrected: None,
+                corrected_severity: None,
                 history,
             }
         })

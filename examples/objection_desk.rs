@@ -296,6 +296,7 @@ fn objections() -> Result<Vec<Objection>, Box<dyn Error>> {
                 evidence: vec!["新民罚〔2019〕7号".into()],
                 fine: Some(1500.into()),
             },
+            severity: None,
             reasons: "the decision document states 1,500 yuan".into(),
         },
     )?;

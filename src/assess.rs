@@ -550,6 +550,7 @@ impl<'a> Assessment<'a> {
     ///     )),
     ///     content: None,
     ///     corrected: None,
+    ///     corrected_severity: None,
     ///     history: Vec::new(),
     /// };
     /// let records = [record];
@@ -583,7 +584,7 @@ impl<'a> Assessment<'a> {
                         occurred_on: record.occurred_on,
                     })
                 }
-                Some(p) => p.periods(record.severity, decision),
+                Some(p) => p.periods(c.severity, decision),
             };
             Some(RepairWindow {
                 record,
@@ -591,7 +592,7 @@ impl<'a> Assessment<'a> {
                 periods,
                 next_opening: search
                     .as_ref()
-                    .and_then(|s| s.opening(record, c.last_published(), &mut probe)),
+                    .and_then(|s| s.opening(record, c.severity, c.last_published(), &mut probe)),
             })
         })
     }
@@ -777,6 +778,10 @@ fn role_mask(roles: &[Role]) -> u8 {
 struct Counted<'a> {
     record: &'a MisconductRecord,
     status: RecordStatus,
+    /// The severity it is graded by on the day: the corrected one from the
+    /// day of a correction that regraded it (plan §6(3);
+    /// [`MisconductRecord::severity_on`]).
+    severity: Severity,
     /// For an organization's record reaching a person: the roles held in
     /// the organization (the record's subject) on the day of the conduct,
     /// as bits ([`role_bit`]).
@@ -878,6 +883,7 @@ fn without_void_events(entry: &ListEntry, counting: &[RecordId]) -> Option<ListE
 ///     decision: None,
 ///     content: None,
 ///     corrected: None,
+///     corrected_severity: None,
 ///     history: Vec::new(),
 /// };
 /// let records = [record];
@@ -921,11 +927,12 @@ pub fn assess<'a>(
         if matches!(status, RecordStatus::Revoked | RecordStatus::Erased) {
             continue;
         }
+        let severity = record.severity_on(as_of);
         let via = if is(&record.subject, subject) {
             None
         } else {
             match (person, &record.subject) {
-                (Some(p), SubjectId::Organization(org)) if record.severity == Severity::Severe => {
+                (Some(p), SubjectId::Organization(org)) if severity == Severity::Severe => {
                     let mask = dossier
                         .roster
                         .links()
@@ -955,13 +962,14 @@ pub fn assess<'a>(
         // sanctions, until the end its governing repair rules set.
         let state = match &record.decision {
             Some(decision) if matches!(status, RecordStatus::Active | RecordStatus::Corrected) => {
-                publication.state(record.severity, decision)
+                publication.state(severity, decision)
             }
             _ => PublicationState::Never,
         };
         counted.push(Counted {
             record,
             status,
+            severity,
             via,
             ends: match state {
                 PublicationState::Ends(on) => Some(on),
@@ -1038,7 +1046,7 @@ pub fn assess<'a>(
     let worst_severity = counted
         .iter()
         .filter(|c| c.active() && reaches_person(c, responsible))
-        .map(|c| c.record.severity)
+        .map(|c| c.severity)
         .chain(listed.iter().filter_map(|(e, _)| e.list.implied_severity()))
         .max();
     let severity_grounds: Vec<Ground<'a>> = match worst_severity {
@@ -1048,7 +1056,7 @@ pub fn assess<'a>(
             grounds.extend(
                 counted
                     .iter()
-                    .filter(|c| c.active() && c.record.severity == worst)
+                    .filter(|c| c.active() && c.severity == worst)
                     .filter_map(|c| ground_of(c, responsible, &RESPONSIBLE_ROLES)),
             );
             grounds.extend(
@@ -1068,7 +1076,7 @@ pub fn assess<'a>(
             || sanctionable
                 .iter()
                 .filter(|c| c.active() && reaches_person(c, responsible))
-                .map(|c| c.record.severity)
+                .map(|c| c.severity)
                 .chain(listed.iter().filter_map(|(e, _)| e.list.implied_severity()))
                 .max()
                 == Some(Severity::Severe));
@@ -1323,6 +1331,7 @@ impl<'r> RepairSearch<'r> {
     fn opening<'d>(
         &self,
         record: &'d MisconductRecord,
+        severity: Severity,
         not_after: NaiveDate,
         probe: &mut PublicationProbe<'_, 'd>,
     ) -> Option<NaiveDate> {
@@ -1337,9 +1346,7 @@ impl<'r> RepairSearch<'r> {
         // the policy in force on `as_of` has surely seen run its longest
         // minimum needs no date work: any day up to `as_of` will do.
         let mut earliest = |i: usize, policy: &PolicyBits| {
-            let limits = probe
-                .limits(i, record.severity, decision)
-                .filter(|l| !l.barred)?;
+            let limits = probe.limits(i, severity, decision).filter(|l| !l.barred)?;
             match self.current {
                 Some((current, run_before)) if current == i && decided_on < run_before => {
                     Some(policy.from.min(as_of))
@@ -1483,9 +1490,7 @@ fn trigger_grounds<'a>(
             }
         }
         Trigger::SeverityAtLeast { severity } => {
-            push_records(out, counted, measure, reach, |c| {
-                c.record.severity >= *severity
-            });
+            push_records(out, counted, measure, reach, |c| c.severity >= *severity);
             for (entry, _) in listed {
                 if entry.list.implied_severity() >= Some(*severity) {
                     out.push(Ground::Listed(entry));
@@ -1493,7 +1498,7 @@ fn trigger_grounds<'a>(
             }
         }
         Trigger::SevereConduct { conduct } => push_records(out, counted, measure, reach, |c| {
-            c.record.severity == Severity::Severe && conduct.contains(&c.record.conduct)
+            c.severity == Severity::Severe && conduct.contains(&c.record.conduct)
         }),
         Trigger::ResponsiblePerson => {
             push_records(out, counted, measure, reach, |c| c.via.is_some());
@@ -1675,7 +1680,7 @@ fn next_change<'a>(
         let not_after = next.as_ref().map_or(NaiveDate::MAX, |n| n.on);
         let opening = search
             .as_ref()
-            .and_then(|s| s.opening(record, not_after.min(c.last_published()), probe));
+            .and_then(|s| s.opening(record, c.severity, not_after.min(c.last_published()), probe));
         if let Some(on) = opening {
             if on < not_after {
                 first_opening = 0; // a new day: everything noted before is dropped
@@ -1781,9 +1786,13 @@ pub struct Restoration<'a> {
 /// dossier may be a person's linked to the record's organization (plan
 /// §5(6)): the answer is then what was wrongly applied to that person.
 ///
-/// A correction changes the record's content; the assessment grades by the
-/// record's severity and conduct, so a correction that changes neither
-/// wrongly applied nothing and the list is empty.
+/// A correction is compared as if the record had stood corrected from the
+/// day it was made: a correction that lowers its severity
+/// ([`MisconductRecord::corrected_severity`]) lists the measures the old
+/// severity grounded and the new one does not (for a person linked to the
+/// organization, those that reached the person only through a severe
+/// record, plan §5(6)); a correction of content alone, or one that keeps the
+/// severity, wrongly applied nothing and the list is empty.
 ///
 /// # Errors
 ///
@@ -1812,9 +1821,19 @@ pub fn restoration<'a>(
         .map(|c| (c.on, c.status))
         .ok_or(AssessError::NotRevoked { record })?;
 
+    // The record as it stood before the change ...
     let mut unrevoked = target.clone();
     unrevoked.history.truncate(revoked_at);
     unrevoked.corrected = None;
+    unrevoked.corrected_severity = None;
+    // ... and, for a correction, as it should have stood from the start: at
+    // its corrected severity (plan §6(3): the correction says what was
+    // wrong; the days before it were graded wrongly too).
+    let as_corrected = (change == RecordStatus::Corrected).then(|| {
+        let mut r = unrevoked.clone();
+        r.severity = target.corrected_severity.unwrap_or(target.severity);
+        r
+    });
     let with: Vec<MisconductRecord> = dossier
         .records
         .iter()
@@ -1830,8 +1849,11 @@ pub fn restoration<'a>(
     let without: Vec<MisconductRecord> = dossier
         .records
         .iter()
-        .filter(|r| r.id != record || change == RecordStatus::Corrected)
-        .cloned()
+        .filter_map(|r| match &as_corrected {
+            _ if r.id != record => Some(r.clone()),
+            Some(corrected) => Some(corrected.clone()),
+            None => None,
+        })
         .collect();
 
     let mut open: Vec<(usize, NaiveDate, NaiveDate)> = Vec::new(); // (catalogue index, from, last day)

@@ -236,6 +236,14 @@ pub struct MisconductRecord {
     /// corrected the record (plan §6(3)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrected: Option<RecordContent>,
+    /// The corrected severity, kept beside the graded [`severity`](Self::severity),
+    /// when an objection's correction regraded the record (plan §6(3):
+    /// "确认有误的予以撤销或者纠正"). It grades the record from the day of the
+    /// correction ([`MisconductRecord::severity_on`]); before that day the
+    /// record stood at its graded severity. `None` (the default, and what
+    /// records stored before it load as) when no correction regraded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_severity: Option<Severity>,
     /// Every status change, oldest first. Empty while the record is active.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<StatusChange>,
@@ -267,5 +275,69 @@ impl MisconductRecord {
     /// The content in force: the corrected content where there is one.
     pub fn effective_content(&self) -> Option<&RecordContent> {
         self.corrected.as_ref().or(self.content.as_ref())
+    }
+
+    /// The severity the record is graded by at the end of `day`: its
+    /// [`corrected_severity`](Self::corrected_severity) from the day of the
+    /// correction (the first [`RecordStatus::Corrected`] change) on, its
+    /// graded [`severity`](Self::severity) before, and always when no
+    /// correction regraded it (plan §6(3)).
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use social_credit::misconduct::*;
+    /// # use social_credit::Citation;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// # let mut record = MisconductRecord {
+    /// #     id: RecordId(1), subject: "91350100M000100Y43".parse::<social_credit::subject::Uscc>().unwrap().into(),
+    /// #     conduct: ConductKind::new("suspension_of_activities"), severity: Severity::Severe,
+    /// #     graded_by: Citation::new("r", "s"), section: Section::SocialOrganizations,
+    /// #     occurred_on: day(2019, 8, 1), ended_on: None, recorded_on: day(2019, 8, 1),
+    /// #     decision: None, content: None, corrected: None, corrected_severity: None, history: vec![],
+    /// # };
+    /// // Corrected to general on an objection on 2019-10-10.
+    /// record.corrected_severity = Some(Severity::General);
+    /// record.history.push(StatusChange {
+    ///     on: day(2019, 10, 10),
+    ///     status: RecordStatus::Corrected,
+    ///     by: "office".into(),
+    ///     basis: Citation::new("objection.correct", "plan §6(3)"),
+    /// });
+    /// assert_eq!(record.severity_on(day(2019, 10, 9)), Severity::Severe);
+    /// assert_eq!(record.severity_on(day(2019, 10, 10)), Severity::General);
+    /// assert_eq!(record.effective_severity(), Severity::General);
+    /// ```
+    #[inline]
+    pub fn severity_on(&self, day: NaiveDate) -> Severity {
+        match self.corrected_severity {
+            None => self.severity,
+            Some(corrected) => {
+                let regraded = self
+                    .history
+                    .iter()
+                    .any(|c| c.status == RecordStatus::Corrected && c.on <= day);
+                if regraded {
+                    corrected
+                } else {
+                    self.severity
+                }
+            }
+        }
+    }
+
+    /// The severity the record is graded by now: the corrected severity
+    /// once a correction set one, the graded severity otherwise.
+    pub fn effective_severity(&self) -> Severity {
+        match self.corrected_severity {
+            Some(corrected)
+                if self
+                    .history
+                    .iter()
+                    .any(|c| c.status == RecordStatus::Corrected) =>
+            {
+                corrected
+            }
+            _ => self.severity,
+        }
     }
 }

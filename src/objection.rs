@@ -69,7 +69,7 @@ use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentId};
 use crate::lists::{ListEntry, ListEntryId, ListingEvent};
 use crate::misconduct::{
-    MisconductRecord, RecordContent, RecordId, RecordStatus, Section, StatusChange,
+    MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity, StatusChange,
 };
 use crate::subject::SubjectId;
 
@@ -598,10 +598,17 @@ pub enum Outcome {
         reasons: String,
     },
     /// Error confirmed: a record is corrected (纠正); the corrected content
-    /// is kept beside the original and supersedes it.
+    /// is kept beside the original and supersedes it, and a corrected
+    /// severity, where the correction regrades the record, grades it from
+    /// the day of the decision.
     Corrected {
         /// The corrected content.
         corrected: RecordContent,
+        /// The corrected severity, where the correction regrades the record
+        /// (e.g. 严重 found to be 一般); `None` (the default, and what stored
+        /// decisions load as) keeps the graded severity.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity: Option<Severity>,
         /// The Office's reasons.
         reasons: String,
     },
@@ -1689,11 +1696,13 @@ impl Objection {
         let (on, by) = (notified.on, notified.by.clone());
         Some(match (self.about, &notified.outcome) {
             (CreditItem::Record(record), outcome) => {
-                let (status, corrected) = match outcome {
-                    Outcome::Corrected { corrected, .. } => {
-                        (RecordStatus::Corrected, Some(corrected.clone()))
-                    }
-                    _ => (RecordStatus::Revoked, None),
+                let (status, corrected, corrected_severity) = match outcome {
+                    Outcome::Corrected {
+                        corrected,
+                        severity,
+                        ..
+                    } => (RecordStatus::Corrected, Some(corrected.clone()), *severity),
+                    _ => (RecordStatus::Revoked, None, None),
                 };
                 ItemChange::Record(RecordChange {
                     objection: self.id,
@@ -1705,6 +1714,7 @@ impl Objection {
                         basis,
                     },
                     corrected,
+                    corrected_severity,
                 })
             }
             (CreditItem::ListEntry(entry), outcome) => ItemChange::ListEntry(ListEntryChange {
@@ -2084,12 +2094,16 @@ pub struct RecordChange {
     /// The corrected content, for a correction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrected: Option<RecordContent>,
+    /// The corrected severity, for a correction that regrades the record
+    /// ([`MisconductRecord::corrected_severity`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_severity: Option<Severity>,
 }
 
 impl RecordChange {
     /// Applies the change to `record`: appends the status change and, for a
-    /// correction, sets the corrected content beside the original. Nothing
-    /// is deleted.
+    /// correction, sets the corrected content (and the corrected severity,
+    /// if any) beside the original. Nothing is deleted.
     ///
     /// # Errors
     ///
@@ -2097,7 +2111,7 @@ impl RecordChange {
     /// [`ObjectionError::RecordMismatch`] when `record` is another record;
     /// [`ObjectionError::RecordUnchangeable`] when it is already revoked,
     /// erased, or (for a correction) already corrected, whose corrected
-    /// content would be lost; [`ObjectionError::ChangeBeforeRecordHistory`]
+    /// content and severity would be lost (also after a later repair); [`ObjectionError::ChangeBeforeRecordHistory`]
     /// when the change is dated before the record was made or before its
     /// last status change.
     pub fn apply_to(&self, record: &mut MisconductRecord) -> Result<(), ObjectionError> {
@@ -2111,7 +2125,12 @@ impl RecordChange {
         let unchangeable = match status {
             RecordStatus::Revoked | RecordStatus::Erased => true,
             RecordStatus::Corrected => self.corrected.is_some(),
-            RecordStatus::Active | RecordStatus::Repaired => false,
+            // Corrected, then repaired: a second correction would overwrite
+            // the first one's content and severity.
+            RecordStatus::Active | RecordStatus::Repaired => {
+                self.corrected.is_some()
+                    && (record.corrected.is_some() || record.corrected_severity.is_some())
+            }
         };
         if unchangeable {
             return Err(ObjectionError::RecordUnchangeable {
@@ -2132,6 +2151,7 @@ impl RecordChange {
         }
         if let Some(corrected) = &self.corrected {
             record.corrected = Some(corrected.clone());
+            record.corrected_severity = self.corrected_severity;
         }
         record.history.push(self.change.clone());
         Ok(())
@@ -2973,6 +2993,7 @@ mod tests {
             decision: None,
             content: Some(content("report filed late")),
             corrected: None,
+            corrected_severity: None,
             history: Vec::new(),
         }
     }
@@ -3000,6 +3021,7 @@ mod tests {
     fn a_correction_keeps_the_original_beside_it() {
         let o = decided(Outcome::Corrected {
             corrected: content("report filed 3 days late"),
+            severity: None,
             reasons: "the date was wrong".into(),
         });
         let change = o.record_change().unwrap();

@@ -248,7 +248,8 @@ pub struct PublicRecord {
     pub id: RecordId,
     /// Its conduct kind.
     pub conduct: ConductKind,
-    /// Its severity.
+    /// Its severity on the day: the corrected one after a correction that
+    /// regraded it (plan §6(3)).
     pub severity: Severity,
     /// The section that made it.
     pub section: Section,
@@ -962,6 +963,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             decision: new.decision,
             content: Some(new.content),
             corrected: None,
+            corrected_severity: None,
             history: Vec::new(),
         };
         tx.put(
@@ -1696,11 +1698,24 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 if let (Some(decision), Some(RecordStatus::Active | RecordStatus::Corrected)) =
                     (&record.decision, record.status_on(on))
                 {
-                    let end = setup
-                        .rules
-                        .repair
-                        .publication_end(record.severity, decision);
-                    if end.is_some_and(|e| e.on == on) {
+                    let end = |severity| {
+                        setup
+                            .rules
+                            .repair
+                            .publication_end(severity, decision)
+                            .map(|e| e.on)
+                    };
+                    // Published yesterday and not today: its end is today,
+                    // or a correction today lowered its severity to one whose
+                    // end has already come (plan §6(3)).
+                    let today = end(record.severity_on(on));
+                    let yesterday = match on.pred_opt() {
+                        Some(y) if record.severity_on(y) != record.severity_on(on) => {
+                            end(record.severity_on(y))
+                        }
+                        _ => today,
+                    };
+                    if today.is_some_and(|e| e <= on) && yesterday.is_none_or(|e| e >= on) {
                         report.publication_ended.push(record.id);
                     }
                 }
@@ -1970,14 +1985,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 r.decision.as_ref().is_none_or(|d| {
                     rules
                         .repair
-                        .publication_end(r.severity, d)
+                        .publication_end(r.severity_on(on), d)
                         .is_none_or(|e| e.on > on)
                 })
             })
             .map(|r| PublicRecord {
                 id: r.id,
                 conduct: r.conduct.clone(),
-                severity: r.severity,
+                severity: r.severity_on(on),
                 section: r.section,
                 recorded_on: r.recorded_on,
                 graded_by: r.graded_by.clone(),

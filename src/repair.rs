@@ -1083,7 +1083,7 @@ impl RepairPolicy {
     /// #     conduct: ConductKind::new("fine_under_50000"), severity: Severity::General,
     /// #     graded_by: Citation::new("g", "plan §3(3)"), section: Section::SocialOrganizations,
     /// #     occurred_on: day(2026, 4, 20), ended_on: Some(day(2026, 4, 30)),
-    /// #     recorded_on: day(2026, 5, 10), decision: None, content: None, corrected: None, history: vec![],
+    /// #     recorded_on: day(2026, 5, 10), decision: None, content: None, corrected: None, corrected_severity: None, history: vec![],
     /// # };
     /// // A larger fine: the 2026 tier table grades it general (3 months / 1 year).
     /// let mut facts = RepairFacts::new(PenaltyDecision::new(
@@ -1124,7 +1124,8 @@ impl RepairPolicy {
                 occurred_on: record.occurred_on,
             });
         }
-        let periods = self.periods(record.severity, &facts.decision)?;
+        // A correction that regraded the record grades it from its day (plan §6(3)).
+        let periods = self.periods(record.severity_on(on), &facts.decision)?;
 
         let mut unmet = Vec::new();
         let mut push = |condition, basis: &Citation| {

@@ -190,7 +190,7 @@ impl RetentionPolicy {
     /// #     id: RecordId(id), subject: person.clone(), conduct: ConductKind::new("fraud"),
     /// #     severity: Severity::General, graded_by: Citation::new("g", "plan §3(3)"),
     /// #     section: Section::SocialAffairs, occurred_on: day(2018, 1, 1), ended_on,
-    /// #     recorded_on: day(2018, 1, 2), decision: None, content: None, corrected: None, history: vec![],
+    /// #     recorded_on: day(2018, 1, 2), decision: None, content: None, corrected: None, corrected_severity: None, history: vec![],
     /// # };
     /// // Conduct ended 2019-03-01: kept to 2024-03-01, erased from 2024-03-02.
     /// let records = vec![record(1, Some(day(2019, 3, 1))), record(2, None)];
@@ -263,7 +263,7 @@ impl RetentionPolicy {
     /// #     decision: None,
     /// #     content: Some(RecordContent { description: "forged receipts".into(),
     /// #         legal_basis: "art. 1".into(), evidence: vec![], fine: None }),
-    /// #     corrected: None, history: vec![],
+    /// #     corrected: None, corrected_severity: None, history: vec![],
     /// # };
     /// let policy = RetentionPolicy::default();
     /// let early = policy.erase(&mut record, day(2024, 3, 1), "system");

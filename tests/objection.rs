@@ -66,6 +66,7 @@ fn corrected() -> Outcome {
             evidence: vec!["新民社〔2019〕12号".into()],
             fine: Some(Decimal::new(150050, 2)),
         },
+        severity: None,
         reasons: "the filing date was misread".into(),
     }
 }
@@ -653,6 +654,7 @@ fn record(id: u64) -> MisconductRecord {
             fine: None,
         }),
         corrected: None,
+        corrected_severity: None,
         history: Vec::new(),
     }
 }
@@ -1281,6 +1283,7 @@ fn a_decision_must_fit_the_item() {
         CreditItem::ListEntry(ListEntryId(2)),
         Outcome::Corrected {
             corrected: record(1).content.unwrap(),
+            severity: None,
             reasons: String::new(),
         },
     )

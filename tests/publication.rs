@@ -20,6 +20,7 @@ use social_credit::misconduct::{MisconductRecord, RecordId, RecordStatus, Severi
 use social_credit::repair::{
     PenaltyDecision, PenaltyDomain, PenaltyKind, Procedure, RepairFacts, RepairTimeline,
 };
+use social_credit::subject::Role;
 
 fn after(days: u64) -> NaiveDate {
     d(2018, 6, 1).checked_add_days(Days::new(days)).unwrap()
@@ -231,6 +232,90 @@ proptest! {
                 prop_assert_eq!(listed, only, "{} on {}", m.id, on);
             }
             on = on.checked_add_days(Days::new(7)).unwrap();
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// plan §6(3), §5(6): after a correction that regrades a record,
+    /// restoration lists, for each day before the correction, exactly the
+    /// measures the record grounded at its old severity that nothing grounds
+    /// with the record at its corrected severity (for the organization, and
+    /// for a person linked to it); a correction that keeps the severity
+    /// lists nothing.
+    #[test]
+    fn restoration_after_a_correction_lists_exactly_what_the_old_severity_alone_grounded(
+        severities in prop::collection::vec(any_severity(), 1..4),
+        corrected_to in prop::option::of(any_severity()),
+        corrected_after in 1u64..120,
+        gaps in prop::collection::vec(0u64..60, 1..4),
+        linked in prop::option::of(prop::sample::select(Role::ALL.to_vec())),
+    ) {
+        let organization = org(10);
+        let subject = match linked {
+            Some(_) => person(10),
+            None => organization.clone(),
+        };
+        let mut case = Case::new(subject.clone());
+        if let Some(role) = linked {
+            link(&mut case.roster, &organization, &subject, role, d(2015, 1, 1), None);
+        }
+        let start = d(2019, 9, 1);
+        let mut day = start;
+        for (i, (severity, gap)) in severities.iter().zip(gaps.iter().cycle()).enumerate() {
+            day = day.checked_add_days(Days::new(*gap)).unwrap();
+            let mut r = record(
+                i as u64 + 1,
+                &organization,
+                "suspension_of_activities",
+                *severity,
+                day,
+                day,
+            );
+            r.decision = Some(PenaltyDecision::new(day, PenaltyDomain::Other, vec![PenaltyKind::Fine]));
+            case.records.push(r);
+        }
+        let target = case.records[0].recorded_on;
+        let corrected_on = target.checked_add_days(Days::new(corrected_after)).unwrap();
+        let original = case.records.clone();
+        // As it should have stood from the start.
+        let mut regraded = original.clone();
+        regraded[0].severity = corrected_to.unwrap_or(original[0].severity);
+        let mut r = with_status(case.records[0].clone(), corrected_on, RecordStatus::Corrected);
+        r.corrected_severity = corrected_to;
+        case.records[0] = r;
+        let rules = rules();
+        let restored = restoration(&case.dossier(), &rules, &WeekendCalendar, RecordId(1)).unwrap();
+        prop_assert_eq!(restored.change, RecordStatus::Corrected);
+        if corrected_to.is_none_or(|s| s == original[0].severity) {
+            prop_assert!(restored.measures.is_empty(), "{:?}", restored.measures);
+        }
+        let mut with = Case::new(subject.clone());
+        with.roster = case.roster.clone();
+        with.records = original;
+        let mut without = Case::new(subject.clone());
+        without.roster = case.roster.clone();
+        without.records = regraded;
+        let mut on = target;
+        while on < corrected_on {
+            let a = assess(&with.dossier(), &rules, &WeekendCalendar, on).unwrap();
+            let b = assess(&without.dossier(), &rules, &WeekendCalendar, on).unwrap();
+            for m in rules.catalogue.measures() {
+                let listed = restored.measures.iter().any(|x| x.measure.id == m.id && x.from <= on && on <= x.until);
+                let only = a.measure(&m.id).is_some_and(|x| x.records().any(|id| id == RecordId(1)))
+                    && !b.applies(&m.id);
+                prop_assert_eq!(listed, only, "{} on {}", m.id, on);
+            }
+            on = on.checked_add_days(Days::new(7)).unwrap();
+        }
+        // From the correction day the record is graded as corrected.
+        let after = assess(&case.dossier(), &rules, &WeekendCalendar, corrected_on).unwrap();
+        let expected = assess(&without.dossier(), &rules, &WeekendCalendar, corrected_on).unwrap();
+        prop_assert_eq!(after.worst_severity, expected.worst_severity);
+        for m in rules.catalogue.measures() {
+            prop_assert_eq!(after.applies(&m.id), expected.applies(&m.id), "{} on {}", m.id, corrected_on);
         }
     }
 }

@@ -50,6 +50,7 @@ fn record(id: u64, severity: Severity, occurred_on: NaiveDate) -> MisconductReco
             fine: None,
         }),
         corrected: None,
+        corrected_severity: None,
         history: vec![],
     }
 }

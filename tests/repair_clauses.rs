@@ -104,6 +104,7 @@ fn record(severity: Severity, occurred_on: NaiveDate) -> MisconductRecord {
         decision: None,
         content: None,
         corrected: None,
+        corrected_severity: None,
         history: vec![],
     }
 }

@@ -55,6 +55,7 @@ fn record(id: u64, subject: SubjectId, ended_on: Option<NaiveDate>) -> Misconduc
         decision: None,
         content: Some(content("original")),
         corrected: Some(content("corrected")),
+        corrected_severity: None,
         history: vec![],
     }
 }

@@ -95,6 +95,7 @@ pub fn record(
         decision: None,
         content: None,
         corrected: None,
+        corrected_severity: None,
         history: Vec::new(),
     }
 }
