@@ -69,7 +69,9 @@ use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentKind};
 use crate::grading::{add_years, sub_years, GradingPolicy, PolicyError, PolicySet};
 use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, ListKind, Standing};
-use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
+use crate::misconduct::{
+    MisconductRecord, RecordId, RecordStatus, Section, Severity, StatusChange,
+};
 use crate::objection::{Objection, ObjectionPolicy};
 use crate::repair::{
     PenaltyDecision, Periods, PolicyBits, PublicationProbe, PublicationState, RepairError,
@@ -822,17 +824,23 @@ impl<'a> Counted<'a> {
 }
 
 /// The entry without its void listing events, when it has any: events
-/// whose records (if it names any) are all revoked on `as_of` or absent from
-/// the dossier (plan §6(3): a record found wrong never counted, nor did the
-/// listing it caused). `counting` holds the ids of the records that count
-/// on `as_of`, sorted.
-fn without_void_events(entry: &ListEntry, counting: &[RecordId]) -> Option<ListEntry> {
+/// whose records (if it names any) are all revoked on `as_of`, absent from
+/// the dossier, or corrected to a severity below the one the list means
+/// (plan §6(3): a record found wrong never counted, nor did the listing it
+/// caused; a record regraded below a blacklist's 严重 no longer grounds the
+/// listing). `counting` holds the ids of the records that count on `as_of`,
+/// sorted, each with the highest list severity it can still ground.
+fn without_void_events(entry: &ListEntry, counting: &[(RecordId, Severity)]) -> Option<ListEntry> {
+    let needed = entry.list.implied_severity().unwrap_or(Severity::Minor);
     let void = |e: &crate::lists::ListingEvent| {
         !e.records.is_empty()
-            && !e
-                .records
-                .iter()
-                .any(|id| counting.binary_search(id).is_ok())
+            && !e.records.iter().any(|id| {
+                counting
+                    .binary_search_by_key(id, |(r, _)| *r)
+                    .ok()
+                    .and_then(|i| counting.get(i))
+                    .is_some_and(|(_, grounds)| *grounds >= needed)
+            })
     };
     if !entry.events.iter().any(void) {
         return None;
@@ -1001,23 +1009,37 @@ pub fn assess<'a>(
     // Most subjects stand on no list: the vectors allocate only when needed.
     // The records that count on the day, for telling void listing events;
     // computed only when some listing event names records.
-    let mut counting: Option<Vec<RecordId>> = None;
+    let mut counting: Option<Vec<(RecordId, Severity)>> = None;
     for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
         // Listing events caused only by records that do not count (revoked
-        // on an objection, or left out of the dossier) never happened: the
-        // standing is computed without them, the ground stays the entry.
+        // on an objection, or left out of the dossier) never happened, nor
+        // did those caused only by records corrected below the list's
+        // severity: the standing is computed without them, the ground stays
+        // the entry.
         let valid = if entry.events.iter().any(|e| !e.records.is_empty()) {
             let counting = counting.get_or_insert_with(|| {
-                let mut ids: Vec<RecordId> = dossier
+                let mut ids: Vec<(RecordId, Severity)> = dossier
                     .records
                     .iter()
                     .filter(|r| {
                         r.status_on(as_of)
                             .is_some_and(|s| s != RecordStatus::Revoked)
                     })
-                    .map(|r| r.id)
+                    .map(|r| {
+                        // A record corrected down grounds a listing only up
+                        // to its corrected severity; any other, every list.
+                        let on = r.severity_on(as_of);
+                        (
+                            r.id,
+                            if on < r.severity {
+                                on
+                            } else {
+                                Severity::Severe
+                            },
+                        )
+                    })
                     .collect();
-                ids.sort_unstable();
+                ids.sort_unstable_by_key(|(id, _)| *id);
                 ids
             });
             without_void_events(entry, counting)
@@ -1831,7 +1853,16 @@ pub fn restoration<'a>(
     // wrong; the days before it were graded wrongly too).
     let as_corrected = (change == RecordStatus::Corrected).then(|| {
         let mut r = unrevoked.clone();
-        r.severity = target.corrected_severity.unwrap_or(target.severity);
+        r.corrected_severity = target.corrected_severity;
+        if let Some(correction) = target.history.get(revoked_at) {
+            r.history.insert(
+                0,
+                StatusChange {
+                    on: target.recorded_on,
+                    ..correction.clone()
+                },
+            );
+        }
         r
     });
     let with: Vec<MisconductRecord> = dossier

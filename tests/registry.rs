@@ -263,6 +263,121 @@ fn a_bureau_flow_on_the_sqlite_store() {
     ));
 }
 
+/// plan §6(3): an objection finds a 60,000-yuan fine was 6,000 yuan. The
+/// correction regrades the record 一般 from the day the applicant is
+/// notified; the section that provided it owes restoration of what the 严重
+/// grade (and the blacklisting it caused, MCA Order No. 60 (2018) art. 19)
+/// applied, to the organization and to its legal representative (§5(6)).
+#[test]
+fn a_correction_that_lowers_the_severity_is_restored_for_the_organization_and_its_people() {
+    let r = Registry::official(MemoryStore::new());
+    register_both(&r);
+    let org: SubjectId = org_id().into();
+    let person: SubjectId = person_id().into();
+    let rec = r
+        .record_misconduct(
+            fine(org.clone(), 60_000, d(2019, 3, 1)),
+            "section",
+            d(2019, 3, 4),
+        )
+        .unwrap();
+    assert_eq!(rec.severity, Severity::Severe);
+    let o = r
+        .receive_objection(
+            rec.id,
+            Receipt::Written { on: d(2019, 9, 27) },
+            "the fine was 6,000 yuan",
+            "office",
+        )
+        .unwrap();
+    for (step, by, on) in [
+        (
+            ObjectionStep::Forward {
+                to: Section::SocialOrganizations,
+            },
+            "office",
+            d(2019, 9, 30),
+        ),
+        (
+            ObjectionStep::Opinion {
+                finding: Finding::ErrorConfirmed,
+                summary: "the decision states 6,000 yuan".into(),
+                submitted_on: None,
+            },
+            "section",
+            d(2019, 10, 9),
+        ),
+        (
+            ObjectionStep::Notify {
+                outcome: Outcome::Corrected {
+                    corrected: RecordContent {
+                        description: "collected membership fees above the approved standard".into(),
+                        legal_basis:
+                            "Regulations on the Registration of Social Organizations art. 30".into(),
+                        evidence: vec!["XZMZ-2019-0042".into()],
+                        fine: Some(Decimal::from(6_000)),
+                    },
+                    severity: Some(Severity::General),
+                    reasons: "the decision document states 6,000 yuan".into(),
+                },
+            },
+            "office",
+            d(2019, 10, 10),
+        ),
+    ] {
+        r.advance_objection(o.id(), step, by, on).unwrap();
+    }
+    let stored = r.record(rec.id).unwrap();
+    assert_eq!(stored.status(), RecordStatus::Corrected);
+    assert_eq!(
+        stored.severity,
+        Severity::Severe,
+        "the graded severity is kept"
+    );
+    assert_eq!(stored.corrected_severity, Some(Severity::General));
+
+    let before = r.assess(&org, d(2019, 10, 9)).unwrap();
+    assert_eq!(before.worst_severity, Some(Severity::Severe));
+    let after = r.assess(&org, d(2019, 10, 10)).unwrap();
+    assert_eq!(after.worst_severity, Some(Severity::General));
+    assert!(!after.key_supervision);
+    assert!(!after
+        .measures
+        .iter()
+        .any(|m| m.id == "sanction.no_fiscal_funding"));
+    let view = r.public_view(&org, d(2019, 10, 10)).unwrap();
+    assert_eq!(view.records[0].severity, Severity::General);
+    let p = r.assess(&person, d(2019, 10, 10)).unwrap();
+    assert!(!p.measures.iter().any(|m| m.records.contains(&rec.id)));
+
+    let restore = r.restoration(rec.id).unwrap();
+    assert_eq!(restore.owed_by, Section::SocialOrganizations);
+    for id in ["sanction.key_supervision", "sanction.no_fiscal_funding"] {
+        assert!(
+            restore
+                .measures
+                .iter()
+                .any(|(m, from, until)| m == id
+                    && (*from, *until) == (d(2019, 3, 4), d(2019, 10, 9))),
+            "{id}: {:?}",
+            restore.measures
+        );
+    }
+    assert!(
+        !restore
+            .measures
+            .iter()
+            .any(|(m, _, _)| m == "sanction.industry_criticism"),
+        "a general record grounds it too"
+    );
+    assert_eq!(restore.persons.len(), 1);
+    let (masked, ranges) = &restore.persons[0];
+    assert!(!masked.contains(&person_id().to_string()));
+    assert!(ranges
+        .iter()
+        .any(|(m, from, _)| m == "sanction.personal_credit_record" && *from == d(2019, 3, 4)));
+}
+
 #[test]
 fn no_record_without_a_rule() {
     let r = Registry::official(MemoryStore::new());

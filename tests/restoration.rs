@@ -18,6 +18,7 @@ use fixtures::*;
 use serde::Deserialize;
 use social_credit::assess::{assess, restoration};
 use social_credit::calendar::WeekendCalendar;
+use social_credit::lists::{Domain, ListEntry, ListKind, ListingEvent};
 use social_credit::misconduct::{
     MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity, StatusChange,
 };
@@ -81,6 +82,15 @@ fn records(situation: &str, org: &Subject) -> Vec<MisconductRecord> {
             vec![corrected(severe1(), Some(Severity::Severe))]
         }
         "severe_corrected_content_only" => vec![corrected(severe1(), None)],
+        "severe_listed_corrected_to_general" | "severe_listed_abnormal_corrected_to_general" => {
+            vec![corrected(severe1(), Some(Severity::General))]
+        }
+        // Listed on two records: a general one stays (support is by the
+        // grading rule's record set, not by severity alone).
+        "severe_listed_with_another_record_corrected_to_general" => vec![
+            corrected(severe1(), Some(Severity::General)),
+            record(2, org, "warning", Severity::General, made(), made()),
+        ],
         "general_corrected_to_minor" => vec![corrected(
             record(1, org, "warning", Severity::General, made(), made()),
             Some(Severity::Minor),
@@ -122,7 +132,40 @@ fn case(situation: &str, who: &str) -> Case {
         other => panic!("unknown `who` {other}"),
     };
     case.records = records(situation, &org);
+    // The listing the grading rule made with the record (MCA Order No. 60
+    // (2018) art. 19: a severe record lists the organization on the serious
+    // illegal-and-dishonest list; a general one, art. 14, on the
+    // activity-abnormal list).
+    let listed = |list: ListKind, records: Vec<RecordId>| {
+        let mut entry = ListEntry::new(org.id(), list, made());
+        entry.events = vec![ListingEvent {
+            on: made(),
+            rule: Some("serious.suspension".into()),
+            records,
+        }];
+        entry
+    };
+    match situation {
+        "severe_listed_corrected_to_general" => {
+            case.lists.push(listed(serious_list(), vec![RecordId(1)]));
+        }
+        "severe_listed_with_another_record_corrected_to_general" => {
+            case.lists
+                .push(listed(serious_list(), vec![RecordId(1), RecordId(2)]));
+        }
+        "severe_listed_abnormal_corrected_to_general" => {
+            case.lists
+                .push(listed(ListKind::ActivityAbnormal, vec![RecordId(1)]));
+        }
+        _ => {}
+    }
     case
+}
+
+fn serious_list() -> ListKind {
+    ListKind::BlackList {
+        domain: Domain::new("social_organizations"),
+    }
 }
 
 #[test]
@@ -222,6 +265,26 @@ fn a_corrected_record_is_graded_by_its_corrected_severity_from_the_correction_da
     .unwrap();
     assert!(!on.applies("sanction.personal_credit_record"));
     assert_eq!(on.worst_severity, None);
+
+    // The blacklisting it caused rests on it alone: it ends with the grade.
+    let listed = case("severe_listed_corrected_to_general", "organization");
+    let before = assess(
+        &listed.dossier(),
+        &rules(),
+        &WeekendCalendar,
+        d(2019, 10, 9),
+    )
+    .unwrap();
+    assert_eq!(before.blacklists.len(), 1);
+    let on = assess(
+        &listed.dossier(),
+        &rules(),
+        &WeekendCalendar,
+        corrected_on(),
+    )
+    .unwrap();
+    assert!(on.blacklists.is_empty());
+    assert_eq!(on.worst_severity, Some(Severity::General));
 
     let r = &case_org.records[0];
     assert_eq!(r.severity, Severity::Severe, "the graded severity is kept");
