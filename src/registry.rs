@@ -19,8 +19,8 @@ use crate::calendar::{CalendarError, ChinaCalendar, WorkCalendar};
 use crate::catalogue::Catalogue;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind, OverduePledge};
-use crate::grading::{Facts, Finding, GradingPolicy, Listing, PolicyError, PolicySet};
-use crate::lists::{ListEntry, ListKind, ListingEvent, Standing};
+use crate::grading::{Facts, Finding, GradingPolicy, Listing, PolicyError, PolicySet, SubjectKind};
+use crate::lists::{ListEntry, ListKind, ListingEvent, Obligations, OverdueRemoval, Standing};
 use crate::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity,
 };
@@ -146,6 +146,14 @@ pub enum RegistryError {
     /// An assessment could not be made.
     #[error(transparent)]
     Assess(#[from] AssessError),
+    /// A list operation that the subject's standing on the list does not allow.
+    #[error("{list}: {problem}")]
+    ListOperation {
+        /// The list.
+        list: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 /// A new finding to record. The registry grades it and gives it an id.
@@ -187,6 +195,16 @@ pub struct SweepReport {
     pub overdue_objections: Vec<ObjectionId>,
     /// Pledges to supply materials past their due date (plan §4(3)).
     pub overdue_pledges: Vec<OverduePledge>,
+    /// Removals from the activity-abnormal list due after a verified
+    /// fulfilment and not recorded in time (MCA Order No. 60 (2018)
+    /// art. 13, unconfirmed): the organization counts as off the list from
+    /// the due day; the removal decision must still be recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overdue_removals: Vec<OverdueRemoval>,
+    /// Every subject standing on a list on the day (published identifier
+    /// and lists), as [`assess::Assessment::lists`] decides it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standings: Vec<(String, Vec<ListKind>)>,
 }
 
 /// What may be published about a subject on a day (plan §6(2), SPEC §9):
@@ -707,17 +725,30 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             });
         }
         let policy = self.policy(on)?;
-        let mut facts = Facts::new(on).finding(Finding {
+        let kind = if new.subject.is_person() {
+            SubjectKind::Person
+        } else {
+            SubjectKind::Organization
+        };
+        // Penalties are dated by their decision where there is one ("three
+        // years, two penalties", MCA Order No. 60 (2018) art. 14(5), unconfirmed).
+        let dated = |decision: Option<&crate::repair::PenaltyDecision>, otherwise: NaiveDate| {
+            decision
+                .map(|d| d.decided_on)
+                .filter(|d| *d <= on)
+                .unwrap_or(otherwise)
+        };
+        let mut facts = Facts::new(on).about(kind).finding(Finding {
             conduct: new.conduct.clone(),
             fine: new.content.fine,
-            on,
+            on: dated(new.decision.as_ref(), on),
         });
         for r in &state.records {
             if r.status_on(on).is_some_and(|s| s != RecordStatus::Revoked) {
                 facts = facts.earlier(Finding {
                     conduct: r.conduct.clone(),
                     fine: r.effective_content().and_then(|c| c.fine),
-                    on: r.recorded_on,
+                    on: dated(r.decision.as_ref(), r.recorded_on),
                 });
             }
         }
@@ -730,17 +761,48 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 }
             }
         }
-        let grade = policy
-            .grade(&facts)
-            .ok_or_else(|| RegistryError::Ungraded {
-                policy: policy.id().to_owned(),
-                conduct: new.conduct.to_string(),
-                fine: new
-                    .content
-                    .fine
-                    .map(|f| format!(" with a fine of ¥{f}"))
-                    .unwrap_or_default(),
-            })?;
+        // The rules in force when the conduct took place (its last day, or
+        // the day recorded while it continues), unless later ones are lighter.
+        let conduct_on = new.ended_on.unwrap_or(on);
+        let ungraded = || RegistryError::Ungraded {
+            policy: policy.id().to_owned(),
+            conduct: new.conduct.to_string(),
+            fine: new
+                .content
+                .fine
+                .map(|f| format!(" with a fine of ¥{f}"))
+                .unwrap_or_default(),
+        };
+        let graded = self
+            .rules
+            .policies
+            .grade_conduct(conduct_on, &facts)?
+            .ok_or_else(ungraded)?;
+        let changed_since_conduct =
+            !std::ptr::eq(self.rules.policies.in_force(conduct_on.min(on))?, policy);
+        let policy = graded.policy;
+        let mut grade = graded.grade;
+        if changed_since_conduct {
+            // Say on the record which rules graded it, and why those.
+            grade.citation = Citation::owned(
+                grade.citation.rule.to_string(),
+                format!(
+                    "{}; policy `{}` by {} ({})",
+                    grade.citation.source,
+                    policy.id(),
+                    graded.basis.rule,
+                    graded.basis.source
+                ),
+            );
+        }
+        if let Some(def) = grade.list.as_ref().and_then(|l| policy.list(l)) {
+            if !kind.within(def.takes()) {
+                return Err(RegistryError::WrongSubjectKind {
+                    id: new.subject.display_masked(),
+                    expected: "a subject the list takes",
+                });
+            }
+        }
         let id = RecordId(tx.next_id(Table::Records)?);
         let record = MisconductRecord {
             id,
@@ -866,6 +928,167 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             )?;
             put_entry(tx, &entries, &key)
         })
+    }
+
+    /// The key and entry of `subject`'s open entry on `list` on `on` (no
+    /// removal recorded on or before it), for a list operation.
+    fn open_entry(
+        tx: &mut dyn Transaction,
+        subject: &SubjectId,
+        list: &ListKind,
+        on: NaiveDate,
+    ) -> Result<(String, ListEntry), RegistryError> {
+        Self::require_subject(tx, subject)?;
+        scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
+            .into_iter()
+            .find(|(_, e)| {
+                &e.list == list && e.listed_on(on).is_some() && e.removed_on.is_none_or(|r| r > on)
+            })
+            .ok_or_else(|| RegistryError::ListOperation {
+                list: list.to_string(),
+                problem: format!("`{}` is not on the list on {on}", subject.display_masked()),
+            })
+    }
+
+    /// Removes a subject from a list by decision on `on` (plan §6(5): the
+    /// exit mechanism of the red and black lists): the entry ends that day.
+    /// For the red list this is the formal exit of an exemplar; for the
+    /// civil-affairs lists, the registration authority's removal
+    /// ([`Registry::verify_list_exit`] first, for the activity-abnormal list).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the subject is not on the list
+    /// that day, [`RegistryError::NotFound`], or a store failure.
+    pub fn remove_from_list(
+        &self,
+        subject: &SubjectId,
+        list: &ListKind,
+        basis: Citation,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<ListEntry, RegistryError> {
+        self.store.transaction(|tx| {
+            let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
+            entry.removed_on = Some(on);
+            tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Delisted,
+                AuditTarget::ListEntry {
+                    list: list.to_string(),
+                    subject: subject.display_masked(),
+                },
+                basis,
+            )?;
+            Ok(entry)
+        })
+    }
+
+    /// Records an organization's application to leave the activity-abnormal
+    /// list (申请移出, MCA Order No. 60 (2018) art. 13, unconfirmed), made on
+    /// `on` after fulfilling its obligations.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the subject is not on the
+    /// activity-abnormal list that day or already applied since its latest
+    /// listing event, [`RegistryError::NotFound`], or a store failure.
+    pub fn apply_for_list_exit(
+        &self,
+        subject: &SubjectId,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<ListEntry, RegistryError> {
+        let list = ListKind::ActivityAbnormal;
+        let basis = self.exit_basis(on, "lists.abnormal_exit_application")?;
+        self.store.transaction(|tx| {
+            let (key, mut entry) = Self::open_entry(tx, subject, &list, on)?;
+            let clock = entry.clock_start(on).unwrap_or(on);
+            if entry.applied_on.is_some_and(|a| a >= clock) {
+                return Err(RegistryError::ListOperation {
+                    list: list.to_string(),
+                    problem: format!(
+                        "an application to leave was already made since the listing of {clock}"
+                    ),
+                });
+            }
+            entry.applied_on = Some(on);
+            tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::ExitApplied,
+                AuditTarget::ListEntry {
+                    list: list.to_string(),
+                    subject: subject.display_masked(),
+                },
+                basis.clone(),
+            )?;
+            Ok(entry)
+        })
+    }
+
+    /// Records the registration authority's verification (查实) on `on`
+    /// that an organization which applied to leave the activity-abnormal
+    /// list fulfilled its obligations. The organization must then be
+    /// removed ([`Registry::remove_from_list`]) within the working days the
+    /// policy gives (5): it counts as off the list from the last of them at
+    /// the latest, and the daily sweep reports a removal not recorded by then.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the subject is not on the list,
+    /// did not apply since its latest listing event, or applied after `on`;
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn verify_list_exit(
+        &self,
+        subject: &SubjectId,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<ListEntry, RegistryError> {
+        let list = ListKind::ActivityAbnormal;
+        let basis = self.exit_basis(on, "lists.abnormal_exit_verification")?;
+        self.store.transaction(|tx| {
+            let (key, mut entry) = Self::open_entry(tx, subject, &list, on)?;
+            let clock = entry.clock_start(on).unwrap_or(on);
+            match entry.applied_on {
+                Some(applied) if applied >= clock && applied <= on => {}
+                _ => return Err(RegistryError::ListOperation {
+                    list: list.to_string(),
+                    problem: format!(
+                        "no application to leave was made between the listing of {clock} and {on}"
+                    ),
+                }),
+            }
+            entry.obligations = Obligations::Fulfilled { verified_on: on };
+            tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::ExitVerified,
+                AuditTarget::ListEntry {
+                    list: list.to_string(),
+                    subject: subject.display_masked(),
+                },
+                basis.clone(),
+            )?;
+            Ok(entry)
+        })
+    }
+
+    /// The citation of the abnormal list's exit rule of the policy in force on `on`.
+    fn exit_basis(&self, on: NaiveDate, rule: &'static str) -> Result<Citation, RegistryError> {
+        let policy = self.policy(on)?;
+        let source = policy.lifecycle().map_or_else(
+            || "plan §6(5)".to_owned(),
+            |lc| lc.abnormal_exit_source.clone(),
+        );
+        Ok(Citation::owned(rule, source))
     }
 
     /// A record by id.
@@ -1278,15 +1501,17 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     report.erased.push(record.id);
                 }
             }
-            // Lists: automatic exits, and listings from time on a list.
+            // Lists: standings (decided by the assessment, the one function
+            // the public view uses too), automatic exits, overdue removals,
+            // and listings from time on a list.
             let policy = self.policy(on)?;
             let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, None)?;
-            let mut by_subject: std::collections::BTreeMap<SubjectId, Vec<ListEntry>> =
-                Default::default();
-            for (_, entry) in entries {
+            let mut subjects: std::collections::BTreeSet<SubjectId> =
+                std::collections::BTreeSet::new();
+            for (_, entry) in &entries {
                 if let Some(lc) = policy.lifecycle() {
                     if let Standing::Exited { on: exit_on, .. } =
-                        lc.standing(&entry, on, &self.calendar)?
+                        lc.standing(entry, on, &self.calendar)?
                     {
                         if exit_on == on && entry.removed_on.is_none() {
                             report
@@ -1294,37 +1519,69 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                                 .push((entry.subject.display_masked(), entry.list.clone()));
                         }
                     }
+                    if let Some(overdue) = lc.overdue_removal(entry, on, &self.calendar)? {
+                        report.overdue_removals.push(overdue);
+                    }
                 }
-                by_subject
-                    .entry(entry.subject.clone())
-                    .or_default()
-                    .push(entry);
+                subjects.insert(entry.subject.clone());
             }
-            for (subject, entries) in by_subject {
-                let mut facts = Facts::new(on);
-                for e in &entries {
-                    let listed = match policy.lifecycle() {
-                        Some(lc) => {
-                            matches!(lc.standing(e, on, &self.calendar)?, Standing::Listed { .. })
-                        }
-                        None => e.removed_on.is_none_or(|r| r > on),
+            let rules = self.rules.rules();
+            for subject in subjects {
+                let loaded = Self::load_in(tx, &subject)?;
+                let dossier = Self::dossier(&loaded);
+                let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+                let standing: Vec<&ListEntry> = assessment.lists().map(|(e, _)| e).collect();
+                if !standing.is_empty() {
+                    report.standings.push((
+                        subject.display_masked(),
+                        standing.iter().map(|e| e.list.clone()).collect(),
+                    ));
+                }
+                let kind = if subject.is_person() {
+                    SubjectKind::Person
+                } else {
+                    SubjectKind::Organization
+                };
+                let mut facts = Facts::new(on).about(kind);
+                // Time on a list counts from the start of the continuous
+                // stay, not from the latest listing event (MCA Order No. 60
+                // (2018) art. 14(1), unconfirmed), and without the events of
+                // revoked records.
+                let mut counting: Vec<RecordId> = loaded
+                    .records
+                    .iter()
+                    .filter(|r| r.status_on(on).is_some_and(|s| s != RecordStatus::Revoked))
+                    .map(|r| r.id)
+                    .collect();
+                counting.sort_unstable();
+                for e in &standing {
+                    let Some(list) = Self::list_id_for(policy, &e.list) else {
+                        continue;
                     };
-                    if let (true, Some(list), Some(since)) = (
-                        listed,
-                        Self::list_id_for(policy, &e.list),
-                        e.clock_start(on),
-                    ) {
+                    let valid = assess::without_void_events(e, &counting);
+                    let view = valid.as_ref().unwrap_or(e);
+                    let since = match policy.lifecycle() {
+                        Some(lc) => lc.continuous_since(view, on, &self.calendar)?,
+                        None => view.listed_on(on),
+                    };
+                    if let Some(since) = since {
                         facts.listings.push(Listing { list, since });
                     }
                 }
                 if let Some(grade) = policy.grade(&facts) {
                     if let Some(list_id) = &grade.list {
                         let kind = policy.list(list_id).map(|l| l.kind.clone());
-                        let already = entries.iter().any(|e| {
+                        // One listing by the rule per stay counted.
+                        let stay = grade.matched.iter().find_map(|m| match m {
+                            crate::grading::MatchedFact::TimeOnList { since, .. } => Some(*since),
+                            _ => None,
+                        });
+                        let already = loaded.lists.iter().any(|e| {
                             Some(&e.list) == kind.as_ref()
-                                && e.events
-                                    .iter()
-                                    .any(|ev| ev.rule.as_deref() == Some(&grade.citation.rule))
+                                && e.events.iter().any(|ev| {
+                                    ev.rule.as_deref() == Some(&grade.citation.rule)
+                                        && stay.is_none_or(|s| ev.on >= s)
+                                })
                         });
                         if let (Some(kind), false) = (kind, already) {
                             let mut keyed = scan(tx, Table::ListEntries, Some(&subject))?;
@@ -1376,7 +1633,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     }
 
     fn load(&self, id: &SubjectId) -> Result<Loaded, RegistryError> {
-        self.store.transaction(|tx| {
+        self.store.transaction(|tx| Self::load_in(tx, id))
+    }
+
+    /// Everything about one subject, read in the transaction `tx`.
+    fn load_in(tx: &mut dyn Transaction, id: &SubjectId) -> Result<Loaded, RegistryError> {
+        {
             let subject = Self::require_subject(tx, id)?;
             let mut records: Vec<MisconductRecord> = scan(tx, Table::Records, Some(id))?
                 .into_iter()
@@ -1425,7 +1687,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 commitments,
                 objections,
             })
-        })
+        }
     }
 
     fn dossier(loaded: &Loaded) -> Dossier<'_> {
@@ -1507,14 +1769,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 graded_by: r.graded_by.clone(),
             })
             .collect();
-        let mut lists = Vec::new();
-        for e in &loaded.lists {
-            let standing =
-                crate::lists::standing(e, assessment.policy.lifecycle(), on, &self.calendar)?;
-            if matches!(standing, Standing::Listed { .. }) {
-                lists.push(e.list.clone());
-            }
-        }
+        // The standing the assessment decided: the same function as the
+        // assessment's measures and the daily sweep.
+        let lists = assessment.lists().map(|(e, _)| e.list.clone()).collect();
         let measures = assessment
             .measures()
             .map(|m| PublicMeasure {
