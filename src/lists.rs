@@ -325,6 +325,14 @@ pub struct ListLifecycle {
     pub abnormal_exit_source: String,
     /// The clause for leaving the serious list.
     pub serious_exit_source: String,
+    /// Grading rules whose listings on the abnormal list leave something to
+    /// fulfil (an annual report to file, a party organization to set up, a
+    /// rectification to complete, an address to make reachable): such an
+    /// entry is not left after six months but on application, once the
+    /// fulfilment is verified. Listings by other rules (a warning or a small
+    /// fine) have nothing to rectify.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_with_obligations: Vec<String>,
     /// The clause by which a new listing event on the abnormal list
     /// restarts its listing period (列入时限重新计算), where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -386,6 +394,7 @@ impl ListLifecycle {
                 &self.obligations_before_serious_exit,
             ),
             ("exit_on_deregistration", &self.exit_on_deregistration),
+            ("rules_with_obligations", &self.rules_with_obligations),
         ] {
             for rule in rules {
                 if !policy.rules.iter().any(|r| &r.id == rule) {

@@ -848,6 +848,20 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 by,
                 &grade.citation,
             )?;
+            // Something to fulfil: the entry is left on application, once
+            // the fulfilment is verified (MCA Order No. 60 (2018) art. 13,
+            // unconfirmed), not six months on.
+            if let Some(lc) = policy.lifecycle() {
+                if lc
+                    .rules_with_obligations
+                    .iter()
+                    .any(|r| *r == grade.citation.rule)
+                {
+                    if let Some((_, entry)) = state.entries.iter_mut().find(|(k, _)| *k == key) {
+                        entry.obligations = Obligations::Pending;
+                    }
+                }
+            }
             state.dirty.insert(key);
         }
         state.records.push(record.clone());
@@ -1057,12 +1071,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let clock = entry.clock_start(on).unwrap_or(on);
             match entry.applied_on {
                 Some(applied) if applied >= clock && applied <= on => {}
-                _ => return Err(RegistryError::ListOperation {
-                    list: list.to_string(),
-                    problem: format!(
+                _ => {
+                    return Err(RegistryError::ListOperation {
+                        list: list.to_string(),
+                        problem: format!(
                         "no application to leave was made between the listing of {clock} and {on}"
                     ),
-                }),
+                    })
+                }
             }
             entry.obligations = Obligations::Fulfilled { verified_on: on };
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
