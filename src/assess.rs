@@ -203,7 +203,7 @@ impl<'a> Ground<'a> {
                 ListKind::BlackList { .. } => Citation::new("assess.blacklisted", "plan §6(5)"),
                 ListKind::ActivityAbnormal => Citation::new(
                     "assess.activity_abnormal",
-                    "MCA Order No. 60 (2018) art. 14",
+                    "MCA Order No. 60 (2018) art. 10, unconfirmed",
                 ),
             },
             Self::CleanRecord { .. } => Citation::new("assess.clean_record", "plan §4(3)"),
@@ -537,7 +537,7 @@ impl<'a> Assessment<'a> {
     ///     subject: org.id(),
     ///     conduct: ConductKind::new("fine_under_50000"),
     ///     severity: Severity::General,
-    ///     graded_by: Citation::new("abnormal.fine", "MCA Order No. 60 (2018) art. 14"),
+    ///     graded_by: Citation::new("abnormal.small_fine", "MCA Order No. 60 (2018) art. 10(5), unconfirmed"),
     ///     section: Section::SocialOrganizations,
     ///     occurred_on: d(2025, 1, 2),
     ///     ended_on: Some(d(2025, 1, 2)),
@@ -788,6 +788,19 @@ impl<'a> Counted<'a> {
     }
 }
 
+/// The view of `entry` in `views` (without its void events), or the entry
+/// itself when it has none there.
+fn view_of<'v>(
+    views: &'v [(&ListEntry, Option<ListEntry>)],
+    entry: &'v ListEntry,
+) -> &'v ListEntry {
+    views
+        .iter()
+        .find(|(e, _)| std::ptr::eq(*e, entry))
+        .and_then(|(_, v)| v.as_ref())
+        .unwrap_or(entry)
+}
+
 /// The subject's list entries, each with its view without void listing
 /// events where it has any ([`without_void_events`]).
 fn valid_views<'a>(
@@ -980,7 +993,7 @@ pub(crate) fn without_void_events(entry: &ListEntry, counting: &[RecordId]) -> O
 ///     subject: org.id(),
 ///     conduct: ConductKind::new("suspension_of_activities"),
 ///     severity: Severity::Severe,
-///     graded_by: Citation::new("serious.suspension", "MCA Order No. 60 (2018) art. 19(3)"),
+///     graded_by: Citation::new("serious.suspension", "MCA Order No. 60 (2018) art. 14(3), unconfirmed"),
 ///     section: Section::SocialOrganizations,
 ///     occurred_on: d(2019, 8, 1),
 ///     ended_on: Some(d(2019, 8, 1)),
@@ -1092,19 +1105,39 @@ pub fn assess<'a>(
         // Listing events caused only by records that do not count (revoked
         // on an objection, or left out of the dossier) never happened: the
         // standing is computed without them, the ground stays the entry.
-        let views = valid_views(dossier, subject, as_of);
         // The latest event on the abnormal or serious list: it restarts the
-        // serious list's two years (MCA Order No. 60 (2018) art. 16, unconfirmed).
-        let blocking = lifecycle.and_then(|lc| {
-            views
+        // serious list's two years (MCA Order No. 60 (2018) art. 16,
+        // unconfirmed). Views without void events are made only where some
+        // listing event names records (most name none): no allocation
+        // otherwise.
+        let restarts = |list: &ListKind| match (lifecycle, list) {
+            (Some(lc), ListKind::ActivityAbnormal) => {
+                lc.abnormal_list == ListKind::ActivityAbnormal
+            }
+            (Some(lc), ListKind::BlackList { .. }) => *list == lc.serious_list,
+            _ => false,
+        };
+        let mut needs_views = false;
+        let mut blocking: Option<NaiveDate> = None;
+        for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
+            needs_views |= entry.events.iter().any(|ev| !ev.records.is_empty());
+            if restarts(&entry.list) {
+                blocking = blocking.max(entry.clock_start(as_of));
+            }
+        }
+        let views = if needs_views {
+            let views = valid_views(dossier, subject, as_of);
+            blocking = views
                 .iter()
-                .map(|(e, v)| (e, v.as_ref().unwrap_or(e)))
-                .filter(|(e, _)| e.list == lc.abnormal_list || e.list == lc.serious_list)
-                .filter_map(|(_, v)| v.clock_start(as_of))
-                .max()
-        });
-        for (entry, valid) in &views {
-            let view = valid.as_ref().unwrap_or(entry);
+                .filter(|(e, _)| restarts(&e.list))
+                .filter_map(|(e, v)| v.as_ref().unwrap_or(e).clock_start(as_of))
+                .max();
+            views
+        } else {
+            Vec::new()
+        };
+        for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
+            let view = view_of(&views, entry);
             if view.events.is_empty() {
                 continue;
             }
@@ -1123,10 +1156,9 @@ pub fn assess<'a>(
         // catalogue names, or on a blacklist, loses the red-list incentives.
         if let Some(at) = listed.iter().position(|(e, _)| e.list == ListKind::RedList) {
             if let Some((entry, _)) = listed.get(at).copied() {
-                let view = views
-                    .iter()
-                    .find(|(e, _)| std::ptr::eq(*e, entry))
-                    .map_or(entry, |(e, v)| v.as_ref().unwrap_or(e));
+                // Rare: every entry's view, for the blacklists' past standing.
+                let views = valid_views(dossier, subject, as_of);
+                let view = view_of(&views, entry);
                 red_list_lost = red_list_loss(
                     entry,
                     view.clock_start(as_of).unwrap_or(as_of),
@@ -1302,11 +1334,14 @@ pub fn assess<'a>(
     // sanction is withheld; the sanction stands.
     let mut withheld: Vec<Withheld<'a>> = Vec::new();
     let pairs = rules.catalogue.exclusive_pairs();
-    if !pairs.is_empty()
-        && applied
+    let any_incentive = || {
+        audience
+            .groups
             .iter()
-            .any(|a| a.measure.kind == MeasureKind::Incentive)
-    {
+            .zip(ranges.iter())
+            .any(|(g, ((start, end), _))| g.has_incentive && end > start)
+    };
+    if !pairs.is_empty() && any_incentive() {
         let applies_at = |index: usize| {
             measures
                 .get(index)

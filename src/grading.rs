@@ -391,14 +391,16 @@ impl GradingPolicy {
     /// 社会组织信用信息管理办法, in force from its promulgation on 2018-01-24.
     ///
     /// Onto the activity-abnormal list (活动异常名录), graded `General`
-    /// (art. 14): annual report late, rectification not completed, a
-    /// warning or a fine under ¥50,000, unreachable at the registered
-    /// address. Onto the serious illegal-and-dishonest list (严重违法失信名单),
-    /// graded `Severe` (art. 19): two full years on the abnormal list, a
+    /// (art. 10, unconfirmed): annual report late, no party organization,
+    /// rectification not completed, a charity failing its public-fundraising
+    /// duties, a warning or a fine under ¥50,000, unreachable at the
+    /// registered address, another ground a law names. Onto the serious illegal-and-dishonest list (严重违法失信名单),
+    /// graded `Severe` (art. 14, unconfirmed): two full years on the abnormal list, a
     /// change registration obtained by fraud and revoked, suspension of
     /// activities, a fine of ¥50,000 or more, two or more warnings or fines
     /// under ¥50,000 within three years, listed by a court as a dishonest
-    /// judgment debtor, registration revoked. Tiers: the plan's
+    /// judgment debtor, registration revoked, another ground a law names.
+    /// Every rule and list is for organizations only. Tiers: the plan's
     /// `General`/`Serious`/`Severe` (plan §3(3)); `Serious` has no trigger
     /// in this preset.
     pub fn civil_affairs_mca_2018() -> &'static Self {

@@ -69,7 +69,8 @@ pub enum ListKind {
         domain: Domain,
     },
     /// 活动异常名录: the civil-affairs activity-abnormal list (MCA Order
-    /// No. 60 (2018) art. 14), a watch list rather than a blacklist.
+    /// No. 60 (2018) art. 10, unconfirmed), a watch list rather than a
+    /// blacklist, for social organizations only.
     ActivityAbnormal,
 }
 
@@ -297,7 +298,7 @@ pub struct ExitEligibility {
 }
 
 /// The list lifecycle of a policy (SPEC §3 "removal"; MCA Order No. 60
-/// (2018) arts. 16, 17, 20, 21), as data.
+/// (2018) arts. 12, 13, 15, 16, unconfirmed), as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListLifecycle {
@@ -589,6 +590,7 @@ impl ListLifecycle {
     /// latest listing event of the subject on the abnormal or serious list
     /// ([`ListLifecycle::blocking_event`]), which restarts the serious
     /// list's period when it falls in it.
+    #[inline]
     pub(crate) fn plan(
         &self,
         entry: &ListEntry,

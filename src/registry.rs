@@ -658,7 +658,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<MisconductRecord, RegistryError> {
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(tx, &mut state, new, by, on)?;
+            let record = self.record_in(tx, &mut state, new, None, by, on)?;
             state.flush(tx)?;
             Ok(record)
         })
@@ -690,7 +690,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                             e.insert(SubjectState::load(tx, &r.subject)?)
                         }
                     };
-                    self.record_in(tx, state, r, by, on).map(|rec| rec.id)
+                    self.record_in(tx, state, r, None, by, on).map(|rec| rec.id)
                 })
                 .collect::<Result<Vec<_>, RegistryError>>()?;
             for state in states.values_mut() {
@@ -700,11 +700,46 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
+    /// Records a finding about an organization whose supervising unit (业务主管
+    /// 单位) or another department certified in writing that it was not
+    /// directly responsible: the record is made and graded as by
+    /// [`Registry::record_misconduct`], but the organization is not put on
+    /// the activity-abnormal list, under the policy's exemption clause
+    /// ([`crate::lists::ListLifecycle::abnormal_exemption_source`]).
+    /// `certificate` names the certificate (its number and issuer); it is
+    /// kept in the audit entry.
+    ///
+    /// The built-in preset has no exemption clause: the 2017 draft of MCA
+    /// Order No. 60 had one (art. 12), the promulgated text could not be
+    /// checked for it (DESIGN.md). A bureau that confirms it loads a policy
+    /// with the clause.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the policy in force has no
+    /// exemption clause or the finding does not lead to the abnormal list;
+    /// otherwise as [`Registry::record_misconduct`]. Nothing changes then.
+    pub fn record_misconduct_certified(
+        &self,
+        new: NewRecord,
+        certificate: &str,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        self.store.transaction(|tx| {
+            let mut state = SubjectState::load(tx, &new.subject)?;
+            let record = self.record_in(tx, &mut state, new, Some(certificate), by, on)?;
+            state.flush(tx)?;
+            Ok(record)
+        })
+    }
+
     fn record_in(
         &self,
         tx: &mut dyn Transaction,
         state: &mut SubjectState,
         new: NewRecord,
+        exempt: Option<&str>,
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
@@ -832,6 +867,43 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             id.into(),
             grade.citation.clone(),
         )?;
+        if let Some(certificate) = exempt {
+            let clause = policy
+                .lifecycle()
+                .and_then(|lc| lc.abnormal_exemption_source.clone())
+                .ok_or_else(|| RegistryError::ListOperation {
+                    list: ListKind::ActivityAbnormal.to_string(),
+                    problem: format!(
+                        "grading policy `{}` has no exemption for a certified lack of direct responsibility",
+                        policy.id()
+                    ),
+                })?;
+            let to_abnormal = grade
+                .list
+                .as_ref()
+                .and_then(|l| policy.list(l))
+                .is_some_and(|l| l.kind == ListKind::ActivityAbnormal);
+            if !to_abnormal {
+                return Err(RegistryError::ListOperation {
+                    list: ListKind::ActivityAbnormal.to_string(),
+                    problem: "the finding does not lead to the list, so there is nothing to exempt"
+                        .to_owned(),
+                });
+            }
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Recorded,
+                id.into(),
+                Citation::owned(
+                    "lists.abnormal_exemption",
+                    format!("{clause}; certificate {certificate}"),
+                ),
+            )?;
+            state.records.push(record.clone());
+            return Ok(record);
+        }
         if let Some(list_id) = &grade.list {
             let kind = policy
                 .list(list_id)

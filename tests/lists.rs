@@ -810,3 +810,47 @@ fn the_sweep_and_the_assessment_agree_on_ten_thousand_organizations() {
         assert_eq!(from_sweep, from_assessment, "{id}");
     }
 }
+
+/// The 2017 draft of Order 60 (art. 12): an organization whose supervising
+/// unit certifies in writing that it was not directly responsible may be
+/// left off the abnormal list. Unconfirmed in the promulgated text, so the
+/// preset refuses it; a policy carrying the clause applies it.
+#[test]
+fn the_supervising_units_certificate_exempts_only_under_a_policy_that_has_the_clause() {
+    let r = Registry::official(MemoryStore::new());
+    let id = registered(&r, 90);
+    let err = r
+        .record_misconduct_certified(
+            finding(&id, "annual_report_late", d(2020, 7, 1), None),
+            "业务主管单位证明 2020-01",
+            "s",
+            d(2020, 7, 1),
+        )
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::ListOperation { .. }), "{err}");
+    assert!(r
+        .public_view(&id, d(2020, 7, 1))
+        .unwrap()
+        .records
+        .is_empty());
+
+    let mut data: PolicyData = GradingPolicy::civil_affairs_mca_2018().clone().into();
+    data.lifecycle.as_mut().unwrap().abnormal_exemption_source =
+        Some("local rules art. 5 (example)".into());
+    let rules = social_credit::registry::RuleBook {
+        policies: PolicySet::new(vec![GradingPolicy::new(data).unwrap()]).unwrap(),
+        ..social_credit::registry::RuleBook::xinzheng_2019()
+    };
+    let r = Registry::new(MemoryStore::new(), WeekendCalendar, rules);
+    let id = registered_on(&r, 91);
+    let rec = r
+        .record_misconduct_certified(
+            finding(&id, "annual_report_late", d(2020, 7, 1), None),
+            "业务主管单位证明 2020-01",
+            "s",
+            d(2020, 7, 1),
+        )
+        .unwrap();
+    assert_eq!(rec.severity, Severity::General);
+    assert!(r.public_view(&id, d(2020, 7, 2)).unwrap().lists.is_empty());
+}
