@@ -62,6 +62,8 @@ pub enum AuditAction {
     /// The registration authority verified that a listed organization
     /// fulfilled its obligations (查实).
     ExitVerified,
+    /// The calendar or the rules a registry decides by were replaced.
+    SettingsReplaced,
 }
 
 impl AuditAction {
@@ -86,6 +88,7 @@ impl AuditAction {
             Self::Delisted => "delisted",
             Self::ExitApplied => "took the application to leave the list of",
             Self::ExitVerified => "verified the fulfilment of",
+            Self::SettingsReplaced => "replaced",
         }
     }
 }
@@ -118,6 +121,8 @@ pub enum AuditTarget {
         /// The subject, masked if a person.
         subject: String,
     },
+    /// What a registry decides by: its calendar or rules, described.
+    Settings(String),
 }
 
 impl fmt::Display for AuditTarget {
@@ -129,6 +134,7 @@ impl fmt::Display for AuditTarget {
             Self::Commitment(id) => write!(f, "commitment {id}"),
             Self::Report(id) => write!(f, "report {id}"),
             Self::ListEntry { list, subject } => write!(f, "{subject} on {list}"),
+            Self::Settings(what) => f.write_str(what),
         }
     }
 }

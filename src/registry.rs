@@ -8,6 +8,8 @@
 //! [`crate::objection`], [`crate::repair`], [`crate::retention`]); the
 //! registry only loads, calls and saves.
 
+use std::sync::{Arc, PoisonError, RwLock};
+
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -15,21 +17,24 @@ use thiserror::Error;
 
 use crate::assess::{self, AssessError, AssessmentSummary, Dossier, Rules};
 use crate::audit::{AuditAction, AuditEntry, AuditTarget};
-use crate::calendar::{CalendarError, ChinaCalendar, WorkCalendar};
+use crate::calendar::{CalendarError, ChinaCalendar, Finality, WorkCalendar};
 use crate::catalogue::Catalogue;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind, OverduePledge};
 use crate::grading::{Facts, Finding, GradingPolicy, Listing, PolicyError, PolicySet, SubjectKind};
-use crate::lists::{ListEntry, ListKind, ListingEvent, Obligations, OverdueRemoval, Standing};
+use crate::lists::{
+    ListEntry, ListEntryId, ListKind, ListingEvent, Obligations, OverdueRemoval, Standing,
+};
 use crate::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity,
 };
 use crate::objection::{
-    Finding as OpinionFinding, Objection, ObjectionError, ObjectionId, ObjectionPolicy,
-    ObjectionStatus, Outcome, Receipt,
+    Applicant, CreditItem, Finding as OpinionFinding, ItemChange, LateStep, Objection,
+    ObjectionError, ObjectionId, ObjectionPolicy, ObjectionStatus, Outcome, Receipt,
 };
 use crate::repair::{RepairError, RepairFacts, RepairTimeline};
 use crate::report::{Report, ReportId, Reporter};
+use crate::reporting::{QuarterlyReport, ReportingRule, SectionLateness};
 use crate::retention::{ErasureError, RetentionPolicy};
 use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
 use crate::subject::{ResidentId, Role, RoleLink, RoleLinkError, Roster, Subject, SubjectId, Uscc};
@@ -195,6 +200,15 @@ pub struct SweepReport {
     pub overdue_objections: Vec<ObjectionId>,
     /// Pledges to supply materials past their due date (plan §4(3)).
     pub overdue_pledges: Vec<OverduePledge>,
+    /// Open objections whose deadlines are not final, with how final they
+    /// are: counted over days a notice may still change (provisional) or no
+    /// published notice covers (projected by the statutory rules).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsettled_deadlines: Vec<(ObjectionId, Finality)>,
+    /// What the sweep could not compute because a count left the calendar,
+    /// with the reason; everything else was done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_computed: Vec<SweepGap>,
     /// Removals from the activity-abnormal list due after a verified
     /// fulfilment and not recorded in time (MCA Order No. 60 (2018)
     /// art. 13, unconfirmed): the organization counts as off the list from
@@ -205,6 +219,16 @@ pub struct SweepReport {
     /// and lists), as [`assess::Assessment::lists`] decides it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub standings: Vec<(String, Vec<ListKind>)>,
+}
+
+/// An item of the daily sweep that could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepGap {
+    /// What it is about, e.g. `objection O3` or `list entry of 913501…
+    /// on blacklist` (a person's number masked).
+    pub item: String,
+    /// Why: the count that left the calendar.
+    pub reason: CalendarError,
 }
 
 /// What may be published about a subject on a day (plan §6(2), SPEC §9):
@@ -302,15 +326,55 @@ pub struct RestorationView {
 #[derive(Debug)]
 pub struct Registry<S, C = ChinaCalendar> {
     store: S,
-    calendar: C,
-    rules: RuleBook,
+    /// The calendar and rules in force: each operation takes one snapshot
+    /// when it starts and uses it throughout; a replacement is seen by the
+    /// next operation on any thread.
+    setup: RwLock<Arc<Setup<C>>>,
+}
+
+/// The calendar and rules an operation runs with.
+#[derive(Debug)]
+struct Setup<C> {
+    calendar: Arc<C>,
+    rules: Arc<RuleBook>,
+}
+
+impl<C> Setup<C> {
+    fn policy(&self, on: NaiveDate) -> Result<&GradingPolicy, RegistryError> {
+        Ok(self.rules.policies.in_force(on)?)
+    }
 }
 
 impl<S: Store> Registry<S, ChinaCalendar> {
-    /// A registry on `store` with the official calendar and the built-in rules.
+    /// A registry on `store` with the built-in rules and the official
+    /// calendar projected five years past its last notice
+    /// ([`ChinaCalendar::official_projected`]): a deadline past the last
+    /// published holiday notice is given, flagged
+    /// [`Finality::Projected`], instead of failing.
     pub fn official(store: S) -> Self {
+        Self::new(
+            store,
+            ChinaCalendar::official_projected(),
+            RuleBook::xinzheng_2019(),
+        )
+    }
+
+    /// A registry on `store` with the built-in rules and the strict official
+    /// calendar: every count past the last published notice is refused
+    /// (the deadline is missing, with the reason).
+    pub fn official_strict(store: S) -> Self {
         Self::new(store, ChinaCalendar::official(), RuleBook::xinzheng_2019())
     }
+}
+
+/// A list entry as a sweep names it: its list and its subject (masked if a
+/// person).
+fn entry_item(entry: &ListEntry) -> String {
+    format!(
+        "list entry of {} on {}",
+        entry.subject.display_masked(),
+        entry.list
+    )
 }
 
 /// The store key of a subject.
@@ -486,8 +550,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn new(store: S, calendar: C, rules: RuleBook) -> Self {
         Self {
             store,
-            calendar,
-            rules,
+            setup: RwLock::new(Arc::new(Setup {
+                calendar: Arc::new(calendar),
+                rules: Arc::new(rules),
+            })),
         }
     }
 
@@ -496,18 +562,134 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self.store
     }
 
-    /// The calendar.
-    pub fn calendar(&self) -> &C {
-        &self.calendar
+    /// The calendar in force now (a snapshot: a later replacement does not
+    /// change it).
+    pub fn calendar(&self) -> Arc<C> {
+        Arc::clone(&self.setup().calendar)
     }
 
-    /// The rules.
-    pub fn rules(&self) -> &RuleBook {
-        &self.rules
+    /// The rules in force now (a snapshot, as [`calendar`](Self::calendar)).
+    pub fn rules(&self) -> Arc<RuleBook> {
+        Arc::clone(&self.setup().rules)
     }
 
-    fn policy(&self, on: NaiveDate) -> Result<&GradingPolicy, RegistryError> {
-        Ok(self.rules.policies.in_force(on)?)
+    /// The setup in force, for one operation.
+    fn setup(&self) -> Arc<Setup<C>> {
+        // A panic while the lock was held cannot leave the setup half
+        // replaced (it is swapped whole), so a poisoned lock is still sound.
+        Arc::clone(&self.setup.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Replaces the working-day calendar of a running registry, e.g. with
+    /// the next year's holiday notice loaded
+    /// ([`ChinaCalendar::with_schedule`]). The change is audited (who, when,
+    /// the new coverage) in the same step, and every operation that starts
+    /// after this returns, on any thread, uses the new calendar; operations
+    /// already running finish with the old one.
+    ///
+    /// # Errors
+    ///
+    /// A store failure writing the audit entry; the calendar is then unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use social_credit::calendar::ChinaCalendar;
+    /// use social_credit::registry::Registry;
+    /// use social_credit::store::MemoryStore;
+    ///
+    /// let registry = Registry::official(MemoryStore::new());
+    /// let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    /// let stricter = ChinaCalendar::official();
+    /// registry.replace_calendar(stricter.clone(), "admin", day)?;
+    /// assert_eq!(*registry.calendar(), stricter);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replace_calendar(
+        &self,
+        calendar: C,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let coverage = calendar.coverage();
+        let what = format!(
+            "the calendar, now covering {} to {}",
+            coverage.start(),
+            coverage.end()
+        );
+        self.replace(Some(calendar), None, what, by, on)
+    }
+
+    /// Replaces the rules of a running registry, audited and seen by the
+    /// next operation on any thread, as
+    /// [`replace_calendar`](Self::replace_calendar).
+    ///
+    /// # Errors
+    ///
+    /// A store failure writing the audit entry; the rules are then unchanged.
+    pub fn replace_rules(
+        &self,
+        rules: RuleBook,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        self.replace(None, Some(rules), "the rules".to_owned(), by, on)
+    }
+
+    /// Replaces the calendar and the rules together, in one step: no
+    /// operation sees one without the other.
+    ///
+    /// # Errors
+    ///
+    /// As [`replace_calendar`](Self::replace_calendar).
+    pub fn replace_calendar_and_rules(
+        &self,
+        calendar: C,
+        rules: RuleBook,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let coverage = calendar.coverage();
+        let what = format!(
+            "the calendar, now covering {} to {}, and the rules",
+            coverage.start(),
+            coverage.end()
+        );
+        self.replace(Some(calendar), Some(rules), what, by, on)
+    }
+
+    fn replace(
+        &self,
+        calendar: Option<C>,
+        rules: Option<RuleBook>,
+        what: String,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        // Held while the audit entry is written, so replacements are
+        // serialized and the log's order is the order they took effect.
+        let mut slot = self.setup.write().unwrap_or_else(PoisonError::into_inner);
+        self.store.transaction(|tx| {
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::SettingsReplaced,
+                AuditTarget::Settings(what.clone()),
+                Citation::new(
+                    "registry.settings_replaced",
+                    "DESIGN.md: every change to what decisions rest on is audited",
+                ),
+            )
+            .map_err(RegistryError::from)
+        })?;
+        let next = Setup {
+            calendar: calendar.map_or_else(|| Arc::clone(&slot.calendar), Arc::new),
+            rules: rules.map_or_else(|| Arc::clone(&slot.rules), Arc::new),
+        };
+        *slot = Arc::new(next);
+        Ok(())
     }
 
     /// Registers a subject.
@@ -656,9 +838,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(tx, &mut state, new, None, by, on)?;
+            let record = self.record_in(&setup, tx, &mut state, new, None, by, on)?;
             state.flush(tx)?;
             Ok(record)
         })
@@ -675,6 +858,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<Vec<RecordId>, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             // Each subject's records and list entries are read once and kept
             // up to date here, so a bulk import costs the same per record as
@@ -690,7 +874,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                             e.insert(SubjectState::load(tx, &r.subject)?)
                         }
                     };
-                    self.record_in(tx, state, r, None, by, on).map(|rec| rec.id)
+                    self.record_in(&setup, tx, state, r, None, by, on)
+                        .map(|rec| rec.id)
                 })
                 .collect::<Result<Vec<_>, RegistryError>>()?;
             for state in states.values_mut() {
@@ -726,16 +911,19 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(tx, &mut state, new, Some(certificate), by, on)?;
+            let record = self.record_in(&setup, tx, &mut state, new, Some(certificate), by, on)?;
             state.flush(tx)?;
             Ok(record)
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn record_in(
         &self,
+        setup: &Setup<C>,
         tx: &mut dyn Transaction,
         state: &mut SubjectState,
         new: NewRecord,
@@ -759,7 +947,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 ),
             });
         }
-        let policy = self.policy(on)?;
+        let policy = setup.policy(on)?;
         let kind = if new.subject.is_person() {
             SubjectKind::Person
         } else {
@@ -808,13 +996,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .map(|f| format!(" with a fine of ¥{f}"))
                 .unwrap_or_default(),
         };
-        let graded = self
+        let graded = setup
             .rules
             .policies
             .grade_conduct(conduct_on, &facts)?
             .ok_or_else(ungraded)?;
         let changed_since_conduct =
-            !std::ptr::eq(self.rules.policies.in_force(conduct_on.min(on))?, policy);
+            !std::ptr::eq(setup.rules.policies.in_force(conduct_on.min(on))?, policy);
         let policy = graded.policy;
         let mut grade = graded.grade;
         if changed_since_conduct {
@@ -1171,7 +1359,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
 
     /// The citation of the abnormal list's exit rule of the policy in force on `on`.
     fn exit_basis(&self, on: NaiveDate, rule: &'static str) -> Result<Citation, RegistryError> {
-        let policy = self.policy(on)?;
+        let setup = self.setup();
+        let policy = setup.policy(on)?;
         let source = policy.lifecycle().map_or_else(
             || "plan §6(5)".to_owned(),
             |lc| lc.abnormal_exit_source.clone(),
@@ -1190,7 +1379,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
-    /// Receives an objection to a record (plan §6(3)).
+    /// Receives an objection to a record, made by the record's subject
+    /// (plan §6(3)); see [`Registry::receive_objection_about`] for any
+    /// credit information and any applicant.
     ///
     /// # Errors
     ///
@@ -1202,16 +1393,40 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         grounds: &str,
         by: &str,
     ) -> Result<Objection, RegistryError> {
+        self.receive_objection_about(
+            CreditItem::Record(record),
+            Applicant::Subject,
+            receipt,
+            grounds,
+            by,
+        )
+    }
+
+    /// Receives an objection to any credit information (plan §6(3):
+    /// "信用信息主体对信用信息有异议的"): a record, a list entry or a commitment,
+    /// made by the subject or by someone acting for it. The objection is
+    /// kept under the item's subject, who gets the reply.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unknown item, or a store failure.
+    pub fn receive_objection_about(
+        &self,
+        item: CreditItem,
+        applicant: Applicant,
+        receipt: Receipt,
+        grounds: &str,
+        by: &str,
+    ) -> Result<Objection, RegistryError> {
         self.store.transaction(|tx| {
-            let rec: MisconductRecord = get(tx, Table::Records, &numeric_key(record.0))?
-                .ok_or_else(|| not_found("record", record))?;
+            let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);
-            let objection =
-                Objection::receive(id, record, rec.subject.clone(), receipt, by, grounds);
+            let objection = Objection::receive(id, item, subject.clone(), receipt, by, grounds)
+                .with_applicant(applicant.clone());
             tx.put(
                 Table::Objections,
                 &numeric_key(id.0),
-                to_doc(&rec.subject, &objection)?,
+                to_doc(&subject, &objection)?,
             )?;
             audit(
                 tx,
@@ -1222,6 +1437,57 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 Citation::new("objection.receive", "plan §6(3)"),
             )?;
             Ok(objection)
+        })
+    }
+
+    /// The subject of a credit item, which must exist.
+    fn item_subject(
+        tx: &mut dyn Transaction,
+        item: CreditItem,
+    ) -> Result<SubjectId, RegistryError> {
+        Ok(match item {
+            CreditItem::Record(id) => {
+                get::<MisconductRecord>(tx, Table::Records, &numeric_key(id.0))?
+                    .ok_or_else(|| not_found("record", id))?
+                    .subject
+            }
+            CreditItem::ListEntry(id) => {
+                get::<ListEntry>(tx, Table::ListEntries, &numeric_key(id.0))?
+                    .ok_or_else(|| not_found("list entry", id))?
+                    .subject
+            }
+            CreditItem::Commitment(id) => {
+                get::<Commitment>(tx, Table::Commitments, &numeric_key(id.0))?
+                    .ok_or_else(|| not_found("commitment", id))?
+                    .subject
+            }
+        })
+    }
+
+    /// A subject's list entries, with their ids (to object to one, for
+    /// example).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject, or a store
+    /// failure.
+    pub fn list_entries(
+        &self,
+        subject: &SubjectId,
+    ) -> Result<Vec<(ListEntryId, ListEntry)>, RegistryError> {
+        self.store.transaction(|tx| {
+            Self::require_subject(tx, subject)?;
+            scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
+                .into_iter()
+                .map(|(key, entry)| {
+                    let id = key.parse().map_err(|_| StoreError::Corrupt {
+                        table: Table::ListEntries,
+                        key: key.clone(),
+                        problem: "the key is not a number".to_owned(),
+                    })?;
+                    Ok((ListEntryId(id), entry))
+                })
+                .collect()
         })
     }
 
@@ -1239,8 +1505,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
 
     /// Advances an objection by one step, checked by the objection workflow.
     /// When the step notifies the applicant of an outcome that changes the
-    /// record (revoked or corrected), the record changes in the same
-    /// transaction.
+    /// item (revoked or corrected), the item changes in the same
+    /// transaction: a record's status, a list entry's listing, a
+    /// commitment's publication or text.
     ///
     /// # Errors
     ///
@@ -1260,31 +1527,24 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let notifies = matches!(step, ObjectionStep::Notify { .. });
             match step {
                 ObjectionStep::Forward { to } => objection.forward(on, by, to)?,
-                ObjectionStep::Opinion { finding, summary } => {
-                    objection.receive_opinion(on, by, finding, summary)?
-                }
+                ObjectionStep::Opinion {
+                    finding,
+                    summary,
+                    submitted_on,
+                } => objection.receive_opinion_submitted(
+                    submitted_on.unwrap_or(on),
+                    on,
+                    by,
+                    finding,
+                    summary,
+                )?,
                 ObjectionStep::Notify { outcome } => objection.notify(on, by, outcome)?,
+                ObjectionStep::Reply { reasons } => objection.reply(on, by, reasons)?,
                 ObjectionStep::Close => objection.close(on, by)?,
                 ObjectionStep::Withdraw => objection.withdraw(on, by)?,
             }
-            if let (Some(change), true) = (objection.record_change(), notifies) {
-                let rkey = numeric_key(objection.record().0);
-                let mut record: MisconductRecord = get(tx, Table::Records, &rkey)?
-                    .ok_or_else(|| not_found("record", objection.record()))?;
-                change.apply_to(&mut record)?;
-                tx.put(Table::Records, &rkey, to_doc(&record.subject, &record)?)?;
-                let action = match record.status() {
-                    RecordStatus::Corrected => AuditAction::Corrected,
-                    _ => AuditAction::Revoked,
-                };
-                audit(
-                    tx,
-                    on,
-                    by,
-                    action,
-                    record.id.into(),
-                    change.change.basis.clone(),
-                )?;
+            if let (Some(change), true) = (objection.item_change(), notifies) {
+                Self::apply_item_change(tx, &change, by, on)?;
             }
             tx.put(
                 Table::Objections,
@@ -1303,6 +1563,67 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
+    /// Applies an objection's decision to its item and audits it.
+    fn apply_item_change(
+        tx: &mut dyn Transaction,
+        change: &ItemChange,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let basis = change.basis().clone();
+        let (action, target) = match change {
+            ItemChange::Record(change) => {
+                let rkey = numeric_key(change.record.0);
+                let mut record: MisconductRecord = get(tx, Table::Records, &rkey)?
+                    .ok_or_else(|| not_found("record", change.record))?;
+                change.apply_to(&mut record)?;
+                tx.put(Table::Records, &rkey, to_doc(&record.subject, &record)?)?;
+                let action = match record.status() {
+                    RecordStatus::Corrected => AuditAction::Corrected,
+                    _ => AuditAction::Revoked,
+                };
+                (action, record.id.into())
+            }
+            ItemChange::ListEntry(change) => {
+                let ekey = numeric_key(change.entry.0);
+                let mut entry: ListEntry = get(tx, Table::ListEntries, &ekey)?
+                    .ok_or_else(|| not_found("list entry", change.entry))?;
+                change.apply_to(&mut entry)?;
+                tx.put(Table::ListEntries, &ekey, to_doc(&entry.subject, &entry)?)?;
+                let action = match change.corrected_events {
+                    Some(_) => AuditAction::Corrected,
+                    None => AuditAction::Delisted,
+                };
+                let target = AuditTarget::ListEntry {
+                    list: entry.list.to_string(),
+                    subject: entry.subject.display_masked(),
+                };
+                (action, target)
+            }
+            ItemChange::Commitment(change) => {
+                let ckey = numeric_key(change.commitment.0);
+                let mut c: Commitment = get(tx, Table::Commitments, &ckey)?
+                    .ok_or_else(|| not_found("commitment", change.commitment))?;
+                change.apply_to(&mut c)?;
+                tx.put(Table::Commitments, &ckey, to_doc(&c.subject, &c)?)?;
+                let action = match change.corrected_text {
+                    Some(_) => AuditAction::Corrected,
+                    None => AuditAction::Revoked,
+                };
+                (action, AuditTarget::Commitment(c.id))
+            }
+        };
+        audit(tx, on, by, action, target, basis)?;
+        Ok(())
+    }
+
+    fn all_objections(&self) -> Result<Vec<Objection>, RegistryError> {
+        let objections: Vec<(String, Objection)> = self
+            .store
+            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
+        Ok(objections.into_iter().map(|(_, o)| o).collect())
+    }
+
     /// The status of every open objection on `on`, most urgent first.
     ///
     /// # Errors
@@ -1312,17 +1633,59 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         on: NaiveDate,
     ) -> Result<Vec<(ObjectionId, ObjectionStatus)>, RegistryError> {
-        let objections: Vec<(String, Objection)> = self
-            .store
-            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
+        let setup = self.setup();
         let mut desk = Vec::new();
-        for (_, o) in objections {
+        for o in self.all_objections()? {
             if o.stage_on(on).is_some_and(|s| !s.is_final()) {
-                desk.push((o.id(), o.status_on(&self.calendar, on)?));
+                desk.push((o.id(), o.status_on(&*setup.calendar, on)?));
             }
         }
         desk.sort_by_key(|(id, s)| (!s.is_overdue(), s.most_urgent().map(|d| d.due), *id));
         Ok(desk)
+    }
+
+    /// The objection steps overdue on `on`, by the section answerable for
+    /// them (plan §6(9); see [`crate::objection::overdue_by_section`]).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Objection`] when a count leaves the calendar, or a
+    /// store failure.
+    pub fn overdue_objection_steps(
+        &self,
+        on: NaiveDate,
+    ) -> Result<std::collections::BTreeMap<Section, Vec<LateStep>>, RegistryError> {
+        let objections = self.all_objections()?;
+        Ok(crate::objection::overdue_by_section(
+            &*self.setup().calendar,
+            &objections,
+            on,
+        )?)
+    }
+
+    /// The quarterly reports owed on quarter `quarter` (1–4) of `year`
+    /// under `rule` (plan §8(3)), one per reporting section, each with the
+    /// objection steps the section completed late in the quarter and how
+    /// late, and those still overdue at its end (plan §6(9)).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Objection`] for a quarter outside 1–4 or the
+    /// calendar, or a store failure.
+    pub fn quarterly_report(
+        &self,
+        rule: &ReportingRule,
+        year: i32,
+        quarter: u32,
+    ) -> Result<Vec<(QuarterlyReport, SectionLateness)>, RegistryError> {
+        let objections = self.all_objections()?;
+        Ok(crate::reporting::quarterly_report(
+            rule,
+            &*self.setup().calendar,
+            &objections,
+            year,
+            quarter,
+        )?)
     }
 
     /// What the Office must restore for a record revoked on an objection
@@ -1333,11 +1696,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`RegistryError::Assess`] when the record was not revoked, or as
     /// [`Registry::assess`].
     pub fn restoration(&self, record: RecordId) -> Result<RestorationView, RegistryError> {
+        let setup = self.setup();
         let subject = self.record(record)?.subject;
         let loaded = self.load(&subject)?;
-        let rules = self.rules.rules();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let r = assess::restoration(&dossier, &rules, &self.calendar, record)?;
+        let r = assess::restoration(&dossier, &rules, &*setup.calendar, record)?;
         Ok(RestorationView {
             record: r.record,
             measures: r
@@ -1373,6 +1737,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 signed_on: on,
                 published_on: None,
                 fulfilled_on: None,
+                withdrawn_on: None,
+                corrected_text: None,
             };
             tx.put(
                 Table::Commitments,
@@ -1547,6 +1913,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             let key = numeric_key(record.0);
             let mut rec: MisconductRecord =
@@ -1556,7 +1923,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .map(|(_, r)| r)
                 .filter(|r: &MisconductRecord| r.id != record)
                 .collect();
-            let repair = self.rules.repair.apply(&mut rec, facts, &others, on, by)?;
+            let repair = setup.rules.repair.apply(&mut rec, facts, &others, on, by)?;
             tx.put(Table::Records, &key, to_doc(&rec.subject, &rec)?)?;
             append_entry(tx, &repair.audit)?;
             Ok(rec)
@@ -1566,13 +1933,20 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// The daily sweep for `on`, run by `by` (usually `system`): erases the
     /// personal records due (plan §6(7)), records listings that time on a
     /// list leads to, and reports automatic list exits, overdue objection
-    /// steps and overdue pledges to supply materials. All in one transaction.
+    /// steps, objections whose deadlines are not final, and overdue pledges
+    /// to supply materials. All in one transaction.
+    ///
+    /// A count that leaves the calendar never stops the sweep: the item it
+    /// belongs to is reported in [`SweepReport::not_computed`] with the
+    /// reason, and every other item, every erasure first, is still done.
     ///
     /// # Errors
     ///
-    /// [`RegistryError::Calendar`] when a count leaves the calendar, or a
-    /// store failure; nothing is changed then.
+    /// A store failure, an erasure that cannot be made, or no grading
+    /// policy in force; nothing is changed then.
     pub fn daily_sweep(&self, by: &str, on: NaiveDate) -> Result<SweepReport, RegistryError> {
+        let setup = self.setup();
+        let calendar = &*setup.calendar;
         self.store.transaction(|tx| {
             let mut report = SweepReport {
                 on,
@@ -1580,7 +1954,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             };
             // Erasures.
             let records: Vec<(String, MisconductRecord)> = scan(tx, Table::Records, None)?;
-            let retention = &self.rules.retention;
+            let retention = &setup.rules.retention;
             for (key, mut record) in records {
                 if retention.is_due(&record, on) {
                     let entry = retention.erase(&mut record, on, by)?;
@@ -1592,32 +1966,53 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             // Lists: standings (decided by the assessment, the one function
             // the public view uses too), automatic exits, overdue removals,
             // and listings from time on a list.
-            let policy = self.policy(on)?;
+            let policy = setup.policy(on)?;
             let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, None)?;
+            let mut gaps = Vec::new();
+            let mut gap =
+                |item: String, reason: CalendarError| gaps.push(SweepGap { item, reason });
             let mut subjects: std::collections::BTreeSet<SubjectId> =
                 std::collections::BTreeSet::new();
             for (_, entry) in &entries {
                 if let Some(lc) = policy.lifecycle() {
-                    if let Standing::Exited { on: exit_on, .. } =
-                        lc.standing(entry, on, &self.calendar)?
-                    {
+                    let standing = match lc.standing(entry, on, calendar) {
+                        Ok(standing) => Some(standing),
+                        Err(reason) => {
+                            gap(entry_item(entry), reason);
+                            None
+                        }
+                    };
+                    if let Some(Standing::Exited { on: exit_on, .. }) = standing {
                         if exit_on == on && entry.removed_on.is_none() {
                             report
                                 .list_exits
                                 .push((entry.subject.display_masked(), entry.list.clone()));
                         }
                     }
-                    if let Some(overdue) = lc.overdue_removal(entry, on, &self.calendar)? {
-                        report.overdue_removals.push(overdue);
+                    match lc.overdue_removal(entry, on, calendar) {
+                        Ok(Some(overdue)) => report.overdue_removals.push(overdue),
+                        Ok(None) => {}
+                        // Reported above, when the entry's exit was checked.
+                        Err(_) => {}
                     }
                 }
                 subjects.insert(entry.subject.clone());
             }
-            let rules = self.rules.rules();
+            let rules = setup.rules.rules();
             for subject in subjects {
                 let loaded = Self::load_in(tx, &subject)?;
                 let dossier = Self::dossier(&loaded);
-                let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+                let assessment = match assess::assess(&dossier, &rules, calendar, on) {
+                    Ok(assessment) => assessment,
+                    Err(AssessError::Calendar(reason)) => {
+                        gap(
+                            format!("list standing of {}", subject.display_masked()),
+                            reason,
+                        );
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let standing: Vec<&ListEntry> = assessment.lists().map(|(e, _)| e).collect();
                 if !standing.is_empty() {
                     report.standings.push((
@@ -1649,7 +2044,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     let valid = assess::without_void_events(e, &counting);
                     let view = valid.as_ref().unwrap_or(e);
                     let since = match policy.lifecycle() {
-                        Some(lc) => lc.continuous_since(view, on, &self.calendar)?,
+                        Some(lc) => match lc.continuous_since(view, on, calendar) {
+                            Ok(since) => since,
+                            Err(reason) => {
+                                gap(entry_item(e), reason);
+                                continue;
+                            }
+                        },
                         None => view.listed_on(on),
                     };
                     if let Some(since) = since {
@@ -1697,7 +2098,25 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let mut overdue = Vec::new();
             for (_, o) in objections {
                 if o.stage_on(on).is_some_and(|s| !s.is_final()) {
-                    let status = o.status_on(&self.calendar, on)?;
+                    let status = match o.status_on(calendar, on) {
+                        Ok(status) => status,
+                        Err(ObjectionError::Calendar(reason)) => {
+                            gap(format!("objection {}", o.id()), reason);
+                            continue;
+                        }
+                        Err(e) => return Err(e.into()),
+                    };
+                    for missing in &status.deadlines.missing {
+                        gap(
+                            format!("objection {}: {}", o.id(), missing.basis.rule),
+                            missing.reason.clone(),
+                        );
+                    }
+                    if status.deadlines.finality > Finality::Final {
+                        report
+                            .unsettled_deadlines
+                            .push((o.id(), status.deadlines.finality));
+                    }
                     if status.is_overdue() {
                         let late = status
                             .overdue
@@ -1711,6 +2130,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }
             overdue.sort();
             report.overdue_objections = overdue.into_iter().map(|(_, id)| id).collect();
+            report.not_computed = gaps;
             let commitments: Vec<(String, Commitment)> = scan(tx, Table::Commitments, None)?;
             report.overdue_pledges = commitments
                 .iter()
@@ -1818,9 +2238,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         f: impl FnOnce(&assess::Assessment<'_>) -> R,
     ) -> Result<R, RegistryError> {
         let loaded = self.load(id)?;
-        let rules = self.rules.rules();
+        let setup = self.setup();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+        let assessment = assess::assess(&dossier, &rules, &*setup.calendar, on)?;
         Ok(f(&assessment))
     }
 
@@ -1831,9 +2252,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// As [`Registry::assess`].
     pub fn public_view(&self, id: &SubjectId, on: NaiveDate) -> Result<PublicView, RegistryError> {
         let loaded = self.load(id)?;
-        let rules = self.rules.rules();
+        let setup = self.setup();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+        let assessment = assess::assess(&dossier, &rules, &*setup.calendar, on)?;
         let name = match &loaded.subject {
             Subject::Organization(o) => o.name.clone(),
             Subject::Person(p) => masked_name(&p.name),
@@ -1873,7 +2295,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             .commitments
             .iter()
             .filter(|c| c.is_published_on(on))
-            .map(|c| (c.signed_on, c.text.clone()))
+            .map(|c| (c.signed_on, c.effective_text().to_owned()))
             .collect();
         Ok(PublicView {
             id: id.display_masked(),
@@ -1915,17 +2337,27 @@ pub enum ObjectionStep {
         /// The section.
         to: Section,
     },
-    /// The Office receives the section's written opinion.
+    /// The Office receives the section's written opinion on the step's day.
     Opinion {
         /// Whether the section found an error.
         finding: OpinionFinding,
         /// The opinion's summary.
         summary: String,
+        /// The day the section submitted it, when before the Office's
+        /// receipt (its 5 working days are met by this day); the step's day
+        /// when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        submitted_on: Option<NaiveDate>,
     },
     /// The Office notifies the applicant of the outcome.
     Notify {
         /// The outcome.
         outcome: Outcome,
+    },
+    /// The Office replies to the credit subject with its reasons.
+    Reply {
+        /// The reasons given.
+        reasons: String,
     },
     /// The Office closes it.
     Close,

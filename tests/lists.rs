@@ -742,6 +742,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
         ObjectionStep::Opinion {
             finding: Opinion::ErrorConfirmed,
             summary: "wrong".into(),
+            submitted_on: None,
         },
         "section",
         d(2020, 5, 11),
