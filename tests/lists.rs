@@ -456,11 +456,11 @@ fn the_three_year_window_dates_penalties_by_their_decision() {
     let r = Registry::official(MemoryStore::new());
     let id = registered(&r, 50);
     let mut late = finding(&id, "warning", d(2016, 5, 1), None);
-    late.decision = Some(PenaltyDecision {
-        decided_on: d(2016, 5, 2),
-        domain: PenaltyDomain::Other,
-        penalties: vec![PenaltyKind::Warning],
-    });
+    late.decision = Some(PenaltyDecision::new(
+        d(2016, 5, 2),
+        PenaltyDomain::Other,
+        vec![PenaltyKind::Warning],
+    ));
     // Conduct before Order 60: graded by nothing, so refused (no reaching back).
     let err = r
         .record_misconduct(late.clone(), "s", d(2019, 4, 1))
