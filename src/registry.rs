@@ -1069,7 +1069,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// [`RegistryError::NotFound`] for an unknown record, or a store failure.
+    /// As [`Registry::receive_objection_about`].
     pub fn receive_objection(
         &self,
         record: RecordId,
@@ -1093,7 +1093,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// [`RegistryError::NotFound`] for an unknown item, or a store failure.
+    /// [`RegistryError::NotFound`] for an unknown item,
+    /// [`RegistryError::Calendar`] for a receipt day outside the calendar's
+    /// coverage (nothing is stored), or a store failure.
     pub fn receive_objection_about(
         &self,
         item: CreditItem,
@@ -1102,6 +1104,18 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         grounds: &str,
         by: &str,
     ) -> Result<Objection, RegistryError> {
+        // Every deadline of the objection counts from its receipt day: one
+        // the calendar does not cover is refused now, not stored to fail
+        // on every later step (issue 17, defect 4).
+        let received = receipt.date();
+        let coverage = self.setup().calendar.coverage();
+        if !coverage.contains(&received) {
+            return Err(RegistryError::Calendar(CalendarError::OutOfCoverage {
+                date: received,
+                coverage,
+                working_days: None,
+            }));
+        }
         self.store.transaction(|tx| {
             let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);

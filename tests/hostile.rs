@@ -1,0 +1,124 @@
+//! Hostile input (issue 17): every defect the fuzzing and attack session
+//! found, one regression test named after it. Each test failed before its
+//! fix.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use social_credit::calendar::{
+    china_date, ChinaCalendar, RowKind, Schedule, ScheduleCalendar, ScheduleError, ScheduleRow,
+};
+use social_credit::misconduct::{ConductKind, RecordContent};
+use social_credit::objection::{ObjectionId, Receipt};
+use social_credit::registry::{NewRecord, Registry, RegistryError};
+use social_credit::store::MemoryStore;
+use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
+
+fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+}
+
+fn org_id() -> Uscc {
+    "91350100M000100Y43".parse().unwrap()
+}
+
+fn registry() -> Registry<MemoryStore> {
+    let r = Registry::official(MemoryStore::new());
+    r.register_subject(
+        Subject::Organization(Organization {
+            uscc: org_id(),
+            name: "Zhengzhou Example Elderly Care Association".into(),
+            kind: OrganizationKind::SocialAssociation,
+            established_on: Some(d(2012, 5, 1)),
+        }),
+        "clerk",
+        d(2019, 1, 7),
+    )
+    .unwrap();
+    r
+}
+
+fn fine(yuan: i64, occurred: NaiveDate) -> NewRecord {
+    let subject: SubjectId = org_id().into();
+    NewRecord {
+        subject,
+        conduct: ConductKind::new("fine"),
+        section: Section::SocialOrganizations,
+        occurred_on: occurred,
+        ended_on: Some(occurred),
+        content: RecordContent {
+            description: "collected membership fees above the approved standard".into(),
+            legal_basis: "Regulations on the Registration of Social Organizations art. 30".into(),
+            evidence: vec!["XZMZ-2019-0042".into()],
+            fine: Some(Decimal::from(yuan)),
+        },
+        decision: None,
+    }
+}
+
+// ---- 1. china_date near chrono's last day ----
+
+#[test]
+fn defect_01_china_date_at_chrono_max() {
+    let receipt: Receipt =
+        serde_json::from_str(r#"{"channel":"online","at":"+262142-12-31T16:00:00Z"}"#).unwrap();
+    // No panic: the day in China Standard Time is past chrono's last day.
+    let _ = receipt.date();
+    let at: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
+    assert_eq!(china_date(at), NaiveDate::MAX);
+    // Reached from the registry: a typed error, nothing stored.
+    let r = registry();
+    let rec = r
+        .record_misconduct(fine(60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .unwrap();
+    let err = r
+        .receive_objection(rec.id, receipt, "the fine was annulled", "office")
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Calendar(_)), "{err:?}");
+    assert!(matches!(
+        r.objection(ObjectionId(1)),
+        Err(RegistryError::NotFound { .. })
+    ));
+}
+
+// ---- 2. ScheduleCalendar::new on extreme years ----
+
+fn row(schedule: i32, first: NaiveDate) -> ScheduleRow {
+    ScheduleRow {
+        schedule,
+        name: "far".into(),
+        kind: RowKind::Holiday,
+        first,
+        last: first,
+        notice: "none".into(),
+    }
+}
+
+#[test]
+fn defect_02_schedule_calendar_new_extreme_years() {
+    // Two rows years apart by more than i32 can hold.
+    let rows = vec![
+        row(i32::MIN, NaiveDate::MIN),
+        row(i32::MAX, NaiveDate::MAX),
+    ];
+    let err = ScheduleCalendar::new(Schedule { rows }).unwrap_err();
+    assert!(matches!(err, ScheduleError::TooLong { .. }), "{err:?}");
+    // One far row added to the official calendar.
+    let far = Schedule {
+        rows: vec![row(-2_147_483_000, NaiveDate::MIN)],
+    };
+    let err = ChinaCalendar::official().with_schedule(far).unwrap_err();
+    assert!(matches!(err, ScheduleError::TooLong { .. }), "{err:?}");
+    // The same from CSV and JSON text.
+    let csv = "schedule,kind,first,last,name,notice\n\
+               -2147483000,holiday,2019-01-01,2019-01-01,far,none\n\
+               2026,holiday,2026-01-01,2026-01-01,near,none\n";
+    let schedule = ScheduleCalendar::parse_csv(csv).unwrap();
+    let err = ScheduleCalendar::new(schedule).unwrap_err();
+    assert!(matches!(err, ScheduleError::TooLong { .. }), "{err:?}");
+}
