@@ -122,3 +122,46 @@ fn defect_02_schedule_calendar_new_extreme_years() {
     let err = ScheduleCalendar::new(schedule).unwrap_err();
     assert!(matches!(err, ScheduleError::TooLong { .. }), "{err:?}");
 }
+
+// ---- 5. ResidentIdError gives the hidden digits back ----
+
+#[test]
+fn defect_05_resident_id_error_future_birth_date() {
+    // Born 1 January 2030: valid, but after the day it is checked against.
+    let mut b = *b"34052420300101001?";
+    b[17] = social_credit::subject::check::resident_check(&b[..17]).unwrap();
+    let whole = std::str::from_utf8(&b).unwrap();
+    let err = social_credit::ResidentId::parse_as_of(whole, d(2019, 1, 1)).unwrap_err();
+    for shown in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(shown.contains("340524********"), "{shown}");
+        for hidden in ["20300101", "2030-01-01", "2030"] {
+            assert!(!shown.contains(hidden), "{shown}");
+        }
+    }
+    // An impossible date: the digits found stay out of `Debug` too.
+    let err = social_credit::ResidentId::parse("340524198002300011").unwrap_err();
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains("19800230"), "{shown}");
+    }
+}
+
+// ---- 6. UsccError quotes its input whole ----
+
+#[test]
+fn defect_06_uscc_error_quotes_input_masked() {
+    let person = "34052419800101001X";
+    let err = person.parse::<Uscc>().unwrap_err();
+    let json = serde_json::from_str::<Uscc>(&format!("\"{person}\"")).unwrap_err();
+    for shown in [err.to_string(), format!("{err:?}"), json.to_string()] {
+        assert!(!shown.contains(person), "{shown}");
+        assert!(!shown.contains("19800101"), "{shown}");
+        assert!(!shown.contains("1980"), "{shown}");
+    }
+    // A code with a wrong division still says where the problem is.
+    let err = "91000100M000100Y43".parse::<Uscc>().unwrap_err();
+    assert!(err.to_string().contains("characters 3-8"), "{err}");
+    // Any length: at most the first 6 and last 4 characters.
+    let long = format!("id {person} of Zhang Wei");
+    let err = long.parse::<Uscc>().unwrap_err();
+    assert!(!err.to_string().contains("19800101"), "{err}");
+}

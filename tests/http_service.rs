@@ -404,7 +404,7 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
         None,
         400,
         "invalid_uscc",
-        "check character of `91350100M000100Y4X` is `X`, expected `3`",
+        "check character of `913501********0Y4X` is `X`, expected `3`",
     );
     service.refused(
         "GET",
@@ -422,7 +422,7 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
         Some(&bad.to_string()),
         400,
         "invalid_body",
-        "check character of `91350100M000100Y4X` is `X`, expected `3`",
+        "check character of `913501********0Y4X` is `X`, expected `3`",
     );
     service.refused(
         "GET",
