@@ -731,6 +731,9 @@ impl From<RegistryError> for ApiError {
             }
             RegistryError::Ungraded { .. } => Self::unprocessable("ungraded", message),
             RegistryError::Dates { .. } => Self::unprocessable("dates", message),
+            RegistryError::ImplausibleDate { .. } | RegistryError::NegativeFine { .. } => {
+                Self::unprocessable("implausible", message)
+            }
             RegistryError::WrongSubjectKind { .. } => {
                 Self::unprocessable("wrong_subject_kind", message)
             }

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use social_credit::calendar::{
     china_date, ChinaCalendar, RowKind, Schedule, ScheduleCalendar, ScheduleError, ScheduleRow,
 };
-use social_credit::misconduct::{ConductKind, RecordContent};
+use social_credit::misconduct::{ConductKind, RecordContent, RecordId};
 use social_credit::objection::{ObjectionId, Receipt};
 use social_credit::registry::{NewRecord, Registry, RegistryError};
 use social_credit::store::MemoryStore;
@@ -102,10 +102,7 @@ fn row(schedule: i32, first: NaiveDate) -> ScheduleRow {
 #[test]
 fn defect_02_schedule_calendar_new_extreme_years() {
     // Two rows years apart by more than i32 can hold.
-    let rows = vec![
-        row(i32::MIN, NaiveDate::MIN),
-        row(i32::MAX, NaiveDate::MAX),
-    ];
+    let rows = vec![row(i32::MIN, NaiveDate::MIN), row(i32::MAX, NaiveDate::MAX)];
     let err = ScheduleCalendar::new(Schedule { rows }).unwrap_err();
     assert!(matches!(err, ScheduleError::TooLong { .. }), "{err:?}");
     // One far row added to the official calendar.
@@ -164,4 +161,71 @@ fn defect_06_uscc_error_quotes_input_masked() {
     let long = format!("id {person} of Zhang Wei");
     let err = long.parse::<Uscc>().unwrap_err();
     assert!(!err.to_string().contains("19800101"), "{err}");
+}
+
+// ---- 4. Implausible values ----
+
+#[test]
+fn defect_04_implausible_values_refused() {
+    let r = registry();
+    // A negative fine is neither recorded nor graded.
+    let err = r
+        .record_misconduct(fine(-60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::NegativeFine { .. }), "{err:?}");
+    assert!(err.to_string().contains("negative"), "{err}");
+    // Conduct in year -5000, recorded on 9999-12-31.
+    let err = r
+        .record_misconduct(fine(100, d(-5000, 1, 1)), "section", d(2019, 3, 4))
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::ImplausibleDate { .. }),
+        "{err:?}"
+    );
+    let err = r
+        .record_misconduct(fine(100, d(2019, 3, 1)), "section", d(9999, 12, 31))
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::ImplausibleDate { .. }),
+        "{err:?}"
+    );
+    assert!(r.record(RecordId(1)).is_err());
+    // Registration on 9999-12-31.
+    let other: Uscc = "91110000802100433B".parse().unwrap();
+    let err = r
+        .register_subject(
+            Subject::Organization(Organization {
+                uscc: other.clone(),
+                name: "Beijing Example".into(),
+                kind: OrganizationKind::SocialAssociation,
+                established_on: None,
+            }),
+            "clerk",
+            d(9999, 12, 31),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::ImplausibleDate { .. }),
+        "{err:?}"
+    );
+    assert!(r.subject(&other.into()).unwrap().is_none());
+    // A zero fine is no negative fine.
+    assert!(!matches!(
+        r.record_misconduct(fine(0, d(2019, 3, 1)), "section", d(2019, 3, 4)),
+        Err(RegistryError::NegativeFine { .. })
+    ));
+    // An objection received on a day the calendar cannot count from.
+    let rec = r
+        .record_misconduct(fine(60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .unwrap();
+    let err = r
+        .receive_objection(
+            rec.id,
+            Receipt::Written { on: d(2099, 6, 1) },
+            "annulled",
+            "office",
+        )
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Calendar(_)), "{err:?}");
+    assert!(r.objection(ObjectionId(1)).is_err());
 }

@@ -1078,7 +1078,10 @@ fn defect_09_http_serde_errors_name_the_field_not_the_value() {
     bad["record"]["section"] = json!(number);
     let (_, error) = service.call("POST", "/records", Some(&bad));
     assert!(
-        error["error"].as_str().unwrap().contains("unknown variant, expected one of"),
+        error["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown variant, expected one of"),
         "{error}"
     );
 }
