@@ -178,7 +178,7 @@ fn official_error_messages() {
     );
     assert_eq!(
         msg("91350100M000100Y4"),
-        "unified social credit code `913501*******0Y4` has 17 characters, expected 18"
+        "unified social credit code `913501*******00Y4` has 17 characters, expected 18"
     );
     assert_eq!(
         msg("91350100MOOO100Y43"),

@@ -101,7 +101,7 @@ pub fn uscc_check(first17: &[u8]) -> Option<u8> {
 /// let err = "91350100M000100Y4X".parse::<Uscc>().unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "check character of `91350100M000100Y4X` is `X`, expected `3`"
+///     "check character of `913501********0Y4X` is `X`, expected `3`"
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
