@@ -178,7 +178,6 @@ pub enum RegistryError {
     },
 }
 
-
 /// The first year of [`plausible_dates`].
 pub const PLAUSIBLE_FIRST_YEAR: i32 = 1900;
 /// The last year of [`plausible_dates`].
