@@ -2191,9 +2191,11 @@ pub fn restoration<'a>(
             calendar,
             day,
         )?;
+        // Sanctions only: an incentive the record as it stood allowed and a
+        // correction upward withdraws was not wrongly applied.
         let because: Vec<usize> = a
             .measures()
-            .filter(|m| !b.applies(&m.measure.id))
+            .filter(|m| m.measure.kind == MeasureKind::Sanction && !b.applies(&m.measure.id))
             .filter_map(|m| {
                 rules
                     .catalogue
