@@ -215,10 +215,11 @@ pub enum ScheduleError {
         /// Its statutory day no holiday row covers.
         date: NaiveDate,
     },
-    /// The coverage is too long for the index (more than 170 years).
+    /// The coverage is too long for the index (more than 170 years), or
+    /// lies outside the dates chrono can represent.
     #[error("schedules spanning {years} years are more than the index holds (170)")]
     TooLong {
-        /// The number of years.
+        /// The number of years (`i32::MAX` for any span longer than that).
         years: i32,
     },
 }
@@ -401,7 +402,9 @@ impl ScheduleCalendar {
             (Some(a), Some(b)) => (a, b),
             _ => return Err(ScheduleError::Empty),
         };
-        let years = last_year - first_year + 1;
+        // In i64: years far apart (JSON or CSV can give any i32) overflow i32.
+        let span = i64::from(last_year) - i64::from(first_year) + 1;
+        let years = i32::try_from(span).unwrap_or(i32::MAX);
         if years > MAX_YEARS {
             return Err(ScheduleError::TooLong { years });
         }
