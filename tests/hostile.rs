@@ -229,3 +229,81 @@ fn defect_04_implausible_values_refused() {
     assert!(matches!(err, RegistryError::Calendar(_)), "{err:?}");
     assert!(r.objection(ObjectionId(1)).is_err());
 }
+
+// ---- 3. Grading-policy validation bounded ----
+
+/// The civil-affairs preset with `n` copies of one rule whose `when` is
+/// empty: every pair overlaps.
+fn policy_with_empty_rules(n: usize) -> String {
+    let mut policy: serde_json::Value =
+        serde_json::from_str(include_str!("../data/presets/civil-affairs-mca-2018.json")).unwrap();
+    let template = policy["rules"][0].clone();
+    let rules: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let mut rule = template.clone();
+            rule["id"] = format!("empty.{i}").into();
+            rule["when"] = serde_json::json!({});
+            rule
+        })
+        .collect();
+    policy["rules"] = rules.into();
+    policy.to_string()
+}
+
+#[test]
+fn defect_03_grading_policy_validation_bounded() {
+    use social_credit::grading::{
+        GradingPolicy, PolicyError, PolicyProblem, MAX_LISTED_OVERLAPS, MAX_POLICY_JSON_BYTES,
+        MAX_POLICY_RULES,
+    };
+    let started = std::time::Instant::now();
+    // 4,000 rules: refused for their number, without comparing every pair.
+    let err = GradingPolicy::from_json(&policy_with_empty_rules(4_000)).unwrap_err();
+    let PolicyError::Invalid { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(problems
+        .iter()
+        .any(|p| matches!(p, PolicyProblem::TooManyRules { count: 4_000, .. })));
+    assert!(!problems
+        .iter()
+        .any(|p| matches!(p, PolicyProblem::Overlapping { .. })));
+    // Within the bound: the overlaps are listed up to a cap, the rest counted.
+    let n = MAX_POLICY_RULES;
+    let err = GradingPolicy::from_json(&policy_with_empty_rules(n)).unwrap_err();
+    let PolicyError::Invalid { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let listed = problems
+        .iter()
+        .filter(|p| matches!(p, PolicyProblem::Overlapping { .. }))
+        .count();
+    assert_eq!(listed, MAX_LISTED_OVERLAPS);
+    let pairs = n * (n - 1) / 2;
+    assert!(problems.iter().any(
+        |p| matches!(p, PolicyProblem::MoreOverlaps { more } if *more == pairs - MAX_LISTED_OVERLAPS)
+    ));
+    // The message stays small: each rule's own problems, the capped pairs.
+    assert!(err.to_string().len() < 200 * n, "{}", err.to_string().len());
+    // A text over the size bound is not parsed at all.
+    let huge = " ".repeat(MAX_POLICY_JSON_BYTES + 1);
+    assert!(matches!(
+        GradingPolicy::from_json(&huge),
+        Err(PolicyError::TooLarge { .. })
+    ));
+    // Every loader of outside data bounds its size.
+    assert!(matches!(
+        social_credit::catalogue::Catalogue::from_json(&huge),
+        Err(social_credit::catalogue::CatalogueError::TooLarge { .. })
+    ));
+    let huge = " ".repeat(social_credit::calendar::MAX_SCHEDULE_TEXT_BYTES + 1);
+    assert!(matches!(
+        Schedule::from_text(&huge),
+        Err(ScheduleError::TooLarge { .. })
+    ));
+    assert!(matches!(
+        ScheduleCalendar::parse_csv(&huge),
+        Err(ScheduleError::TooLarge { .. })
+    ));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

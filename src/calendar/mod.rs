@@ -18,6 +18,7 @@ use thiserror::Error;
 pub use china::{ChinaCalendar, OFFICIAL_CSV};
 pub use schedule::{
     DayKind, DayStatus, Finality, RowKind, Schedule, ScheduleCalendar, ScheduleError, ScheduleRow,
+    MAX_SCHEDULE_TEXT_BYTES,
 };
 pub use weekend::WeekendCalendar;
 
