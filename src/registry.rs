@@ -586,7 +586,6 @@ fn not_found(what: &'static str, id: impl ToString) -> RegistryError {
     }
 }
 
-
 /// Converts a store written by a version before pseudonyms (SQLite schema
 /// 2) so that no erased record is tied to a person: run once, in one
 /// transaction, by the store's migration ([`SqliteStore`](crate::store)
@@ -611,9 +610,7 @@ fn not_found(what: &'static str, id: impl ToString) -> RegistryError {
 /// # Errors
 ///
 /// [`StoreError`] when the backend fails or a document cannot be read.
-pub fn upgrade_to_pseudonyms(
-    tx: &mut dyn Transaction,
-) -> Result<Vec<(u64, String)>, StoreError> {
+pub fn upgrade_to_pseudonyms(tx: &mut dyn Transaction) -> Result<Vec<(u64, String)>, StoreError> {
     let mut persons: std::collections::BTreeMap<String, Vec<SubjectId>> = Default::default();
     for (_, subject) in scan::<Subject>(tx, Table::Subjects, None)? {
         let id = subject.id();
@@ -1128,7 +1125,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .flat_map(|(_, e)| e.events.iter().flat_map(|ev| ev.records.iter().copied()))
                 .collect();
         } else if let Some((_, entry)) = entries.iter().find(|(k, _)| *k == key) {
-            grounds.extend(entry.events.iter().flat_map(|ev| ev.records.iter().copied()));
+            grounds.extend(
+                entry
+                    .events
+                    .iter()
+                    .flat_map(|ev| ev.records.iter().copied()),
+            );
         }
         let name = entry_pseudonym(tx, subject, &key, &grounds)?;
         audit(

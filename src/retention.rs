@@ -480,4 +480,16 @@ mod tests {
         assert_eq!(period_end(day(2023, 5, 31), 1), day(2023, 6, 30));
         assert_eq!(period_end(NaiveDate::MAX, 1), NaiveDate::MAX);
     }
+
+    #[test]
+    fn period_end_stays_on_a_holiday() {
+        // Civil Code art. 203 does not apply to how long a record is kept or
+        // published (DESIGN.md): six months from 1 April 2024 end on
+        // 1 October 2024, National Day, not on the next working day.
+        assert_eq!(period_end(day(2024, 4, 1), 6), day(2024, 10, 1));
+        assert_eq!(
+            RetentionPolicy::default().last_retained_day(day(2019, 10, 1)),
+            day(2024, 10, 1)
+        );
+    }
 }
