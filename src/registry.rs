@@ -437,8 +437,8 @@ fn get_record(
 /// Completes the erasure of `record` (stored at `key`), which the retention
 /// rule has erased (its latest status is `Erased`): in the caller's
 /// transaction, deletes the record and keeps its [`Tombstone`] apart;
-/// deletes the objections to it, the pseudonymous keys of audit entries
-/// about it, and the listing events it alone grounded (a list entry left
+/// deletes the objections to it, the repair commitments that can only be
+/// about it, the pseudonymous keys of audit entries about it, and the listing events it alone grounded (a list entry left
 /// with no event goes too); and audits each removal under the erasure's
 /// rule, naming nothing that leads to the person.
 fn erase_in(
@@ -477,6 +477,41 @@ fn erase_in(
                 by,
                 AuditAction::Erased,
                 AuditTarget::Objection(o.id()),
+                basis.clone(),
+            )?;
+        }
+    }
+    // The person's repair commitments (plan §6(7)) that could only be about
+    // it: signed from the day it was recorded to the day it was repaired
+    // (or erased), and within no such span of a record still kept.
+    let span = |r: &MisconductRecord, open_end: NaiveDate| {
+        let until = r
+            .history
+            .iter()
+            .find(|c| c.status == RecordStatus::Repaired)
+            .map_or(open_end, |c| c.on);
+        (r.recorded_on, until)
+    };
+    let (from, until) = span(record, on);
+    let kept: Vec<(NaiveDate, NaiveDate)> =
+        scan::<MisconductRecord>(tx, Table::Records, Some(subject))?
+            .iter()
+            .map(|(_, r)| span(r, NaiveDate::MAX))
+            .collect();
+    let commitments: Vec<(String, Commitment)> = scan(tx, Table::Commitments, Some(subject))?;
+    for (k, c) in commitments {
+        let signed = c.signed_on;
+        if matches!(c.kind, CommitmentKind::Repair)
+            && (from..=until).contains(&signed)
+            && !kept.iter().any(|(f, u)| (*f..=*u).contains(&signed))
+        {
+            tx.delete(Table::Commitments, &k)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Erased,
+                AuditTarget::Commitment(c.id),
                 basis.clone(),
             )?;
         }
@@ -611,8 +646,13 @@ fn not_found(what: &'static str, id: impl ToString) -> RegistryError {
 ///
 /// [`StoreError`] when the backend fails or a document cannot be read.
 pub fn upgrade_to_pseudonyms(tx: &mut dyn Transaction) -> Result<Vec<(u64, String)>, StoreError> {
+    // Only documents the registry wrote are converted: a store used for
+    // other documents keeps them as they are.
     let mut persons: std::collections::BTreeMap<String, Vec<SubjectId>> = Default::default();
-    for (_, subject) in scan::<Subject>(tx, Table::Subjects, None)? {
+    for (_, doc) in tx.scan(Table::Subjects, None)? {
+        let Ok(subject) = serde_json::from_str::<Subject>(&doc.body) else {
+            continue;
+        };
         let id = subject.id();
         if id.is_person() {
             persons.entry(id.display_masked()).or_default().push(id);
@@ -664,7 +704,10 @@ pub fn upgrade_to_pseudonyms(tx: &mut dyn Transaction) -> Result<Vec<(u64, Strin
             serde_json::to_string(&entry).map_err(StoreError::backend)?,
         ));
     }
-    for (key, record) in scan::<MisconductRecord>(tx, Table::Records, None)? {
+    for (key, doc) in tx.scan(Table::Records, None)? {
+        let Ok(record) = serde_json::from_str::<MisconductRecord>(&doc.body) else {
+            continue;
+        };
         if record.status() == RecordStatus::Erased {
             erase_in(tx, &key, &record, "system")?;
         }

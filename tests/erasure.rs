@@ -408,6 +408,59 @@ fn an_erasure_removes_only_what_the_record_alone_grounded() {
 }
 
 #[test]
+fn a_repair_commitment_goes_with_the_record_it_repaired() {
+    use social_credit::commitment::CommitmentKind;
+    use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind, RepairFacts};
+    let r = Registry::official(MemoryStore::new());
+    register(&r);
+    let person: SubjectId = person_id().into();
+    let rec = r
+        .record_misconduct(
+            finding("warning", "REPAIRED", d(2019, 6, 3), d(2019, 6, 3), 0),
+            "section",
+            d(2019, 6, 10),
+        )
+        .unwrap();
+    let pledge = |kind, text: &str| {
+        r.sign_commitment(&person, kind, text, "office", d(2019, 6, 20))
+            .unwrap()
+    };
+    let repair = pledge(
+        CommitmentKind::Repair,
+        "REPAIR-PLEDGE: I will not do it again",
+    );
+    let credit = pledge(CommitmentKind::Credit, "a general credit commitment");
+    // Three months from the warning of 3 June 2019 (General, 2019 rules).
+    let facts = RepairFacts {
+        decision: PenaltyDecision {
+            decided_on: d(2019, 6, 3),
+            domain: PenaltyDomain::Other,
+            penalties: vec![PenaltyKind::Warning],
+        },
+        corrected_on: Some(d(2019, 6, 20)),
+        effects_removed_on: Some(d(2019, 6, 20)),
+        commitment_signed_on: Some(d(2019, 6, 20)),
+    };
+    r.apply_repair(rec.id, &facts, "office", d(2019, 10, 8))
+        .unwrap();
+    r.daily_sweep("system", d(2024, 6, 4)).unwrap();
+    assert_erased(&r, rec.id, "REPAIRED", d(2024, 6, 4));
+    let dump = dump(r.store()).unwrap();
+    let text = text_of(&dump, &Table::ALL, true);
+    assert!(!text.contains("REPAIR-PLEDGE"), "{text}");
+    let commitments: Vec<&String> = dump.tables[&Table::Commitments].keys().collect();
+    assert_eq!(commitments, [&format!("{:020}", credit.id.0)]);
+    assert!(r
+        .audit_log(0)
+        .unwrap()
+        .iter()
+        .any(
+            |(_, e)| e.target.to_string() == format!("commitment {}", repair.id)
+                && e.action.verb() == "erased"
+        ));
+}
+
+#[test]
 fn an_organizations_record_reaches_a_person_for_five_years_only() {
     // plan §5(6): a severe record of the organization reaches its legal
     // representative; the person's part follows plan §6(7), the
