@@ -1308,6 +1308,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let mut objection: Objection =
                 get(tx, Table::Objections, &key)?.ok_or_else(|| not_found("objection", id))?;
             let notifies = matches!(step, ObjectionStep::Notify { .. });
+            // A withdrawal is the applicant's act: the objection records who
+            // withdrew (and goes when its record is erased), the append-only
+            // log only that the applicant did, never the applicant's name.
+            let logged_by = if matches!(step, ObjectionStep::Withdraw) {
+                "applicant"
+            } else {
+                by
+            };
             match step {
                 ObjectionStep::Forward { to } => objection.forward(on, by, to)?,
                 ObjectionStep::Opinion { finding, summary } => {
@@ -1344,7 +1352,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             audit(
                 tx,
                 on,
-                by,
+                logged_by,
                 AuditAction::ObjectionAdvanced,
                 AuditTarget::Objection(id),
                 Citation::new("objection.step", "plan §6(3)"),

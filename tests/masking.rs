@@ -207,3 +207,59 @@ fn everything_a_service_returns_is_masked() {
         .unwrap_err();
     assert!(!err.to_string().contains(NUMBER) && !format!("{err:?}").contains(NUMBER));
 }
+
+#[test]
+fn a_withdrawal_logs_the_applicant_by_role_only() {
+    let r = Registry::official(MemoryStore::new());
+    let person: SubjectId = id().into();
+    r.register_subject(
+        Subject::Person(Person {
+            id: id(),
+            name: NAME.into(),
+        }),
+        "clerk",
+        d(2019, 1, 7),
+    )
+    .unwrap();
+    let record = r
+        .record_misconduct(
+            NewRecord {
+                subject: person,
+                conduct: ConductKind::new("warning"),
+                section: Section::SocialAffairs,
+                occurred_on: d(2019, 6, 3),
+                ended_on: None,
+                content: RecordContent {
+                    description: "x".into(),
+                    legal_basis: "y".into(),
+                    evidence: vec![],
+                    fine: None,
+                },
+                decision: None,
+            },
+            "section",
+            d(2019, 6, 10),
+        )
+        .unwrap();
+    let o = r
+        .receive_objection(
+            record.id,
+            Receipt::Written { on: d(2019, 6, 12) },
+            "not me",
+            "office",
+        )
+        .unwrap();
+    let o = r
+        .advance_objection(
+            o.id(),
+            social_credit::registry::ObjectionStep::Withdraw,
+            NAME,
+            d(2019, 6, 13),
+        )
+        .unwrap();
+    assert_eq!(o.withdrawn().map(|w| w.by.as_str()), Some(NAME));
+    let log = r.audit_log(0).unwrap();
+    let (_, last) = log.last().unwrap();
+    assert_eq!(last.by, "applicant");
+    assert!(!format!("{log:?}").contains(NAME));
+}
