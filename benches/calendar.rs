@@ -6,6 +6,13 @@
 //! days spread over 2004–2026); criterion reports the time per query.
 //! Targets (issue 3): is_working_day ≤ 5 ns, add_working_days ≤ 20 ns for any
 //! n, working_days_between ≤ 10 ns, and add 12 at least 5× faster than bdays.
+//!
+//! The `projected/*` groups (issue 12) time the same queries on the official
+//! calendar projected to 2031 by the statutory rules, over 256 working days
+//! of 2027–2031 (`projected`), beside the official calendar over 2004–2025
+//! (`official`): the projection keeps the same constant-time index, so the
+//! figures should match. `finality_between` is the lookup behind
+//! `Deadlines::finality`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 #[path = "../tests/common/mod.rs"]
@@ -151,5 +158,79 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(calendar, benches);
+/// 256 working days of 2027–2031 on the projected calendar.
+fn projected_inputs(cal: &ChinaCalendar) -> Vec<NaiveDate> {
+    let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    (0..256u64)
+        .map(|i| {
+            let d = start + Days::new((i * 7919) % 1700);
+            cal.add_working_days(d, 1).unwrap()
+        })
+        .collect()
+}
+
+fn projected(c: &mut Criterion) {
+    let official = ChinaCalendar::official();
+    let projected = ChinaCalendar::official_projected();
+    let cases = [
+        ("official", &official, inputs(&official)),
+        ("projected", &projected, projected_inputs(&projected)),
+    ];
+    let n = 256;
+    let mut g = c.benchmark_group("projected/is_working_day");
+    g.throughput(Throughput::Elements(n));
+    for (name, cal, dates) in &cases {
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                for d in dates {
+                    black_box(cal.is_working_day(black_box(*d)).unwrap());
+                }
+            })
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("projected/add_working_days/12");
+    g.throughput(Throughput::Elements(n));
+    for (name, cal, dates) in &cases {
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                for d in dates {
+                    black_box(cal.add_working_days(black_box(*d), 12).unwrap());
+                }
+            })
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("projected/working_days_between/month");
+    g.throughput(Throughput::Elements(n));
+    for (name, cal, dates) in &cases {
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                for d in dates {
+                    let e = *d + Days::new(30);
+                    black_box(
+                        cal.working_days_between(black_box(*d), black_box(e))
+                            .unwrap(),
+                    );
+                }
+            })
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("projected/finality_between/month");
+    g.throughput(Throughput::Elements(n));
+    for (name, cal, dates) in &cases {
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                for d in dates {
+                    let e = *d + Days::new(30);
+                    black_box(cal.finality_between(black_box(*d), black_box(e)).unwrap());
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(calendar, benches, projected);
 criterion_main!(calendar);

@@ -83,6 +83,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ObjectionStep::Opinion {
                 finding: Finding::NotConfirmed,
                 summary: "passport stamps do not match".into(),
+                submitted_on: None,
             },
             day(2019, 6, 17)?,
         ),

@@ -12,10 +12,12 @@
 //! Run with
 //!
 //! ```text
-//! cargo run --example http_service --features sqlite -- [path.sqlite] [addr]
+//! cargo run --example http_service --features sqlite -- [path.sqlite] [addr] [notice.csv|notice.json]
 //! ```
 //!
-//! (defaults `registry.sqlite` and `127.0.0.1:3000`), then, for example:
+//! (defaults `registry.sqlite` and `127.0.0.1:3000`; the optional third
+//! argument is a holiday notice file loaded over the built-in calendar,
+//! e.g. the 2027 notice before a release ships it), then, for example:
 //!
 //! ```text
 //! curl -X POST localhost:3000/subjects -d '{"on": "2019-01-07", "by": "clerk",
@@ -31,17 +33,36 @@
 //! | `POST /subjects` | `{"on", "by", "subject": Subject}` | 201 `{"id": "org:…"}` |
 //! | `POST /records` | `{"on", "by", "record": NewRecord}` | 201 the graded record |
 //! | `GET /subjects/{id}/assessment?on=` | | 200 the assessment summary |
-//! | `POST /objections` | `{"by", "record", "receipt", "grounds"}` | 201 the objection |
+//! | `GET /subjects/{id}/list-entries` | | 200 `[{"id", "entry"}]`, the subject's list entries |
+//! | `POST /objections` | `{"by", "about": CreditItem, "applicant"?: Applicant, "receipt", "grounds"}` (or `"record": id` for a record) | 201 the objection |
 //! | `POST /objections/{id}/steps` | `{"on", "by", "step": ObjectionStep}` | 200 the objection |
-//! | `GET /objections/{id}[?on=]` | | 200 `{"objection", "deadlines", "status"}` |
+//! | `GET /objections/{id}[?on=]` | | 200 `{"objection", "deadlines", "acts", "status"}` |
+//! | `GET /desk/overdue?on=` | | 200 the overdue objection steps by section (plan §6(9)) |
 //! | `GET /public/{uscc}?on=` | | 200 the public view |
+//! | `POST /calendar/notice` | `{"on", "by", "schedule": Schedule, "partial"?}` | 200 `{"coverage", "last_notice_day"}` |
+//!
+//! Working days after the last loaded holiday notice are projected by the
+//! statutory rules (全国年节及纪念日放假办法); an objection's answer says so
+//! in `in_words`, e.g. `"reply by 2027-01-06, projected: the 2027 holiday
+//! notice is not loaded"`. `POST /calendar/notice` loads the next notice
+//! into the running service (audited; the next request counts with it):
+//! a complete year's notice must name every statutory day off, or be sent
+//! with `"partial": true`.
 //!
 //! Dates are `YYYY-MM-DD`. A subject id in a path names its kind, as the
 //! store keys do: `org:` before a unified social credit code, `person:`
 //! before a citizen identity number. Both are 18 characters from
 //! overlapping alphabets, so the length or alphabet cannot tell them apart.
 //! `status` in an objection's answer is its standing at the end of `on`
-//! (omitted without `on`).
+//! (omitted without `on`). `acts` are the Office's two answers (plan §6(3)):
+//! the notification of the result to the applicant (`"recipient":
+//! "applicant"`) and the reply with reasons to the credit subject
+//! (`"recipient": "subject"`), each with its deadline and the day it was
+//! done. An objection names what it is about: a record
+//! (`{"item": "record", "id": 7}`), a list entry (`{"item": "list_entry",
+//! "id": 3}`) or a commitment (`{"item": "commitment", "id": 2}`); the
+//! applicant is the subject unless `applicant` says otherwise
+//! (`{"applicant": "representative", "capacity": "agent", "reference": "…"}`).
 //!
 //! # Statuses
 //!
@@ -51,7 +72,7 @@
 //! | 404 | `not_found`, `no_route` | an unknown subject, record or objection, or path |
 //! | 405 | `method_not_allowed` | |
 //! | 409 | `already_registered`, `objection_step` | the request conflicts with what is stored: a subject registered twice, an objection step out of turn |
-//! | 422 | `ungraded`, `dates`, `wrong_subject_kind`, `role_link`, `no_policy_in_force`, `outside_calendar`, `before_receipt`, `objection`, `unprocessable` | the request is well formed but the rules refuse it, e.g. a conduct kind no grading rule knows |
+//! | 422 | `ungraded`, `dates`, `wrong_subject_kind`, `role_link`, `no_policy_in_force`, `outside_calendar`, `before_receipt`, `objection`, `invalid_notice`, `unprocessable` | the request is well formed but the rules refuse it, e.g. a conduct kind no grading rule knows |
 //! | 500 | `internal` | the store failed; nothing is said of why |
 
 use std::collections::HashMap;
@@ -69,9 +90,15 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use social_credit::assess::AssessError;
+use social_credit::calendar::{ChinaCalendar, Schedule, WorkCalendar};
 use social_credit::grading::PolicyError;
-use social_credit::objection::{Deadlines, Objection, ObjectionId, ObjectionStatus, Receipt};
-use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError};
+use social_credit::lists::{ListEntry, ListEntryId};
+use social_credit::misconduct::Section;
+use social_credit::objection::{
+    Applicant, CreditItem, Deadlines, LateStep, Objection, ObjectionId, ObjectionStatus,
+    OfficeAnswer, Receipt,
+};
+use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
 use social_credit::store::SqliteStore;
 use social_credit::{ObjectionError, RecordId, ResidentId, Subject, SubjectId, Uscc};
 
@@ -84,7 +111,22 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().unwrap_or_else(|| "registry.sqlite".to_owned());
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let registry = Arc::new(Registry::official(SqliteStore::open(&path)?));
+    // The built-in notices, projected five years ahead, with the notice
+    // file given (if any) loaded over them.
+    let mut calendar = ChinaCalendar::official_projected();
+    if let Some(notice) = args.next() {
+        let schedule = Schedule::from_text(&std::fs::read_to_string(&notice)?)?;
+        calendar = calendar.with_schedule(schedule)?;
+        println!(
+            "notice `{notice}` loaded: notices now reach {}",
+            calendar.last_notice_day()
+        );
+    }
+    let registry = Arc::new(Registry::new(
+        SqliteStore::open(&path)?,
+        calendar,
+        RuleBook::xinzheng_2019(),
+    ));
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!(
         "registry `{path}` served on http://{}",
@@ -99,11 +141,14 @@ pub fn router(registry: Shared) -> Router {
     Router::new()
         .route("/subjects", post(register_subject))
         .route("/subjects/{id}/assessment", get(assess))
+        .route("/subjects/{id}/list-entries", get(list_entries))
         .route("/records", post(record_misconduct))
         .route("/objections", post(receive_objection))
         .route("/objections/{id}", get(objection))
         .route("/objections/{id}/steps", post(advance_objection))
+        .route("/desk/overdue", get(overdue_steps))
         .route("/public/{uscc}", get(public_view))
+        .route("/calendar/notice", post(load_notice))
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(registry)
@@ -149,8 +194,15 @@ pub struct RecordFinding {
 pub struct ReceiveObjection {
     /// Who at the Office receives it.
     pub by: String,
-    /// The record objected to.
-    pub record: RecordId,
+    /// The credit information objected to.
+    #[serde(default)]
+    pub about: Option<CreditItem>,
+    /// The record objected to (short for `"about": {"item": "record", "id": …}`).
+    #[serde(default)]
+    pub record: Option<RecordId>,
+    /// Who objects, when not the subject itself.
+    #[serde(default)]
+    pub applicant: Applicant,
     /// How and when it arrived (its day is the day of receipt).
     pub receipt: Receipt,
     /// The applicant's grounds.
@@ -169,6 +221,15 @@ pub struct AdvanceObjection {
     pub step: ObjectionStep,
 }
 
+/// One of a subject's list entries, with the id to object to it by.
+#[derive(Debug, Serialize)]
+pub struct ListedEntry {
+    /// The entry's id.
+    pub id: ListEntryId,
+    /// The entry.
+    pub entry: ListEntry,
+}
+
 /// The answer to `GET /objections/{id}`.
 #[derive(Debug, Serialize)]
 pub struct ObjectionState {
@@ -176,9 +237,39 @@ pub struct ObjectionState {
     pub objection: Objection,
     /// Its deadlines, as far as the steps taken fix them.
     pub deadlines: Deadlines,
+    /// The Office's two acts: notify the applicant, reply to the subject
+    /// (as of the end of `on` when given).
+    pub acts: [OfficeAnswer; 2],
     /// Where it stood at the end of the day asked about, if one was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ObjectionStatus>,
+    /// The deadlines as an official reads them, saying which are projected
+    /// or provisional and which could not be computed.
+    pub in_words: Vec<String>,
+}
+
+/// `POST /calendar/notice`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadNotice {
+    /// The day it is loaded.
+    pub on: NaiveDate,
+    /// Who loads it.
+    pub by: String,
+    /// The notice's rows.
+    pub schedule: Schedule,
+    /// A notice known only in part: the days it does not name stay projected.
+    #[serde(default)]
+    pub partial: bool,
+}
+
+/// The answer to `POST /calendar/notice`.
+#[derive(Debug, Serialize)]
+pub struct NoticeLoaded {
+    /// The first and last day the calendar now answers.
+    pub coverage: (NaiveDate, NaiveDate),
+    /// The last day a loaded notice covers; later days are projected.
+    pub last_notice_day: NaiveDate,
 }
 
 // ---------------------------------------------------------------------------
@@ -227,12 +318,36 @@ async fn public_view(
     Ok(Json(view))
 }
 
+async fn list_entries(
+    State(registry): State<Shared>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = parse_subject_id(&path_segment(id)?)?;
+    let entries = blocking(&registry, move |r| r.list_entries(&id)).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|(id, entry)| ListedEntry { id, entry })
+            .collect::<Vec<_>>(),
+    ))
+}
+
 async fn receive_objection(
     State(registry): State<Shared>,
     JsonBody(req): JsonBody<ReceiveObjection>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let item = match (req.about, req.record) {
+        (Some(item), None) => item,
+        (None, Some(record)) => CreditItem::Record(record),
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "an objection names what it is about: `about` (a record, list entry or commitment) or `record`, not both",
+            ))
+        }
+    };
     let objection = blocking(&registry, move |r| {
-        r.receive_objection(req.record, req.receipt, &req.grounds, &req.by)
+        r.receive_objection_about(item, req.applicant, req.receipt, &req.grounds, &req.by)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(objection)))
@@ -259,18 +374,90 @@ async fn objection(
     let id = parse_objection_id(&path_segment(id)?)?;
     let state = blocking(&registry, move |r| {
         let objection = r.objection(id)?;
-        let deadlines = objection.deadlines(r.calendar())?;
+        let calendar = r.calendar();
+        let deadlines = objection.deadlines(&*calendar)?;
         let status = on
-            .map(|on| objection.status_on(r.calendar(), on))
+            .map(|on| objection.status_on(&*calendar, on))
             .transpose()?;
+        let in_words = in_words(&calendar, &deadlines);
+        let acts = match on {
+            Some(on) => objection.answers_on(&*calendar, on)?,
+            None => objection.answers(&*calendar)?,
+        };
         Ok(ObjectionState {
             objection,
             deadlines,
+            acts,
             status,
+            in_words,
         })
     })
     .await?;
     Ok(Json(state))
+}
+
+/// An objection's deadlines as sentences.
+fn in_words(calendar: &ChinaCalendar, d: &Deadlines) -> Vec<String> {
+    let mut words = Vec::new();
+    for (what, day) in [
+        ("forward by", d.forward_by),
+        ("section's opinion by", d.verify_by),
+        ("notify by", d.notify_by),
+        ("reply by", d.reply_by),
+    ] {
+        if let Some(day) = day {
+            words.push(format!("{what} {}", d.describe(calendar, day)));
+        }
+    }
+    for missing in &d.missing {
+        words.push(format!(
+            "{}: not computed, {}",
+            missing.basis.rule, missing.reason
+        ));
+    }
+    words
+}
+
+async fn load_notice(
+    State(registry): State<Shared>,
+    JsonBody(req): JsonBody<LoadNotice>,
+) -> Result<Json<NoticeLoaded>, ApiError> {
+    let current = registry.calendar();
+    let loaded = if req.partial {
+        current.with_partial_schedule(req.schedule)
+    } else {
+        current.with_schedule(req.schedule)
+    }
+    .map_err(|e| ApiError::unprocessable("invalid_notice", e.to_string()))?;
+    let answer = NoticeLoaded {
+        coverage: (*loaded.coverage().start(), *loaded.coverage().end()),
+        last_notice_day: loaded.last_notice_day(),
+    };
+    let (on, by) = (req.on, req.by);
+    blocking(&registry, move |r| r.replace_calendar(loaded, &by, on)).await?;
+    Ok(Json(answer))
+}
+
+/// One section's overdue objection steps, for `GET /desk/overdue`.
+#[derive(Debug, Serialize)]
+pub struct SectionOverdue {
+    /// The section answerable (plan §6(9)).
+    pub section: Section,
+    /// Its overdue steps, the most overdue first.
+    pub steps: Vec<LateStep>,
+}
+
+async fn overdue_steps(
+    State(registry): State<Shared>,
+    Day(on): Day,
+) -> Result<impl IntoResponse, ApiError> {
+    let by_section = blocking(&registry, move |r| r.overdue_objection_steps(on)).await?;
+    Ok(Json(
+        by_section
+            .into_iter()
+            .map(|(section, steps)| SectionOverdue { section, steps })
+            .collect::<Vec<_>>(),
+    ))
 }
 
 async fn no_route() -> ApiError {
@@ -513,7 +700,9 @@ fn objection_error(e: ObjectionError, message: String) -> ApiError {
         | ObjectionError::OutOfOrder { .. }
         | ObjectionError::DateBeforePrevious { .. }
         | ObjectionError::TooLateToWithdraw { .. }
+        | ObjectionError::OpinionReceivedBeforeSubmitted { .. }
         | ObjectionError::RecordUnchangeable { .. }
+        | ObjectionError::ItemUnchangeable { .. }
         | ObjectionError::ChangeBeforeRecordHistory { .. } => {
             ApiError::new(StatusCode::CONFLICT, "objection_step", message)
         }

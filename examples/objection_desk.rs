@@ -1,23 +1,35 @@
 //! The objection desk (异议处理台账): what the Office has to do today.
 //!
-//! Seven objections received around the 2019 National Day holiday (1–7
+//! Eight objections received around the 2019 National Day holiday (1–7
 //! October off, Sunday 29 September and Saturday 12 October worked), seen on
-//! Wednesday 9 October 2019 with the official calendar. The first table lists
-//! every objection with a step overdue or due within the next 5 working days,
-//! overdue first, then by deadline; the second lists the rest. Deadlines are
-//! the plan's: forward within 5 working days of receipt, the section's opinion
-//! within 5 of its receipt, notify within 2 of the opinion, reply within 12 of
-//! receipt (plan §6(3)).
+//! Wednesday 9 October 2019 with the official calendar: to records, and one
+//! to a list entry (the activity-abnormal list) made by an agent. The first
+//! table lists every objection with a step overdue or due within the next 5
+//! working days, overdue first, then by deadline; the second lists the rest.
+//! Each row shows the Office's two acts: the notification of the result to
+//! the applicant and the reply with reasons to the credit subject, which may
+//! be different people. Deadlines are the plan's: forward within 5 working
+//! days of receipt, the section's opinion within 5 of its receipt, notify
+//! the applicant within 2 of the Office's receipt of the opinion, reply to
+//! the subject within 12 of receipt (plan §6(3)). The last table lists the
+//! overdue steps by the section answerable for them (plan §6(9)).
 //!
-//! Run with `cargo run --example objection_desk`.
+//! A last table shows the desk at the 2026 year end, on the built-in
+//! notices projected by the statutory rules: deadlines past the last loaded
+//! notice are said to be projected. Give a notice file (CSV or JSON) as the
+//! first argument to load the next year's notice over the built-in ones.
+//!
+//! Run with `cargo run --example objection_desk [notice.csv|notice.json]`.
 
 use std::error::Error;
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc, Weekday};
-use social_credit::calendar::ChinaCalendar;
+use social_credit::calendar::{ChinaCalendar, Schedule};
+use social_credit::lists::ListEntryId;
 use social_credit::misconduct::{RecordContent, RecordId, Section};
 use social_credit::objection::{
-    due_soon, Finding, Objection, ObjectionId, ObjectionStatus, Outcome, Receipt, Step,
+    due_soon, overdue_by_section, Applicant, Capacity, Finding, Objection, ObjectionId,
+    ObjectionStatus, OfficeAnswer, Outcome, Receipt, Step,
 };
 use social_credit::{ResidentId, SubjectId, Uscc};
 
@@ -45,9 +57,11 @@ fn main() -> Result<(), Box<dyn Error>> {
                 Some(n) => format!("逾期 {n} 个工作日 {n} WD late"),
                 None => "—".to_owned(),
             };
+            let answers = objection.answers_on(&calendar, today).ok()?;
             Some(row(
                 objection,
                 &item.status,
+                &answers,
                 late,
                 item.deadline.step,
                 item.deadline.due,
@@ -67,13 +81,14 @@ fn main() -> Result<(), Box<dyn Error>> {
             continue;
         }
         let status = objection.status_on(&calendar, today)?;
+        let answers = objection.answers_on(&calendar, today)?;
         let note = match objection.outcome() {
             Some(outcome) => format!("{} {}", outcome.chinese_name(), outcome.english_name()),
             None => "—".to_owned(),
         };
         rest.push(match status.most_urgent() {
-            Some(next) => row(objection, &status, note, next.step, next.due),
-            None => row_without_deadline(objection, &status, note),
+            Some(next) => row(objection, &status, &answers, note, next.step, next.due),
+            None => row_without_deadline(objection, &status, &answers, note),
         });
     }
     print_table(&rest);
@@ -99,11 +114,66 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
     println!();
+    println!("按科室逾期 Overdue steps by the section answerable (plan §6(9))");
+    for (section, steps) in overdue_by_section(&calendar, &desk, today)? {
+        println!("  {section}");
+        for late in steps {
+            println!(
+                "    {}  {} {}: due 期限 {}, {} working day(s) overdue",
+                late.objection,
+                late.overdue.deadline.step.chinese_name(),
+                late.overdue.deadline.step.english_name(),
+                late.overdue.deadline.due,
+                late.overdue.working_days,
+            );
+        }
+    }
+    println!();
     println!(
         "Working days (WD) count the days after a date, not the date itself; \
          a receipt on a rest day counts from the next working day."
     );
     println!("工作日自次日起算；休息日收到的申请自下一个工作日起算。");
+    year_end()?;
+    Ok(())
+}
+
+/// The desk on Monday 28 December 2026, with the built-in notices projected
+/// five years ahead (and the notice file given, if any, loaded over them).
+fn year_end() -> Result<(), Box<dyn Error>> {
+    let mut calendar = ChinaCalendar::official_projected();
+    if let Some(notice) = std::env::args().nth(1) {
+        calendar =
+            calendar.with_schedule(Schedule::from_text(&std::fs::read_to_string(&notice)?)?)?;
+    }
+    let today = day(2026, 12, 28)?;
+    println!();
+    println!(
+        "年末 Year end — {today}; holiday notices loaded to {}, later days projected by the statutory rules",
+        calendar.last_notice_day()
+    );
+    let subject: SubjectId = "91350100M000100Y43".parse::<Uscc>()?.into();
+    for (id, received) in [(8, day(2026, 12, 14)?), (9, day(2026, 12, 20)?)] {
+        let objection = Objection::receive(
+            ObjectionId(id),
+            RecordId(100 + id),
+            subject.clone(),
+            Receipt::Written { on: received },
+            "Office 办公室",
+            "",
+        );
+        let d = objection.deadlines(&calendar)?;
+        let say = |due: Option<NaiveDate>| match due {
+            Some(due) => d.describe(&calendar, due),
+            None => "past the calendar's last day 超出日历范围".to_owned(),
+        };
+        println!(
+            "  {}  received 受理 {received}: forward by 转送 {}; reply by 答复 {}",
+            objection.id(),
+            say(d.forward_by),
+            say(d.reply_by),
+        );
+    }
     Ok(())
 }
 
@@ -229,6 +299,12 @@ fn objections() -> Result<Vec<Objection>, Box<dyn Error>> {
             reasons: "the decision document states 1,500 yuan".into(),
         },
     )?;
+    // The applicant is the subject: one letter is both acts, the same day.
+    o6.reply(
+        day(2019, 9, 24)?,
+        office,
+        "the decision document states 1,500 yuan",
+    )?;
     o6.close(day(2019, 9, 25)?, office)?;
     desk.push(o6);
 
@@ -244,17 +320,53 @@ fn objections() -> Result<Vec<Objection>, Box<dyn Error>> {
     o7.withdraw(day(2019, 9, 30)?, "申请人 applicant")?;
     desk.push(o7);
 
+    // O8: an agent objects to the organization's entry on the
+    // activity-abnormal list; the Social Organizations Section submitted its
+    // opinion on Monday 30 September, which the Office received on 8 October
+    // (after the holiday), and the applicant was notified on 9 October. The
+    // reply to the organization itself is still due (by 14 October).
+    let mut o8 = Objection::receive(
+        ObjectionId(8),
+        ListEntryId(3),
+        org("91350100M000100Y43")?,
+        written(day(2019, 9, 26)?),
+        office,
+        "the annual report was filed before the listing",
+    )
+    .with_applicant(Applicant::Representative {
+        capacity: Capacity::Agent,
+        reference: "XZMZ-2019-114".into(),
+    });
+    o8.forward(day(2019, 9, 27)?, office, Section::SocialOrganizations)?;
+    o8.receive_opinion_submitted(
+        day(2019, 9, 30)?,
+        day(2019, 10, 8)?,
+        "张伟 Zhang Wei",
+        Finding::ErrorConfirmed,
+        "the report was received on 28 June",
+    )?;
+    o8.notify(
+        day(2019, 10, 9)?,
+        office,
+        Outcome::Revoked {
+            reasons: "the annual report was filed on time; the listing is revoked".into(),
+        },
+    )?;
+    desk.push(o8);
+
     Ok(desk)
 }
 
-const HEADERS: [(&str, &str); 9] = [
+const HEADERS: [(&str, &str); 11] = [
     ("编号", "No."),
-    ("记录", "Record"),
+    ("异议信息", "Item"),
     ("信用主体", "Subject"),
+    ("申请人", "Applicant"),
     ("受理", "Received"),
     ("阶段", "Stage"),
-    ("下一步", "Next step"),
-    ("期限 / 答复期限", "Due / reply by"),
+    ("下一步 / 期限", "Next step / due"),
+    ("通知申请人", "Notify applicant"),
+    ("回复信用主体", "Reply to subject"),
     ("答复剩余", "Reply left"),
     ("情况", "Note"),
 ];
@@ -263,7 +375,8 @@ fn step_label(step: Step) -> String {
     let short = match step {
         Step::Forward => "转送科室 forward",
         Step::Verify => "科室核实 verify",
-        Step::Notify => "书面通知 notify",
+        Step::Notify => "通知申请人 notify",
+        Step::Reply => "回复主体 reply",
         Step::Receive | Step::Close | Step::Withdraw => step.english_name(),
     };
     short.to_owned()
@@ -272,13 +385,14 @@ fn step_label(step: Step) -> String {
 fn row(
     objection: &Objection,
     status: &ObjectionStatus,
+    answers: &[OfficeAnswer; 2],
     note: String,
     step: Step,
     due: NaiveDate,
 ) -> Vec<String> {
     let mut cells = common_cells(objection, status);
-    cells.push(step_label(step));
-    cells.push(format!("{due} / {}", status.deadlines.reply_by));
+    cells.push(format!("{} {due}", step_label(step)));
+    cells.extend(answers.iter().map(answer_cell));
     cells.push(reply_left(status));
     cells.push(note);
     cells
@@ -287,14 +401,24 @@ fn row(
 fn row_without_deadline(
     objection: &Objection,
     status: &ObjectionStatus,
+    answers: &[OfficeAnswer; 2],
     note: String,
 ) -> Vec<String> {
     let mut cells = common_cells(objection, status);
     cells.push("—".to_owned());
-    cells.push("—".to_owned());
+    cells.extend(answers.iter().map(answer_cell));
     cells.push(reply_left(status));
     cells.push(note);
     cells
+}
+
+/// One of the Office's two acts: done on a day, or due by one.
+fn answer_cell(answer: &OfficeAnswer) -> String {
+    match (answer.done_on, &answer.deadline) {
+        (Some(done), _) => format!("done {done}"),
+        (None, Some(d)) => format!("by {}", d.due),
+        (None, None) => "—".to_owned(),
+    }
 }
 
 /// Working days left before the reply is due, or how far past it.
@@ -309,8 +433,14 @@ fn reply_left(status: &ObjectionStatus) -> String {
 fn common_cells(objection: &Objection, status: &ObjectionStatus) -> Vec<String> {
     vec![
         objection.id().to_string(),
-        objection.record().to_string(),
+        objection.item().to_string().replace('`', ""),
         objection.subject().display_masked(),
+        match objection.applicant() {
+            Applicant::Subject => "主体本人 subject".to_owned(),
+            Applicant::Representative { capacity, .. } => {
+                format!("{} {}", capacity.chinese_name(), capacity.english_name())
+            }
+        },
         format!(
             "{} {}",
             objection.received_on(),

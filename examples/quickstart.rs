@@ -217,21 +217,24 @@ fn main() -> Result<(), Error> {
         "the fine was annulled on administrative review 行政复议",
         "Office 办公室",
     )?;
-    let deadlines = objection.deadlines(registry.calendar())?;
+    let deadlines = objection.deadlines(&*registry.calendar())?;
     println!("  received 受理          2019-09-27 (Friday 星期五)");
     println!(
         "  note: Sunday 29 Sep and Saturday 12 Oct 2019 were working days 调休上班; 1–7 Oct off"
     );
-    println!(
-        "  forward by 转送期限     {}   (5 working days, {})",
-        deadlines.forward_by,
-        deadlines.forward().basis
-    );
-    println!(
-        "  reply by 答复期限       {}   (12 working days, {})",
-        deadlines.reply_by,
-        deadlines.reply().basis
-    );
+    for (label, n, deadline) in [
+        ("forward by 转送期限", 5, deadlines.forward()),
+        ("reply by 答复期限  ", 12, deadlines.reply()),
+    ] {
+        match deadline {
+            Some(d) => println!(
+                "  {label}     {}   ({n} working days, {})",
+                deadlines.describe(&*registry.calendar(), d.due),
+                d.basis
+            ),
+            None => println!("  {label}     past the calendar's last day ({n} working days)"),
+        }
+    }
 
     registry.advance_objection(
         objection.id(),
@@ -246,6 +249,7 @@ fn main() -> Result<(), Error> {
         ObjectionStep::Opinion {
             finding: Finding::ErrorConfirmed,
             summary: "the penalty decision was annulled on 2019-09-20".into(),
+            submitted_on: None,
         },
         "Social Organizations Section 社会组织管理科",
         d(2019, 10, 9)?,
@@ -256,6 +260,15 @@ fn main() -> Result<(), Error> {
             outcome: Outcome::Revoked {
                 reasons: "the fine behind the record was annulled".into(),
             },
+        },
+        "Office 办公室",
+        d(2019, 10, 10)?,
+    )?;
+    // The applicant is the subject: the same letter replies with the reasons.
+    registry.advance_objection(
+        objection.id(),
+        ObjectionStep::Reply {
+            reasons: "the penalty decision behind the record was annulled on review".into(),
         },
         "Office 办公室",
         d(2019, 10, 10)?,

@@ -7,13 +7,19 @@
 //!
 //! Run with `cargo run --example sqlite_registry --features sqlite` (twice).
 //! The database is `social-credit-example.sqlite` in the system's temporary
-//! folder, or the path given as the first argument.
+//! folder, or the path given as the first argument. An optional second
+//! argument is a holiday notice file (CSV in the shape of
+//! `data/calendar/cn.csv`, or JSON `{"rows": [...]}`), loaded over the
+//! built-in calendar: how a service takes the next year's notice without a
+//! release. Days after the last notice are projected by the statutory rules
+//! and said to be so.
 #![allow(clippy::print_stdout)]
 
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
+use social_credit::calendar::{ChinaCalendar, Schedule};
 use social_credit::misconduct::{ConductKind, RecordContent};
-use social_credit::registry::{NewRecord, Registry};
+use social_credit::registry::{NewRecord, Registry, RuleBook};
 use social_credit::store::SqliteStore;
 use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
 
@@ -24,13 +30,24 @@ fn main() -> Result<(), Error> {
         .nth(1)
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("social-credit-example.sqlite"));
+    // The built-in notices projected five years ahead, with the notice file
+    // given (if any) loaded over them.
+    let mut calendar = ChinaCalendar::official_projected();
+    if let Some(notice) = std::env::args().nth(2) {
+        calendar =
+            calendar.with_schedule(Schedule::from_text(&std::fs::read_to_string(&notice)?)?)?;
+        println!(
+            "notice 节假日通知 `{notice}` loaded: notices reach {}",
+            calendar.last_notice_day()
+        );
+    }
     let store = SqliteStore::open(&path)?;
     println!(
         "database 数据库: {} (schema version {})",
         path.display(),
         store.schema_version()?
     );
-    let registry = Registry::official(store);
+    let registry = Registry::new(store, calendar, RuleBook::xinzheng_2019());
 
     let uscc: Uscc = "51410184MJ0847QR4R".parse()?;
     let org: SubjectId = uscc.clone().into();
@@ -99,6 +116,12 @@ fn main() -> Result<(), Error> {
         a.measures.len(),
         a.blacklist_domains,
     );
+    if let Some(next) = a.next_change {
+        println!(
+            "next change 下次变化: {next}{}",
+            a.next_change_finality.describe(next)
+        );
+    }
     println!(
         "records so far 累计记录: {}; audit entries 审计日志: {}",
         records_before + 1,

@@ -63,7 +63,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::calendar::{CalendarError, WorkCalendar};
+use crate::calendar::{CalendarError, Finality, WorkCalendar};
 use crate::catalogue::{Catalogue, Measure, MeasureKind, Trigger};
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentKind};
@@ -346,6 +346,10 @@ pub struct NextChange<'a> {
     pub on: NaiveDate,
     /// What changes.
     pub changes: Vec<Change<'a>>,
+    /// How final the day is: a list exit counted in working days over days
+    /// no published holiday notice covers is [`Finality::Projected`]; a
+    /// day fixed in calendar days (an erasure, a window opening) is final.
+    pub finality: Finality,
 }
 
 /// The answer of [`assess`].
@@ -623,6 +627,10 @@ impl<'a> Assessment<'a> {
                 .collect(),
             green_channel: self.green_channel.eligible,
             next_change: self.next_change.as_ref().map(|n| n.on),
+            next_change_finality: self
+                .next_change
+                .as_ref()
+                .map_or(Finality::Final, |n| n.finality),
             next_change_kinds: self
                 .next_change
                 .iter()
@@ -667,6 +675,10 @@ pub struct AssessmentSummary {
     pub green_channel: bool,
     /// The day of the next dated change.
     pub next_change: Option<NaiveDate>,
+    /// Whether that day may still move with a holiday notice not yet
+    /// published or loaded; absent from JSON when final.
+    #[serde(default = "final_day", skip_serializing_if = "is_final")]
+    pub next_change_finality: Finality,
     /// What changes that day: `list_exit`, `erasure`, `green_channel_opens`
     /// or `repair_window_opens`.
     pub next_change_kinds: Vec<String>,
@@ -674,6 +686,14 @@ pub struct AssessmentSummary {
     /// suspending objection policy); absent from JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suspended: Vec<RecordId>,
+}
+
+fn final_day() -> Finality {
+    Finality::Final
+}
+
+fn is_final(finality: &Finality) -> bool {
+    *finality == Finality::Final
 }
 
 /// One applied measure in an [`AssessmentSummary`].
@@ -1113,7 +1133,7 @@ pub fn assess<'a>(
         }
     }
 
-    let next_change = next_change(
+    let mut next_change = next_change(
         &counted,
         &exits,
         &green_channel,
@@ -1121,6 +1141,22 @@ pub fn assess<'a>(
         rules,
         as_of,
     );
+    if let Some(n) = next_change.as_mut() {
+        // A list exit counted in working days (after the fulfilment was
+        // verified) is as final as the days it runs over.
+        let counted_in_working_days = exits.iter().any(|(_, plan)| {
+            plan.path == crate::lists::ExitPath::AbnormalAfterFulfilment
+                && plan.time_only_exit() == Some(n.on)
+        });
+        if counted_in_working_days {
+            n.finality = match plan_start(&exits, n.on) {
+                Some(from) => calendar
+                    .finality_between(from, n.on)
+                    .unwrap_or(Finality::Projected),
+                None => Finality::Final,
+            };
+        }
+    }
 
     Ok(Assessment {
         subject,
@@ -1141,6 +1177,14 @@ pub fn assess<'a>(
         counted,
         repair_timeline: rules.repair,
     })
+}
+
+/// The verification day a working-day list exit on `on` is counted from.
+fn plan_start(exits: &[(&ListEntry, crate::lists::ExitPlan)], on: NaiveDate) -> Option<NaiveDate> {
+    exits
+        .iter()
+        .filter(|(_, plan)| plan.time_only_exit() == Some(on))
+        .find_map(|(_, plan)| plan.verified_on)
 }
 
 /// The counted records whose sanctions an objection under review on
@@ -1508,6 +1552,7 @@ fn next_change<'a>(
         _ => {
             *next = Some(NextChange {
                 on,
+                finality: Finality::Final,
                 changes: vec![change],
             });
         }

@@ -66,6 +66,8 @@ pub enum AuditAction {
     Listed,
     /// A subject left a list.
     Delisted,
+    /// The calendar or the rules a registry decides by were replaced.
+    SettingsReplaced,
 }
 
 impl AuditAction {
@@ -88,6 +90,7 @@ impl AuditAction {
             Self::ReportReceived => "received",
             Self::Listed => "listed",
             Self::Delisted => "delisted",
+            Self::SettingsReplaced => "replaced",
         }
     }
 }
@@ -123,6 +126,8 @@ pub enum AuditTarget {
         /// The organization's code, or the pseudonym of a person's entry.
         subject: String,
     },
+    /// What a registry decides by: its calendar or rules, described.
+    Settings(String),
 }
 
 impl fmt::Display for AuditTarget {
@@ -134,6 +139,7 @@ impl fmt::Display for AuditTarget {
             Self::Commitment(id) => write!(f, "commitment {id}"),
             Self::Report(id) => write!(f, "report {id}"),
             Self::ListEntry { list, subject } => write!(f, "{subject} on {list}"),
+            Self::Settings(what) => f.write_str(what),
         }
     }
 }

@@ -61,6 +61,14 @@ pub struct Commitment {
     /// The day it was fulfilled (for a pledge to supply materials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfilled_on: Option<NaiveDate>,
+    /// The first day its publication is withdrawn, when an objection found
+    /// it wrong and revoked it (plan §6(3)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_on: Option<NaiveDate>,
+    /// The text as an objection corrected it (plan §6(3)), kept beside the
+    /// text as signed and published in its place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_text: Option<String>,
 }
 
 /// A change to a commitment that is not possible.
@@ -185,9 +193,15 @@ impl Commitment {
         })
     }
 
-    /// Whether it may appear in a public view on `day`: published by then.
+    /// Whether it may appear in a public view on `day`: published by then,
+    /// and its publication not withdrawn on an objection.
     pub fn is_published_on(&self, day: NaiveDate) -> bool {
-        self.published_on.is_some_and(|p| p <= day)
+        self.published_on.is_some_and(|p| p <= day) && self.withdrawn_on.is_none_or(|w| w > day)
+    }
+
+    /// The text in force: the corrected text where an objection corrected it.
+    pub fn effective_text(&self) -> &str {
+        self.corrected_text.as_deref().unwrap_or(&self.text)
     }
 }
 
@@ -211,6 +225,8 @@ mod tests {
             signed_on: d(2024, 3, 1),
             published_on: None,
             fulfilled_on: None,
+            withdrawn_on: None,
+            corrected_text: None,
         }
     }
 

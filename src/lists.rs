@@ -55,6 +55,17 @@ impl fmt::Display for Domain {
     }
 }
 
+/// The identifier a store gives a list entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ListEntryId(pub u64);
+
+impl fmt::Display for ListEntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "L{}", self.0)
+    }
+}
+
 /// Which list an entry is on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -154,6 +165,11 @@ pub struct ListEntry {
     /// A recorded removal decision: the first day off the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_on: Option<NaiveDate>,
+    /// The listing events as they were before an objection found them
+    /// wrong and corrected them (plan §6(3)), kept beside the corrected
+    /// `events`; empty when never corrected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrected_from: Vec<ListingEvent>,
 }
 
 impl ListEntry {
@@ -170,6 +186,7 @@ impl ListEntry {
             obligations: Obligations::None,
             deregistered_on: None,
             removed_on: None,
+            corrected_from: Vec::new(),
         }
     }
 

@@ -62,8 +62,11 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A section of the bureau (科室): the Office receives objections; the others
-/// originate records (plan §2, §6(3)).
+/// A section of the bureau (科室), as the plan names them as responsible
+/// sections (责任科室) of its clauses (plan §3–§8). The Office receives
+/// objections (plan §6(3)); any section may originate credit information,
+/// the Office included: the plan makes it a responsible section of §3(1),
+/// §4(1), §4(2), §5(1), §5(3) and §6(1)–(9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {

@@ -1,35 +1,43 @@
-//! Objections (异议) to a record, and the working-day deadlines for handling
-//! them (plan §6(3), SPEC §7).
+//! Objections (异议) to credit information, and the working-day deadlines for
+//! handling them (plan §6(3), SPEC §7).
 //!
-//! A subject may object to a record, in writing or online, to the
-//! [`Section::Office`]. The plan then sets four limits, all counted in
-//! working days (工作日) with [`WorkCalendar::add_working_days`]:
+//! "信用信息主体对信用信息有异议的" (plan §6(3)): a credit subject, or someone
+//! acting for it, may object to any credit information about it: a
+//! misconduct record, a list entry (red list, blacklist, activity-abnormal
+//! list) or a published commitment ([`CreditItem`]). The objection goes, in
+//! writing or online, to the [`Section::Office`]. The plan then sets four
+//! limits, all counted in working days (工作日) with
+//! [`WorkCalendar::add_working_days`]:
 //!
 //! | step | who | deadline |
 //! |---|---|---|
 //! | forward the objection to the originating section | Office | receipt + 5 WD (`forward_by`) |
-//! | verify and send a written opinion to the Office | section | the section's receipt + 5 WD (`verify_by`) |
-//! | notify the applicant in writing of the result | Office | the opinion's receipt + 2 WD, but never after `reply_by` (`notify_by`) |
-//! | reply to the subject with reasons | Office | receipt + 12 WD (`reply_by`) |
+//! | verify and submit a written opinion to the Office | the originating section (the Office itself where it made the item) | the section's receipt + 5 WD (`verify_by`), met by the day the section submits |
+//! | notify the applicant (异议申请人) in writing of the result | Office | the Office's receipt of the opinion + 2 WD, never after `reply_by` (`notify_by`) |
+//! | reply to the credit subject (信用主体) with reasons | Office | receipt + 12 WD (`reply_by`) |
 //!
 //! "+ n WD" is the nth working day after the day, the day itself not counted
 //! (Civil Code art. 201). A day that is not a working day is never counted,
 //! so an objection received on a Saturday or a holiday counts from the next
 //! working day, which is day 1.
 //!
-//! The crate treats the written notification of the result and the reply
-//! with reasons as one act (one letter): every [`Outcome`] carries the
-//! Office's reasons, and [`Step::Notify`] is due by the earlier of its own
-//! 2-day clock and the 12-day reply limit.
+//! The notification and the reply are two acts with their own recipient,
+//! date and deadline: "将核查结果书面通知异议申请人" goes to the
+//! [`Applicant`], "回复信用主体并说明处理理由" to the credit subject. The applicant
+//! may be the subject itself or act for it (an agent, a legal
+//! representative, a guardian). When they are the same, one letter may do
+//! both: the two acts are then dated the same day.
 //!
 //! [`Objection`] is a checked workflow: received → forwarded → the section's
-//! opinion received → applicant notified → closed, or withdrawn by the
-//! applicant before the result. A step out of order, twice, dated before the
-//! step it follows, or after closing or withdrawal is an [`ObjectionError`]
-//! and changes nothing. An objection serializes to JSON and loads back
-//! unchanged; loading checks the same rules.
+//! opinion submitted and received → applicant notified → subject replied to
+//! → closed, or withdrawn by the applicant before the result. A step out of
+//! order, twice, dated before the step it follows, or after closing or
+//! withdrawal is an [`ObjectionError`] and changes nothing. An objection
+//! serializes to JSON and loads back unchanged; loading checks the same
+//! rules, and objections stored by version 0.1 (one act for both letters,
+//! records only) still load, with the same deadlines.
 //!
-//! An open objection changes nothing about how the record counts: "异议处理期间不影响失信行为的记录、公示与处理"
+//! An open objection changes nothing about how the item counts: "异议处理期间不影响失信行为的记录、公示与处理"
 //! (plan §6(3)). Regimes that suspend joint sanctions while an objection is
 //! checked can say so with [`ObjectionPolicy`].
 //!
@@ -44,9 +52,9 @@
 //! // Received Friday 27 September 2019: Sunday 29 September was worked,
 //! // 1–7 October were the National Day holiday.
 //! let d = deadlines(&calendar, NaiveDate::from_ymd_opt(2019, 9, 27).unwrap())?;
-//! assert_eq!(d.forward_by, NaiveDate::from_ymd_opt(2019, 10, 10).unwrap());
-//! assert_eq!(d.reply_by, NaiveDate::from_ymd_opt(2019, 10, 18).unwrap());
-//! assert_eq!(d.forward().basis.to_string(), "objection.forward_by (plan §6(3))");
+//! assert_eq!(d.forward_by, NaiveDate::from_ymd_opt(2019, 10, 10));
+//! assert_eq!(d.reply_by, NaiveDate::from_ymd_opt(2019, 10, 18));
+//! assert_eq!(d.forward().unwrap().basis.to_string(), "objection.forward_by (plan §6(3))");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -56,8 +64,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use crate::calendar::{china_date, CalendarError, WorkCalendar};
+use crate::calendar::{china_date, CalendarError, Finality, WorkCalendar};
 use crate::citation::Citation;
+use crate::commitment::{Commitment, CommitmentId};
+use crate::lists::{ListEntry, ListEntryId, ListingEvent};
 use crate::misconduct::{
     MisconductRecord, RecordContent, RecordId, RecordStatus, Section, StatusChange,
 };
@@ -66,7 +76,7 @@ use crate::subject::SubjectId;
 /// Working days the Office has to forward an objection to the originating
 /// section, after receiving it (plan §6(3): "接到异议申请5个工作日内").
 pub const FORWARD_WORKING_DAYS: u32 = 5;
-/// Working days the section has to verify and send its written opinion,
+/// Working days the section has to verify and submit its written opinion,
 /// after receiving the objection (plan §6(3): "自收到申请之日起5个工作日内").
 pub const VERIFY_WORKING_DAYS: u32 = 5;
 /// Working days the Office has to notify the applicant, after receiving the
@@ -94,6 +104,172 @@ impl fmt::Display for ObjectionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "O{}", self.0)
     }
+}
+
+/// The credit information an objection is about (plan §6(3):
+/// "信用信息主体对信用信息有异议的"): a misconduct record, a list entry or a
+/// published commitment.
+///
+/// Serialized as `{"item": "record", "id": 7}`, `{"item": "list_entry", "id": 3}`
+/// or `{"item": "commitment", "id": 2}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "item", content = "id", rename_all = "snake_case")]
+pub enum CreditItem {
+    /// A misconduct record (失信行为记录).
+    Record(RecordId),
+    /// A list entry: red list, blacklist or activity-abnormal list.
+    ListEntry(ListEntryId),
+    /// A published commitment (信用承诺, plan §4(1)).
+    Commitment(CommitmentId),
+}
+
+impl CreditItem {
+    /// The record, when the item is one.
+    pub fn record(self) -> Option<RecordId> {
+        match self {
+            Self::Record(id) => Some(id),
+            Self::ListEntry(_) | Self::Commitment(_) => None,
+        }
+    }
+
+    /// The English name of the kind of item.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Record(_) => "record",
+            Self::ListEntry(_) => "list entry",
+            Self::Commitment(_) => "commitment",
+        }
+    }
+
+    /// The Chinese name of the kind of item.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::Record(_) => "失信行为记录",
+            Self::ListEntry(_) => "名单信息",
+            Self::Commitment(_) => "信用承诺",
+        }
+    }
+}
+
+impl fmt::Display for CreditItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Record(id) => write!(f, "record `{id}`"),
+            Self::ListEntry(id) => write!(f, "list entry `{id}`"),
+            Self::Commitment(id) => write!(f, "commitment `{id}`"),
+        }
+    }
+}
+
+impl From<RecordId> for CreditItem {
+    fn from(id: RecordId) -> Self {
+        Self::Record(id)
+    }
+}
+
+impl From<ListEntryId> for CreditItem {
+    fn from(id: ListEntryId) -> Self {
+        Self::ListEntry(id)
+    }
+}
+
+impl From<CommitmentId> for CreditItem {
+    fn from(id: CommitmentId) -> Self {
+        Self::Commitment(id)
+    }
+}
+
+/// In what capacity someone other than the subject objects for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capacity {
+    /// 法定代表人 / 负责人: the legal representative of an organization.
+    LegalRepresentative,
+    /// 委托代理人: an agent with a power of attorney.
+    Agent,
+    /// 监护人: the guardian of a person.
+    Guardian,
+}
+
+impl Capacity {
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::LegalRepresentative => "legal representative",
+            Self::Agent => "agent",
+            Self::Guardian => "guardian",
+        }
+    }
+
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::LegalRepresentative => "法定代表人",
+            Self::Agent => "委托代理人",
+            Self::Guardian => "监护人",
+        }
+    }
+}
+
+/// Who submitted the objection (异议申请人), and so who is notified of the
+/// result (plan §6(3)).
+///
+/// The crate keeps no name or identity number of a representative: the
+/// Office's file holds them, and `reference` points to it (a file or letter
+/// number), so nothing personal about the applicant appears in the
+/// objection's `Debug` output, its errors or its JSON.
+///
+/// Serialized as `{"applicant": "subject"}` or
+/// `{"applicant": "representative", "capacity": "agent", "reference": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(tag = "applicant", rename_all = "snake_case")]
+pub enum Applicant {
+    /// The credit subject itself: a person, or an organization through its
+    /// own staff. The notification and the reply go to the same addressee.
+    #[default]
+    Subject,
+    /// Someone acting for the subject.
+    Representative {
+        /// In what capacity.
+        capacity: Capacity,
+        /// The Office's reference for the representative's file (never a
+        /// name or identity number).
+        reference: String,
+    },
+}
+
+impl Applicant {
+    /// Whether the applicant is the credit subject itself.
+    pub fn is_subject(&self) -> bool {
+        matches!(self, Self::Subject)
+    }
+}
+
+impl fmt::Display for Applicant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Subject => f.write_str("the credit subject 信用主体本人"),
+            Self::Representative {
+                capacity,
+                reference,
+            } => write!(
+                f,
+                "{} {} (file `{reference}`)",
+                capacity.english_name(),
+                capacity.chinese_name()
+            ),
+        }
+    }
+}
+
+/// To whom the Office addresses an act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipient {
+    /// The applicant (异议申请人): the notification of the result.
+    Applicant,
+    /// The credit subject (信用主体): the reply with reasons.
+    Subject,
 }
 
 /// How and when the Office received an objection: a written application
@@ -165,13 +341,16 @@ pub enum Step {
     /// The Office forwards it and its materials to the originating section;
     /// dated the day the section receives them. Due by `forward_by`.
     Forward,
-    /// The section verifies the record and the Office receives its written
-    /// opinion; dated the day the Office receives it. Due by `verify_by`.
+    /// The section verifies the item and submits its written opinion; dated
+    /// the day it submits (the Office's receipt, which starts the
+    /// notification's clock, is dated separately). Due by `verify_by`.
     Verify,
-    /// The Office notifies the applicant in writing of the result, with its
-    /// reasons (this is also the reply). Due by `notify_by`, and never after
-    /// `reply_by`.
+    /// The Office notifies the applicant in writing of the result. Due by
+    /// `notify_by`.
     Notify,
+    /// The Office replies to the credit subject with its reasons. Due by
+    /// `reply_by`.
+    Reply,
     /// The Office closes the file. No deadline.
     Close,
     /// The applicant withdraws the objection. Possible until notified.
@@ -180,15 +359,16 @@ pub enum Step {
 
 impl Step {
     /// The steps that have deadlines, in the order they are taken.
-    pub const TIMED: [Self; 3] = [Self::Forward, Self::Verify, Self::Notify];
+    pub const TIMED: [Self; 4] = [Self::Forward, Self::Verify, Self::Notify, Self::Reply];
 
     /// The English name, a verb phrase ("forward to the originating section").
     pub fn english_name(self) -> &'static str {
         match self {
             Self::Receive => "receive the objection",
             Self::Forward => "forward to the originating section",
-            Self::Verify => "receive the section's written opinion",
+            Self::Verify => "submit the section's written opinion",
             Self::Notify => "notify the applicant",
+            Self::Reply => "reply to the credit subject",
             Self::Close => "close the objection",
             Self::Withdraw => "withdraw the objection",
         }
@@ -200,7 +380,8 @@ impl Step {
             Self::Receive => "受理异议申请",
             Self::Forward => "转送原信息提供科室",
             Self::Verify => "科室核实并提交书面意见",
-            Self::Notify => "书面通知申请人",
+            Self::Notify => "书面通知异议申请人",
+            Self::Reply => "回复信用主体并说明理由",
             Self::Close => "办结",
             Self::Withdraw => "撤回异议",
         }
@@ -208,14 +389,27 @@ impl Step {
 
     /// The step that must be done before this one; `None` for
     /// [`Step::Receive`] and [`Step::Withdraw`] (possible at any point
-    /// before the applicant is notified).
+    /// before the applicant is notified). The reply follows the
+    /// notification (it gives the reasons for the result), possibly on the
+    /// same day.
     pub fn requires(self) -> Option<Self> {
         match self {
             Self::Receive | Self::Withdraw => None,
             Self::Forward => Some(Self::Receive),
             Self::Verify => Some(Self::Forward),
             Self::Notify => Some(Self::Verify),
-            Self::Close => Some(Self::Notify),
+            Self::Reply => Some(Self::Notify),
+            Self::Close => Some(Self::Reply),
+        }
+    }
+
+    /// To whom the step is addressed: the notification to the applicant,
+    /// the reply to the credit subject; `None` for the other steps.
+    pub fn recipient(self) -> Option<Recipient> {
+        match self {
+            Self::Notify => Some(Recipient::Applicant),
+            Self::Reply => Some(Recipient::Subject),
+            _ => None,
         }
     }
 }
@@ -236,8 +430,11 @@ pub enum Stage {
     Forwarded,
     /// The section's written opinion is with the Office.
     OpinionReceived,
-    /// The applicant has been notified of the result.
+    /// The applicant has been notified of the result; the reply to the
+    /// subject is still to come.
     Notified,
+    /// The subject has had the reply with reasons.
+    Replied,
     /// Closed by the Office.
     Closed,
     /// Withdrawn by the applicant.
@@ -252,6 +449,7 @@ impl Stage {
             Self::Forwarded => "forwarded",
             Self::OpinionReceived => "opinion received",
             Self::Notified => "notified",
+            Self::Replied => "replied",
             Self::Closed => "closed",
             Self::Withdrawn => "withdrawn",
         }
@@ -263,7 +461,8 @@ impl Stage {
             Self::Received => "已受理",
             Self::Forwarded => "已转送科室",
             Self::OpinionReceived => "已收到核实意见",
-            Self::Notified => "已书面通知",
+            Self::Notified => "已书面通知申请人",
+            Self::Replied => "已回复信用主体",
             Self::Closed => "已办结",
             Self::Withdrawn => "已撤回",
         }
@@ -298,17 +497,19 @@ pub struct Forwarded {
     pub on: NaiveDate,
     /// The Office official who forwarded it.
     pub by: String,
-    /// The section that made the record.
+    /// The section that made the item: any section, the Office included
+    /// (the plan makes the Office a responsible section of §3(1), §4(1),
+    /// §4(2), §5(1), §5(3) and §6(2)).
     pub to: Section,
 }
 
-/// What the originating section found when it verified the record.
+/// What the originating section found when it verified the item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Finding {
-    /// The record is wrong (确认有误): it is revoked or corrected.
+    /// The item is wrong (确认有误): it is revoked or corrected.
     ErrorConfirmed,
-    /// No error found: the record is kept.
+    /// No error found: the item is kept.
     NotConfirmed,
 }
 
@@ -336,11 +537,15 @@ impl fmt::Display for Finding {
     }
 }
 
-/// The section's written opinion (书面处理意见), as received by the Office.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The section's written opinion (书面处理意见): submitted by the section,
+/// received by the Office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Opinion {
+    /// The day the section submitted it: the section's step is on time when
+    /// this is on or before `verify_by`.
+    pub submitted_on: NaiveDate,
     /// The day the Office received it; the 2 working days to notify count
-    /// from here.
+    /// from here. Never before `submitted_on`, often the same day.
     pub on: NaiveDate,
     /// Who in the section signed it.
     pub by: String,
@@ -350,19 +555,49 @@ pub struct Opinion {
     pub summary: String,
 }
 
+/// The stored form of an [`Opinion`]: version 0.1 stored only the Office's
+/// receipt, which then stands for the submission too.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredOpinion {
+    #[serde(default)]
+    submitted_on: Option<NaiveDate>,
+    on: NaiveDate,
+    by: String,
+    finding: Finding,
+    summary: String,
+}
+
+impl<'de> Deserialize<'de> for Opinion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = StoredOpinion::deserialize(deserializer)?;
+        Ok(Self {
+            submitted_on: s.submitted_on.unwrap_or(s.on),
+            on: s.on,
+            by: s.by,
+            finding: s.finding,
+            summary: s.summary,
+        })
+    }
+}
+
 /// The Office's decision on an objection, notified to the applicant with its
 /// reasons (plan §6(3): "确认有误的予以撤销或者纠正", "回复信用主体并说明处理理由").
+/// It applies to the item objected to ([`Objection::item_change`]).
 ///
-/// Serialized with a `decision` tag: `revoked`, `corrected` or `kept`.
+/// Serialized with a `decision` tag: `revoked`, `corrected` (a record's
+/// content), `listing_corrected`, `commitment_corrected` or `kept`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum Outcome {
-    /// Error confirmed: the record is revoked (撤销) and never counted.
+    /// Error confirmed: the item is revoked (撤销). A record never counted;
+    /// a listing ends and a commitment's publication is withdrawn from the
+    /// day of the decision.
     Revoked {
         /// The Office's reasons.
         reasons: String,
     },
-    /// Error confirmed: the record is corrected (纠正); the corrected content
+    /// Error confirmed: a record is corrected (纠正); the corrected content
     /// is kept beside the original and supersedes it.
     Corrected {
         /// The corrected content.
@@ -370,7 +605,24 @@ pub enum Outcome {
         /// The Office's reasons.
         reasons: String,
     },
-    /// No error found: the record is kept as it is.
+    /// Error confirmed: a list entry's listing events (the days and rules
+    /// that listed the subject) are corrected; the original events are kept
+    /// beside them.
+    ListingCorrected {
+        /// The corrected listing events; at least one.
+        events: Vec<ListingEvent>,
+        /// The Office's reasons.
+        reasons: String,
+    },
+    /// Error confirmed: a published commitment's text is corrected; the
+    /// text as signed is kept beside it.
+    CommitmentCorrected {
+        /// The corrected text.
+        text: String,
+        /// The Office's reasons.
+        reasons: String,
+    },
+    /// No error found: the item is kept (维持) as it is.
     Kept {
         /// The Office's reasons.
         reasons: String,
@@ -383,6 +635,8 @@ impl Outcome {
         match self {
             Self::Revoked { .. } => "revoked",
             Self::Corrected { .. } => "corrected",
+            Self::ListingCorrected { .. } => "listing corrected",
+            Self::CommitmentCorrected { .. } => "commitment corrected",
             Self::Kept { .. } => "kept",
         }
     }
@@ -391,7 +645,9 @@ impl Outcome {
     pub fn chinese_name(&self) -> &'static str {
         match self {
             Self::Revoked { .. } => "撤销",
-            Self::Corrected { .. } => "纠正",
+            Self::Corrected { .. }
+            | Self::ListingCorrected { .. }
+            | Self::CommitmentCorrected { .. } => "纠正",
             Self::Kept { .. } => "维持",
         }
     }
@@ -401,6 +657,8 @@ impl Outcome {
         match self {
             Self::Revoked { reasons }
             | Self::Corrected { reasons, .. }
+            | Self::ListingCorrected { reasons, .. }
+            | Self::CommitmentCorrected { reasons, .. }
             | Self::Kept { reasons } => reasons,
         }
     }
@@ -408,13 +666,26 @@ impl Outcome {
     /// The finding this decision follows from.
     pub fn finding(&self) -> Finding {
         match self {
-            Self::Revoked { .. } | Self::Corrected { .. } => Finding::ErrorConfirmed,
             Self::Kept { .. } => Finding::NotConfirmed,
+            _ => Finding::ErrorConfirmed,
+        }
+    }
+
+    /// Whether this decision can apply to `item`: a record's content, a
+    /// listing's events and a commitment's text are corrected by their own
+    /// kind of correction; revoking and keeping apply to every item.
+    pub fn applies_to(&self, item: CreditItem) -> bool {
+        match self {
+            Self::Revoked { .. } | Self::Kept { .. } => true,
+            Self::Corrected { .. } => matches!(item, CreditItem::Record(_)),
+            Self::ListingCorrected { .. } => matches!(item, CreditItem::ListEntry(_)),
+            Self::CommitmentCorrected { .. } => matches!(item, CreditItem::Commitment(_)),
         }
     }
 }
 
-/// The notification of the result to the applicant (also the reply with reasons).
+/// The notification of the result to the applicant (plan §6(3):
+/// "将核查结果书面通知异议申请人").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notified {
     /// The day the Office notified the applicant in writing.
@@ -425,6 +696,18 @@ pub struct Notified {
     pub outcome: Outcome,
 }
 
+/// The reply to the credit subject with the reasons for the handling (plan
+/// §6(3): "回复信用主体并说明处理理由").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replied {
+    /// The day the Office replied in writing.
+    pub on: NaiveDate,
+    /// The Office official who signed it.
+    pub by: String,
+    /// The reasons given to the subject.
+    pub reasons: String,
+}
+
 /// One deadline: which step, the last day it may be taken, and the rule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Deadline {
@@ -433,8 +716,8 @@ pub struct Deadline {
     /// The last day it may be taken; always a working day of the calendar
     /// it was computed with.
     pub due: NaiveDate,
-    /// The rule that set the day: `objection.reply_by` when the 12-day reply
-    /// limit binds a notification, otherwise the step's own rule.
+    /// The rule that set the day: `objection.reply_by` when the 12-day limit
+    /// binds a notification, otherwise the step's own rule.
     pub basis: Citation,
 }
 
@@ -442,35 +725,112 @@ pub struct Deadline {
 ///
 /// `forward_by` and `reply_by` follow from the receipt alone; `verify_by`
 /// is known once the objection is forwarded and `notify_by` once the
-/// section's opinion is received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Office has received the section's opinion.
+///
+/// A deadline whose count runs past the calendar's last day is `None` and
+/// listed in `missing` with the reason; the others are still given.
+/// `finality` says how settled the given days are: a count over a day after
+/// the last published holiday notice is
+/// [`Finality::Projected`], and the official should read the day as such.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Deadlines {
     /// The day the objection counts as received.
     pub received_on: NaiveDate,
-    /// Receipt + 5 working days: forward to the originating section.
-    pub forward_by: NaiveDate,
-    /// Receipt + 12 working days: reply to the subject with reasons.
-    pub reply_by: NaiveDate,
-    /// The section's receipt + 5 working days: its written opinion.
+    /// Receipt + 5 working days: forward to the originating section
+    /// (`None` when the count leaves the calendar: see `missing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_by: Option<NaiveDate>,
+    /// Receipt + 12 working days: reply to the credit subject with reasons
+    /// (`None` when the count leaves the calendar: see `missing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_by: Option<NaiveDate>,
+    /// The section's receipt + 5 working days: submit its written opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_by: Option<NaiveDate>,
-    /// The opinion's receipt + 2 working days, the notification's own clock
-    /// before the 12-day limit is applied.
+    /// The Office's receipt of the opinion + 2 working days: the
+    /// notification's own clock, before the 12-day limit is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_clock: Option<NaiveDate>,
     /// The earlier of `notify_clock` and `reply_by`: notify the applicant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_by: Option<NaiveDate>,
+    /// The least final of the days the counts went over: whether a holiday
+    /// notice not yet published or loaded may still move these days.
+    #[serde(default = "final_days")]
+    pub finality: Finality,
+    /// The deadlines that could not be computed, with the reason (a count
+    /// that leaves the calendar's coverage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<MissingDeadline>,
+}
+
+fn final_days() -> Finality {
+    Finality::Final
+}
+
+/// A deadline the calendar could not compute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MissingDeadline {
+    /// The step whose deadline is missing.
+    pub step: Step,
+    /// The rule that sets it.
+    pub basis: Citation,
+    /// Why it could not be computed.
+    pub reason: CalendarError,
 }
 
 impl Deadlines {
-    /// Forwarding to the section, with its citation.
-    pub fn forward(&self) -> Deadline {
-        Deadline {
-            step: Step::Forward,
-            due: self.forward_by,
-            basis: FORWARD_BASIS,
+    /// Counts `n` working days after `from` for `step`: the day, with the
+    /// finality folded in, or `None` with the reason kept in `missing`.
+    fn count(
+        &mut self,
+        calendar: &(impl WorkCalendar + ?Sized),
+        from: NaiveDate,
+        n: u32,
+        step: Step,
+        basis: Citation,
+    ) -> Option<NaiveDate> {
+        let counted = calendar.add_working_days(from, n).and_then(|due| {
+            let finality = calendar.finality_between(from, due)?;
+            Ok((due, finality))
+        });
+        match counted {
+            Ok((due, finality)) => {
+                self.finality = self.finality.max(finality);
+                Some(due)
+            }
+            Err(reason) => {
+                self.missing.push(MissingDeadline {
+                    step,
+                    basis,
+                    reason,
+                });
+                None
+            }
         }
+    }
+
+    /// A deadline of these as an official reads it, e.g. `2027-01-06,
+    /// projected: the 2027 holiday notice is not loaded`, with how final
+    /// the days from the receipt to `day` are in `calendar`; just the date
+    /// when they are final.
+    pub fn describe(&self, calendar: &(impl WorkCalendar + ?Sized), day: NaiveDate) -> String {
+        let finality = calendar
+            .finality_between(self.received_on, day)
+            .unwrap_or(self.finality);
+        format!("{day}{}", finality.describe(day))
+    }
+}
+
+impl Deadlines {
+    /// Forwarding to the section, with its citation; `None` when the count
+    /// leaves the calendar.
+    pub fn forward(&self) -> Option<Deadline> {
+        self.forward_by.map(|due| Deadline {
+            step: Step::Forward,
+            due,
+            basis: FORWARD_BASIS,
+        })
     }
 
     /// The section's opinion, with its citation, once forwarded.
@@ -482,12 +842,14 @@ impl Deadlines {
         })
     }
 
-    /// The notification, with the rule that binds it, once the opinion is in:
-    /// `objection.notify_by` when its own 2-day clock ends on or before
-    /// `reply_by`, `objection.reply_by` when the 12-day limit comes first.
+    /// The notification of the applicant, with the rule that binds it, once
+    /// the Office has the opinion: `objection.notify_by` when its own 2-day
+    /// clock ends on or before `reply_by`, `objection.reply_by` when the
+    /// 12-day limit comes first.
     pub fn notify(&self) -> Option<Deadline> {
         let (due, clock) = self.notify_by.zip(self.notify_clock)?;
-        let basis = if clock <= self.reply_by {
+        // A reply limit past the calendar's last day is after the clock.
+        let basis = if self.reply_by.is_none_or(|reply_by| clock <= reply_by) {
             NOTIFY_BASIS
         } else {
             REPLY_BASIS
@@ -499,24 +861,31 @@ impl Deadlines {
         })
     }
 
-    /// The reply to the subject with reasons, made by notifying the
-    /// applicant, with its citation.
-    pub fn reply(&self) -> Deadline {
-        Deadline {
-            step: Step::Notify,
-            due: self.reply_by,
+    /// The reply to the credit subject with reasons, with its citation;
+    /// `None` when the count leaves the calendar.
+    pub fn reply(&self) -> Option<Deadline> {
+        self.reply_by.map(|due| Deadline {
+            step: Step::Reply,
+            due,
             basis: REPLY_BASIS,
-        }
+        })
     }
 
-    /// The deadline of a timed step: for [`Step::Notify`] before the opinion
-    /// is in, the reply limit, which binds it anyway. `None` for a step with
-    /// no deadline or whose deadline is not known yet.
+    /// The deadline of a timed step. For [`Step::Notify`] before the
+    /// opinion is in: the 12-day limit, which binds it anyway. `None` for a
+    /// step with no deadline or whose deadline is not known yet.
     pub fn of(&self, step: Step) -> Option<Deadline> {
         match step {
-            Step::Forward => Some(self.forward()),
+            Step::Forward => self.forward(),
             Step::Verify => self.verify(),
-            Step::Notify => Some(self.notify().unwrap_or_else(|| self.reply())),
+            Step::Notify => self.notify().or_else(|| {
+                self.reply_by.map(|due| Deadline {
+                    step: Step::Notify,
+                    due,
+                    basis: REPLY_BASIS,
+                })
+            }),
+            Step::Reply => self.reply(),
             Step::Receive | Step::Close | Step::Withdraw => None,
         }
     }
@@ -532,10 +901,14 @@ impl Deadlines {
 /// receipt on a Saturday or holiday therefore counts from the next working
 /// day, which is day 1.
 ///
+/// A count that runs past the calendar's last day leaves its deadline
+/// `None`, listed in [`Deadlines::missing`] with the reason; the other is
+/// still given. [`Deadlines::finality`] is the least final day counted over.
+///
 /// # Errors
 ///
-/// [`CalendarError::OutOfCoverage`] when `received_on` is outside the
-/// calendar's coverage or `reply_by` would fall after its last day.
+/// [`CalendarError::OutOfCoverage`] when `received_on` itself is outside
+/// the calendar's coverage: nothing can be counted from it.
 ///
 /// # Example
 ///
@@ -548,36 +921,58 @@ impl Deadlines {
 /// // Received Thursday 23 January 2020, before the Spring Festival holiday
 /// // as extended to 2 February: day 1 is Monday 3 February.
 /// let d = deadlines(&ChinaCalendar::official(), day(2020, 1, 23))?;
-/// assert_eq!((d.forward_by, d.reply_by), (day(2020, 2, 7), day(2020, 2, 18)));
+/// assert_eq!((d.forward_by, d.reply_by), (Some(day(2020, 2, 7)), Some(day(2020, 2, 18))));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn deadlines(
     calendar: &(impl WorkCalendar + ?Sized),
     received_on: NaiveDate,
 ) -> Result<Deadlines, CalendarError> {
-    Ok(Deadlines {
+    // Nothing can be counted from a day the calendar does not know.
+    calendar.is_working_day(received_on)?;
+    let mut d = Deadlines {
         received_on,
-        // plan §6(3): forward within 5 working days of receipt.
-        forward_by: calendar.add_working_days(received_on, FORWARD_WORKING_DAYS)?,
-        // plan §6(3): reply within 12 working days of receipt.
-        reply_by: calendar.add_working_days(received_on, REPLY_WORKING_DAYS)?,
+        forward_by: None,
+        reply_by: None,
         verify_by: None,
         notify_clock: None,
         notify_by: None,
-    })
+        finality: Finality::Final,
+        missing: Vec::new(),
+    };
+    // plan §6(3): forward within 5 working days of receipt.
+    d.forward_by = d.count(
+        calendar,
+        received_on,
+        FORWARD_WORKING_DAYS,
+        Step::Forward,
+        FORWARD_BASIS,
+    );
+    // plan §6(3): reply within 12 working days of receipt.
+    d.reply_by = d.count(
+        calendar,
+        received_on,
+        REPLY_WORKING_DAYS,
+        Step::Reply,
+        REPLY_BASIS,
+    );
+    Ok(d)
 }
 
-/// A subject's objection (异议) to a record, and its handling (plan §6(3)).
+/// An objection (异议) to credit information, and its handling (plan §6(3)).
 ///
-/// Built by [`Objection::receive`] and moved on by [`forward`](Self::forward),
-/// [`receive_opinion`](Self::receive_opinion), [`notify`](Self::notify) and
+/// Built by [`Objection::receive`] (and [`with_applicant`](Self::with_applicant)
+/// when someone acts for the subject) and moved on by
+/// [`forward`](Self::forward), [`receive_opinion`](Self::receive_opinion)
+/// (or [`receive_opinion_submitted`](Self::receive_opinion_submitted)),
+/// [`notify`](Self::notify), [`reply`](Self::reply) and
 /// [`close`](Self::close), or ended by [`withdraw`](Self::withdraw). Each
 /// step is dated and says who acted. A step may be taken on the same day as
 /// the one before it, never earlier. A wrong move returns an
 /// [`ObjectionError`] and leaves the objection exactly as it was.
 ///
-/// An objection never changes its record by itself: the caller applies the
-/// [`RecordChange`] of a revoking or correcting outcome.
+/// An objection never changes its item by itself: the caller applies the
+/// [`ItemChange`] of a revoking or correcting outcome.
 ///
 /// # Example
 ///
@@ -585,7 +980,9 @@ pub fn deadlines(
 /// use chrono::NaiveDate;
 /// use social_credit::calendar::ChinaCalendar;
 /// use social_credit::misconduct::{RecordId, Section};
-/// use social_credit::objection::{Finding, Objection, ObjectionId, Outcome, Receipt, Stage, Step};
+/// use social_credit::objection::{
+///     Applicant, Capacity, Finding, Objection, ObjectionId, Outcome, Receipt, Stage, Step,
+/// };
 /// use social_credit::Uscc;
 ///
 /// let day = |m, d| NaiveDate::from_ymd_opt(2019, m, d).unwrap();
@@ -594,7 +991,11 @@ pub fn deadlines(
 /// let mut objection = Objection::receive(
 ///     ObjectionId(1), RecordId(7), subject,
 ///     Receipt::Written { on: day(9, 27) }, "Wang Fang", "the fine was paid",
-/// );
+/// )
+/// .with_applicant(Applicant::Representative {
+///     capacity: Capacity::Agent,
+///     reference: "XZMZ-2019-031".into(),
+/// });
 /// objection.forward(day(10, 8), "Wang Fang", Section::SocialOrganizations)?;
 ///
 /// // Notifying before the section's opinion is in is refused.
@@ -607,16 +1008,21 @@ pub fn deadlines(
 /// let next = status.next.unwrap();
 /// assert_eq!((next.step, next.due), (Step::Verify, day(10, 14)));
 ///
-/// objection.receive_opinion(day(10, 11), "Li Qiang", Finding::ErrorConfirmed, "paid on 2 Sep")?;
-/// objection.notify(day(10, 12), "Wang Fang", Outcome::Revoked { reasons: "the fine was paid on time".into() })?;
+/// // Submitted Friday 11 October, received by the Office Saturday 12 October (a working day).
+/// objection.receive_opinion_submitted(day(10, 11), day(10, 12), "Li Qiang", Finding::ErrorConfirmed, "paid on 2 Sep")?;
+/// assert_eq!(objection.deadlines(&calendar)?.notify_by, Some(day(10, 15)));
+/// objection.notify(day(10, 14), "Wang Fang", Outcome::Revoked { reasons: "the fine was paid on time".into() })?;
+/// objection.reply(day(10, 14), "Wang Fang", "the fine was paid on 2 September, before the deadline")?;
+/// assert_eq!(objection.stage(), Stage::Replied);
 /// assert!(objection.record_change().is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Objection {
     id: ObjectionId,
-    record: RecordId,
+    about: CreditItem,
     subject: SubjectId,
+    applicant: Applicant,
     receipt: Receipt,
     received_by: String,
     grounds: String,
@@ -627,19 +1033,24 @@ pub struct Objection {
     #[serde(skip_serializing_if = "Option::is_none")]
     notified: Option<Notified>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    replied: Option<Replied>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     closed: Option<Act>,
     #[serde(skip_serializing_if = "Option::is_none")]
     withdrawn: Option<Act>,
 }
 
 impl Objection {
-    /// An objection received by the Office.
+    /// An objection to `item` (a [`RecordId`], a [`ListEntryId`] or a
+    /// [`CommitmentId`]) about `subject`, received by the Office and made
+    /// by the subject itself (see [`with_applicant`](Self::with_applicant)
+    /// when someone acts for it).
     ///
     /// `received_by` is the Office official who took it in; `grounds` is
     /// what the applicant disputes and why.
     pub fn receive(
         id: ObjectionId,
-        record: RecordId,
+        item: impl Into<CreditItem>,
         subject: SubjectId,
         receipt: Receipt,
         received_by: impl Into<String>,
@@ -647,17 +1058,27 @@ impl Objection {
     ) -> Self {
         Self {
             id,
-            record,
+            about: item.into(),
             subject,
+            applicant: Applicant::Subject,
             receipt,
             received_by: received_by.into(),
             grounds: grounds.into(),
             forwarded: None,
             opinion: None,
             notified: None,
+            replied: None,
             closed: None,
             withdrawn: None,
         }
+    }
+
+    /// The same objection, made by `applicant` (the notification of the
+    /// result goes to the applicant, the reply to the subject).
+    #[must_use]
+    pub fn with_applicant(mut self, applicant: Applicant) -> Self {
+        self.applicant = applicant;
+        self
     }
 
     /// The identifier.
@@ -665,15 +1086,24 @@ impl Objection {
         self.id
     }
 
-    /// The record objected to.
-    pub fn record(&self) -> RecordId {
-        self.record
+    /// The credit information objected to.
+    pub fn item(&self) -> CreditItem {
+        self.about
     }
 
-    /// The subject the record is about (the applicant, or whom the
-    /// applicant acts for).
+    /// The record objected to, when the item is a record.
+    pub fn record(&self) -> Option<RecordId> {
+        self.about.record()
+    }
+
+    /// The credit subject the item is about; it gets the reply.
     pub fn subject(&self) -> &SubjectId {
         &self.subject
+    }
+
+    /// Who made the objection; they get the notification of the result.
+    pub fn applicant(&self) -> &Applicant {
+        &self.applicant
     }
 
     /// How and when it was received.
@@ -711,6 +1141,11 @@ impl Objection {
         self.notified.as_ref()
     }
 
+    /// The reply to the subject, once done.
+    pub fn replied(&self) -> Option<&Replied> {
+        self.replied.as_ref()
+    }
+
     /// The closing, once done.
     pub fn closed(&self) -> Option<&Act> {
         self.closed.as_ref()
@@ -726,15 +1161,44 @@ impl Objection {
         self.notified.as_ref().map(|n| &n.outcome)
     }
 
-    /// The day a step was taken, if it was.
+    /// The section answerable for `step` (plan §6(9) accountability): the
+    /// section the objection was forwarded to for [`Step::Verify`] (the
+    /// Office itself when it made the item), the Office for every other
+    /// step. The applicant's withdrawal is nobody's delay and answers the
+    /// Office too.
+    pub fn responsible(&self, step: Step) -> Section {
+        match (step, &self.forwarded) {
+            (Step::Verify, Some(f)) => f.to,
+            _ => Section::Office,
+        }
+    }
+
+    /// The day a step was taken, if it was. [`Step::Verify`] is dated the
+    /// day the section submitted its opinion (see
+    /// [`Objection::opinion_received_on`] for the Office's receipt).
     pub fn done_on(&self, step: Step) -> Option<NaiveDate> {
         match step {
             Step::Receive => Some(self.received_on()),
             Step::Forward => self.forwarded.as_ref().map(|f| f.on),
-            Step::Verify => self.opinion.as_ref().map(|o| o.on),
+            Step::Verify => self.opinion.as_ref().map(|o| o.submitted_on),
             Step::Notify => self.notified.as_ref().map(|n| n.on),
+            Step::Reply => self.replied.as_ref().map(|r| r.on),
             Step::Close => self.closed.as_ref().map(|c| c.on),
             Step::Withdraw => self.withdrawn.as_ref().map(|w| w.on),
+        }
+    }
+
+    /// The day the Office received the section's opinion, if it has.
+    pub fn opinion_received_on(&self) -> Option<NaiveDate> {
+        self.opinion.as_ref().map(|o| o.on)
+    }
+
+    /// The day from which the step after `step` may be taken: the Office's
+    /// receipt for the opinion, the step's own day otherwise.
+    fn completed_on(&self, step: Step) -> Option<NaiveDate> {
+        match step {
+            Step::Verify => self.opinion_received_on(),
+            _ => self.done_on(step),
         }
     }
 
@@ -756,13 +1220,15 @@ impl Objection {
 
     fn stage_as_of(&self, on: Option<NaiveDate>) -> Stage {
         let done = |step| match on {
-            Some(on) => self.done_by(step, on).is_some(),
-            None => self.done_on(step).is_some(),
+            Some(on) => self.completed_on(step).is_some_and(|d| d <= on),
+            None => self.completed_on(step).is_some(),
         };
         if done(Step::Withdraw) {
             Stage::Withdrawn
         } else if done(Step::Close) {
             Stage::Closed
+        } else if done(Step::Reply) {
+            Stage::Replied
         } else if done(Step::Notify) {
             Stage::Notified
         } else if done(Step::Verify) {
@@ -804,10 +1270,12 @@ impl Objection {
         }
         let previous = match step.requires() {
             Some(required) => {
-                let previous_on = self.done_on(required).ok_or(ObjectionError::OutOfOrder {
-                    step,
-                    requires: required,
-                })?;
+                let previous_on =
+                    self.completed_on(required)
+                        .ok_or(ObjectionError::OutOfOrder {
+                            step,
+                            requires: required,
+                        })?;
                 (required, previous_on)
             }
             // A withdrawal follows whatever was done last, and must come
@@ -820,7 +1288,7 @@ impl Objection {
                 }
                 [Step::Verify, Step::Forward, Step::Receive]
                     .into_iter()
-                    .find_map(|s| self.done_on(s).map(|d| (s, d)))
+                    .find_map(|s| self.completed_on(s).map(|d| (s, d)))
                     .unwrap_or((Step::Receive, self.received_on()))
             }
         };
@@ -837,15 +1305,16 @@ impl Objection {
     }
 
     /// Forwards the objection and its materials to the section that made
-    /// the record, which receives them `on` (plan §6(3): within 5 working
+    /// the item, which receives them `on` (plan §6(3): within 5 working
     /// days of receipt; a late forwarding is allowed and reported late).
+    /// The Office may be that section: it then verifies its own item, with
+    /// the same 5 working days.
     ///
     /// # Errors
     ///
     /// [`ObjectionError::Finished`], [`ObjectionError::AlreadyDone`] or
-    /// [`ObjectionError::DateBeforePrevious`] (before the receipt), and
-    /// [`ObjectionError::NotAnOriginatingSection`] for the Office itself.
-    /// The objection is unchanged on error.
+    /// [`ObjectionError::DateBeforePrevious`] (before the receipt). The
+    /// objection is unchanged on error.
     pub fn forward(
         &mut self,
         on: NaiveDate,
@@ -853,9 +1322,6 @@ impl Objection {
         to: Section,
     ) -> Result<(), ObjectionError> {
         self.check(Step::Forward, on)?;
-        if to == Section::Office {
-            return Err(ObjectionError::NotAnOriginatingSection { section: to });
-        }
         self.forwarded = Some(Forwarded {
             on,
             by: by.into(),
@@ -864,15 +1330,13 @@ impl Objection {
         Ok(())
     }
 
-    /// Records that the Office received the section's written opinion `on`
-    /// (plan §6(3): within 5 working days of the section's receipt).
+    /// Records the section's written opinion, submitted and received by the
+    /// Office on the same day `on` (see
+    /// [`receive_opinion_submitted`](Self::receive_opinion_submitted)).
     ///
     /// # Errors
     ///
-    /// [`ObjectionError::OutOfOrder`] before forwarding,
-    /// [`ObjectionError::Finished`], [`ObjectionError::AlreadyDone`] or
-    /// [`ObjectionError::DateBeforePrevious`]. The objection is unchanged on
-    /// error.
+    /// As [`receive_opinion_submitted`](Self::receive_opinion_submitted).
     pub fn receive_opinion(
         &mut self,
         on: NaiveDate,
@@ -880,9 +1344,40 @@ impl Objection {
         finding: Finding,
         summary: impl Into<String>,
     ) -> Result<(), ObjectionError> {
-        self.check(Step::Verify, on)?;
+        self.receive_opinion_submitted(on, on, by, finding, summary)
+    }
+
+    /// Records the section's written opinion, submitted on `submitted_on`
+    /// (plan §6(3): within 5 working days of the section's receipt) and
+    /// received by the Office on `received_on`, which starts the 2 working
+    /// days to notify the applicant.
+    ///
+    /// # Errors
+    ///
+    /// [`ObjectionError::OutOfOrder`] before forwarding,
+    /// [`ObjectionError::Finished`], [`ObjectionError::AlreadyDone`],
+    /// [`ObjectionError::DateBeforePrevious`] (submitted before the section
+    /// received the objection), or
+    /// [`ObjectionError::OpinionReceivedBeforeSubmitted`]. The objection is
+    /// unchanged on error.
+    pub fn receive_opinion_submitted(
+        &mut self,
+        submitted_on: NaiveDate,
+        received_on: NaiveDate,
+        by: impl Into<String>,
+        finding: Finding,
+        summary: impl Into<String>,
+    ) -> Result<(), ObjectionError> {
+        self.check(Step::Verify, submitted_on)?;
+        if received_on < submitted_on {
+            return Err(ObjectionError::OpinionReceivedBeforeSubmitted {
+                submitted_on,
+                received_on,
+            });
+        }
         self.opinion = Some(Opinion {
-            on,
+            submitted_on,
+            on: received_on,
             by: by.into(),
             finding,
             summary: summary.into(),
@@ -891,19 +1386,22 @@ impl Objection {
     }
 
     /// Notifies the applicant in writing of the decision and its reasons
-    /// (plan §6(3): within 2 working days of the opinion, and within 12 of
-    /// receipt).
+    /// (plan §6(3): within 2 working days of the Office's receipt of the
+    /// opinion, and within 12 of receipt).
     ///
-    /// The decision must follow the section's finding: revoked or
-    /// corrected when it confirmed an error, kept when it did not.
+    /// The decision must follow the section's finding (revoked or corrected
+    /// when it confirmed an error, kept when it did not) and fit the item
+    /// (see [`Outcome::applies_to`]).
     ///
     /// # Errors
     ///
     /// [`ObjectionError::OutOfOrder`] before the opinion,
     /// [`ObjectionError::Finished`], [`ObjectionError::AlreadyDone`],
-    /// [`ObjectionError::DateBeforePrevious`], or
-    /// [`ObjectionError::OutcomeContradictsFinding`]. The objection is
-    /// unchanged on error.
+    /// [`ObjectionError::DateBeforePrevious`] (before the Office received
+    /// the opinion), [`ObjectionError::OutcomeContradictsFinding`],
+    /// [`ObjectionError::OutcomeDoesNotFit`] or
+    /// [`ObjectionError::EmptyCorrection`]. The objection is unchanged on
+    /// error.
     pub fn notify(
         &mut self,
         on: NaiveDate,
@@ -919,6 +1417,15 @@ impl Objection {
                 });
             }
         }
+        if !outcome.applies_to(self.about) {
+            return Err(ObjectionError::OutcomeDoesNotFit {
+                outcome: outcome.english_name(),
+                item: self.about,
+            });
+        }
+        if matches!(&outcome, Outcome::ListingCorrected { events, .. } if events.is_empty()) {
+            return Err(ObjectionError::EmptyCorrection { item: self.about });
+        }
         self.notified = Some(Notified {
             on,
             by: by.into(),
@@ -927,12 +1434,38 @@ impl Objection {
         Ok(())
     }
 
-    /// Closes the objection after the applicant was notified. No step may
-    /// follow.
+    /// Replies to the credit subject in writing with the reasons for the
+    /// handling (plan §6(3): within 12 working days of receipt). It follows
+    /// the notification of the applicant, on the same day or later; when
+    /// the applicant is the subject, one letter may do both.
     ///
     /// # Errors
     ///
     /// [`ObjectionError::OutOfOrder`] before the notification,
+    /// [`ObjectionError::Finished`], [`ObjectionError::AlreadyDone`] or
+    /// [`ObjectionError::DateBeforePrevious`]. The objection is unchanged on
+    /// error.
+    pub fn reply(
+        &mut self,
+        on: NaiveDate,
+        by: impl Into<String>,
+        reasons: impl Into<String>,
+    ) -> Result<(), ObjectionError> {
+        self.check(Step::Reply, on)?;
+        self.replied = Some(Replied {
+            on,
+            by: by.into(),
+            reasons: reasons.into(),
+        });
+        Ok(())
+    }
+
+    /// Closes the objection after the subject had its reply. No step may
+    /// follow.
+    ///
+    /// # Errors
+    ///
+    /// [`ObjectionError::OutOfOrder`] before the reply,
     /// [`ObjectionError::Finished`], [`ObjectionError::AlreadyDone`] or
     /// [`ObjectionError::DateBeforePrevious`]. The objection is unchanged on
     /// error.
@@ -958,12 +1491,14 @@ impl Objection {
     }
 
     /// Every deadline known from the steps taken: `verify_by` once
-    /// forwarded, `notify_by` once the opinion is in.
+    /// forwarded, `notify_by` once the Office has the opinion. A count that
+    /// leaves the calendar leaves only its own deadline missing (see
+    /// [`deadlines`]).
     ///
     /// # Errors
     ///
-    /// [`CalendarError::OutOfCoverage`] when a count falls outside the
-    /// calendar's coverage.
+    /// [`CalendarError::OutOfCoverage`] when the day of receipt is outside
+    /// the calendar's coverage.
     pub fn deadlines(
         &self,
         calendar: &(impl WorkCalendar + ?Sized),
@@ -976,30 +1511,44 @@ impl Objection {
         calendar: &(impl WorkCalendar + ?Sized),
         on: Option<NaiveDate>,
     ) -> Result<Deadlines, CalendarError> {
-        let done = |step| match on {
-            Some(on) => self.done_by(step, on),
-            None => self.done_on(step),
+        let known = |d: Option<NaiveDate>| match on {
+            Some(on) => d.filter(|d| *d <= on),
+            None => d,
         };
         let mut d = deadlines(calendar, self.received_on())?;
-        if let Some(forwarded) = done(Step::Forward) {
+        if let Some(forwarded) = known(self.done_on(Step::Forward)) {
             // plan §6(3): the section has 5 working days from its receipt.
-            d.verify_by = Some(calendar.add_working_days(forwarded, VERIFY_WORKING_DAYS)?);
+            d.verify_by = d.count(
+                calendar,
+                forwarded,
+                VERIFY_WORKING_DAYS,
+                Step::Verify,
+                VERIFY_BASIS,
+            );
         }
-        if let Some(opinion) = done(Step::Verify) {
-            // plan §6(3): 2 working days from the opinion, within the
-            // 12-day reply limit, which binds even when every step was on
-            // time by its own clock.
-            let clock = calendar.add_working_days(opinion, NOTIFY_WORKING_DAYS)?;
-            d.notify_clock = Some(clock);
-            d.notify_by = Some(clock.min(d.reply_by));
+        if let Some(opinion) = known(self.opinion_received_on()) {
+            // plan §6(3): 2 working days from the Office's receipt of the
+            // opinion ("在收到核实结果之日起"), within the 12-day limit of the
+            // whole handling, which binds even when every step was on time
+            // by its own clock. A reply limit past the calendar's last day
+            // is after the clock, which is inside it.
+            let clock = d.count(
+                calendar,
+                opinion,
+                NOTIFY_WORKING_DAYS,
+                Step::Notify,
+                NOTIFY_BASIS,
+            );
+            d.notify_clock = clock;
+            d.notify_by = clock.map(|c| d.reply_by.map_or(c, |r| c.min(r)));
         }
         Ok(d)
     }
 
     /// Where the objection stood at the end of `on`, counting only steps
     /// taken on or before it: the next step due and by when, every step
-    /// overdue or done late and by how many working days, and the working
-    /// days left before `reply_by`.
+    /// overdue or done late, by how many working days and which section
+    /// answers for it, and the working days left before `reply_by`.
     ///
     /// A step done late is late by the working days in `(due, done]`. A step
     /// not done whose deadline has passed is overdue by the working days in
@@ -1041,20 +1590,22 @@ impl Objection {
             if until > deadline.due {
                 overdue.push(Overdue {
                     working_days: calendar.working_days_between(deadline.due, until)?,
+                    section: self.responsible(step),
                     done_on,
                     deadline,
                 });
             }
         }
-        let replied = self.done_by(Step::Notify, on).is_some();
-        let reply_working_days_left = if replied || withdrawn_on.is_some() {
-            None
-        } else {
-            Some(calendar.working_days_between(on, deadlines.reply_by)?)
+        let replied = self.done_by(Step::Reply, on).is_some();
+        let reply_working_days_left = match deadlines.reply_by {
+            Some(reply_by) if !replied && withdrawn_on.is_none() => {
+                Some(calendar.working_days_between(on, reply_by)?)
+            }
+            _ => None,
         };
         Ok(ObjectionStatus {
             objection: self.id,
-            record: self.record,
+            item: self.about,
             on,
             stage,
             next: pending.first().cloned(),
@@ -1065,43 +1616,166 @@ impl Objection {
         })
     }
 
-    /// What the decision changes in the record, for the caller to apply
-    /// with [`RecordChange::apply_to`]: `Some` once the applicant was
-    /// notified that the record is revoked or corrected, dated the day of
-    /// the notification; `None` while undecided or when the record is kept.
-    pub fn record_change(&self) -> Option<RecordChange> {
-        let notified = self.notified.as_ref()?;
-        let (status, basis, corrected) = match &notified.outcome {
-            Outcome::Revoked { .. } => (RecordStatus::Revoked, REVOKE_BASIS, None),
-            Outcome::Corrected { corrected, .. } => (
-                RecordStatus::Corrected,
-                CORRECT_BASIS,
-                Some(corrected.clone()),
-            ),
-            Outcome::Kept { .. } => return None,
+    /// The two acts the Office owes, as of the end of `on`: the
+    /// notification of the applicant and the reply to the subject, each
+    /// with its recipient, deadline (none once withdrawn) and the day it
+    /// was done.
+    ///
+    /// # Errors
+    ///
+    /// As [`Objection::status_on`].
+    pub fn answers_on(
+        &self,
+        calendar: &(impl WorkCalendar + ?Sized),
+        on: NaiveDate,
+    ) -> Result<[OfficeAnswer; 2], ObjectionError> {
+        if on < self.received_on() {
+            return Err(ObjectionError::BeforeReceipt {
+                on,
+                received_on: self.received_on(),
+            });
+        }
+        self.answers_as_of(calendar, Some(on))
+    }
+
+    /// The two acts the Office owes, counting every step taken (see
+    /// [`Objection::answers_on`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ObjectionError::Calendar`] when a count leaves the calendar.
+    pub fn answers(
+        &self,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<[OfficeAnswer; 2], ObjectionError> {
+        self.answers_as_of(calendar, None)
+    }
+
+    fn answers_as_of(
+        &self,
+        calendar: &(impl WorkCalendar + ?Sized),
+        on: Option<NaiveDate>,
+    ) -> Result<[OfficeAnswer; 2], ObjectionError> {
+        let d = self.deadlines_as_of(calendar, on)?;
+        let done = |step| match on {
+            Some(on) => self.done_by(step, on),
+            None => self.done_on(step),
         };
-        Some(RecordChange {
-            objection: self.id,
-            record: self.record,
-            change: StatusChange {
-                on: notified.on,
-                status,
-                by: notified.by.clone(),
+        // A withdrawn objection owes no answer.
+        let withdrawn = done(Step::Withdraw).is_some();
+        let answer = |step: Step, recipient: Recipient| OfficeAnswer {
+            step,
+            recipient,
+            deadline: d.of(step).filter(|_| !withdrawn),
+            done_on: done(step),
+        };
+        Ok([
+            answer(Step::Notify, Recipient::Applicant),
+            answer(Step::Reply, Recipient::Subject),
+        ])
+    }
+
+    /// What the decision changes in the item, for the caller to apply:
+    /// `Some` once the applicant was notified that the item is revoked or
+    /// corrected, dated the day of the notification; `None` while undecided
+    /// or when the item is kept.
+    pub fn item_change(&self) -> Option<ItemChange> {
+        let notified = self.notified.as_ref()?;
+        let basis = match &notified.outcome {
+            Outcome::Kept { .. } => return None,
+            Outcome::Revoked { .. } => REVOKE_BASIS,
+            _ => CORRECT_BASIS,
+        };
+        let (on, by) = (notified.on, notified.by.clone());
+        Some(match (self.about, &notified.outcome) {
+            (CreditItem::Record(record), outcome) => {
+                let (status, corrected) = match outcome {
+                    Outcome::Corrected { corrected, .. } => {
+                        (RecordStatus::Corrected, Some(corrected.clone()))
+                    }
+                    _ => (RecordStatus::Revoked, None),
+                };
+                ItemChange::Record(RecordChange {
+                    objection: self.id,
+                    record,
+                    change: StatusChange {
+                        on,
+                        status,
+                        by,
+                        basis,
+                    },
+                    corrected,
+                })
+            }
+            (CreditItem::ListEntry(entry), outcome) => ItemChange::ListEntry(ListEntryChange {
+                objection: self.id,
+                entry,
+                on,
+                by,
                 basis,
-            },
-            corrected,
+                corrected_events: match outcome {
+                    Outcome::ListingCorrected { events, .. } => Some(events.clone()),
+                    _ => None,
+                },
+            }),
+            (CreditItem::Commitment(commitment), outcome) => {
+                ItemChange::Commitment(CommitmentChange {
+                    objection: self.id,
+                    commitment,
+                    on,
+                    by,
+                    basis,
+                    corrected_text: match outcome {
+                        Outcome::CommitmentCorrected { text, .. } => Some(text.clone()),
+                        _ => None,
+                    },
+                })
+            }
         })
     }
+
+    /// The record change of the decision, when the item is a record (see
+    /// [`Objection::item_change`]).
+    pub fn record_change(&self) -> Option<RecordChange> {
+        match self.item_change()? {
+            ItemChange::Record(change) => Some(change),
+            ItemChange::ListEntry(_) | ItemChange::Commitment(_) => None,
+        }
+    }
+}
+
+/// One of the two answers the Office owes (see [`Objection::answers_on`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeAnswer {
+    /// [`Step::Notify`] or [`Step::Reply`].
+    pub step: Step,
+    /// To whom it goes.
+    pub recipient: Recipient,
+    /// Its deadline, with the rule; the notification's is the 12-day limit
+    /// until the Office has the section's opinion.
+    pub deadline: Option<Deadline>,
+    /// The day it was done, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_on: Option<NaiveDate>,
 }
 
 /// The stored form of an [`Objection`]; loading replays its steps through
 /// the same checks as the live workflow.
+///
+/// Version 0.1 stored `record` (no `about`, no `applicant`, no `replied`):
+/// its objections were always about a record, and its notification was also
+/// the reply, so loading one dates the reply with the notification.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StoredObjection {
     id: ObjectionId,
-    record: RecordId,
+    #[serde(default)]
+    about: Option<CreditItem>,
+    #[serde(default)]
+    record: Option<RecordId>,
     subject: SubjectId,
+    #[serde(default)]
+    applicant: Applicant,
     receipt: Receipt,
     received_by: String,
     grounds: String,
@@ -1112,6 +1786,8 @@ struct StoredObjection {
     #[serde(default)]
     notified: Option<Notified>,
     #[serde(default)]
+    replied: Option<Replied>,
+    #[serde(default)]
     closed: Option<Act>,
     #[serde(default)]
     withdrawn: Option<Act>,
@@ -1119,22 +1795,41 @@ struct StoredObjection {
 
 impl StoredObjection {
     fn replay(self) -> Result<Objection, ObjectionError> {
+        let (item, legacy) = match (self.about, self.record) {
+            (Some(item), None) => (item, false),
+            (None, Some(record)) => (CreditItem::Record(record), true),
+            _ => return Err(ObjectionError::StoredItem),
+        };
         let mut o = Objection::receive(
             self.id,
-            self.record,
+            item,
             self.subject,
             self.receipt,
             self.received_by,
             self.grounds,
-        );
+        )
+        .with_applicant(self.applicant);
         if let Some(f) = self.forwarded {
             o.forward(f.on, f.by, f.to)?;
         }
         if let Some(op) = self.opinion {
-            o.receive_opinion(op.on, op.by, op.finding, op.summary)?;
+            o.receive_opinion_submitted(op.submitted_on, op.on, op.by, op.finding, op.summary)?;
         }
+        let reply = match self.replied {
+            Some(r) => Some(r),
+            // Version 0.1: one letter was both the notification and the reply.
+            None if legacy => self.notified.as_ref().map(|n| Replied {
+                on: n.on,
+                by: n.by.clone(),
+                reasons: n.outcome.reasons().to_owned(),
+            }),
+            None => None,
+        };
         if let Some(n) = self.notified {
             o.notify(n.on, n.by, n.outcome)?;
+        }
+        if let Some(r) = reply {
+            o.reply(r.on, r.by, r.reasons)?;
         }
         if let Some(c) = self.closed {
             o.close(c.on, c.by)?;
@@ -1159,6 +1854,9 @@ impl<'de> Deserialize<'de> for Objection {
 pub struct Overdue {
     /// The deadline missed, with its rule.
     pub deadline: Deadline,
+    /// The section answerable for the step (plan §6(9)); see
+    /// [`Objection::responsible`].
+    pub section: Section,
     /// The day the step was done late; `None` while it is still not done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_on: Option<NaiveDate>,
@@ -1172,14 +1870,14 @@ pub struct Overdue {
 pub struct ObjectionStatus {
     /// The objection.
     pub objection: ObjectionId,
-    /// The record objected to.
-    pub record: RecordId,
+    /// The credit information objected to.
+    pub item: CreditItem,
     /// The day asked about.
     pub on: NaiveDate,
     /// The stage reached by then.
     pub stage: Stage,
-    /// The next step due and its deadline; `None` once the applicant is
-    /// notified (closing has no deadline) or the objection withdrawn.
+    /// The next step due and its deadline; `None` once the subject has its
+    /// reply (closing has no deadline) or the objection is withdrawn.
     pub next: Option<Deadline>,
     /// Every step not yet done whose deadline is known, in the order they
     /// are taken: before the opinion, [`Step::Notify`] is due by the reply
@@ -1190,7 +1888,8 @@ pub struct ObjectionStatus {
     /// The deadlines known by then.
     pub deadlines: Deadlines,
     /// Working days in `(on, reply_by]`, negative once `reply_by` has
-    /// passed; `None` once replied or withdrawn.
+    /// passed; `None` once replied or withdrawn, or while `reply_by` is
+    /// past the calendar's last day.
     pub reply_working_days_left: Option<i64>,
 }
 
@@ -1222,10 +1921,10 @@ pub struct DueItem {
 /// `on` or already overdue: overdue ones first, then by deadline (then by
 /// identifier).
 ///
-/// An objection is listed when it is open at the end of `on` (neither
-/// notified nor withdrawn) and its earliest pending deadline is on or
-/// before the `within`th working day after `on`. Objections received after
-/// `on` are not listed.
+/// An objection is listed when it is open at the end of `on` (the subject
+/// not yet replied to, not withdrawn) and its earliest pending deadline is
+/// on or before the `within`th working day after `on`. Objections received
+/// after `on` are not listed.
 ///
 /// # Errors
 ///
@@ -1296,6 +1995,81 @@ pub fn due_soon<'a>(
     Ok(items)
 }
 
+/// A step of one objection, overdue or done late (see [`overdue_by_section`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateStep {
+    /// The objection.
+    pub objection: ObjectionId,
+    /// The step, its deadline, the section answerable and how late.
+    pub overdue: Overdue,
+}
+
+/// The steps not done by their deadline at the end of `on`, by the section
+/// answerable for them (plan §6(9): "对…落实不力的科室进行通报和督促整改"): the
+/// Office for forwarding, notifying and replying, the originating section
+/// for its opinion. Within a section, the most overdue first, then by
+/// objection. Steps done late are not listed (see
+/// [`crate::reporting::objection_lateness`] for those); withdrawn and
+/// closed objections have nothing overdue.
+///
+/// # Errors
+///
+/// [`ObjectionError::Calendar`] when a day or count falls outside the
+/// calendar's coverage.
+pub fn overdue_by_section<'a>(
+    calendar: &(impl WorkCalendar + ?Sized),
+    objections: impl IntoIterator<Item = &'a Objection>,
+    on: NaiveDate,
+) -> Result<std::collections::BTreeMap<Section, Vec<LateStep>>, ObjectionError> {
+    let mut out: std::collections::BTreeMap<Section, Vec<LateStep>> = Default::default();
+    for objection in objections {
+        if objection.stage_on(on).is_none_or(|s| s.is_final()) {
+            continue;
+        }
+        let status = objection.status_on(calendar, on)?;
+        for late in status.overdue.into_iter().filter(|l| l.done_on.is_none()) {
+            out.entry(late.section).or_default().push(LateStep {
+                objection: objection.id(),
+                overdue: late,
+            });
+        }
+    }
+    for steps in out.values_mut() {
+        steps.sort_by(|a, b| {
+            b.overdue
+                .working_days
+                .cmp(&a.overdue.working_days)
+                .then(a.objection.cmp(&b.objection))
+                .then(a.overdue.deadline.step.cmp(&b.overdue.deadline.step))
+        });
+    }
+    Ok(out)
+}
+
+/// What an objection's decision changes in the item objected to (plan
+/// §6(3): "确认有误的予以撤销或者纠正"), for the caller to apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "item", rename_all = "snake_case")]
+pub enum ItemChange {
+    /// A record revoked or corrected.
+    Record(RecordChange),
+    /// A listing ended or its events corrected.
+    ListEntry(ListEntryChange),
+    /// A commitment's publication withdrawn or its text corrected.
+    Commitment(CommitmentChange),
+}
+
+impl ItemChange {
+    /// The rule behind the change: `objection.revoke` or `objection.correct`.
+    pub fn basis(&self) -> &Citation {
+        match self {
+            Self::Record(c) => &c.change.basis,
+            Self::ListEntry(c) => &c.basis,
+            Self::Commitment(c) => &c.basis,
+        }
+    }
+}
+
 /// What an objection's decision changes in a record: the status change to
 /// append and, for a correction, the corrected content to keep beside the
 /// original (plan §6(3): "确认有误的予以撤销或者纠正").
@@ -1360,6 +2134,129 @@ impl RecordChange {
             record.corrected = Some(corrected.clone());
         }
         record.history.push(self.change.clone());
+        Ok(())
+    }
+}
+
+/// What an objection's decision changes in a list entry: a revocation ends
+/// the listing on the day of the decision (a removal decision, 移出); a
+/// correction replaces the listing events and keeps the original ones
+/// beside them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListEntryChange {
+    /// The objection that decided it.
+    pub objection: ObjectionId,
+    /// The entry to change.
+    pub entry: ListEntryId,
+    /// The day of the decision.
+    pub on: NaiveDate,
+    /// Who decided.
+    pub by: String,
+    /// The rule: `objection.revoke` or `objection.correct`.
+    pub basis: Citation,
+    /// The corrected events, for a correction; `None` for a revocation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_events: Option<Vec<ListingEvent>>,
+}
+
+impl ListEntryChange {
+    /// Applies the change to `entry` (the entry `self.entry` names; the
+    /// caller looks it up by that id). Nothing is deleted: a revocation
+    /// records a removal on the day of the decision, a correction keeps the
+    /// original events in [`ListEntry::corrected_from`].
+    ///
+    /// # Errors
+    ///
+    /// Leaving the entry unchanged, [`ObjectionError::ItemUnchangeable`]
+    /// when the subject already left the list before the decision, when
+    /// the decision is not after the latest listing event (a removal on or
+    /// before it would not end the listing), or when the events were
+    /// corrected before.
+    pub fn apply_to(&self, entry: &mut ListEntry) -> Result<(), ObjectionError> {
+        let item = CreditItem::ListEntry(self.entry);
+        if let Some(removed) = entry.removed_on.filter(|r| *r <= self.on) {
+            return Err(ObjectionError::ItemUnchangeable {
+                item,
+                problem: format!("the subject left the list on {removed}"),
+            });
+        }
+        match &self.corrected_events {
+            None => {
+                if let Some(latest) = entry.clock_start(self.on).filter(|l| *l >= self.on) {
+                    return Err(ObjectionError::ItemUnchangeable {
+                        item,
+                        problem: format!(
+                            "the latest listing event is on {latest}, not before the decision on {}",
+                            self.on
+                        ),
+                    });
+                }
+                entry.removed_on = Some(self.on);
+            }
+            Some(events) => {
+                if !entry.corrected_from.is_empty() {
+                    return Err(ObjectionError::ItemUnchangeable {
+                        item,
+                        problem: "its listing events were corrected before".to_owned(),
+                    });
+                }
+                entry.corrected_from = std::mem::replace(&mut entry.events, events.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What an objection's decision changes in a commitment: a revocation
+/// withdraws its publication from the day of the decision; a correction
+/// sets the corrected text beside the text as signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitmentChange {
+    /// The objection that decided it.
+    pub objection: ObjectionId,
+    /// The commitment to change.
+    pub commitment: CommitmentId,
+    /// The day of the decision.
+    pub on: NaiveDate,
+    /// Who decided.
+    pub by: String,
+    /// The rule: `objection.revoke` or `objection.correct`.
+    pub basis: Citation,
+    /// The corrected text, for a correction; `None` for a revocation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_text: Option<String>,
+}
+
+impl CommitmentChange {
+    /// Applies the change to `commitment`. Nothing is deleted.
+    ///
+    /// # Errors
+    ///
+    /// Leaving the commitment unchanged, [`ObjectionError::ItemUnchangeable`]
+    /// when it is another commitment,
+    /// when its publication was already withdrawn, or when its text was
+    /// corrected before.
+    pub fn apply_to(&self, commitment: &mut Commitment) -> Result<(), ObjectionError> {
+        let item = CreditItem::Commitment(self.commitment);
+        let problem = if commitment.id != self.commitment {
+            Some(format!(
+                "the change is for another commitment, not `{}`",
+                commitment.id
+            ))
+        } else if let Some(w) = commitment.withdrawn_on {
+            Some(format!("its publication was withdrawn on {w}"))
+        } else if self.corrected_text.is_some() && commitment.corrected_text.is_some() {
+            Some("its text was corrected before".to_owned())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(ObjectionError::ItemUnchangeable { item, problem });
+        }
+        match &self.corrected_text {
+            None => commitment.withdrawn_on = Some(self.on),
+            Some(text) => commitment.corrected_text = Some(text.clone()),
+        }
         Ok(())
     }
 }
@@ -1438,7 +2335,7 @@ impl ObjectionPolicy {
     ) -> SanctionSuspension {
         SanctionSuspension {
             suspended: self.suspend_sanctions_while_open
-                && objection.record() == record
+                && objection.record() == Some(record)
                 && objection.under_review_on(on),
             basis: self.basis.clone(),
         }
@@ -1461,6 +2358,7 @@ const _: () = {
     assert_send_sync::<ObjectionStatus>();
     assert_send_sync::<DueItem>();
     assert_send_sync::<RecordChange>();
+    assert_send_sync::<ItemChange>();
     assert_send_sync::<ObjectionPolicy>();
     assert_send_sync::<ObjectionError>();
 };
@@ -1516,13 +2414,14 @@ pub enum ObjectionError {
         /// The day of the notification.
         notified_on: NaiveDate,
     },
-    /// Forwarding to a section that does not originate records.
-    #[error(
-        "cannot forward to the {section}: an objection goes to the section that made the record"
-    )]
-    NotAnOriginatingSection {
-        /// The section given.
-        section: Section,
+    /// The Office's receipt of the section's opinion dated before the
+    /// section submitted it.
+    #[error("the opinion cannot be received on {received_on}, before it was submitted on {submitted_on}")]
+    OpinionReceivedBeforeSubmitted {
+        /// The day the section submitted it.
+        submitted_on: NaiveDate,
+        /// The day given for the Office's receipt.
+        received_on: NaiveDate,
     },
     /// A decision that does not follow from the section's finding.
     #[error("decision `{outcome}` contradicts the section's finding `{finding}`")]
@@ -1531,6 +2430,44 @@ pub enum ObjectionError {
         finding: Finding,
         /// The decision given: `revoked`, `corrected` or `kept`.
         outcome: &'static str,
+    },
+    /// A decision that does not fit the item objected to, e.g. a record's
+    /// content correction for a list entry.
+    #[error("decision `{outcome}` does not apply to {item}")]
+    OutcomeDoesNotFit {
+        /// The decision given.
+        outcome: &'static str,
+        /// The item objected to.
+        item: CreditItem,
+    },
+    /// A correction that corrects nothing (a listing with no events).
+    #[error("the correction of {item} gives nothing to put in its place")]
+    EmptyCorrection {
+        /// The item objected to.
+        item: CreditItem,
+    },
+    /// A list entry or commitment that may not change that way.
+    #[error("{item} cannot be changed this way: {problem}")]
+    ItemUnchangeable {
+        /// The item.
+        item: CreditItem,
+        /// Why not.
+        problem: String,
+    },
+    /// A stored objection that names no item, or both an item and a
+    /// version 0.1 record.
+    #[error(
+        "a stored objection names exactly one item: `about`, or `record` as version 0.1 stored it"
+    )]
+    StoredItem,
+    /// A quarter outside 1–4, or one whose report's due day cannot be
+    /// computed.
+    #[error("no quarterly report on quarter {quarter} of {year}: a quarter is 1 to 4")]
+    NoSuchQuarter {
+        /// The year given.
+        year: i32,
+        /// The quarter given.
+        quarter: u32,
     },
     /// A status asked for a day before the objection was received.
     #[error("no status on {on}: the objection was received on {received_on}")]
@@ -1678,6 +2615,9 @@ mod tests {
         assert_eq!(o.stage(), Stage::OpinionReceived);
         o.notify(day(2026, 3, 5), "Wang Fang", kept()).unwrap();
         assert_eq!(o.stage(), Stage::Notified);
+        o.reply(day(2026, 3, 6), "Wang Fang", "the report was filed late")
+            .unwrap();
+        assert_eq!(o.stage(), Stage::Replied);
         o.close(day(2026, 3, 6), "Wang Fang").unwrap();
         assert_eq!(o.stage(), Stage::Closed);
         assert_eq!(o.stage_on(day(2026, 3, 1)), None);
@@ -1709,10 +2649,17 @@ mod tests {
                 requires: Step::Verify
             }
         );
+        assert_eq!(
+            refused(&mut o, |o| o.reply(on, "Wang", "")),
+            ObjectionError::OutOfOrder {
+                step: Step::Reply,
+                requires: Step::Notify
+            }
+        );
         let err = refused(&mut o, |o| o.close(on, "Wang"));
         assert_eq!(
             err.to_string(),
-            "cannot close the objection yet: first notify the applicant"
+            "cannot close the objection yet: first reply to the credit subject"
         );
     }
 
@@ -1781,6 +2728,7 @@ mod tests {
                 notified_on: day(2026, 3, 2)
             }
         );
+        o.reply(day(2026, 3, 3), "Wang", "").unwrap();
         o.close(day(2026, 3, 3), "Wang").unwrap();
         assert!(matches!(
             refused(&mut o, |o| o.notify(day(2026, 3, 4), "Wang", kept())),
@@ -1792,15 +2740,89 @@ mod tests {
     }
 
     #[test]
-    fn the_office_does_not_originate_records() {
+    fn the_office_may_verify_its_own_item() {
+        // plan §3(1), §4(1), §4(2), §5(1), §5(3), §6(2) make the Office a
+        // responsible section: it forwards to itself and has the same 5 days.
         let mut o = received();
-        let err = refused(&mut o, |o| {
-            o.forward(day(2026, 3, 3), "Wang", Section::Office)
-        });
+        o.forward(day(2026, 3, 3), "Wang", Section::Office).unwrap();
+        assert_eq!(o.responsible(Step::Verify), Section::Office);
+        let d = o.deadlines(&Weekdays).unwrap();
+        assert_eq!(d.verify_by, Some(day(2026, 3, 10)));
+        let s = o.status_on(&Weekdays, day(2026, 3, 11)).unwrap();
+        assert_eq!(s.overdue[0].deadline.step, Step::Verify);
+        assert_eq!(s.overdue[0].section, Section::Office);
+    }
+
+    #[test]
+    fn the_section_answers_for_its_opinion_and_the_office_for_the_rest() {
+        let mut o = received();
+        assert_eq!(o.responsible(Step::Verify), Section::Office);
+        o.forward(day(2026, 3, 10), "Wang", Section::ElderlyCare)
+            .unwrap();
+        for step in Step::TIMED {
+            let expected = if step == Step::Verify {
+                Section::ElderlyCare
+            } else {
+                Section::Office
+            };
+            assert_eq!(o.responsible(step), expected, "{step}");
+        }
+    }
+
+    #[test]
+    fn an_opinion_is_received_on_or_after_its_submission() {
+        let mut o = received();
+        o.forward(day(2026, 3, 3), "Wang", Section::SocialAffairs)
+            .unwrap();
         assert_eq!(
-            err.to_string(),
-            "cannot forward to the Office 办公室: an objection goes to the section that made the record"
+            refused(&mut o, |o| o.receive_opinion_submitted(
+                day(2026, 3, 5),
+                day(2026, 3, 4),
+                "Li",
+                Finding::NotConfirmed,
+                ""
+            ))
+            .to_string(),
+            "the opinion cannot be received on 2026-03-04, before it was submitted on 2026-03-05"
         );
+        assert!(matches!(
+            refused(&mut o, |o| o.receive_opinion_submitted(
+                day(2026, 3, 2),
+                day(2026, 3, 4),
+                "Li",
+                Finding::NotConfirmed,
+                ""
+            )),
+            ObjectionError::DateBeforePrevious {
+                step: Step::Verify,
+                ..
+            }
+        ));
+        // Submitted Monday 9 March (due 10 March), received Thursday 12 March:
+        // the section was on time; the notification counts from the 12th.
+        o.receive_opinion_submitted(
+            day(2026, 3, 9),
+            day(2026, 3, 12),
+            "Li",
+            Finding::NotConfirmed,
+            "",
+        )
+        .unwrap();
+        assert_eq!(o.done_on(Step::Verify), Some(day(2026, 3, 9)));
+        assert_eq!(o.opinion_received_on(), Some(day(2026, 3, 12)));
+        assert_eq!(o.stage_on(day(2026, 3, 10)), Some(Stage::Forwarded));
+        let d = o.deadlines(&Weekdays).unwrap();
+        assert_eq!(d.notify_clock, Some(day(2026, 3, 16)));
+        let s = o.status_on(&Weekdays, day(2026, 3, 16)).unwrap();
+        assert!(s.overdue.is_empty(), "{:?}", s.overdue);
+        // The notification may not come before the Office has the opinion.
+        assert!(matches!(
+            refused(&mut o, |o| o.notify(day(2026, 3, 11), "Wang", kept())),
+            ObjectionError::DateBeforePrevious {
+                previous: Step::Verify,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -1829,11 +2851,19 @@ mod tests {
     fn deadlines_count_working_days_after_receipt() {
         // Monday 2 March 2026 + 5 = Monday 9 March; + 12 = Wednesday 18 March.
         let d = received().deadlines(&Weekdays).unwrap();
-        assert_eq!(d.forward_by, day(2026, 3, 9));
-        assert_eq!(d.reply_by, day(2026, 3, 18));
+        assert_eq!(d.forward_by, Some(day(2026, 3, 9)));
+        assert_eq!(d.reply_by, Some(day(2026, 3, 18)));
         assert_eq!((d.verify_by, d.notify_by), (None, None));
-        assert_eq!(d.forward().basis, FORWARD_BASIS);
-        assert_eq!(d.of(Step::Notify), Some(d.reply()));
+        assert_eq!(d.forward().map(|f| f.basis), Some(FORWARD_BASIS));
+        assert_eq!(d.of(Step::Reply), d.reply());
+        assert_eq!(
+            d.of(Step::Notify),
+            Some(Deadline {
+                step: Step::Notify,
+                due: day(2026, 3, 18),
+                basis: REPLY_BASIS
+            })
+        );
     }
 
     #[test]
@@ -1864,7 +2894,8 @@ mod tests {
             late,
             [
                 (Step::Verify, Some(day(2026, 3, 17)), 1),
-                (Step::Notify, None, 2)
+                (Step::Notify, None, 2),
+                (Step::Reply, None, 2)
             ]
         );
         assert!(s.is_overdue());
@@ -2046,7 +3077,7 @@ mod tests {
         no_opinion.as_object_mut().unwrap().remove("opinion");
         let err = serde_json::from_value::<Objection>(no_opinion).unwrap_err();
         assert!(err.to_string().contains(
-            "cannot notify the applicant yet: first receive the section's written opinion"
+            "cannot notify the applicant yet: first submit the section's written opinion"
         ));
 
         let mut backwards = json;

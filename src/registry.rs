@@ -8,6 +8,8 @@
 //! [`crate::objection`], [`crate::repair`], [`crate::retention`]); the
 //! registry only loads, calls and saves.
 
+use std::sync::{Arc, PoisonError, RwLock};
+
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -15,21 +17,22 @@ use thiserror::Error;
 
 use crate::assess::{self, AssessError, AssessmentSummary, Dossier, Rules};
 use crate::audit::{AuditAction, AuditEntry, AuditTarget, PseudonymKey};
-use crate::calendar::{CalendarError, ChinaCalendar, WorkCalendar};
+use crate::calendar::{CalendarError, ChinaCalendar, Finality, WorkCalendar};
 use crate::catalogue::Catalogue;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind, OverduePledge};
 use crate::grading::{Facts, Finding, GradingPolicy, Listing, PolicyError, PolicySet};
-use crate::lists::{ListEntry, ListKind, ListingEvent, Standing};
+use crate::lists::{ListEntry, ListEntryId, ListKind, ListingEvent, Standing};
 use crate::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity,
 };
 use crate::objection::{
-    Finding as OpinionFinding, Objection, ObjectionError, ObjectionId, ObjectionPolicy,
-    ObjectionStatus, Outcome, Receipt,
+    Applicant, CreditItem, Finding as OpinionFinding, ItemChange, LateStep, Objection,
+    ObjectionError, ObjectionId, ObjectionPolicy, ObjectionStatus, Outcome, Receipt,
 };
 use crate::repair::{RepairError, RepairFacts, RepairTimeline};
 use crate::report::{Report, ReportId, Reporter};
+use crate::reporting::{QuarterlyReport, ReportingRule, SectionLateness};
 use crate::retention::{ErasureError, RetentionPolicy, Tombstone};
 use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
 use crate::subject::{
@@ -200,6 +203,25 @@ pub struct SweepReport {
     pub overdue_objections: Vec<ObjectionId>,
     /// Pledges to supply materials past their due date (plan §4(3)).
     pub overdue_pledges: Vec<OverduePledge>,
+    /// Open objections whose deadlines are not final, with how final they
+    /// are: counted over days a notice may still change (provisional) or no
+    /// published notice covers (projected by the statutory rules).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsettled_deadlines: Vec<(ObjectionId, Finality)>,
+    /// What the sweep could not compute because a count left the calendar,
+    /// with the reason; everything else was done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_computed: Vec<SweepGap>,
+}
+
+/// An item of the daily sweep that could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepGap {
+    /// What it is about, e.g. `objection O3` or `list entry of 913501…
+    /// on blacklist` (a person's number masked).
+    pub item: String,
+    /// Why: the count that left the calendar.
+    pub reason: CalendarError,
 }
 
 /// What may be published about a subject on a day (plan §6(2), SPEC §9):
@@ -297,15 +319,55 @@ pub struct RestorationView {
 #[derive(Debug)]
 pub struct Registry<S, C = ChinaCalendar> {
     store: S,
-    calendar: C,
-    rules: RuleBook,
+    /// The calendar and rules in force: each operation takes one snapshot
+    /// when it starts and uses it throughout; a replacement is seen by the
+    /// next operation on any thread.
+    setup: RwLock<Arc<Setup<C>>>,
+}
+
+/// The calendar and rules an operation runs with.
+#[derive(Debug)]
+struct Setup<C> {
+    calendar: Arc<C>,
+    rules: Arc<RuleBook>,
+}
+
+impl<C> Setup<C> {
+    fn policy(&self, on: NaiveDate) -> Result<&GradingPolicy, RegistryError> {
+        Ok(self.rules.policies.in_force(on)?)
+    }
 }
 
 impl<S: Store> Registry<S, ChinaCalendar> {
-    /// A registry on `store` with the official calendar and the built-in rules.
+    /// A registry on `store` with the built-in rules and the official
+    /// calendar projected five years past its last notice
+    /// ([`ChinaCalendar::official_projected`]): a deadline past the last
+    /// published holiday notice is given, flagged
+    /// [`Finality::Projected`], instead of failing.
     pub fn official(store: S) -> Self {
+        Self::new(
+            store,
+            ChinaCalendar::official_projected(),
+            RuleBook::xinzheng_2019(),
+        )
+    }
+
+    /// A registry on `store` with the built-in rules and the strict official
+    /// calendar: every count past the last published notice is refused
+    /// (the deadline is missing, with the reason).
+    pub fn official_strict(store: S) -> Self {
         Self::new(store, ChinaCalendar::official(), RuleBook::xinzheng_2019())
     }
+}
+
+/// A list entry as a sweep names it: its list and its subject (masked if a
+/// person).
+fn entry_item(entry: &ListEntry) -> String {
+    format!(
+        "list entry of {} on {}",
+        entry.subject.display_masked(),
+        entry.list
+    )
 }
 
 /// The store key of a subject.
@@ -466,21 +528,9 @@ fn erase_in(
         },
     )?;
     audit(tx, on, by, AuditAction::Erased, id.into(), basis.clone())?;
-    // Objections to it: grounds, opinions and the applicant go.
-    let objections: Vec<(String, Objection)> = scan(tx, Table::Objections, Some(subject))?;
-    for (k, o) in objections {
-        if o.record() == id {
-            tx.delete(Table::Objections, &k)?;
-            audit(
-                tx,
-                on,
-                by,
-                AuditAction::Erased,
-                AuditTarget::Objection(o.id()),
-                basis.clone(),
-            )?;
-        }
-    }
+    // Items removed with it (the record, list entries, commitments): the
+    // objections to any of them go at the end.
+    let mut removed = vec![CreditItem::Record(id)];
     // The person's repair commitments (plan §6(7)) that could only be about
     // it: signed from the day it was recorded to the day it was repaired
     // (or erased), and within no such span of a record still kept.
@@ -506,6 +556,7 @@ fn erase_in(
             && !kept.iter().any(|(f, u)| (*f..=*u).contains(&signed))
         {
             tx.delete(Table::Commitments, &k)?;
+            removed.push(CreditItem::Commitment(c.id));
             audit(
                 tx,
                 on,
@@ -541,6 +592,9 @@ fn erase_in(
         });
         if entry.events.is_empty() {
             tx.delete(Table::ListEntries, &k)?;
+            if let Ok(n) = k.parse() {
+                removed.push(CreditItem::ListEntry(ListEntryId(n)));
+            }
         } else {
             tx.put(Table::ListEntries, &k, to_doc(subject, &entry)?)?;
         }
@@ -559,6 +613,21 @@ fn erase_in(
             },
             basis.clone(),
         )?;
+    }
+    // Objections to what was removed: grounds, opinions and the applicant go.
+    let objections: Vec<(String, Objection)> = scan(tx, Table::Objections, Some(subject))?;
+    for (k, o) in objections {
+        if removed.contains(&o.item()) {
+            tx.delete(Table::Objections, &k)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Erased,
+                AuditTarget::Objection(o.id()),
+                basis.clone(),
+            )?;
+        }
     }
     Ok(())
 }
@@ -796,8 +865,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn new(store: S, calendar: C, rules: RuleBook) -> Self {
         Self {
             store,
-            calendar,
-            rules,
+            setup: RwLock::new(Arc::new(Setup {
+                calendar: Arc::new(calendar),
+                rules: Arc::new(rules),
+            })),
         }
     }
 
@@ -806,18 +877,134 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self.store
     }
 
-    /// The calendar.
-    pub fn calendar(&self) -> &C {
-        &self.calendar
+    /// The calendar in force now (a snapshot: a later replacement does not
+    /// change it).
+    pub fn calendar(&self) -> Arc<C> {
+        Arc::clone(&self.setup().calendar)
     }
 
-    /// The rules.
-    pub fn rules(&self) -> &RuleBook {
-        &self.rules
+    /// The rules in force now (a snapshot, as [`calendar`](Self::calendar)).
+    pub fn rules(&self) -> Arc<RuleBook> {
+        Arc::clone(&self.setup().rules)
     }
 
-    fn policy(&self, on: NaiveDate) -> Result<&GradingPolicy, RegistryError> {
-        Ok(self.rules.policies.in_force(on)?)
+    /// The setup in force, for one operation.
+    fn setup(&self) -> Arc<Setup<C>> {
+        // A panic while the lock was held cannot leave the setup half
+        // replaced (it is swapped whole), so a poisoned lock is still sound.
+        Arc::clone(&self.setup.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Replaces the working-day calendar of a running registry, e.g. with
+    /// the next year's holiday notice loaded
+    /// ([`ChinaCalendar::with_schedule`]). The change is audited (who, when,
+    /// the new coverage) in the same step, and every operation that starts
+    /// after this returns, on any thread, uses the new calendar; operations
+    /// already running finish with the old one.
+    ///
+    /// # Errors
+    ///
+    /// A store failure writing the audit entry; the calendar is then unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use social_credit::calendar::ChinaCalendar;
+    /// use social_credit::registry::Registry;
+    /// use social_credit::store::MemoryStore;
+    ///
+    /// let registry = Registry::official(MemoryStore::new());
+    /// let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    /// let stricter = ChinaCalendar::official();
+    /// registry.replace_calendar(stricter.clone(), "admin", day)?;
+    /// assert_eq!(*registry.calendar(), stricter);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replace_calendar(
+        &self,
+        calendar: C,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let coverage = calendar.coverage();
+        let what = format!(
+            "the calendar, now covering {} to {}",
+            coverage.start(),
+            coverage.end()
+        );
+        self.replace(Some(calendar), None, what, by, on)
+    }
+
+    /// Replaces the rules of a running registry, audited and seen by the
+    /// next operation on any thread, as
+    /// [`replace_calendar`](Self::replace_calendar).
+    ///
+    /// # Errors
+    ///
+    /// A store failure writing the audit entry; the rules are then unchanged.
+    pub fn replace_rules(
+        &self,
+        rules: RuleBook,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        self.replace(None, Some(rules), "the rules".to_owned(), by, on)
+    }
+
+    /// Replaces the calendar and the rules together, in one step: no
+    /// operation sees one without the other.
+    ///
+    /// # Errors
+    ///
+    /// As [`replace_calendar`](Self::replace_calendar).
+    pub fn replace_calendar_and_rules(
+        &self,
+        calendar: C,
+        rules: RuleBook,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let coverage = calendar.coverage();
+        let what = format!(
+            "the calendar, now covering {} to {}, and the rules",
+            coverage.start(),
+            coverage.end()
+        );
+        self.replace(Some(calendar), Some(rules), what, by, on)
+    }
+
+    fn replace(
+        &self,
+        calendar: Option<C>,
+        rules: Option<RuleBook>,
+        what: String,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        // Held while the audit entry is written, so replacements are
+        // serialized and the log's order is the order they took effect.
+        let mut slot = self.setup.write().unwrap_or_else(PoisonError::into_inner);
+        self.store.transaction(|tx| {
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::SettingsReplaced,
+                AuditTarget::Settings(what.clone()),
+                Citation::new(
+                    "registry.settings_replaced",
+                    "DESIGN.md: every change to what decisions rest on is audited",
+                ),
+            )
+            .map_err(RegistryError::from)
+        })?;
+        let next = Setup {
+            calendar: calendar.map_or_else(|| Arc::clone(&slot.calendar), Arc::new),
+            rules: rules.map_or_else(|| Arc::clone(&slot.rules), Arc::new),
+        };
+        *slot = Arc::new(next);
+        Ok(())
     }
 
     /// Registers a subject.
@@ -969,9 +1156,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(tx, &mut state, new, by, on)?;
+            let record = self.record_in(&setup, tx, &mut state, new, by, on)?;
             state.flush(tx)?;
             Ok(record)
         })
@@ -988,6 +1176,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<Vec<RecordId>, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             // Each subject's records and list entries are read once and kept
             // up to date here, so a bulk import costs the same per record as
@@ -1003,7 +1192,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                             e.insert(SubjectState::load(tx, &r.subject)?)
                         }
                     };
-                    self.record_in(tx, state, r, by, on).map(|rec| rec.id)
+                    self.record_in(&setup, tx, state, r, by, on)
+                        .map(|rec| rec.id)
                 })
                 .collect::<Result<Vec<_>, RegistryError>>()?;
             for state in states.values_mut() {
@@ -1015,6 +1205,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
 
     fn record_in(
         &self,
+        setup: &Setup<C>,
         tx: &mut dyn Transaction,
         state: &mut SubjectState,
         new: NewRecord,
@@ -1037,7 +1228,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 ),
             });
         }
-        let policy = self.policy(on)?;
+        let policy = setup.policy(on)?;
         let mut facts = Facts::new(on).finding(Finding {
             conduct: new.conduct.clone(),
             fine: new.content.fine,
@@ -1241,7 +1432,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             .transaction(|tx| Ok(get(tx, Table::Erasures, &numeric_key(id.0))?))
     }
 
-    /// Receives an objection to a record (plan §6(3)).
+    /// Receives an objection to a record, made by the record's subject
+    /// (plan §6(3)); see [`Registry::receive_objection_about`] for any
+    /// credit information and any applicant.
     ///
     /// # Errors
     ///
@@ -1253,15 +1446,40 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         grounds: &str,
         by: &str,
     ) -> Result<Objection, RegistryError> {
+        self.receive_objection_about(
+            CreditItem::Record(record),
+            Applicant::Subject,
+            receipt,
+            grounds,
+            by,
+        )
+    }
+
+    /// Receives an objection to any credit information (plan §6(3):
+    /// "信用信息主体对信用信息有异议的"): a record, a list entry or a commitment,
+    /// made by the subject or by someone acting for it. The objection is
+    /// kept under the item's subject, who gets the reply.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unknown item, or a store failure.
+    pub fn receive_objection_about(
+        &self,
+        item: CreditItem,
+        applicant: Applicant,
+        receipt: Receipt,
+        grounds: &str,
+        by: &str,
+    ) -> Result<Objection, RegistryError> {
         self.store.transaction(|tx| {
-            let (_, rec) = get_record(tx, record)?;
+            let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);
-            let objection =
-                Objection::receive(id, record, rec.subject.clone(), receipt, by, grounds);
+            let objection = Objection::receive(id, item, subject.clone(), receipt, by, grounds)
+                .with_applicant(applicant.clone());
             tx.put(
                 Table::Objections,
                 &numeric_key(id.0),
-                to_doc(&rec.subject, &objection)?,
+                to_doc(&subject, &objection)?,
             )?;
             audit(
                 tx,
@@ -1272,6 +1490,53 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 Citation::new("objection.receive", "plan §6(3)"),
             )?;
             Ok(objection)
+        })
+    }
+
+    /// The subject of a credit item, which must exist.
+    fn item_subject(
+        tx: &mut dyn Transaction,
+        item: CreditItem,
+    ) -> Result<SubjectId, RegistryError> {
+        Ok(match item {
+            CreditItem::Record(id) => get_record(tx, id)?.1.subject,
+            CreditItem::ListEntry(id) => {
+                get::<ListEntry>(tx, Table::ListEntries, &numeric_key(id.0))?
+                    .ok_or_else(|| not_found("list entry", id))?
+                    .subject
+            }
+            CreditItem::Commitment(id) => {
+                get::<Commitment>(tx, Table::Commitments, &numeric_key(id.0))?
+                    .ok_or_else(|| not_found("commitment", id))?
+                    .subject
+            }
+        })
+    }
+
+    /// A subject's list entries, with their ids (to object to one, for
+    /// example).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject, or a store
+    /// failure.
+    pub fn list_entries(
+        &self,
+        subject: &SubjectId,
+    ) -> Result<Vec<(ListEntryId, ListEntry)>, RegistryError> {
+        self.store.transaction(|tx| {
+            Self::require_subject(tx, subject)?;
+            scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
+                .into_iter()
+                .map(|(key, entry)| {
+                    let id = key.parse().map_err(|_| StoreError::Corrupt {
+                        table: Table::ListEntries,
+                        key: key.clone(),
+                        problem: "the key is not a number".to_owned(),
+                    })?;
+                    Ok((ListEntryId(id), entry))
+                })
+                .collect()
         })
     }
 
@@ -1289,8 +1554,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
 
     /// Advances an objection by one step, checked by the objection workflow.
     /// When the step notifies the applicant of an outcome that changes the
-    /// record (revoked or corrected), the record changes in the same
-    /// transaction.
+    /// item (revoked or corrected), the item changes in the same
+    /// transaction: a record's status, a list entry's listing, a
+    /// commitment's publication or text.
     ///
     /// # Errors
     ///
@@ -1318,31 +1584,24 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             };
             match step {
                 ObjectionStep::Forward { to } => objection.forward(on, by, to)?,
-                ObjectionStep::Opinion { finding, summary } => {
-                    objection.receive_opinion(on, by, finding, summary)?
-                }
+                ObjectionStep::Opinion {
+                    finding,
+                    summary,
+                    submitted_on,
+                } => objection.receive_opinion_submitted(
+                    submitted_on.unwrap_or(on),
+                    on,
+                    by,
+                    finding,
+                    summary,
+                )?,
                 ObjectionStep::Notify { outcome } => objection.notify(on, by, outcome)?,
+                ObjectionStep::Reply { reasons } => objection.reply(on, by, reasons)?,
                 ObjectionStep::Close => objection.close(on, by)?,
                 ObjectionStep::Withdraw => objection.withdraw(on, by)?,
             }
-            if let (Some(change), true) = (objection.record_change(), notifies) {
-                let rkey = numeric_key(objection.record().0);
-                let mut record: MisconductRecord = get(tx, Table::Records, &rkey)?
-                    .ok_or_else(|| not_found("record", objection.record()))?;
-                change.apply_to(&mut record)?;
-                tx.put(Table::Records, &rkey, to_doc(&record.subject, &record)?)?;
-                let action = match record.status() {
-                    RecordStatus::Corrected => AuditAction::Corrected,
-                    _ => AuditAction::Revoked,
-                };
-                audit(
-                    tx,
-                    on,
-                    by,
-                    action,
-                    record.id.into(),
-                    change.change.basis.clone(),
-                )?;
+            if let (Some(change), true) = (objection.item_change(), notifies) {
+                Self::apply_item_change(tx, &change, by, on)?;
             }
             tx.put(
                 Table::Objections,
@@ -1361,6 +1620,72 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
+    /// Applies an objection's decision to its item and audits it.
+    fn apply_item_change(
+        tx: &mut dyn Transaction,
+        change: &ItemChange,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<(), RegistryError> {
+        let basis = change.basis().clone();
+        let (action, target) = match change {
+            ItemChange::Record(change) => {
+                let rkey = numeric_key(change.record.0);
+                let mut record: MisconductRecord = get(tx, Table::Records, &rkey)?
+                    .ok_or_else(|| not_found("record", change.record))?;
+                change.apply_to(&mut record)?;
+                tx.put(Table::Records, &rkey, to_doc(&record.subject, &record)?)?;
+                let action = match record.status() {
+                    RecordStatus::Corrected => AuditAction::Corrected,
+                    _ => AuditAction::Revoked,
+                };
+                (action, record.id.into())
+            }
+            ItemChange::ListEntry(change) => {
+                let ekey = numeric_key(change.entry.0);
+                let mut entry: ListEntry = get(tx, Table::ListEntries, &ekey)?
+                    .ok_or_else(|| not_found("list entry", change.entry))?;
+                change.apply_to(&mut entry)?;
+                tx.put(Table::ListEntries, &ekey, to_doc(&entry.subject, &entry)?)?;
+                let action = match change.corrected_events {
+                    Some(_) => AuditAction::Corrected,
+                    None => AuditAction::Delisted,
+                };
+                let records: Vec<RecordId> = entry
+                    .events
+                    .iter()
+                    .flat_map(|e| e.records.iter().copied())
+                    .collect();
+                let target = AuditTarget::ListEntry {
+                    list: entry.list.to_string(),
+                    subject: entry_pseudonym(tx, &entry.subject, &ekey, &records)?,
+                };
+                (action, target)
+            }
+            ItemChange::Commitment(change) => {
+                let ckey = numeric_key(change.commitment.0);
+                let mut c: Commitment = get(tx, Table::Commitments, &ckey)?
+                    .ok_or_else(|| not_found("commitment", change.commitment))?;
+                change.apply_to(&mut c)?;
+                tx.put(Table::Commitments, &ckey, to_doc(&c.subject, &c)?)?;
+                let action = match change.corrected_text {
+                    Some(_) => AuditAction::Corrected,
+                    None => AuditAction::Revoked,
+                };
+                (action, AuditTarget::Commitment(c.id))
+            }
+        };
+        audit(tx, on, by, action, target, basis)?;
+        Ok(())
+    }
+
+    fn all_objections(&self) -> Result<Vec<Objection>, RegistryError> {
+        let objections: Vec<(String, Objection)> = self
+            .store
+            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
+        Ok(objections.into_iter().map(|(_, o)| o).collect())
+    }
+
     /// The status of every open objection on `on`, most urgent first.
     ///
     /// # Errors
@@ -1370,17 +1695,59 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         on: NaiveDate,
     ) -> Result<Vec<(ObjectionId, ObjectionStatus)>, RegistryError> {
-        let objections: Vec<(String, Objection)> = self
-            .store
-            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
+        let setup = self.setup();
         let mut desk = Vec::new();
-        for (_, o) in objections {
+        for o in self.all_objections()? {
             if o.stage_on(on).is_some_and(|s| !s.is_final()) {
-                desk.push((o.id(), o.status_on(&self.calendar, on)?));
+                desk.push((o.id(), o.status_on(&*setup.calendar, on)?));
             }
         }
         desk.sort_by_key(|(id, s)| (!s.is_overdue(), s.most_urgent().map(|d| d.due), *id));
         Ok(desk)
+    }
+
+    /// The objection steps overdue on `on`, by the section answerable for
+    /// them (plan §6(9); see [`crate::objection::overdue_by_section`]).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Objection`] when a count leaves the calendar, or a
+    /// store failure.
+    pub fn overdue_objection_steps(
+        &self,
+        on: NaiveDate,
+    ) -> Result<std::collections::BTreeMap<Section, Vec<LateStep>>, RegistryError> {
+        let objections = self.all_objections()?;
+        Ok(crate::objection::overdue_by_section(
+            &*self.setup().calendar,
+            &objections,
+            on,
+        )?)
+    }
+
+    /// The quarterly reports owed on quarter `quarter` (1–4) of `year`
+    /// under `rule` (plan §8(3)), one per reporting section, each with the
+    /// objection steps the section completed late in the quarter and how
+    /// late, and those still overdue at its end (plan §6(9)).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Objection`] for a quarter outside 1–4 or the
+    /// calendar, or a store failure.
+    pub fn quarterly_report(
+        &self,
+        rule: &ReportingRule,
+        year: i32,
+        quarter: u32,
+    ) -> Result<Vec<(QuarterlyReport, SectionLateness)>, RegistryError> {
+        let objections = self.all_objections()?;
+        Ok(crate::reporting::quarterly_report(
+            rule,
+            &*self.setup().calendar,
+            &objections,
+            year,
+            quarter,
+        )?)
     }
 
     /// What the Office must restore for a record revoked on an objection
@@ -1391,11 +1758,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`RegistryError::Assess`] when the record was not revoked, or as
     /// [`Registry::assess`].
     pub fn restoration(&self, record: RecordId) -> Result<RestorationView, RegistryError> {
+        let setup = self.setup();
         let subject = self.record(record)?.subject;
         let loaded = self.load(&subject)?;
-        let rules = self.rules.rules();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let r = assess::restoration(&dossier, &rules, &self.calendar, record)?;
+        let r = assess::restoration(&dossier, &rules, &*setup.calendar, record)?;
         Ok(RestorationView {
             record: r.record,
             measures: r
@@ -1431,6 +1799,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 signed_on: on,
                 published_on: None,
                 fulfilled_on: None,
+                withdrawn_on: None,
+                corrected_text: None,
             };
             tx.put(
                 Table::Commitments,
@@ -1605,6 +1975,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
         self.store.transaction(|tx| {
             let (key, mut rec) = get_record(tx, record)?;
             let others: Vec<MisconductRecord> = scan(tx, Table::Records, Some(&rec.subject))?
@@ -1612,7 +1983,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .map(|(_, r)| r)
                 .filter(|r: &MisconductRecord| r.id != record)
                 .collect();
-            let repair = self.rules.repair.apply(&mut rec, facts, &others, on, by)?;
+            let repair = setup.rules.repair.apply(&mut rec, facts, &others, on, by)?;
             tx.put(Table::Records, &key, to_doc(&rec.subject, &rec)?)?;
             append_entry(tx, &repair.audit)?;
             Ok(rec)
@@ -1623,13 +1994,20 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// personal records due (plan §6(7)) with every document about them
     /// (DESIGN.md, "What does an erasure remove?"), records listings that time on a
     /// list leads to, and reports automatic list exits, overdue objection
-    /// steps and overdue pledges to supply materials. All in one transaction.
+    /// steps, objections whose deadlines are not final, and overdue pledges
+    /// to supply materials. All in one transaction.
+    ///
+    /// A count that leaves the calendar never stops the sweep: the item it
+    /// belongs to is reported in [`SweepReport::not_computed`] with the
+    /// reason, and every other item, every erasure first, is still done.
     ///
     /// # Errors
     ///
-    /// [`RegistryError::Calendar`] when a count leaves the calendar, or a
-    /// store failure; nothing is changed then.
+    /// A store failure, an erasure that cannot be made, or no grading
+    /// policy in force; nothing is changed then.
     pub fn daily_sweep(&self, by: &str, on: NaiveDate) -> Result<SweepReport, RegistryError> {
+        let setup = self.setup();
+        let calendar = &*setup.calendar;
         self.store.transaction(|tx| {
             let mut report = SweepReport {
                 on,
@@ -1637,7 +2015,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             };
             // Erasures.
             let records: Vec<(String, MisconductRecord)> = scan(tx, Table::Records, None)?;
-            let retention = &self.rules.retention;
+            let retention = &setup.rules.retention;
             for (key, mut record) in records {
                 if retention.is_due(&record, on) {
                     // The retention rule checks and decides; the erasure
@@ -1653,15 +2031,23 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 }
             }
             // Lists: automatic exits, and listings from time on a list.
-            let policy = self.policy(on)?;
+            let policy = setup.policy(on)?;
             let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, None)?;
+            let mut gaps = Vec::new();
+            let mut gap =
+                |item: String, reason: CalendarError| gaps.push(SweepGap { item, reason });
             let mut by_subject: std::collections::BTreeMap<SubjectId, Vec<ListEntry>> =
                 Default::default();
             for (_, entry) in entries {
                 if let Some(lc) = policy.lifecycle() {
-                    if let Standing::Exited { on: exit_on, .. } =
-                        lc.standing(&entry, on, &self.calendar)?
-                    {
+                    let standing = match lc.standing(&entry, on, calendar) {
+                        Ok(standing) => Some(standing),
+                        Err(reason) => {
+                            gap(entry_item(&entry), reason);
+                            None
+                        }
+                    };
+                    if let Some(Standing::Exited { on: exit_on, .. }) = standing {
                         if exit_on == on && entry.removed_on.is_none() {
                             report
                                 .list_exits
@@ -1678,9 +2064,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 let mut facts = Facts::new(on);
                 for e in &entries {
                     let listed = match policy.lifecycle() {
-                        Some(lc) => {
-                            matches!(lc.standing(e, on, &self.calendar)?, Standing::Listed { .. })
-                        }
+                        Some(lc) => match lc.standing(e, on, calendar) {
+                            Ok(standing) => matches!(standing, Standing::Listed { .. }),
+                            // Reported above, when the entry's exit was checked.
+                            Err(_) => continue,
+                        },
                         None => e.removed_on.is_none_or(|r| r > on),
                     };
                     if let (true, Some(list), Some(since)) = (
@@ -1726,7 +2114,25 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let mut overdue = Vec::new();
             for (_, o) in objections {
                 if o.stage_on(on).is_some_and(|s| !s.is_final()) {
-                    let status = o.status_on(&self.calendar, on)?;
+                    let status = match o.status_on(calendar, on) {
+                        Ok(status) => status,
+                        Err(ObjectionError::Calendar(reason)) => {
+                            gap(format!("objection {}", o.id()), reason);
+                            continue;
+                        }
+                        Err(e) => return Err(e.into()),
+                    };
+                    for missing in &status.deadlines.missing {
+                        gap(
+                            format!("objection {}: {}", o.id(), missing.basis.rule),
+                            missing.reason.clone(),
+                        );
+                    }
+                    if status.deadlines.finality > Finality::Final {
+                        report
+                            .unsettled_deadlines
+                            .push((o.id(), status.deadlines.finality));
+                    }
                     if status.is_overdue() {
                         let late = status
                             .overdue
@@ -1740,6 +2146,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }
             overdue.sort();
             report.overdue_objections = overdue.into_iter().map(|(_, id)| id).collect();
+            report.not_computed = gaps;
             let commitments: Vec<(String, Commitment)> = scan(tx, Table::Commitments, None)?;
             report.overdue_pledges = commitments
                 .iter()
@@ -1842,9 +2249,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         f: impl FnOnce(&assess::Assessment<'_>) -> R,
     ) -> Result<R, RegistryError> {
         let loaded = self.load(id)?;
-        let rules = self.rules.rules();
+        let setup = self.setup();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+        let assessment = assess::assess(&dossier, &rules, &*setup.calendar, on)?;
         Ok(f(&assessment))
     }
 
@@ -1855,9 +2263,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// As [`Registry::assess`].
     pub fn public_view(&self, id: &SubjectId, on: NaiveDate) -> Result<PublicView, RegistryError> {
         let loaded = self.load(id)?;
-        let rules = self.rules.rules();
+        let setup = self.setup();
+        let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
-        let assessment = assess::assess(&dossier, &rules, &self.calendar, on)?;
+        let assessment = assess::assess(&dossier, &rules, &*setup.calendar, on)?;
         let name = match &loaded.subject {
             Subject::Organization(o) => o.name.clone(),
             Subject::Person(p) => p.masked_name(),
@@ -1884,7 +2293,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let mut lists = Vec::new();
         for e in &loaded.lists {
             let standing =
-                crate::lists::standing(e, assessment.policy.lifecycle(), on, &self.calendar)?;
+                crate::lists::standing(e, assessment.policy.lifecycle(), on, &*setup.calendar)?;
             if matches!(standing, Standing::Listed { .. }) {
                 lists.push(e.list.clone());
             }
@@ -1902,7 +2311,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             .commitments
             .iter()
             .filter(|c| c.is_published_on(on))
-            .map(|c| (c.signed_on, c.text.clone()))
+            .map(|c| (c.signed_on, c.effective_text().to_owned()))
             .collect();
         Ok(PublicView {
             id: id.display_masked(),
@@ -1944,17 +2353,27 @@ pub enum ObjectionStep {
         /// The section.
         to: Section,
     },
-    /// The Office receives the section's written opinion.
+    /// The Office receives the section's written opinion on the step's day.
     Opinion {
         /// Whether the section found an error.
         finding: OpinionFinding,
         /// The opinion's summary.
         summary: String,
+        /// The day the section submitted it, when before the Office's
+        /// receipt (its 5 working days are met by this day); the step's day
+        /// when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        submitted_on: Option<NaiveDate>,
     },
     /// The Office notifies the applicant of the outcome.
     Notify {
         /// The outcome.
         outcome: Outcome,
+    },
+    /// The Office replies to the credit subject with its reasons.
+    Reply {
+        /// The reasons given.
+        reasons: String,
     },
     /// The Office closes it.
     Close,

@@ -412,6 +412,8 @@ fn commitments_signed_by_the_day_are_published() {
         signed_on: d(2019, 8, 1),
         published_on: None,
         fulfilled_on: None,
+        withdrawn_on: None,
+        corrected_text: None,
     });
     let a = assess(&case.dossier(), &rules(), &WeekendCalendar, d(2019, 7, 31)).unwrap();
     assert!(!a.applies("incentive.commitment_publicity"));
@@ -616,6 +618,42 @@ fn the_next_change_of_an_abnormal_listed_organization_is_its_exit() {
     ));
     let a = assess(&case.dossier(), &rules(), &WeekendCalendar, d(2019, 9, 2)).unwrap();
     assert_eq!(a.worst_severity, None, "off the list");
+}
+
+/// Issue 12: an exit counted in working days past the last notice is
+/// flagged projected. Verified Monday 28 December 2026: 29, 30, 31
+/// December, (1 January off), 4 and 5 January 2027 = 5 working days.
+#[test]
+fn a_working_day_exit_past_the_last_notice_is_projected() {
+    let mut case = Case::new(org(28));
+    let mut entry = ListEntry::new(case.subject.id(), ListKind::ActivityAbnormal, d(2026, 6, 1));
+    entry.obligations = Obligations::Fulfilled {
+        verified_on: d(2026, 12, 28),
+    };
+    case.lists.push(entry);
+    let projected = ChinaCalendar::official_projected();
+    let a = assess(&case.dossier(), &rules(), &projected, d(2026, 12, 29)).unwrap();
+    let next = a.next_change.as_ref().unwrap();
+    assert_eq!(next.on, d(2027, 1, 5));
+    assert_eq!(next.finality, social_credit::calendar::Finality::Projected);
+    let summary = a.summary();
+    assert_eq!(
+        summary.next_change_finality,
+        social_credit::calendar::Finality::Projected
+    );
+    let json = serde_json::to_value(&summary).unwrap();
+    assert_eq!(json["next_change_finality"], "projected");
+    // An exit in calendar months is final whatever the notices say.
+    let mut case = Case::new(org(29));
+    case.lists.push(ListEntry::new(
+        case.subject.id(),
+        ListKind::ActivityAbnormal,
+        d(2026, 9, 1),
+    ));
+    let a = assess(&case.dossier(), &rules(), &projected, d(2026, 12, 29)).unwrap();
+    let next = a.next_change.unwrap();
+    assert_eq!(next.on, d(2027, 3, 2));
+    assert_eq!(next.finality, social_credit::calendar::Finality::Final);
 }
 
 // ---- restoration ---------------------------------------------------------

@@ -100,7 +100,7 @@ fn objection(id: u64, record: &MisconductRecord, received: NaiveDate) -> Objecti
     )
 }
 
-/// Takes the objection through `steps` of: forward, opinion, notify, close
+/// Takes the objection through `steps` of: forward, opinion, notify, reply and close
 /// (or, for `withdraw`, withdraws it after the steps), a day apart.
 fn advance(o: &mut Objection, steps: u8, withdraw: bool) -> NaiveDate {
     let mut day = o.received_on();
@@ -127,7 +127,10 @@ fn advance(o: &mut Objection, steps: u8, withdraw: bool) -> NaiveDate {
         .unwrap();
     }
     if steps >= 4 && !withdraw {
-        o.close(next(), "王芳").unwrap();
+        // The reply to the subject, then the close, the same day.
+        let on = next();
+        o.reply(on, "王芳", "the fine was paid late").unwrap();
+        o.close(on, "王芳").unwrap();
     }
     if withdraw {
         o.withdraw(next(), "张三").unwrap();
@@ -766,7 +769,7 @@ proptest! {
             prop_assert!(on.applies(&m.measure().id));
         }
         for s in &on.suspended {
-            prop_assert!(case.objections.iter().any(|o| o.record() == s.record.id && o.under_review_on(as_of)));
+            prop_assert!(case.objections.iter().any(|o| o.record() == Some(s.record.id) && o.under_review_on(as_of)));
         }
         if on.suspended.is_empty() {
             prop_assert_eq!(on.summary(), off.summary());

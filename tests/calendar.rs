@@ -233,8 +233,24 @@ fn extending_with_a_new_year_from_toml() {
     )
     .unwrap();
     let base = cal();
-    let extended = base.with_schedule(next).unwrap();
+    // Two rows are not the 2027 notice: loaded as complete, the year is
+    // refused (it lacks New Year's Day and every later holiday); loaded as
+    // partial, the days it does not name are projected.
+    assert!(matches!(
+        base.with_schedule(next.clone()),
+        Err(ScheduleError::IncompleteYear { year: 2027, .. })
+    ));
+    let extended = base.with_partial_schedule(next).unwrap();
     assert_eq!(*extended.coverage().end(), d(2027, 12, 31));
+    assert!(!extended.is_working_day(d(2027, 5, 3)).unwrap());
+    assert_eq!(
+        extended.day_status(d(2027, 5, 3)).unwrap().finality,
+        Finality::Projected
+    );
+    assert_eq!(
+        extended.day_status(d(2027, 2, 8)).unwrap().finality,
+        Finality::Final
+    );
     assert!(!extended.is_working_day(d(2027, 2, 8)).unwrap());
     assert!(extended.is_working_day(d(2027, 2, 14)).unwrap());
     // The old years answer as before, and the original is unchanged.

@@ -76,6 +76,8 @@ fn situation(name: &str) -> Case {
                 signed_on: d(2020, 3, 1),
                 published_on: None,
                 fulfilled_on: None,
+                withdrawn_on: None,
+                corrected_text: None,
             });
             case
         }

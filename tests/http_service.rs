@@ -626,7 +626,9 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
         "objection_step",
         "before the previous step",
     );
-    // Forwarding to a section that makes no records: the rules refuse it (422).
+    // The Office may verify an item it made itself (plan §6(2) names it a
+    // responsible section), but a decision against the section's finding is
+    // refused by the rules (422).
     let (status, second) = service.post(
         "/objections",
         &json!({ "by": "office", "record": record,
@@ -634,20 +636,39 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
                  "grounds": "again" }),
     );
     assert_eq!(status, 201, "{second}");
+    let second_steps = format!("/objections/{}/steps", second["id"]);
+    let (status, o) = service.post(
+        &second_steps,
+        &step(
+            "2019-10-08",
+            "office",
+            json!({ "step": "forward", "to": "office" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    let (status, o) = service.post(
+        &second_steps,
+        &step(
+            "2019-10-09",
+            "office",
+            json!({ "step": "opinion", "finding": "not_confirmed", "summary": "s" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
     service.refused(
         "POST",
-        &format!("/objections/{}/steps", second["id"]),
+        &second_steps,
         Some(
             &step(
-                "2019-10-08",
+                "2019-10-09",
                 "office",
-                json!({ "step": "forward", "to": "office" }),
+                json!({ "step": "notify", "outcome": { "decision": "revoked", "reasons": "r" } }),
             )
             .to_string(),
         ),
         422,
         "objection",
-        "cannot forward to the",
+        "contradicts the section's finding",
     );
     // A step that does not exist.
     service.refused(
@@ -751,4 +772,273 @@ fn a_store_failure_is_a_500_that_tells_nothing() {
         assert!(!text.contains(leak), "`{leak}` leaked: {text}");
     }
     assert_eq!(service.dump(), before);
+}
+
+/// Issue 12: an objection received on Sunday 20 December 2026 is answered
+/// with projected deadlines, said in words; loading the 2027 notice into the
+/// running service changes them, audited; an incomplete notice is refused.
+#[test]
+fn projected_deadlines_and_a_notice_loaded_at_run_time() {
+    let service = Service::start();
+    let record = with_severe_record(&service);
+    let (status, objection) = service.post(
+        "/objections",
+        &json!({
+            "by": "office",
+            "record": record,
+            "receipt": { "channel": "written", "on": "2026-12-20" },
+            "grounds": "the fine was paid"
+        }),
+    );
+    assert_eq!(status, 201, "{objection}");
+    let id = objection["id"].as_u64().unwrap();
+    let (status, state) = service.call("GET", &format!("/objections/{id}"), None);
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["deadlines"]["reply_by"], "2027-01-06", "{state}");
+    assert_eq!(state["deadlines"]["finality"], "projected", "{state}");
+    let words: Vec<&str> = state["in_words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        words.contains(&"reply by 2027-01-06, projected: the 2027 holiday notice is not loaded"),
+        "{words:?}"
+    );
+
+    // A New Year row alone is not the 2027 notice.
+    let new_year = json!({"schedule": 2027, "kind": "holiday", "first": "2027-01-01",
+        "last": "2027-01-04", "name": "New Year's Day 元旦", "notice": "国办发明电〔2026〕X号"});
+    service.refused(
+        "POST",
+        "/calendar/notice",
+        Some(
+            &json!({"on": "2026-12-21", "by": "admin", "schedule": {"rows": [new_year]}})
+                .to_string(),
+        ),
+        422,
+        "invalid_notice",
+        "no holiday row for 2027-02-05 (Spring Festival 春节)",
+    );
+    // Loaded as partial, it takes effect at once: 4 January is off.
+    let (status, body) = service.post(
+        "/calendar/notice",
+        &json!({"on": "2026-12-21", "by": "admin", "partial": true,
+                "schedule": {"rows": [new_year]}}),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["last_notice_day"], "2027-12-31", "{body}");
+    let (_, state) = service.call("GET", &format!("/objections/{id}"), None);
+    assert_eq!(state["deadlines"]["reply_by"], "2027-01-07", "{state}");
+    // Counted over 6 January 2027, which the partial notice does not name.
+    assert_eq!(state["deadlines"]["finality"], "projected", "{state}");
+    let log = service.registry.audit_log(0).unwrap();
+    assert!(
+        log.iter()
+            .any(|(_, e)| e.by == "admin" && e.action.verb() == "replaced"),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn an_objection_to_a_list_entry_shows_both_acts() {
+    let service = Service::start();
+    let record = with_severe_record(&service);
+
+    // The ¥60,000 fine put the organization on the serious list: its entry.
+    let (status, entries) = service.get(&format!("/subjects/org:{USCC}/list-entries"));
+    assert_eq!(status, 200, "{entries}");
+    let entry = entries[0]["id"].as_u64().unwrap();
+    assert!(entries[0]["entry"]["removed_on"].is_null(), "{entries}");
+    let (_, view) = service.get(&format!("/public/{USCC}?on=2019-10-01"));
+    assert_eq!(view["lists"].as_array().unwrap().len(), 1, "{view}");
+
+    // An agent objects to the listing (plan §6(3): any credit information).
+    let (status, o) = service.post(
+        "/objections",
+        &json!({ "by": "office",
+                 "about": { "item": "list_entry", "id": entry },
+                 "applicant": { "applicant": "representative", "capacity": "agent",
+                                "reference": "XZMZ-2019-201" },
+                 "receipt": { "channel": "written", "on": "2019-09-27" },
+                 "grounds": "the fine was reduced on review" }),
+    );
+    assert_eq!(status, 201, "{o}");
+    assert_eq!(
+        o["about"],
+        json!({ "item": "list_entry", "id": entry }),
+        "{o}"
+    );
+    let id = o["id"].as_u64().unwrap();
+
+    // Two acts, two recipients; before the opinion, the notification is
+    // bound by the 12-day limit (Fri 18 Oct across National Day).
+    let (status, state) = service.get(&format!("/objections/{id}"));
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["acts"][0]["step"], "notify", "{state}");
+    assert_eq!(state["acts"][0]["recipient"], "applicant", "{state}");
+    assert_eq!(state["acts"][0]["deadline"]["due"], "2019-10-18", "{state}");
+    assert_eq!(state["acts"][1]["step"], "reply", "{state}");
+    assert_eq!(state["acts"][1]["recipient"], "subject", "{state}");
+    assert_eq!(state["acts"][1]["deadline"]["due"], "2019-10-18", "{state}");
+    assert_eq!(
+        state["acts"][1]["deadline"]["basis"]["rule"],
+        "objection.reply_by"
+    );
+
+    let steps = format!("/objections/{id}/steps");
+    let (status, o) = service.post(
+        &steps,
+        &step(
+            "2019-10-08",
+            "office",
+            json!({ "step": "forward", "to": "social_organizations" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    // Submitted Fri 11 Oct, received by the Office Sat 12 Oct (a working day).
+    let (status, o) = service.post(
+        &steps,
+        &step(
+            "2019-10-12",
+            "office",
+            json!({ "step": "opinion", "finding": "error_confirmed",
+                      "summary": "the fine was reduced to ¥5,000", "submitted_on": "2019-10-11" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    assert_eq!(o["opinion"]["submitted_on"], "2019-10-11", "{o}");
+    let (_, state) = service.get(&format!("/objections/{id}?on=2019-10-12"));
+    // 2 working days from Sat 12 Oct: Mon 14, Tue 15 Oct.
+    assert_eq!(state["acts"][0]["deadline"]["due"], "2019-10-15", "{state}");
+    assert_eq!(
+        state["acts"][0]["deadline"]["basis"]["rule"],
+        "objection.notify_by"
+    );
+
+    // A record's content correction does not fit a list entry: 422, nothing written.
+    service.refused(
+        "POST",
+        &steps,
+        Some(
+            &step(
+                "2019-10-14",
+                "office",
+                json!({ "step": "notify", "outcome": { "decision": "corrected",
+                          "corrected": { "description": "x", "legal_basis": "y", "evidence": [] },
+                          "reasons": "z" } }),
+            )
+            .to_string(),
+        ),
+        422,
+        "objection",
+        "does not apply to list entry",
+    );
+    // The reply before the notification: 409.
+    service.refused(
+        "POST",
+        &steps,
+        Some(
+            &step(
+                "2019-10-14",
+                "office",
+                json!({ "step": "reply", "reasons": "r" }),
+            )
+            .to_string(),
+        ),
+        409,
+        "objection_step",
+        "first notify the applicant",
+    );
+
+    let (status, o) = service.post(
+        &steps,
+        &step("2019-10-14", "office",
+              json!({ "step": "notify",
+                      "outcome": { "decision": "revoked",
+                                   "reasons": "the reduced fine does not list the organization" } })),
+    );
+    assert_eq!(status, 200, "{o}");
+    let (status, o) = service.post(
+        &steps,
+        &step(
+            "2019-10-16",
+            "office",
+            json!({ "step": "reply", "reasons": "the fine was reduced on review to ¥5,000" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    let (_, state) = service.get(&format!("/objections/{id}?on=2019-10-16"));
+    assert_eq!(state["acts"][0]["done_on"], "2019-10-14", "{state}");
+    assert_eq!(state["acts"][1]["done_on"], "2019-10-16", "{state}");
+    assert_eq!(state["status"]["stage"], "replied", "{state}");
+    assert_eq!(state["status"]["overdue"], json!([]), "{state}");
+
+    // The listing ended on the day of the decision; the record stays.
+    let (_, entries) = service.get(&format!("/subjects/org:{USCC}/list-entries"));
+    assert_eq!(entries[0]["entry"]["removed_on"], "2019-10-14", "{entries}");
+    let (_, view) = service.get(&format!("/public/{USCC}?on=2019-10-14"));
+    assert_eq!(view["lists"], json!([]), "{view}");
+    assert_eq!(view["records"][0]["id"], record, "{view}");
+
+    // Naming two items, or none, is a bad body.
+    service.refused(
+        "POST",
+        "/objections",
+        Some(
+            &json!({ "by": "office", "record": record, "about": { "item": "record", "id": record },
+                     "receipt": { "channel": "written", "on": "2019-09-27" }, "grounds": "" })
+            .to_string(),
+        ),
+        400,
+        "invalid_body",
+        "not both",
+    );
+    service.refused(
+        "POST",
+        "/objections",
+        Some(
+            &json!({ "by": "office", "about": { "item": "list_entry", "id": 99 },
+                     "receipt": { "channel": "written", "on": "2019-09-27" }, "grounds": "" })
+            .to_string(),
+        ),
+        404,
+        "not_found",
+        "no list entry `L99`",
+    );
+}
+
+#[test]
+fn the_desk_lists_overdue_steps_by_section() {
+    let service = Service::start();
+    let record = with_severe_record(&service);
+    // Received Fri 27 Sep 2019 and never forwarded.
+    let (status, _) = service.post(
+        "/objections",
+        &json!({ "by": "office", "record": record,
+                 "receipt": { "channel": "written", "on": "2019-09-27" }, "grounds": "" }),
+    );
+    assert_eq!(status, 201);
+    let (status, desk) = service.get("/desk/overdue?on=2019-10-21");
+    assert_eq!(status, 200, "{desk}");
+    assert_eq!(desk[0]["section"], "office", "{desk}");
+    let steps = desk[0]["steps"].as_array().unwrap();
+    // forward_by Thu 10 Oct: (10 Oct, 21 Oct] = 11, 12 (Sat, worked), 14,
+    // 15, 16, 17, 18, 21 = 8; notify and reply, due Fri 18 Oct: 21 = 1.
+    let rows: Vec<_> = steps
+        .iter()
+        .map(|s| {
+            (
+                s["overdue"]["deadline"]["step"].as_str().unwrap(),
+                s["overdue"]["working_days"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [("forward", 8), ("notify", 1), ("reply", 1)],
+        "{desk}"
+    );
+    service.refused("GET", "/desk/overdue", None, 400, "missing_date", "?on=");
 }

@@ -13,7 +13,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use social_credit::commitment::CommitmentKind;
+use social_credit::lists::ListEntryId;
 use social_credit::misconduct::{ConductKind, RecordContent};
+use social_credit::objection::{Applicant, Capacity, CreditItem};
 use social_credit::objection::{Finding, Outcome, Receipt};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError};
 use social_credit::report::Reporter;
@@ -134,7 +136,10 @@ fn run_flow<S: Store>(r: &Registry<S>) {
             "office",
         )
         .unwrap();
-    assert_eq!(o.deadlines(r.calendar()).unwrap().reply_by, d(2019, 10, 18));
+    assert_eq!(
+        o.deadlines(&*r.calendar()).unwrap().reply_by,
+        Some(d(2019, 10, 18))
+    );
     r.advance_objection(
         o.id(),
         ObjectionStep::Forward {
@@ -149,6 +154,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
         ObjectionStep::Opinion {
             finding: Finding::ErrorConfirmed,
             summary: "the decision was annulled on 2019-09-20".into(),
+            submitted_on: None,
         },
         "section",
         d(2019, 10, 9),
@@ -422,58 +428,8 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             as Box<dyn Fn(&Registry<FaultyStore<S>>)>
     };
     let with_record = || {
-        Box::new(|r: &Registry<FaultyStore<S>>| {
-            register_both(r);
-            r.record_misconduct(
-                fine(org_id().into(), 60_000, d(2019, 3, 1)),
-                "s",
-                d(2019, 3, 4),
-            )
-            .unwrap();
-            r.receive_objection(
-                social_credit::RecordId(1),
-                Receipt::Written { on: d(2019, 9, 27) },
-                "wrong",
-                "office",
-            )
-            .unwrap();
-            r.advance_objection(
-                social_credit::objection::ObjectionId(1),
-                ObjectionStep::Forward {
-                    to: Section::SocialOrganizations,
-                },
-                "office",
-                d(2019, 9, 30),
-            )
-            .unwrap();
-            r.advance_objection(
-                social_credit::objection::ObjectionId(1),
-                ObjectionStep::Opinion {
-                    finding: Finding::ErrorConfirmed,
-                    summary: "annulled".into(),
-                },
-                "section",
-                d(2019, 10, 8),
-            )
-            .unwrap();
-            r.record_misconduct(
-                NewRecord {
-                    conduct: ConductKind::new("warning"),
-                    ..fine(person_id().into(), 0, d(2019, 6, 3))
-                },
-                "s",
-                d(2019, 6, 10),
-            )
-            .unwrap();
-            r.sign_commitment(
-                &org_id().into(),
-                CommitmentKind::Credit,
-                "we pledge",
-                "s",
-                d(2019, 7, 1),
-            )
-            .unwrap();
-        }) as Box<dyn Fn(&Registry<FaultyStore<S>>)>
+        Box::new(|r: &Registry<FaultyStore<S>>| with_record_setup(r))
+            as Box<dyn Fn(&Registry<FaultyStore<S>>)>
     };
     vec![
         (
@@ -706,7 +662,165 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             with_record(),
             Box::new(|r| r.daily_sweep("system", d(2024, 6, 4)).map(|_| ())),
         ),
+        (
+            "receive_objection_about (a list entry, by an agent)",
+            with_record(),
+            Box::new(|r| {
+                r.receive_objection_about(
+                    CreditItem::ListEntry(ListEntryId(1)),
+                    Applicant::Representative {
+                        capacity: Capacity::Agent,
+                        reference: "A-7".into(),
+                    },
+                    Receipt::Written { on: d(2019, 9, 27) },
+                    "listed in error",
+                    "office",
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "advance_objection (notify, revoking a listing)",
+            with_listing_objection(),
+            Box::new(|r| {
+                r.advance_objection(
+                    social_credit::objection::ObjectionId(2),
+                    ObjectionStep::Notify {
+                        outcome: Outcome::Revoked {
+                            reasons: "annulled".into(),
+                        },
+                    },
+                    "office",
+                    d(2019, 10, 9),
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "advance_objection (reply to the subject)",
+            Box::new(|r: &Registry<FaultyStore<S>>| {
+                with_record_setup(r);
+                r.advance_objection(
+                    social_credit::objection::ObjectionId(1),
+                    ObjectionStep::Notify {
+                        outcome: Outcome::Revoked {
+                            reasons: "annulled".into(),
+                        },
+                    },
+                    "office",
+                    d(2019, 10, 9),
+                )
+                .unwrap();
+            }),
+            Box::new(|r| {
+                r.advance_objection(
+                    social_credit::objection::ObjectionId(1),
+                    ObjectionStep::Reply {
+                        reasons: "the decision was annulled".into(),
+                    },
+                    "office",
+                    d(2019, 10, 10),
+                )
+                .map(|_| ())
+            }),
+        ),
     ]
+}
+
+/// Both subjects registered, the ¥60,000 fine recorded (serious-list entry
+/// L1), objection O1 to it forwarded and with the section's opinion, and the
+/// rest of the common setup.
+fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
+    register_both(r);
+    r.record_misconduct(
+        fine(org_id().into(), 60_000, d(2019, 3, 1)),
+        "s",
+        d(2019, 3, 4),
+    )
+    .unwrap();
+    r.receive_objection(
+        social_credit::RecordId(1),
+        Receipt::Written { on: d(2019, 9, 27) },
+        "wrong",
+        "office",
+    )
+    .unwrap();
+    r.advance_objection(
+        social_credit::objection::ObjectionId(1),
+        ObjectionStep::Forward {
+            to: Section::SocialOrganizations,
+        },
+        "office",
+        d(2019, 9, 30),
+    )
+    .unwrap();
+    r.advance_objection(
+        social_credit::objection::ObjectionId(1),
+        ObjectionStep::Opinion {
+            finding: Finding::ErrorConfirmed,
+            summary: "annulled".into(),
+            submitted_on: None,
+        },
+        "section",
+        d(2019, 10, 8),
+    )
+    .unwrap();
+    r.record_misconduct(
+        NewRecord {
+            conduct: ConductKind::new("warning"),
+            ..fine(person_id().into(), 0, d(2019, 6, 3))
+        },
+        "s",
+        d(2019, 6, 10),
+    )
+    .unwrap();
+    r.sign_commitment(
+        &org_id().into(),
+        CommitmentKind::Credit,
+        "we pledge",
+        "s",
+        d(2019, 7, 1),
+    )
+    .unwrap();
+}
+
+/// `with_record`, plus objection O2 by an agent to the serious-list entry L1
+/// the ¥60,000 fine made, forwarded and with the section's opinion.
+fn with_listing_objection<S: Store + 'static>() -> Box<dyn Fn(&Registry<FaultyStore<S>>)> {
+    Box::new(move |r| {
+        with_record_setup(r);
+        r.receive_objection_about(
+            CreditItem::ListEntry(ListEntryId(1)),
+            Applicant::Representative {
+                capacity: Capacity::Agent,
+                reference: "A-7".into(),
+            },
+            Receipt::Written { on: d(2019, 9, 27) },
+            "listed in error",
+            "office",
+        )
+        .unwrap();
+        r.advance_objection(
+            social_credit::objection::ObjectionId(2),
+            ObjectionStep::Forward {
+                to: Section::SocialOrganizations,
+            },
+            "office",
+            d(2019, 9, 30),
+        )
+        .unwrap();
+        r.advance_objection(
+            social_credit::objection::ObjectionId(2),
+            ObjectionStep::Opinion {
+                finding: Finding::ErrorConfirmed,
+                summary: "annulled".into(),
+                submitted_on: Some(d(2019, 10, 7)),
+            },
+            "section",
+            d(2019, 10, 8),
+        )
+        .unwrap();
+    })
 }
 
 #[test]
@@ -771,4 +885,91 @@ fn a_penalty_decision_opens_a_repair_window() {
     // Severe under the 2019 rules (发改办财金〔2019〕527号): six months from the
     // decision of 1 March 2019 end on 1 September; applications from 2 September.
     assert_eq!(windows, vec![(rec.id, Some(d(2019, 9, 2)))]);
+}
+
+#[test]
+fn an_objection_to_a_published_commitment_corrects_its_text_and_answers_twice() {
+    use social_credit::audit::{AuditAction, AuditTarget};
+    use social_credit::commitment::CommitmentId;
+    use social_credit::reporting::ReportingRule;
+    let r = Registry::official(MemoryStore::new());
+    register_both(&r);
+    let c = r
+        .sign_commitment(
+            &org_id().into(),
+            CommitmentKind::Credit,
+            "we pledge",
+            "s",
+            d(2019, 7, 1),
+        )
+        .unwrap();
+    r.publish_commitment(c.id, "office", d(2019, 7, 2)).unwrap();
+    // The legal representative objects for the organization (plan §6(3)).
+    let o = r
+        .receive_objection_about(
+            CreditItem::Commitment(c.id),
+            Applicant::Representative {
+                capacity: Capacity::LegalRepresentative,
+                reference: "XZMZ-2019-77".into(),
+            },
+            Receipt::Written { on: d(2019, 9, 27) },
+            "the published text was cut short",
+            "office",
+        )
+        .unwrap();
+    assert_eq!(o.subject(), &SubjectId::from(org_id()));
+    // The Office published it (plan §4(1)): it verifies its own item.
+    let step = |s, on| r.advance_objection(o.id(), s, "office", on).unwrap();
+    step(
+        ObjectionStep::Forward {
+            to: Section::Office,
+        },
+        d(2019, 9, 30),
+    );
+    step(
+        ObjectionStep::Opinion {
+            finding: Finding::ErrorConfirmed,
+            summary: "cut short on upload".into(),
+            submitted_on: None,
+        },
+        d(2019, 10, 8),
+    );
+    step(
+        ObjectionStep::Notify {
+            outcome: Outcome::CommitmentCorrected {
+                text: "we pledge to file annual reports on time".into(),
+                reasons: "the text was cut short on upload".into(),
+            },
+        },
+        d(2019, 10, 9),
+    );
+    let done = step(
+        ObjectionStep::Reply {
+            reasons: "the published text is corrected".into(),
+        },
+        d(2019, 10, 9),
+    );
+    assert_eq!(done.replied().unwrap().on, d(2019, 10, 9));
+    let view = r.public_view(&org_id().into(), d(2019, 10, 9)).unwrap();
+    assert_eq!(
+        view.commitments,
+        vec![(
+            d(2019, 7, 1),
+            "we pledge to file annual reports on time".to_owned()
+        )]
+    );
+    let log = r.audit_log(0).unwrap();
+    assert!(log.iter().any(|(_, e)| e.action == AuditAction::Corrected
+        && e.target == AuditTarget::Commitment(CommitmentId(1))
+        && e.basis.rule == "objection.correct"));
+    // Nothing late in Q4 2019 for any section; the Office reports too.
+    let report = r.quarterly_report(&ReportingRule::plan(), 2019, 4).unwrap();
+    assert_eq!(report.len(), 5);
+    assert!(report
+        .iter()
+        .all(|(_, l)| l.late_count() == 0 && l.overdue_at_end.is_empty()));
+    assert!(r
+        .overdue_objection_steps(d(2019, 10, 31))
+        .unwrap()
+        .is_empty());
 }

@@ -6,11 +6,13 @@
 
 mod china;
 mod schedule;
+mod statutory;
 mod weekend;
 
 use std::ops::RangeInclusive;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use china::{ChinaCalendar, OFFICIAL_CSV};
@@ -76,10 +78,28 @@ pub trait WorkCalendar {
 
     /// The days this calendar knows; every query outside them is an error.
     fn coverage(&self) -> RangeInclusive<NaiveDate>;
+
+    /// How final the answer of a count over `(a, b]` is: the least final of
+    /// those days (the days a count from `a` to `b` went over; `a` itself
+    /// never decides a count). Swapped when `b < a`; [`Finality::Final`]
+    /// when they are equal.
+    ///
+    /// The default answers [`Finality::Final`]: a calendar that knows no
+    /// notices has nothing to wait for.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::OutOfCoverage`] when `a` or `b` is outside the
+    /// coverage (`a` may be the day before it).
+    fn finality_between(&self, a: NaiveDate, b: NaiveDate) -> Result<Finality, CalendarError> {
+        let _ = (a, b);
+        Ok(Finality::Final)
+    }
 }
 
 /// A query the calendar cannot answer.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CalendarError {
     /// A date, or the end of a count, outside the calendar's coverage.

@@ -74,6 +74,39 @@ pub struct Schedule {
     pub rows: Vec<ScheduleRow>,
 }
 
+impl Schedule {
+    /// Reads a notice from the text of a file: JSON (`{"rows": [...]}`,
+    /// the serde shape of [`Schedule`]) when it starts with `{`, otherwise
+    /// CSV in the shape of the built-in file (see
+    /// [`ScheduleCalendar::parse_csv`]). For a service that loads the next
+    /// year's notice at run time, without a release of this crate.
+    ///
+    /// # Errors
+    ///
+    /// [`ScheduleError::Json`] or [`ScheduleError::Csv`] naming the problem.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use social_credit::calendar::Schedule;
+    ///
+    /// let csv = "schedule,kind,first,last,name,notice\n\
+    ///            2027,holiday,2027-01-01,2027-01-01,New Year's Day 元旦,国办发明电〔2026〕X号\n";
+    /// assert_eq!(Schedule::from_text(csv)?.rows.len(), 1);
+    /// assert!(Schedule::from_text("{\"rows\": 3}").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_text(text: &str) -> Result<Self, ScheduleError> {
+        if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| ScheduleError::Json {
+                problem: e.to_string(),
+            })
+        } else {
+            ScheduleCalendar::parse_csv(text)
+        }
+    }
+}
+
 /// Why schedule data cannot make a calendar. Nothing is built from data
 /// with any of these problems.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -84,6 +117,12 @@ pub enum ScheduleError {
     Csv {
         /// 1-based line number.
         line: usize,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A JSON schedule could not be read.
+    #[error("the JSON schedule: {problem}")]
+    Json {
         /// What is wrong with it.
         problem: String,
     },
@@ -155,6 +194,27 @@ pub enum ScheduleError {
         /// The day.
         date: NaiveDate,
     },
+    /// A projection asked for a year the statutory rules or the lunar table
+    /// do not answer.
+    #[error("the statutory rules project only the years {first} to {last} (the rules of 2025 and the lunar table); {year} is outside")]
+    BeyondStatutoryRules {
+        /// The year asked for.
+        year: i32,
+        /// The first year the rules apply to.
+        first: i32,
+        /// The last year of the lunar table.
+        last: i32,
+    },
+    /// A year loaded as complete lacks a statutory day off.
+    #[error("the {year} schedule has no holiday row for {date} ({holiday}); a complete notice names every statutory day off, otherwise load the year as partial")]
+    IncompleteYear {
+        /// The year.
+        year: i32,
+        /// The holiday of the rules.
+        holiday: String,
+        /// Its statutory day no holiday row covers.
+        date: NaiveDate,
+    },
     /// The coverage is too long for the index (more than 170 years).
     #[error("schedules spanning {years} years are more than the index holds (170)")]
     TooLong {
@@ -163,15 +223,51 @@ pub enum ScheduleError {
     },
 }
 
-/// Whether a date's status can still change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Whether a date's status can still change, from the most settled to the
+/// least: `Final < Provisional < Projected`. A count is as final as the
+/// least final day it went over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Finality {
     /// Set by a published notice and not open to change by the next one.
     Final,
-    /// In the last weeks of the final covered year: the next year's notice
-    /// may still change it (as the 2019 notice changed 29–31 December 2018).
+    /// In the last weeks of the final year a notice covers: the next year's
+    /// notice may still change it (as the 2019 notice changed 29–31 December
+    /// 2018).
     Provisional,
+    /// After the last published notice (or a day a partial notice does not
+    /// name): answered by the statutory rules (全国年节及纪念日放假办法), with
+    /// no adjusted working days; the year's notice, once loaded, decides.
+    Projected,
+}
+
+impl Finality {
+    /// Words an official reads after a date: empty for a final day,
+    /// otherwise why it may still change, e.g. `", projected: the 2027
+    /// holiday notice is not loaded"` for a day of 2027.
+    pub fn describe(self, date: NaiveDate) -> String {
+        match self {
+            Self::Final => String::new(),
+            Self::Provisional => format!(
+                ", provisional: the {} holiday notice may still change late December",
+                date.year() + 1
+            ),
+            Self::Projected => format!(
+                ", projected: the {} holiday notice is not loaded",
+                date.year()
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Finality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Final => "final",
+            Self::Provisional => "provisional",
+            Self::Projected => "projected",
+        })
+    }
 }
 
 /// Why a day is or is not a working day.
@@ -217,14 +313,21 @@ pub struct DayStatus {
 /// `cumulative[i]` counts the working days in `[first, first + i]`;
 /// `working_days[k]` is the (k+1)th working day of the coverage, so
 /// `working_days.len() == cumulative.last()`; `year_start[y]` is the index of
-/// 1 January of `first.year() + y`.
+/// 1 January of `first.year() + y`; every day before index `settled` is
+/// final, and `unsettled[i]` and `projected[i]` count the days in
+/// `[first + settled, first + settled + i]` that are not final and that are
+/// projected, so the least final day of any range is two subtractions away.
 #[derive(Debug, PartialEq, Eq)]
 struct Index {
     first: NaiveDate,
     last: NaiveDate,
+    provisional_from: NaiveDate,
     year_start: Vec<u16>,
     cumulative: Vec<u16>,
     working_days: Vec<NaiveDate>,
+    settled: usize,
+    unsettled: Vec<u16>,
+    projected: Vec<u16>,
 }
 
 /// A calendar of working days built from schedule data: weekends off,
@@ -245,6 +348,15 @@ pub struct ScheduleCalendar {
     rows: Arc<Vec<ScheduleRow>>,
 }
 
+/// Checked schedule data: the rows sorted by first day, every day a row
+/// sets with its kind, and the first and last day of the coverage.
+pub(crate) type Checked = (
+    Vec<ScheduleRow>,
+    BTreeMap<NaiveDate, RowKind>,
+    NaiveDate,
+    NaiveDate,
+);
+
 /// The largest number of schedule years (the index counts days in `u16`).
 const MAX_YEARS: i32 = 170;
 
@@ -259,6 +371,28 @@ impl ScheduleCalendar {
     ///
     /// A [`ScheduleError`] for the first problem found in the data.
     pub fn new(schedule: Schedule) -> Result<Self, ScheduleError> {
+        let (rows, days, first, last) = Self::validate(schedule)?;
+        let provisional_from = december_first(last);
+        Ok(Self::build(
+            rows,
+            &days,
+            first,
+            last,
+            provisional_from,
+            |d| {
+                if d >= provisional_from {
+                    Finality::Provisional
+                } else {
+                    Finality::Final
+                }
+            },
+        ))
+    }
+
+    /// Checks schedule data: the rows sorted, each listed day with its kind,
+    /// and the coverage (1 January of the first schedule year to 31 December
+    /// of the last).
+    pub(crate) fn validate(schedule: Schedule) -> Result<Checked, ScheduleError> {
         let mut rows = schedule.rows;
         let (first_year, last_year) = match (
             rows.iter().map(|r| r.schedule).min(),
@@ -331,11 +465,27 @@ impl ScheduleCalendar {
             }
         }
         rows.sort_by_key(|r| (r.first, r.schedule));
+        Ok((rows, days, first, last))
+    }
 
-        let mut year_start = Vec::with_capacity(usize::try_from(years).unwrap_or(0));
-        let mut cumulative = Vec::new();
+    /// Builds the index over `first..=last` from checked rows and their days
+    /// (`days` holds every day a row sets), with each day's finality.
+    pub(crate) fn build(
+        rows: Vec<ScheduleRow>,
+        days: &BTreeMap<NaiveDate, RowKind>,
+        first: NaiveDate,
+        last: NaiveDate,
+        provisional_from: NaiveDate,
+        finality: impl Fn(NaiveDate) -> Finality,
+    ) -> Self {
+        let span = usize::try_from((last - first).num_days() + 1).unwrap_or(0);
+        let mut year_start = Vec::new();
+        let mut cumulative = Vec::with_capacity(span);
+        let mut settled = None;
+        let mut unsettled = Vec::new();
+        let mut projected = Vec::new();
         let mut working_days = Vec::new();
-        let mut count: u16 = 0;
+        let (mut count, mut open, mut guessed): (u16, u16, u16) = (0, 0, 0);
         for (i, date) in first.iter_days().take_while(|d| *d <= last).enumerate() {
             if date.ordinal() == 1 {
                 year_start.push(u16::try_from(i).unwrap_or(u16::MAX));
@@ -346,23 +496,44 @@ impl ScheduleCalendar {
                 None => !is_weekend(date),
             };
             if working {
-                count += 1;
+                count = count.saturating_add(1);
                 working_days.push(date);
             }
+            match finality(date) {
+                Finality::Final => {}
+                Finality::Provisional => open = open.saturating_add(1),
+                Finality::Projected => {
+                    open = open.saturating_add(1);
+                    guessed = guessed.saturating_add(1);
+                }
+            }
             cumulative.push(count);
+            if settled.is_none() && open > 0 {
+                settled = Some(i);
+            }
+            if settled.is_some() {
+                unsettled.push(open);
+                projected.push(guessed);
+            }
         }
         working_days.shrink_to_fit();
-        cumulative.shrink_to_fit();
-        Ok(Self {
+        unsettled.shrink_to_fit();
+        projected.shrink_to_fit();
+        let settled = settled.unwrap_or(span);
+        Self {
             index: Arc::new(Index {
                 first,
                 last,
+                provisional_from,
                 year_start,
                 cumulative,
                 working_days,
+                settled,
+                unsettled,
+                projected,
             }),
             rows: Arc::new(rows),
-        })
+        }
     }
 
     /// A calendar that covers no day: every query is out of coverage.
@@ -371,9 +542,13 @@ impl ScheduleCalendar {
             index: Arc::new(Index {
                 first: NaiveDate::MAX,
                 last: NaiveDate::MIN,
+                provisional_from: NaiveDate::MIN,
                 year_start: Vec::new(),
                 cumulative: Vec::new(),
                 working_days: Vec::new(),
+                settled: 0,
+                unsettled: Vec::new(),
+                projected: Vec::new(),
             }),
             rows: Arc::new(Vec::new()),
         }
@@ -480,7 +655,7 @@ impl ScheduleCalendar {
     /// Every notice from 2004 to 2026 that changed the year before touched
     /// only its last days (29–31 December); a whole month's margin is kept.
     pub fn provisional_from(&self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.index.last.year(), 12, 1).unwrap_or(self.index.last)
+        self.index.provisional_from
     }
 
     /// A day's status: working or not, why, and whether it is final.
@@ -520,11 +695,7 @@ impl ScheduleCalendar {
             None if is_weekend(date) => DayKind::Weekend,
             None => DayKind::Weekday,
         };
-        let finality = if date >= self.provisional_from() {
-            Finality::Provisional
-        } else {
-            Finality::Final
-        };
+        let finality = self.finality_between(date.pred_opt().unwrap_or(date), date)?;
         Ok(DayStatus {
             date,
             working,
@@ -541,6 +712,7 @@ impl ScheduleCalendar {
             + i.year_start.capacity() * std::mem::size_of::<u16>()
             + i.cumulative.capacity() * std::mem::size_of::<u16>()
             + i.working_days.capacity() * std::mem::size_of::<NaiveDate>()
+            + (i.unsettled.capacity() + i.projected.capacity()) * std::mem::size_of::<u16>()
     }
 
     fn out_of_coverage(&self, date: NaiveDate, working_days: Option<u32>) -> CalendarError {
@@ -567,6 +739,11 @@ impl ScheduleCalendar {
             .and_then(|p| self.index.cumulative.get(p).copied())
             .ok_or_else(|| self.out_of_coverage(date, None))
     }
+}
+
+/// 1 December of `date`'s year.
+pub(crate) fn december_first(date: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(date.year(), 12, 1).unwrap_or(date)
 }
 
 fn is_weekend(date: NaiveDate) -> bool {
@@ -609,6 +786,34 @@ impl WorkCalendar for ScheduleCalendar {
 
     fn coverage(&self) -> RangeInclusive<NaiveDate> {
         self.index.first..=self.index.last
+    }
+
+    #[inline]
+    fn finality_between(&self, a: NaiveDate, b: NaiveDate) -> Result<Finality, CalendarError> {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        let i = &self.index;
+        let at = |v: &[u16], date: NaiveDate, p: Option<usize>| -> Result<u16, CalendarError> {
+            match p {
+                // The day before the coverage counts nothing.
+                None if date.succ_opt() == Some(i.first) => Ok(0),
+                Some(p) if p < i.cumulative.len() => match p.checked_sub(i.settled) {
+                    None => Ok(0),
+                    Some(q) => v
+                        .get(q)
+                        .copied()
+                        .ok_or_else(|| self.out_of_coverage(date, None)),
+                },
+                _ => Err(self.out_of_coverage(date, None)),
+            }
+        };
+        let (pa, pb) = (self.position(a), self.position(b));
+        if at(&i.projected, b, pb)? > at(&i.projected, a, pa)? {
+            Ok(Finality::Projected)
+        } else if at(&i.unsettled, b, pb)? > at(&i.unsettled, a, pa)? {
+            Ok(Finality::Provisional)
+        } else {
+            Ok(Finality::Final)
+        }
     }
 }
 
