@@ -314,6 +314,13 @@ fn loading_the_notice_makes_its_year_official_and_keeps_the_projection_after() {
     );
     assert_eq!(loaded.coverage(), base.coverage());
     assert_eq!(loaded.last_notice_day(), d(2027, 12, 31));
+    // Loading first and projecting after gives the same calendar.
+    let other_order = ChinaCalendar::official()
+        .with_schedule(a_2027_notice(d(2027, 5, 5), d(2027, 5, 8)))
+        .unwrap()
+        .projected_until(d(2031, 12, 31))
+        .unwrap();
+    assert_eq!(other_order, loaded);
 }
 
 /// Any date from 2020 to 2031.
@@ -413,4 +420,35 @@ proptest! {
 fn the_projected_index_keeps_the_memory_budget() {
     let size = ChinaCalendar::official_projected().index_size_bytes();
     assert!(size < 64 * 1024, "index is {size} bytes");
+}
+
+#[derive(serde::Deserialize)]
+struct ProjectedTable {
+    case: Vec<ProjectedCase>,
+}
+
+#[derive(serde::Deserialize)]
+struct ProjectedCase {
+    name: String,
+    clause: String,
+    received: NaiveDate,
+    forward_by: NaiveDate,
+    reply_by: NaiveDate,
+}
+
+/// tests/data/projected_deadlines.toml: objection deadlines across the
+/// projected holidays, each row citing the articles it follows.
+#[test]
+fn hand_worked_projected_deadlines_from_the_clause_table() {
+    let table: ProjectedTable =
+        toml::from_str(include_str!("data/projected_deadlines.toml")).unwrap();
+    assert_eq!(table.case.len(), 5);
+    let cal = projected();
+    for c in &table.case {
+        assert!(c.clause.contains("plan §6(3)"), "{}", c.name);
+        let dl = deadlines(&cal, c.received).unwrap();
+        assert_eq!(dl.forward_by, Some(c.forward_by), "{}", c.name);
+        assert_eq!(dl.reply_by, Some(c.reply_by), "{}", c.name);
+        assert_eq!(dl.finality, Finality::Projected, "{}", c.name);
+    }
 }
