@@ -39,11 +39,11 @@ fn case() -> Case {
         let (conduct, severity) = kinds[(i % 5) as usize];
         let occurred = d(2018, 1, 1).checked_add_days(Days::new(i * 60)).unwrap();
         let mut r = record(i + 1, &case.subject, conduct, severity, occurred, occurred);
-        r.decision = Some(PenaltyDecision {
-            decided_on: occurred,
-            domain: PenaltyDomain::Other,
-            penalties: vec![PenaltyKind::Fine],
-        });
+        r.decision = Some(PenaltyDecision::new(
+            occurred,
+            PenaltyDomain::Other,
+            vec![PenaltyKind::Fine],
+        ));
         if i % 7 == 3 {
             r = with_status(
                 r,

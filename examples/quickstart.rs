@@ -6,7 +6,8 @@
 //! measure and the clause behind it, including the personal measures that
 //! reach the legal representative (plan §5(6)); receives an objection on the
 //! Friday before National Day 2019 and prints its deadlines; resolves it as
-//! an error and prints what the Office must restore; and prints when a
+//! an error and prints what the providing section must restore, for the
+//! organization and its linked persons (plan §6(3), §5(6)); and prints when a
 //! person's record will be erased (plan §6(7)).
 //!
 //! Run with `cargo run --example quickstart`. Nothing else to install.
@@ -58,10 +59,8 @@ fn finding(
             evidence: vec![format!("新民罚字〔2019〕{}号", occurred_on.format("%m%d"))],
             fine: fine.map(Decimal::from),
         },
-        decision: fine.map(|_| PenaltyDecision {
-            decided_on: occurred_on,
-            domain: PenaltyDomain::Other,
-            penalties: vec![PenaltyKind::Fine],
+        decision: fine.map(|_| {
+            PenaltyDecision::new(occurred_on, PenaltyDomain::Other, vec![PenaltyKind::Fine])
         }),
     }
 }
@@ -275,18 +274,27 @@ fn main() -> Result<(), Error> {
     )?;
 
     rule(&format!(
-        "6. Error confirmed: record {} revoked; what the Office must restore (plan §6(3))",
+        "6. Error confirmed: record {} revoked; what the section that provided it must restore (plan §6(3))",
         fine.id
     ));
     let restore = registry.restoration(fine.id)?;
     let catalogue = &registry.rules().catalogue;
+    println!("  owed by 有关科室: {}", restore.owed_by);
     println!("  in force 实施期间          measure 措施");
-    for (id, from, until) in &restore.measures {
-        let name = catalogue
+    let name = |id: &String| {
+        catalogue
             .get(id)
             .map(|m| format!("{} {}", m.english_name, m.chinese_name))
-            .unwrap_or_else(|| id.clone());
-        println!("  {from} – {until}  {name}");
+            .unwrap_or_else(|| id.clone())
+    };
+    for (id, from, until) in &restore.measures {
+        println!("  {from} – {until}  {}", name(id));
+    }
+    for (person, measures) in &restore.persons {
+        println!("  linked person 相关责任人员 {person} (plan §5(6)):");
+        for (id, from, until) in measures {
+            println!("    {from} – {until}  {}", name(id));
+        }
     }
     println!("  under {}", restore.basis);
     let after = registry.assess(&org, d(2019, 10, 11)?)?;

@@ -69,9 +69,12 @@ use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentKind};
 use crate::grading::{add_years, sub_years, GradingPolicy, PolicyError, PolicySet};
 use crate::lists::{standing_without_lifecycle, Domain, ExitPlan, ListEntry, ListKind, Standing};
-use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
+use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
-use crate::repair::{PenaltyDecision, Periods, RepairError, RepairPolicy, RepairTimeline};
+use crate::repair::{
+    PenaltyDecision, Periods, PolicyBits, PublicationProbe, PublicationState, RepairError,
+    RepairPolicy, RepairTimeline,
+};
 use crate::retention::{day_of_month, month_index, RetentionPolicy};
 use crate::subject::{Role, Roster, Subject, SubjectId, Uscc};
 
@@ -337,6 +340,16 @@ pub enum Change<'a> {
         /// The record.
         record: &'a MisconductRecord,
     },
+    /// The publication of a record with a penalty decision ends: the day
+    /// after its maximum publication period under the rules that govern it
+    /// ([`RepairTimeline::publication_end`]). From that day it is no longer
+    /// published and grounds no measure (plan §6(7), 有限期惩戒; 527:
+    /// "最长公示期限届满的，信用网站将撤下相关信息"; NDRC Order No. 36:
+    /// "最长公示期届满后，相关信息自动停止公示").
+    PublicationEnds {
+        /// The record.
+        record: &'a MisconductRecord,
+    },
 }
 
 /// The next dated change: its day and everything that changes that day.
@@ -424,11 +437,12 @@ pub struct RepairWindow<'a> {
     /// record's severity, a decision dated before the conduct).
     pub periods: Result<Periods, RepairError>,
     /// The next day after the day asked on which an application becomes
-    /// possible, judged each day under the policy in force that day (what
+    /// possible under the policy that governs the decision or the one in
+    /// force that day, while the record is still published (what
     /// [`Change::RepairWindowOpens`] reports): `None` when none is known,
     /// e.g. the window is already open and stays open. It differs from
     /// [`RepairWindow::earliest_application`] when another policy takes
-    /// effect first (DESIGN.md, "Which repair rules answer on a given day?").
+    /// effect first (DESIGN.md, "Which repair rules govern a record?").
     pub next_opening: Option<NaiveDate>,
 }
 
@@ -529,11 +543,11 @@ impl<'a> Assessment<'a> {
     ///     occurred_on: d(2025, 1, 2),
     ///     ended_on: Some(d(2025, 1, 2)),
     ///     recorded_on: d(2025, 1, 10),
-    ///     decision: Some(PenaltyDecision {
-    ///         decided_on: d(2025, 1, 10),
-    ///         domain: PenaltyDomain::Other,
-    ///         penalties: vec![PenaltyKind::Fine],
-    ///     }),
+    ///     decision: Some(PenaltyDecision::new(
+    ///         d(2025, 1, 10),
+    ///         PenaltyDomain::Other,
+    ///         vec![PenaltyKind::Fine],
+    ///     )),
     ///     content: None,
     ///     corrected: None,
     ///     history: Vec::new(),
@@ -556,6 +570,7 @@ impl<'a> Assessment<'a> {
         let policy = self.repair_policy;
         let as_of = self.as_of;
         let search = RepairSearch::new(self.repair_timeline, as_of);
+        let mut probe = PublicationProbe::new(self.repair_timeline, as_of);
         self.counted.iter().filter_map(move |c| {
             let record = c.repairable()?;
             let decision = record.decision.as_ref()?;
@@ -576,7 +591,7 @@ impl<'a> Assessment<'a> {
                 periods,
                 next_opening: search
                     .as_ref()
-                    .and_then(|s| s.opening(record, NaiveDate::MAX)),
+                    .and_then(|s| s.opening(record, c.last_published(), &mut probe)),
             })
         })
     }
@@ -641,6 +656,7 @@ impl<'a> Assessment<'a> {
                         Change::Erasure { .. } => "erasure",
                         Change::GreenChannelOpens => "green_channel_opens",
                         Change::RepairWindowOpens { .. } => "repair_window_opens",
+                        Change::PublicationEnds { .. } => "publication_ends",
                     }
                     .to_owned()
                 })
@@ -679,8 +695,8 @@ pub struct AssessmentSummary {
     /// published or loaded; absent from JSON when final.
     #[serde(default = "final_day", skip_serializing_if = "is_final")]
     pub next_change_finality: Finality,
-    /// What changes that day: `list_exit`, `erasure`, `green_channel_opens`
-    /// or `repair_window_opens`.
+    /// What changes that day: `list_exit`, `erasure`, `green_channel_opens`,
+    /// `repair_window_opens` or `publication_ends`.
     pub next_change_kinds: Vec<String>,
     /// The records whose sanctions an open objection suspends (only under a
     /// suspending objection policy); absent from JSON when empty.
@@ -723,8 +739,9 @@ pub enum AssessError {
         /// The record.
         record: RecordId,
     },
-    /// The record was never revoked, so there is nothing to restore.
-    #[error("record `{record}` has not been revoked")]
+    /// The record was never revoked or corrected, so there is nothing to
+    /// restore.
+    #[error("record `{record}` has not been revoked or corrected")]
     NotRevoked {
         /// The record.
         record: RecordId,
@@ -764,11 +781,23 @@ struct Counted<'a> {
     /// the organization (the record's subject) on the day of the conduct,
     /// as bits ([`role_bit`]).
     via: Option<u8>,
+    /// The first day its publication ends (plan §6(7): 有限期惩戒;
+    /// [`RepairTimeline::publication_end`]) when that is after the day asked
+    /// (a record with a penalty decision that a policy ends); `None`
+    /// otherwise.
+    ends: Option<NaiveDate>,
+    /// Whether it is still published on the day: its publication has not
+    /// ended.
+    published: bool,
 }
 
 impl<'a> Counted<'a> {
+    /// In force and published: it grounds sanctions and counts for the
+    /// severity. A record whose publication has ended grounds nothing more
+    /// (plan §6(7); 527, NDRC Order No. 36), though it stays an adverse
+    /// record for the green channel, like a repaired one.
     fn active(&self) -> bool {
-        matches!(self.status, RecordStatus::Active | RecordStatus::Corrected)
+        self.published && matches!(self.status, RecordStatus::Active | RecordStatus::Corrected)
     }
 
     /// The record, when a repair can be applied for it (plan §6(7)): the
@@ -776,6 +805,14 @@ impl<'a> Counted<'a> {
     fn repairable(&self) -> Option<&'a MisconductRecord> {
         (self.via.is_none() && self.active() && self.record.decision.is_some())
             .then_some(self.record)
+    }
+
+    /// The last day it is published: a repair window opening later opens
+    /// on nothing (its publication, and its sanctions, have ended).
+    fn last_published(&self) -> NaiveDate {
+        self.ends
+            .and_then(|e| e.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -875,6 +912,7 @@ pub fn assess<'a>(
     };
 
     // The records that count on the day.
+    let mut publication = PublicationProbe::new(rules.repair, as_of);
     let mut counted: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
     for record in dossier.records {
         let Some(status) = record.status_on(as_of) else {
@@ -913,10 +951,23 @@ pub fn assess<'a>(
                 }
             }
         }
+        // plan §6(7), 有限期惩戒: the record is published, and grounds
+        // sanctions, until the end its governing repair rules set.
+        let state = match &record.decision {
+            Some(decision) if matches!(status, RecordStatus::Active | RecordStatus::Corrected) => {
+                publication.state(record.severity, decision)
+            }
+            _ => PublicationState::Never,
+        };
         counted.push(Counted {
             record,
             status,
             via,
+            ends: match state {
+                PublicationState::Ends(on) => Some(on),
+                PublicationState::Never | PublicationState::Ended => None,
+            },
+            published: state != PublicationState::Ended,
         });
     }
 
@@ -1140,6 +1191,7 @@ pub fn assess<'a>(
         person.is_some(),
         rules,
         as_of,
+        &mut publication,
     );
     if let Some(n) = next_change.as_mut() {
         // A list exit counted in working days (after the fulfilment was
@@ -1220,110 +1272,126 @@ fn suspensions<'a>(
 /// The search for repair-window openings after one day, with what does
 /// not depend on the record worked out once.
 struct RepairSearch<'r> {
-    timeline: &'r RepairTimeline,
     tomorrow: NaiveDate,
-    /// The policies still in force after `as_of`, earliest first.
-    ahead: &'r [RepairPolicy],
-    /// The policy in force on `as_of`, and the day before which a decision
-    /// has surely run the longest minimum period of any of its tiers and
-    /// rules by `as_of` ([`surely_run_before`]).
-    current: Option<(&'r RepairPolicy, NaiveDate)>,
+    /// The policies, as bits, in timeline order.
+    bits: &'r [PolicyBits],
+    /// The index of the first policy still in force after `as_of`.
+    first_ahead: usize,
+    /// The policy in force on `as_of` (its index), and the day before which
+    /// a decision has surely run the longest minimum period of any of its
+    /// tiers and rules by `as_of` ([`surely_run_before`]).
+    current: Option<(usize, NaiveDate)>,
 }
 
 impl<'r> RepairSearch<'r> {
     /// `None` on the last day chrono can represent: nothing comes after it.
     fn new(timeline: &'r RepairTimeline, as_of: NaiveDate) -> Option<Self> {
         let policies = timeline.policies();
-        let first = policies
+        let first_ahead = policies
             .iter()
             .position(|p| p.in_force_until.is_none_or(|u| u >= as_of))
             .unwrap_or(policies.len());
         Some(Self {
-            timeline,
             tomorrow: as_of.succ_opt()?,
-            ahead: policies.get(first..).unwrap_or_default(),
-            current: timeline
-                .in_force_on(as_of)
-                .map(|p| (p, surely_run_before(p.longest_minimum_months(), as_of))),
+            bits: timeline.bits(),
+            first_ahead,
+            current: policies
+                .iter()
+                .position(|p| p.is_in_force(as_of))
+                .and_then(|i| {
+                    let p = policies.get(i)?;
+                    Some((i, surely_run_before(p.longest_minimum_months(), as_of)))
+                }),
         })
     }
 
     /// The first day after `as_of` on which an application to repair
-    /// `record` becomes possible: the minimum publication period has run
-    /// under the repair policy in force that day, which does not bar it,
-    /// and it was not possible the day before. `None` when no such day is
-    /// known.
+    /// `record` becomes possible, and was not possible the day before; `None`
+    /// when no such day is known.
     ///
-    /// Within one policy's days possibility only grows with time, so the
-    /// candidates are, for each policy in force after `as_of`, the later of
-    /// its first day (or the day after `as_of`) and its earliest application
-    /// day.
+    /// An application is possible on a day when the minimum publication
+    /// period has run, and repair is not barred, under the policy that
+    /// governs the decision (in force on its day; possible from then on, for
+    /// good) or under the policy in force that day (possible while it lasts):
+    /// [`RepairTimeline::eligibility`]'s rule, time alone. So the days on
+    /// which it is possible are a union of at most one interval per policy,
+    /// and an opening is the start of one that the day before is in none of.
     ///
     /// Only days up to `not_after` are looked for: a later opening is not
     /// the next change, so the policies that come into force after it are
-    /// not asked (an opening under a policy is never before its first day,
-    /// and the policies are in order).
-    fn opening(&self, record: &MisconductRecord, not_after: NaiveDate) -> Option<NaiveDate> {
+    /// not asked.
+    fn opening<'d>(
+        &self,
+        record: &'d MisconductRecord,
+        not_after: NaiveDate,
+        probe: &mut PublicationProbe<'_, 'd>,
+    ) -> Option<NaiveDate> {
         let decision = record.decision.as_ref()?;
-        if decision.decided_on < record.occurred_on {
+        let decided_on = decision.decided_on;
+        if decided_on < record.occurred_on {
             return None; // cannot be judged (RepairError::DecisionBeforeConduct)
         }
-        // The earliest application day under `policy`; `None` when it bars
-        // repair or has no periods for the record.
-        let earliest = |policy: &RepairPolicy| {
-            policy
-                .limits(record.severity, decision)
-                .filter(|l| l.barred_by.is_none())
-                .map(|l| l.earliest_application())
+        let as_of = self.tomorrow.pred_opt()?;
+        // The first day the minimum period has run under policy `i`, `None`
+        // when it bars repair or has no periods for the record. A decision
+        // the policy in force on `as_of` has surely seen run its longest
+        // minimum needs no date work: any day up to `as_of` will do.
+        let mut earliest = |i: usize, policy: &PolicyBits| {
+            let limits = probe
+                .limits(i, record.severity, decision)
+                .filter(|l| !l.barred)?;
+            match self.current {
+                Some((current, run_before)) if current == i && decided_on < run_before => {
+                    Some(policy.from.min(as_of))
+                }
+                _ => Some(limits.earliest_application(decided_on)),
+            }
         };
-        // The policy looked at last, with its answer: the day before a
-        // policy's first day usually falls in it, so it need not be asked
-        // again.
-        let mut last: Option<(&RepairPolicy, Option<NaiveDate>)> = None;
-        for policy in self.ahead {
-            if policy.in_force_from > not_after {
-                return None; // every later opening is after `not_after`
+        // INVARIANT: at most one interval per policy, and one for the
+        // governing policy's lasting right; the timeline is short.
+        let mut intervals: [(NaiveDate, NaiveDate); 8] = [(NaiveDate::MAX, NaiveDate::MIN); 8];
+        let mut n = 0;
+        let governing = self.bits.iter().position(|p| p.is_in_force(decided_on));
+        if let Some(e) = governing.and_then(|g| earliest(g, self.bits.get(g)?)) {
+            if e <= as_of {
+                return None; // possible from then on, for good: nothing opens
             }
-            if let Some((current, run_before)) = self.current {
-                if std::ptr::eq(policy, current) && decision.decided_on < run_before {
-                    // Possible on `as_of` unless barred, under any of the
-                    // policy's tiers and rules: nothing opens while it lasts.
-                    last = None;
-                    continue;
-                }
-            }
-            let e = earliest(policy);
-            let previous = last.replace((policy, e));
-            let Some(e) = e else {
-                continue;
-            };
-            let from = policy.in_force_from.max(self.tomorrow);
-            let opens = e.max(from);
-            if policy.in_force_until.is_some_and(|u| opens > u) {
-                continue; // includes a policy whose last day is `as_of`
-            }
-            if opens > from {
-                return Some(opens); // the day before is in this policy, too early
-            }
-            // `opens == from`: an opening unless possible the day before.
-            let before = from.pred_opt()?;
-            let possible_before = if policy.is_in_force(before) {
-                e <= before
-            } else {
-                match previous {
-                    Some((p, pe)) if p.is_in_force(before) => pe.is_some_and(|pe| pe <= before),
-                    _ => self
-                        .timeline
-                        .in_force_on(before)
-                        .and_then(earliest)
-                        .is_some_and(|pe| pe <= before),
-                }
-            };
-            if !possible_before {
-                return Some(opens);
+            if let Some(slot) = intervals.get_mut(n) {
+                *slot = (e, NaiveDate::MAX);
+                n += 1;
             }
         }
-        None
+        for (i, policy) in self.bits.iter().enumerate().skip(self.first_ahead) {
+            if policy.from > not_after {
+                break; // its days are all after `not_after`
+            }
+            if policy.until.is_some_and(|u| u < decided_on) || governing == Some(i) {
+                continue; // over before the decision, or covered by the lasting right
+            }
+            let Some(e) = earliest(i, policy) else {
+                continue;
+            };
+            let from = e.max(policy.from);
+            let until = policy.until.unwrap_or(NaiveDate::MAX);
+            if from <= until {
+                if let Some(slot) = intervals.get_mut(n) {
+                    *slot = (from, until);
+                    n += 1;
+                }
+            }
+        }
+        let intervals = intervals.get(..n).unwrap_or_default();
+        let mut opening: Option<NaiveDate> = None;
+        for &(start, _) in intervals {
+            if start <= as_of || start > not_after || opening.is_some_and(|o| o <= start) {
+                continue;
+            }
+            let before = start.pred_opt()?;
+            if !intervals.iter().any(|&(a, b)| a <= before && before <= b) {
+                opening = Some(start);
+            }
+        }
+        opening
     }
 }
 
@@ -1543,6 +1611,7 @@ fn next_change<'a>(
     is_person: bool,
     rules: &Rules<'a>,
     as_of: NaiveDate,
+    probe: &mut PublicationProbe<'_, 'a>,
 ) -> Option<NextChange<'a>> {
     // The earliest day seen so far and what changes on it.
     let mut next: Option<NextChange<'a>> = None;
@@ -1581,6 +1650,11 @@ fn next_change<'a>(
             }
         }
     }
+    for c in counted.iter().filter(|c| c.active()) {
+        if let Some(on) = c.ends {
+            note(&mut next, on, Change::PublicationEnds { record: c.record });
+        }
+    }
     if !green.eligible {
         if let Some(on) = green_channel_opens(counted, green, as_of) {
             if on > as_of {
@@ -1594,9 +1668,14 @@ fn next_change<'a>(
     // noted that way are put back in record order at the end.
     let search = RepairSearch::new(rules.repair, as_of);
     let mut first_opening = next.as_ref().map_or(0, |n| n.changes.len());
-    for record in counted.iter().rev().filter_map(Counted::repairable) {
+    for c in counted.iter().rev() {
+        let Some(record) = c.repairable() else {
+            continue;
+        };
         let not_after = next.as_ref().map_or(NaiveDate::MAX, |n| n.on);
-        let opening = search.as_ref().and_then(|s| s.opening(record, not_after));
+        let opening = search
+            .as_ref()
+            .and_then(|s| s.opening(record, not_after.min(c.last_published()), probe));
         if let Some(on) = opening {
             if on < not_after {
                 first_opening = 0; // a new day: everything noted before is dropped
@@ -1654,8 +1733,9 @@ fn green_channel_opens(
     Some(day)
 }
 
-/// A measure that was in force because of a record later revoked, and
-/// when: what the Office must undo (plan §6(3)).
+/// A measure that was in force because of a record later found wrong
+/// (revoked or corrected), and when: what the providing section must undo
+/// (plan §6(3)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestoredMeasure<'a> {
     /// The measure.
@@ -1666,13 +1746,20 @@ pub struct RestoredMeasure<'a> {
     pub until: NaiveDate,
 }
 
-/// What must be restored after a record was revoked on an objection.
+/// What must be restored after a record was found wrong on an objection
+/// (revoked, or corrected): plan §6(3), "因错误实施联合惩戒措施损害有关主体
+/// 合法权益的，有关科室应积极采取措施恢复其信誉、消除不良影响".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Restoration<'a> {
-    /// The revoked record.
+    /// The record found wrong.
     pub record: RecordId,
-    /// The day the revocation took effect.
+    /// The day the revocation or correction took effect.
     pub revoked_on: NaiveDate,
+    /// Whether it was revoked (`Revoked`) or corrected (`Corrected`).
+    pub change: RecordStatus,
+    /// Who owes the restoration: 有关科室, the section that provided the
+    /// record (plan §6(3)), not the Office.
+    pub owed_by: Section,
     /// Each measure in force because of the record, with its periods: on
     /// those days the measure applied with the record taken as valid and did
     /// not apply without it. Ordered by start day, then catalogue order.
@@ -1681,21 +1768,28 @@ pub struct Restoration<'a> {
     pub basis: Citation,
 }
 
-/// The measures that were in force because of `record`, revoked on an
-/// objection, and from when to when (plan §6(3): the sections must restore
-/// the subject's reputation).
+/// The measures that were in force because of `record`, found wrong on an
+/// objection (revoked or corrected), and from when to when (plan §6(3): the
+/// section that provided the record must restore the subject's reputation).
 ///
 /// Every day from the day the record was made to the day before the
-/// revocation is assessed twice, with the record as if never revoked and
-/// without it; a measure applied in the first and not in the second was in
-/// force because of the record. Measures that would have applied anyway
-/// (on other grounds) are not listed.
+/// revocation or correction is assessed twice, with the record as it stood
+/// before the change and as the change left it (without it, for a
+/// revocation); a measure applied in the first and not in the second was in
+/// force because of the wrong record. Measures that would have applied
+/// anyway (another record or list still grounds them) are not listed. The
+/// dossier may be a person's linked to the record's organization (plan
+/// §5(6)): the answer is then what was wrongly applied to that person.
+///
+/// A correction changes the record's content; the assessment grades by the
+/// record's severity and conduct, so a correction that changes neither
+/// wrongly applied nothing and the list is empty.
 ///
 /// # Errors
 ///
 /// [`AssessError::UnknownRecord`] when the record is not in the dossier,
-/// [`AssessError::NotRevoked`] when it has no revocation, and the errors of
-/// [`assess`].
+/// [`AssessError::NotRevoked`] when it was neither revoked nor corrected,
+/// and the errors of [`assess`].
 pub fn restoration<'a>(
     dossier: &Dossier<'a>,
     rules: &Rules<'a>,
@@ -1710,16 +1804,17 @@ pub fn restoration<'a>(
     let revoked_at = target
         .history
         .iter()
-        .position(|c| c.status == RecordStatus::Revoked)
+        .position(|c| matches!(c.status, RecordStatus::Revoked | RecordStatus::Corrected))
         .ok_or(AssessError::NotRevoked { record })?;
-    let revoked_on = target
+    let (revoked_on, change) = target
         .history
         .get(revoked_at)
-        .map(|c| c.on)
+        .map(|c| (c.on, c.status))
         .ok_or(AssessError::NotRevoked { record })?;
 
     let mut unrevoked = target.clone();
     unrevoked.history.truncate(revoked_at);
+    unrevoked.corrected = None;
     let with: Vec<MisconductRecord> = dossier
         .records
         .iter()
@@ -1731,10 +1826,11 @@ pub fn restoration<'a>(
             }
         })
         .collect();
+    // A revoked record never counted; a corrected one counts as corrected.
     let without: Vec<MisconductRecord> = dossier
         .records
         .iter()
-        .filter(|r| r.id != record)
+        .filter(|r| r.id != record || change == RecordStatus::Corrected)
         .cloned()
         .collect();
 
@@ -1809,6 +1905,8 @@ pub fn restoration<'a>(
     Ok(Restoration {
         record,
         revoked_on,
+        change,
+        owed_by: target.section,
         measures,
         basis: Citation::new("assess.restore_reputation", "plan §6(3)"),
     })

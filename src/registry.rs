@@ -203,6 +203,12 @@ pub struct SweepReport {
     pub overdue_objections: Vec<ObjectionId>,
     /// Pledges to supply materials past their due date (plan §4(3)).
     pub overdue_pledges: Vec<OverduePledge>,
+    /// Records whose publication ended on this day (the day after their
+    /// maximum publication period; plan §6(7) 有限期惩戒; 527, NDRC Order
+    /// No. 36): no longer in the public view, and grounding no measure.
+    /// Absent from JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub publication_ended: Vec<RecordId>,
     /// Open objections whose deadlines are not final, with how final they
     /// are: counted over days a notice may still change (provisional) or no
     /// published notice covers (projected by the statutory rules).
@@ -237,7 +243,8 @@ pub struct PublicView {
     pub name: String,
     /// The day the view is for.
     pub as_of: NaiveDate,
-    /// The records in force (not revoked, repaired or erased).
+    /// The records in force (not revoked, repaired or erased) whose
+    /// publication has not ended (plan §6(7)).
     pub records: Vec<PublicRecord>,
     /// The lists the subject stands on.
     pub lists: Vec<ListKind>,
@@ -277,14 +284,30 @@ pub struct PublicMeasure {
     pub source: String,
 }
 
-/// What the Office must restore after a record was revoked on an objection
-/// (plan §6(3)): each measure in force because of it, from when to when.
+/// A measure wrongly applied, and the first and last day it was: its id in
+/// the catalogue, from, until.
+pub type RestoredRange = (String, NaiveDate, NaiveDate);
+
+/// What the section that provided a record must restore after the record
+/// was revoked or corrected on an objection (plan §6(3): "有关科室应积极采取
+/// 措施恢复其信誉、消除不良影响"): each measure in force because of it, from
+/// when to when, for the record's subject and for each person linked to it
+/// (plan §5(6)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestorationView {
-    /// The record revoked.
+    /// The record found wrong.
     pub record: RecordId,
-    /// The measures, with the day ranges they were in force because of it.
-    pub measures: Vec<(String, NaiveDate, NaiveDate)>,
+    /// The section that owes the restoration: the one that provided the
+    /// record (有关科室), not the Office.
+    pub owed_by: Section,
+    /// The measures wrongly applied to the record's subject, with the day
+    /// ranges they were in force because of it.
+    pub measures: Vec<RestoredRange>,
+    /// The measures wrongly applied to each person linked to the record's
+    /// organization (plan §5(6)), by masked identity number; only persons
+    /// with at least one. Absent from JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub persons: Vec<(String, Vec<RestoredRange>)>,
     /// The rule.
     pub basis: Citation,
 }
@@ -1750,13 +1773,15 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         )?)
     }
 
-    /// What the Office must restore for a record revoked on an objection
-    /// (plan §6(3)): the measures in force because of it, from when to when.
+    /// What the section that provided a record must restore after it was
+    /// revoked or corrected on an objection (plan §6(3)): the measures in
+    /// force because of it, from when to when, for its subject and for each
+    /// person linked to its organization (plan §5(6)).
     ///
     /// # Errors
     ///
-    /// [`RegistryError::Assess`] when the record was not revoked, or as
-    /// [`Registry::assess`].
+    /// [`RegistryError::Assess`] when the record was neither revoked nor
+    /// corrected, or as [`Registry::assess`].
     pub fn restoration(&self, record: RecordId) -> Result<RestorationView, RegistryError> {
         let setup = self.setup();
         let subject = self.record(record)?.subject;
@@ -1764,13 +1789,39 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let rules = setup.rules.rules();
         let dossier = Self::dossier(&loaded);
         let r = assess::restoration(&dossier, &rules, &*setup.calendar, record)?;
-        Ok(RestorationView {
-            record: r.record,
-            measures: r
-                .measures
+        let ranges = |r: &assess::Restoration<'_>| {
+            r.measures
                 .iter()
                 .map(|m| (m.measure.id.clone(), m.from, m.until))
-                .collect(),
+                .collect::<Vec<_>>()
+        };
+        let mut persons = Vec::new();
+        if let SubjectId::Organization(org) = &subject {
+            let links: Vec<(String, RoleLink)> = self
+                .store
+                .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::RoleLinks, None)?))?;
+            let mut linked: Vec<ResidentId> = links
+                .into_iter()
+                .filter(|(_, l)| &l.organization == org)
+                .map(|(_, l)| l.person)
+                .collect();
+            linked.sort();
+            linked.dedup();
+            for person in linked {
+                let person_id: SubjectId = person.into();
+                let loaded = self.load(&person_id)?;
+                let dossier = Self::dossier(&loaded);
+                let p = assess::restoration(&dossier, &rules, &*setup.calendar, record)?;
+                if !p.measures.is_empty() {
+                    persons.push((person_id.display_masked(), ranges(&p)));
+                }
+            }
+        }
+        Ok(RestorationView {
+            record: r.record,
+            owed_by: r.owed_by,
+            measures: ranges(&r),
+            persons,
             basis: r.basis.clone(),
         })
     }
@@ -2016,6 +2067,21 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             // Erasures.
             let records: Vec<(String, MisconductRecord)> = scan(tx, Table::Records, None)?;
             let retention = &setup.rules.retention;
+            // Publication ends (reported, not changed: the record keeps its
+            // status; the assessment and the public view stop counting it).
+            for (_, record) in &records {
+                if let (Some(decision), Some(RecordStatus::Active | RecordStatus::Corrected)) =
+                    (&record.decision, record.status_on(on))
+                {
+                    let end = setup
+                        .rules
+                        .repair
+                        .publication_end(record.severity, decision);
+                    if end.is_some_and(|e| e.on == on) {
+                        report.publication_ended.push(record.id);
+                    }
+                }
+            }
             for (key, mut record) in records {
                 if retention.is_due(&record, on) {
                     // The retention rule checks and decides; the erasure
@@ -2280,6 +2346,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     r.status_on(on),
                     Some(RecordStatus::Active | RecordStatus::Corrected)
                 )
+            })
+            // plan §6(7), 有限期惩戒: "最长公示期限届满的，信用网站将撤下相关信息"
+            // (527); "最长公示期届满后，相关信息自动停止公示" (NDRC Order No. 36).
+            .filter(|r| {
+                r.decision.as_ref().is_none_or(|d| {
+                    rules
+                        .repair
+                        .publication_end(r.severity, d)
+                        .is_none_or(|e| e.on > on)
+                })
             })
             .map(|r| PublicRecord {
                 id: r.id,

@@ -46,14 +46,19 @@ pub(crate) fn month_index(day: NaiveDate) -> i64 {
 pub(crate) fn day_of_month(index: i64, day: u32) -> Option<NaiveDate> {
     let month = u32::try_from(index.rem_euclid(12)).ok()? + 1;
     let year = i32::try_from(index.div_euclid(12)).ok()?;
+    NaiveDate::from_ymd_opt(year, month, day.min(month_length(index)))
+}
+
+/// The number of days of the month with [`month_index`] `index`.
+pub(crate) fn month_length(index: i64) -> u32 {
+    let year = index.div_euclid(12);
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let last = match month {
+    match index.rem_euclid(12) + 1 {
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
         _ => 31,
-    };
-    NaiveDate::from_ymd_opt(year, month, day.min(last))
+    }
 }
 
 /// How long personal dishonesty records are kept after the conduct ended.

@@ -35,11 +35,7 @@ fn decided(
     domain: PenaltyDomain,
     penalties: &[PenaltyKind],
 ) -> MisconductRecord {
-    r.decision = Some(PenaltyDecision {
-        decided_on: on,
-        domain,
-        penalties: penalties.to_vec(),
-    });
+    r.decision = Some(PenaltyDecision::new(on, domain, penalties.to_vec()));
     r
 }
 
@@ -162,7 +158,10 @@ fn a_general_record_of_2020_opens_its_window_the_day_after_three_months() {
     let periods = w.periods.as_ref().unwrap();
     assert_eq!(periods.last_published_day, d(2021, 1, 10));
     assert_eq!(periods.minimum_set_by.rule, "repair.2019.general_periods");
-    assert_eq!(periods.minimum_set_by.source, "发改办财金〔2019〕527号");
+    assert_eq!(
+        periods.minimum_set_by.source,
+        "发改办财金〔2019〕527号 §2 (general: 3 months / 1 year)"
+    );
     assert_eq!(w.barred_by(), None);
     let next = a.next_change.as_ref().unwrap();
     assert_eq!(next.on, d(2020, 4, 11));
@@ -253,8 +252,10 @@ fn a_severe_record_under_the_2026_rules_waits_a_year() {
 
 #[test]
 fn the_window_follows_the_rules_in_force_on_the_day_it_would_open() {
-    // Decided January 2026 under Order No. 58 (3 months), but from 1 April
-    // 2026 the 2026 rules (1 year for severe) answer every application.
+    // Decided January 2026 under Order No. 58 (3 months), which governs the
+    // decision: the 2026 rules (1 year for severe), in force from 1 April
+    // 2026, do not take that away. Before, the window was said to open only
+    // on 2027-01-11 (DESIGN.md, "Which repair rules govern a record?").
     let mut case = Case::new(org(5));
     case.records.push(fined(
         1,
@@ -266,8 +267,8 @@ fn the_window_follows_the_rules_in_force_on_the_day_it_would_open() {
     let a = assess(&case.dossier(), &rules(), &WeekendCalendar, d(2026, 2, 1)).unwrap();
     let w = a.repair_windows().next().unwrap();
     assert_eq!(w.earliest_application(), Some(d(2026, 4, 11)));
-    assert_eq!(w.next_opening, Some(d(2027, 1, 11)));
-    assert_eq!(a.next_change.as_ref().unwrap().on, d(2027, 1, 11));
+    assert_eq!(w.next_opening, Some(d(2026, 4, 11)));
+    assert_eq!(a.next_change.as_ref().unwrap().on, d(2026, 4, 11));
     assert_eq!(window_changes(&a), [RecordId(1)]);
 }
 
@@ -662,6 +663,8 @@ fn possible(timeline: &RepairTimeline, record: &MisconductRecord, day: NaiveDate
         corrected_on: Some(record.recorded_on),
         effects_removed_on: Some(record.recorded_on),
         commitment_signed_on: Some(record.recorded_on),
+        training_attended_on: Some(record.recorded_on),
+        credit_report_on: Some(record.recorded_on),
     };
     timeline
         .eligibility(record, &facts, &[], day)
@@ -794,11 +797,23 @@ proptest! {
         let as_of = decided_on.checked_add_days(Days::new(asked_after)).unwrap();
         let rules = rules();
         let a = assess(&case.dossier(), &rules, &WeekendCalendar, as_of).unwrap();
-        let w = a.repair_windows().next().unwrap();
         let record = &case.records[0];
+        // Publication ends (and with it the record's sanctions and window).
+        let ends = rules
+            .repair
+            .publication_end(record.severity, record.decision.as_ref().unwrap())
+            .map(|e| e.on);
+        let Some(w) = a.repair_windows().next() else {
+            prop_assert!(ends.is_some_and(|e| e <= as_of), "no window while published");
+            return Ok(());
+        };
+        prop_assert!(ends.is_none_or(|e| e > as_of));
         let mut model = None;
         let mut day = as_of;
-        let horizon = as_of.checked_add_days(Days::new(5 * 366)).unwrap();
+        let horizon = as_of
+            .checked_add_days(Days::new(5 * 366))
+            .unwrap()
+            .min(ends.map_or(NaiveDate::MAX, |e| e.pred_opt().unwrap()));
         let mut before = possible(rules.repair, record, day);
         while day < horizon {
             day = day.succ_opt().unwrap();
@@ -811,9 +826,15 @@ proptest! {
         }
         prop_assert_eq!(w.next_opening, model);
         prop_assert_eq!(window_changes(&a).contains(&RecordId(1)), a.next_change.as_ref().is_some_and(|n| Some(n.on) == model));
-        // The window under today's policy says the same as the timeline today.
+        // Possible today exactly when the window under today's policy or the
+        // one under the policy governing the decision is open.
+        let governing = rules
+            .repair
+            .governing(decided_on)
+            .and_then(|g| g.periods(severity, record.decision.as_ref().unwrap()).ok())
+            .is_some_and(|p| p.barred_by.is_none() && p.earliest_application <= as_of);
         prop_assert_eq!(
-            w.earliest_application().is_some_and(|e| e <= as_of),
+            w.earliest_application().is_some_and(|e| e <= as_of) || governing,
             possible(rules.repair, record, as_of)
         );
     }

@@ -627,14 +627,16 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                 // The personal warning (R2), General under the 2019 rules: three
                 // months from the decision of 3 June 2019 run out on 3 September.
                 let facts = RepairFacts {
-                    decision: PenaltyDecision {
-                        decided_on: d(2019, 6, 3),
-                        domain: PenaltyDomain::Other,
-                        penalties: vec![PenaltyKind::Warning],
-                    },
+                    decision: PenaltyDecision::new(
+                        d(2019, 6, 3),
+                        PenaltyDomain::Other,
+                        vec![PenaltyKind::Warning],
+                    ),
                     corrected_on: Some(d(2019, 6, 20)),
                     effects_removed_on: Some(d(2019, 6, 20)),
                     commitment_signed_on: Some(d(2019, 6, 20)),
+                    training_attended_on: None,
+                    credit_report_on: None,
                 };
                 r.apply_repair(social_credit::RecordId(2), &facts, "office", d(2019, 10, 8))
                     .map(|_| ())
@@ -869,11 +871,11 @@ fn a_penalty_decision_opens_a_repair_window() {
     let r = Registry::official(MemoryStore::new());
     register_both(&r);
     let mut new = fine(org_id().into(), 60_000, d(2019, 3, 1));
-    new.decision = Some(PenaltyDecision {
-        decided_on: d(2019, 3, 1),
-        domain: PenaltyDomain::Other,
-        penalties: vec![PenaltyKind::Fine],
-    });
+    new.decision = Some(PenaltyDecision::new(
+        d(2019, 3, 1),
+        PenaltyDomain::Other,
+        vec![PenaltyKind::Fine],
+    ));
     let rec = r.record_misconduct(new, "section", d(2019, 3, 4)).unwrap();
     let windows = r
         .with_assessment(&org_id().into(), d(2019, 4, 1), |a| {

@@ -59,11 +59,7 @@ fn decision(
     domain: PenaltyDomain,
     penalties: &[PenaltyKind],
 ) -> PenaltyDecision {
-    PenaltyDecision {
-        decided_on,
-        domain,
-        penalties: penalties.to_vec(),
-    }
+    PenaltyDecision::new(decided_on, domain, penalties.to_vec())
 }
 
 /// Facts with every condition met on `done_on`.
@@ -73,6 +69,8 @@ fn all_done(decision: PenaltyDecision, done_on: NaiveDate) -> RepairFacts {
         corrected_on: Some(done_on),
         effects_removed_on: Some(done_on),
         commitment_signed_on: Some(done_on),
+        training_attended_on: Some(done_on),
+        credit_report_on: Some(done_on),
     }
 }
 
@@ -125,15 +123,16 @@ fn preset_periods_hand_worked() {
             day(2020, 8, 31),
             false,
         ),
-        // 527: 严重 6 months / 3 years; 较重 is treated as 严重 (DESIGN.md).
+        // 527: general is the residual class, so 较重 takes its periods
+        // (DESIGN.md); this case said 6 months / 3 years before.
         (
             &p19,
             Serious,
             Other,
             &[Fine],
             day(2019, 8, 31),
-            day(2020, 3, 1),
-            day(2022, 8, 31),
+            day(2019, 12, 1),
+            day(2020, 8, 31),
             false,
         ),
         (
@@ -261,13 +260,14 @@ fn preset_periods_hand_worked() {
             day(2027, 2, 28),
             false,
         ),
+        // ... and in food and drugs (this case said 3 months before).
         (
             &p23,
             General,
             FoodAndDrugs,
             &[HaltBusiness],
             day(2023, 6, 15),
-            day(2023, 9, 16),
+            day(2024, 6, 16),
             day(2026, 6, 15),
             false,
         ),
@@ -349,7 +349,24 @@ fn presets_cite_their_sources() {
     assert!(p26.basis.source.contains("国办发〔2025〕22号"));
     assert!(p26.basis.source.contains("信用修复管理办法"));
     for p in [&p19, &p23, &p26] {
-        assert!(p.requirements.basis.source.contains("plan §6(7)"));
+        // Conditions as each text lists them, each citing it; none invented.
+        assert!(!p.conditions.is_empty());
+        for c in &p.conditions {
+            assert!(
+                c.basis
+                    .source
+                    .contains(p.basis.source.split(' ').next().unwrap())
+                    || c.basis.source.contains("Order No. 36"),
+                "{}: {}",
+                p.name,
+                c.basis.source
+            );
+            assert_ne!(
+                c.kind,
+                social_credit::repair::ConditionKind::NoNewMisconduct
+            );
+            assert_ne!(c.kind, social_credit::repair::ConditionKind::EffectsRemoved);
+        }
         p.validate().unwrap();
         // Every tier of the one scale has periods.
         for s in Severity::ALL {
@@ -378,7 +395,10 @@ fn policies_load_from_data() {
         name = "local 2030"
         in_force_from = "2030-01-01"
         basis = { rule = "repair.local_2030", source = "local notice 2029 no. 1" }
-        requirements = { conduct_corrected = true, effects_removed = false, commitment_signed = true, no_new_misconduct = true, basis = { rule = "repair.conditions", source = "local notice 2029 no. 1 art. 3" } }
+        conditions = [
+            { kind = "conduct_corrected", basis = { rule = "repair.local.corrected", source = "local notice 2029 no. 1 art. 3" } },
+            { kind = "no_new_misconduct", basis = { rule = "repair.local.no_new", source = "local notice 2029 no. 1 art. 3" } },
+        ]
         [[tiers]]
         severity = "general"
         minimum_months = 1
@@ -418,9 +438,30 @@ fn policies_load_from_data() {
 
 // ---- eligibility ---------------------------------------------------------------
 
+/// A policy loaded from data that requires every kind of condition (no
+/// national text does: the presets list fewer).
+fn demanding() -> RepairPolicy {
+    use social_credit::repair::{ConditionKind, RepairCondition};
+    let mut p = RepairPolicy::plan_era_2019();
+    p.conditions = [
+        ConditionKind::ConductCorrected,
+        ConditionKind::EffectsRemoved,
+        ConditionKind::CommitmentSigned,
+        ConditionKind::NoNewMisconduct,
+    ]
+    .into_iter()
+    .map(|kind| RepairCondition {
+        kind,
+        tiers: vec![],
+        basis: Citation::new("repair.conditions", "local rule (test)"),
+    })
+    .collect();
+    p
+}
+
 #[test]
 fn every_unmet_condition_is_listed() {
-    let p = RepairPolicy::plan_era_2019();
+    let p = demanding();
     let r = record(1, Severity::Severe, day(2019, 9, 1));
     let facts = RepairFacts {
         decision: decision(
@@ -431,6 +472,8 @@ fn every_unmet_condition_is_listed() {
         corrected_on: None,
         effects_removed_on: None,
         commitment_signed_on: Some(day(2019, 12, 1)), // signed, but later than asked
+        training_attended_on: None,
+        credit_report_on: None,
     };
     let mut newer = record(2, Severity::General, day(2019, 10, 1));
     newer.recorded_on = day(2019, 10, 2);
@@ -485,7 +528,10 @@ fn when_only_time_is_missing_the_answer_says_when() {
 
 #[test]
 fn new_misconduct_counts_only_when_new_known_same_subject_and_not_revoked() {
-    let p = RepairPolicy::order_58_2023();
+    // Only under a policy that requires it: no national text does.
+    let mut p = demanding();
+    p.decision_rules.clear();
+    p.tiers = RepairPolicy::order_58_2023().tiers;
     let r = record(1, Severity::General, day(2023, 6, 1));
     let facts = all_done(
         decision(day(2023, 6, 10), PenaltyDomain::Other, &[]),
@@ -622,23 +668,59 @@ fn the_policy_in_force_on_the_day_asked_answers() {
 }
 
 #[test]
-fn a_stricter_new_policy_can_make_a_record_ineligible_again() {
-    // Eligibility is monotone within one policy, not across a change of rules:
-    // a severe decision of 2025-12-01 could be repaired from 2026-03-02 under
-    // Order No. 58, but the 2026 rules' one-year minimum applies from 2026-04-01.
+fn a_stricter_new_policy_does_not_take_away_the_rule_of_the_decision_day() {
+    // A severe decision of 2025-12-01 could be repaired from 2026-03-02 under
+    // Order No. 58, which governs it (in force on the decision's day). The
+    // 2026 rules' one-year minimum, in force from 2026-04-01, does not take
+    // that away (DESIGN.md, "Which repair rules govern a record?"). Before,
+    // the crate answered with the 2026 rules alone and refused repair here.
     let t = RepairTimeline::default();
     let r = record(1, Severity::Severe, day(2025, 11, 1));
     let facts = all_done(
         decision(day(2025, 12, 1), PenaltyDomain::Other, &[]),
         day(2025, 12, 5),
     );
+    assert!(!t
+        .eligibility(&r, &facts, &[], day(2026, 3, 1))
+        .unwrap()
+        .is_eligible());
     assert!(t
-        .eligibility(&r, &facts, &[], day(2026, 3, 31))
+        .eligibility(&r, &facts, &[], day(2026, 3, 2))
         .unwrap()
         .is_eligible());
     let e = t.eligibility(&r, &facts, &[], day(2026, 4, 1)).unwrap();
+    assert!(e.is_eligible());
+    assert_eq!(e.policy.rule, "repair.policy_2023");
+    // A decision made under the 2026 rules waits their year.
+    let r = record(2, Severity::Severe, day(2026, 4, 1));
+    let facts = all_done(
+        decision(day(2026, 4, 2), PenaltyDomain::Other, &[]),
+        day(2026, 4, 5),
+    );
+    let e = t.eligibility(&r, &facts, &[], day(2026, 9, 1)).unwrap();
+    assert_eq!(e.eligible_from, Some(day(2027, 4, 3)));
+}
+
+#[test]
+fn a_lighter_new_policy_applies_from_its_first_day() {
+    // A 2020 "specific serious" decision is barred under 527; Order No. 58
+    // has no bar and is more favourable: repair is possible from 2023-05-01.
+    let t = RepairTimeline::default();
+    let r = record(1, Severity::Severe, day(2020, 1, 1));
+    let facts = all_done(
+        decision(
+            day(2020, 1, 10),
+            PenaltyDomain::FoodAndDrugs,
+            &[PenaltyKind::LicenceRevocation],
+        ),
+        day(2020, 2, 1),
+    );
+    let e = t.eligibility(&r, &facts, &[], day(2023, 4, 30)).unwrap();
     assert!(!e.is_eligible());
-    assert_eq!(e.eligible_from, Some(day(2026, 12, 2)));
+    assert_eq!(e.unmet[0].condition, Condition::Repairable);
+    let e = t.eligibility(&r, &facts, &[], day(2023, 5, 1)).unwrap();
+    assert!(e.is_eligible());
+    assert_eq!(e.policy.rule, "repair.policy_2023");
 }
 
 // ---- applying a repair ---------------------------------------------------------------
@@ -813,13 +895,15 @@ fn the_not_eligible_message_lists_every_condition() {
         corrected_on: None,
         effects_removed_on: None,
         commitment_signed_on: Some(day(2023, 6, 11)),
+        training_attended_on: None,
+        credit_report_on: None,
     };
     let err = p
         .apply(&mut r, &facts, &[], day(2023, 12, 1), "Office")
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "record `R3` is not eligible for repair on `2023-12-01`: the conduct has not been corrected; the adverse effects have not been removed"
+        "record `R3` is not eligible for repair on `2023-12-01`: the conduct has not been corrected"
     );
 }
 
@@ -886,6 +970,8 @@ fn any_case() -> impl Strategy<Value = (MisconductRecord, RepairFacts, Vec<Misco
                     corrected_on: c.map(|d| offset(decided, d)),
                     effects_removed_on: e.map(|d| offset(decided, d)),
                     commitment_signed_on: s.map(|d| offset(decided, d)),
+                    training_attended_on: None,
+                    credit_report_on: None,
                 };
                 let others = others
                     .into_iter()
