@@ -436,14 +436,16 @@ fn a_repair_commitment_goes_with_the_record_it_repaired() {
     let credit = pledge(CommitmentKind::Credit, "a general credit commitment");
     // Three months from the warning of 3 June 2019 (General, 2019 rules).
     let facts = RepairFacts {
-        decision: PenaltyDecision {
-            decided_on: d(2019, 6, 3),
-            domain: PenaltyDomain::Other,
-            penalties: vec![PenaltyKind::Warning],
-        },
+        decision: PenaltyDecision::new(
+            d(2019, 6, 3),
+            PenaltyDomain::Other,
+            vec![PenaltyKind::Warning],
+        ),
         corrected_on: Some(d(2019, 6, 20)),
         effects_removed_on: Some(d(2019, 6, 20)),
         commitment_signed_on: Some(d(2019, 6, 20)),
+        training_attended_on: None,
+        credit_report_on: None,
     };
     r.apply_repair(rec.id, &facts, "office", d(2019, 10, 8))
         .unwrap();
