@@ -16,9 +16,11 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use social_credit::assess::{Assessment, Change};
+use social_credit::calendar::ChinaCalendar;
+use social_credit::grading::{GradingPolicy, PolicySet};
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::{Finding, Outcome, Receipt};
-use social_credit::registry::{NewRecord, ObjectionStep, Registry};
+use social_credit::registry::{NewRecord, ObjectionStep, Registry, RuleBook};
 use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind};
 use social_credit::store::MemoryStore;
 use social_credit::{
@@ -80,7 +82,14 @@ fn print_measures(a: &Assessment<'_>) {
 }
 
 fn main() -> Result<(), Error> {
-    let registry = Registry::official(MemoryStore::new());
+    // The built-in rules, with a plan-level grading policy that also grades
+    // persons (MCA Order No. 60 (2018) grades social organizations only; the
+    // shipped plan-level policy is an EXAMPLE a bureau replaces with its own).
+    let rules = RuleBook {
+        policies: PolicySet::new(vec![GradingPolicy::xinzheng_plan_2019_example().clone()])?,
+        ..RuleBook::xinzheng_2019()
+    };
+    let registry = Registry::new(MemoryStore::new(), ChinaCalendar::official(), rules);
     let uscc: Uscc = "51410184MJY123458B".parse()?;
     let chair: ResidentId = "410184197803124316".parse()?;
     let org: SubjectId = uscc.clone().into();

@@ -206,7 +206,7 @@ impl<'a> Ground<'a> {
                 ListKind::BlackList { .. } => Citation::new("assess.blacklisted", "plan §6(5)"),
                 ListKind::ActivityAbnormal => Citation::new(
                     "assess.activity_abnormal",
-                    "MCA Order No. 60 (2018) art. 14",
+                    "MCA Order No. 60 (2018) art. 10, unconfirmed",
                 ),
             },
             Self::CleanRecord { .. } => Citation::new("assess.clean_record", "plan §4(3)"),
@@ -388,8 +388,16 @@ pub struct Assessment<'a> {
     /// Whether sanctions are intensified: an organization on blacklists of
     /// two or more domains (plan §6(6)); the citation when they are.
     pub intensified: Option<Citation>,
-    /// Since when it stands on the red list, if it does (plan §4(2)).
+    /// Since when it stands on the red list, if it does (plan §4(2)); `None`
+    /// once it lost the red-list incentives ([`Assessment::red_list_lost`]).
     pub red_list: Option<NaiveDate>,
+    /// Whether, since when and why an exemplar lost the red-list incentives
+    /// (plan §6(5)): it is then treated as off the red list.
+    pub red_list_lost: Option<RedListLost<'a>>,
+    /// Incentives withheld because an exclusive sanction applies.
+    pub withheld: Vec<Withheld<'a>>,
+    /// The list entries the subject stands on, with their first listing events.
+    listed: Vec<(&'a ListEntry, NaiveDate)>,
     /// The measures that apply, in catalogue order, as ranges of `pool`.
     applied: Vec<Applied<'a>>,
     /// The grounds of the applied measures; measures of one catalogue group
@@ -472,6 +480,15 @@ struct Applied<'a> {
 }
 
 impl<'a> Assessment<'a> {
+    /// The list entries the subject stands on that day, with the first
+    /// listing event of each: the standing the public view and the daily
+    /// sweep show (one function decides it, [`assess`]). Listing events of
+    /// revoked records do not count; an exemplar that lost the red-list
+    /// incentives is not on the red list.
+    pub fn lists(&self) -> impl ExactSizeIterator<Item = (&'a ListEntry, NaiveDate)> + '_ {
+        self.listed.iter().copied()
+    }
+
     /// The measures that apply, in catalogue order.
     pub fn measures(&self) -> impl ExactSizeIterator<Item = AppliedMeasure<'_, 'a>> + '_ {
         self.applied.iter().map(|a| AppliedMeasure {
@@ -538,7 +555,7 @@ impl<'a> Assessment<'a> {
     ///     subject: org.id(),
     ///     conduct: ConductKind::new("fine_under_50000"),
     ///     severity: Severity::General,
-    ///     graded_by: Citation::new("abnormal.fine", "MCA Order No. 60 (2018) art. 14"),
+    ///     graded_by: Citation::new("abnormal.small_fine", "MCA Order No. 60 (2018) art. 10(5), unconfirmed"),
     ///     section: Section::SocialOrganizations,
     ///     occurred_on: d(2025, 1, 2),
     ///     ended_on: Some(d(2025, 1, 2)),
@@ -632,6 +649,12 @@ impl<'a> Assessment<'a> {
                 .collect(),
             intensified: self.intensified.is_some(),
             red_list_since: self.red_list,
+            red_list_lost_on: self.red_list_lost.as_ref().map(|l| l.on),
+            withheld: self
+                .withheld
+                .iter()
+                .map(|w| w.incentive.id.clone())
+                .collect(),
             measures: self
                 .measures()
                 .map(|m| MeasureSummary {
@@ -685,6 +708,12 @@ pub struct AssessmentSummary {
     pub intensified: bool,
     /// Since when it stands on the red list.
     pub red_list_since: Option<NaiveDate>,
+    /// The day an exemplar lost the red-list incentives (plan §6(5)), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_list_lost_on: Option<NaiveDate>,
+    /// The incentives withheld because an exclusive sanction applies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<String>,
     /// The measures that apply.
     pub measures: Vec<MeasureSummary>,
     /// Green-channel and accept-pending-materials eligibility (plan §4(3)).
@@ -816,12 +845,163 @@ impl<'a> Counted<'a> {
     }
 }
 
+/// The view of `entry` in `views` (without its void events), or the entry
+/// itself when it has none there.
+fn view_of<'v>(
+    views: &'v [(&ListEntry, Option<ListEntry>)],
+    entry: &'v ListEntry,
+) -> &'v ListEntry {
+    views
+        .iter()
+        .find(|(e, _)| std::ptr::eq(*e, entry))
+        .and_then(|(_, v)| v.as_ref())
+        .unwrap_or(entry)
+}
+
+/// The subject's list entries, each with its view without void listing
+/// events where it has any ([`without_void_events`]).
+fn valid_views<'a>(
+    dossier: &Dossier<'a>,
+    subject: &Subject,
+    as_of: NaiveDate,
+) -> Vec<(&'a ListEntry, Option<ListEntry>)> {
+    // The records that count on the day, for telling void listing events;
+    // computed only when some listing event names records.
+    let mut counting: Option<Vec<RecordId>> = None;
+    dossier
+        .lists
+        .iter()
+        .filter(|e| is(&e.subject, subject))
+        .map(|entry| {
+            let valid = if entry.events.iter().any(|e| !e.records.is_empty()) {
+                let counting = counting.get_or_insert_with(|| {
+                    let mut ids: Vec<RecordId> = dossier
+                        .records
+                        .iter()
+                        .filter(|r| {
+                            r.status_on(as_of)
+                                .is_some_and(|s| s != RecordStatus::Revoked)
+                        })
+                        .map(|r| r.id)
+                        .collect();
+                    ids.sort_unstable();
+                    ids
+                });
+                without_void_events(entry, counting)
+            } else {
+                None
+            };
+            (entry, valid)
+        })
+        .collect()
+}
+
+/// An exemplar's loss of the red-list incentives (plan §6(5)): from the
+/// first day, on or after its latest red-list event, on which it had a
+/// record in force of the severity the catalogue names, or stood on a
+/// blacklist ([`crate::catalogue::RedListLoss`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedListLost<'a> {
+    /// The red-list entry.
+    pub entry: &'a ListEntry,
+    /// The first day without the red-list incentives.
+    pub on: NaiveDate,
+    /// What ended them: a record, or a blacklist entry.
+    pub cause: Ground<'a>,
+    /// The rule.
+    pub basis: Citation,
+}
+
+/// An incentive withheld because a sanction the catalogue marks exclusive
+/// with it applies (奖惩分明): the sanction stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withheld<'a> {
+    /// The incentive withheld.
+    pub incentive: &'a Measure,
+    /// The sanction that applies.
+    pub sanction: &'a Measure,
+    /// The catalogue's exclusion and its clauses.
+    pub basis: Citation,
+}
+
+/// When, if at all, the red-list entry `entry`, whose latest event is on
+/// `since`, lost its incentives by `as_of`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces of one assessment, computed once"
+)]
+fn red_list_loss<'a>(
+    entry: &'a ListEntry,
+    since: NaiveDate,
+    counted: &[Counted<'a>],
+    views: &[(&'a ListEntry, Option<ListEntry>)],
+    lifecycle: Option<&crate::lists::ListLifecycle>,
+    blocking: Option<NaiveDate>,
+    catalogue: &Catalogue,
+    calendar: &(impl WorkCalendar + ?Sized),
+    as_of: NaiveDate,
+) -> Result<Option<RedListLost<'a>>, CalendarError> {
+    let rule = catalogue.red_list_loss();
+    let mut best: Option<(NaiveDate, Ground<'a>)> = None;
+    let mut consider = |on: NaiveDate, ground: Ground<'a>| {
+        if best.as_ref().is_none_or(|(b, _)| on < *b) {
+            best = Some((on, ground));
+        }
+    };
+    if let Some(threshold) = rule.severity_at_least {
+        let responsible = role_mask(&RESPONSIBLE_ROLES);
+        for c in counted.iter().filter(|c| c.record.severity >= threshold) {
+            let Some(ground) = ground_of(c, responsible, &RESPONSIBLE_ROLES) else {
+                continue;
+            };
+            let on = since.max(c.record.recorded_on);
+            if on <= as_of
+                && matches!(
+                    c.record.status_on(on),
+                    Some(RecordStatus::Active | RecordStatus::Corrected)
+                )
+            {
+                consider(on, ground);
+            }
+        }
+    }
+    if rule.any_blacklist {
+        for (e, valid) in views.iter().filter(|(e, _)| e.list.domain().is_some()) {
+            let view = valid.as_ref().unwrap_or(e);
+            // The days its standing can change to listed: `since` and
+            // every later event up to the day asked.
+            let days = std::iter::once(since).chain(
+                view.events
+                    .iter()
+                    .map(|ev| ev.on)
+                    .filter(|&on| on > since && on <= as_of),
+            );
+            for on in days {
+                let standing = match lifecycle {
+                    Some(lc) => lc.standing_and_plan(view, blocking, on, calendar)?.0,
+                    None => standing_without_lifecycle(view, on),
+                };
+                if matches!(standing, Standing::Listed { .. }) {
+                    consider(on, Ground::Listed(e));
+                    break;
+                }
+            }
+        }
+    }
+    Ok(best.map(|(on, cause)| RedListLost {
+        entry,
+        on,
+        cause,
+        basis: Citation::owned("assess.red_list_lost", rule.source.clone()),
+    }))
+}
+
 /// The entry without its void listing events, when it has any: events
 /// whose records (if it names any) are all revoked on `as_of` or absent from
 /// the dossier (plan §6(3): a record found wrong never counted, nor did the
 /// listing it caused). `counting` holds the ids of the records that count
 /// on `as_of`, sorted.
-fn without_void_events(entry: &ListEntry, counting: &[RecordId]) -> Option<ListEntry> {
+pub(crate) fn without_void_events(entry: &ListEntry, counting: &[RecordId]) -> Option<ListEntry> {
     let void = |e: &crate::lists::ListingEvent| {
         !e.records.is_empty()
             && !e
@@ -870,7 +1050,7 @@ fn without_void_events(entry: &ListEntry, counting: &[RecordId]) -> Option<ListE
 ///     subject: org.id(),
 ///     conduct: ConductKind::new("suspension_of_activities"),
 ///     severity: Severity::Severe,
-///     graded_by: Citation::new("serious.suspension", "MCA Order No. 60 (2018) art. 19(3)"),
+///     graded_by: Citation::new("serious.suspension", "MCA Order No. 60 (2018) art. 14(3), unconfirmed"),
 ///     section: Section::SocialOrganizations,
 ///     occurred_on: d(2019, 8, 1),
 ///     ended_on: Some(d(2019, 8, 1)),
@@ -986,48 +1166,85 @@ pub fn assess<'a>(
         &unsuspended
     };
 
-    // The lists the subject stands on.
+    // The lists the subject stands on: the one place list standing is
+    // decided (the public view and the sweep read it from here).
     let lifecycle = policy.lifecycle();
     let mut listed: Vec<(&'a ListEntry, NaiveDate)> = Vec::new();
     let mut exits: Vec<(&'a ListEntry, ExitPlan)> = Vec::new();
-    // Most subjects stand on no list: the vectors allocate only when needed.
-    // The records that count on the day, for telling void listing events;
-    // computed only when some listing event names records.
-    let mut counting: Option<Vec<RecordId>> = None;
-    for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
+    let mut red_list_lost: Option<RedListLost<'a>> = None;
+    if dossier.lists.iter().any(|e| is(&e.subject, subject)) {
         // Listing events caused only by records that do not count (revoked
         // on an objection, or left out of the dossier) never happened: the
         // standing is computed without them, the ground stays the entry.
-        let valid = if entry.events.iter().any(|e| !e.records.is_empty()) {
-            let counting = counting.get_or_insert_with(|| {
-                let mut ids: Vec<RecordId> = dossier
-                    .records
-                    .iter()
-                    .filter(|r| {
-                        r.status_on(as_of)
-                            .is_some_and(|s| s != RecordStatus::Revoked)
-                    })
-                    .map(|r| r.id)
-                    .collect();
-                ids.sort_unstable();
-                ids
-            });
-            without_void_events(entry, counting)
-        } else {
-            None
+        // The latest event on the abnormal or serious list: it restarts the
+        // serious list's two years (MCA Order No. 60 (2018) art. 16,
+        // unconfirmed). Views without void events are made only where some
+        // listing event names records (most name none): no allocation
+        // otherwise.
+        let restarts = |list: &ListKind| match (lifecycle, list) {
+            (Some(lc), ListKind::ActivityAbnormal) => {
+                lc.abnormal_list == ListKind::ActivityAbnormal
+            }
+            (Some(lc), ListKind::BlackList { .. }) => *list == lc.serious_list,
+            _ => false,
         };
-        let view = valid.as_ref().unwrap_or(entry);
-        if view.events.is_empty() {
-            continue;
+        let mut needs_views = false;
+        let mut blocking: Option<NaiveDate> = None;
+        for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
+            needs_views |= entry.events.iter().any(|ev| !ev.records.is_empty());
+            if restarts(&entry.list) {
+                blocking = blocking.max(entry.clock_start(as_of));
+            }
         }
-        let (standing, plan) = match lifecycle {
-            Some(lc) => lc.standing_and_plan(view, as_of, calendar)?,
-            None => (standing_without_lifecycle(view, as_of), None),
+        let views = if needs_views {
+            let views = valid_views(dossier, subject, as_of);
+            blocking = views
+                .iter()
+                .filter(|(e, _)| restarts(&e.list))
+                .filter_map(|(e, v)| v.as_ref().unwrap_or(e).clock_start(as_of))
+                .max();
+            views
+        } else {
+            Vec::new()
         };
-        if let Standing::Listed { since, .. } = standing {
-            listed.push((entry, since));
-            if let Some(plan) = plan {
-                exits.push((entry, plan));
+        for entry in dossier.lists.iter().filter(|e| is(&e.subject, subject)) {
+            let view = view_of(&views, entry);
+            if view.events.is_empty() {
+                continue;
+            }
+            let (standing, plan) = match lifecycle {
+                Some(lc) => lc.standing_and_plan(view, blocking, as_of, calendar)?,
+                None => (standing_without_lifecycle(view, as_of), None),
+            };
+            if let Standing::Listed { since, .. } = standing {
+                listed.push((entry, since));
+                if let Some(plan) = plan {
+                    exits.push((entry, plan));
+                }
+            }
+        }
+        // plan §6(5): an exemplar with a record of the severity the
+        // catalogue names, or on a blacklist, loses the red-list incentives.
+        if let Some(at) = listed.iter().position(|(e, _)| e.list == ListKind::RedList) {
+            if let Some((entry, _)) = listed.get(at).copied() {
+                // Rare: every entry's view, for the blacklists' past standing.
+                let views = valid_views(dossier, subject, as_of);
+                let view = view_of(&views, entry);
+                red_list_lost = red_list_loss(
+                    entry,
+                    view.clock_start(as_of).unwrap_or(as_of),
+                    &counted,
+                    &views,
+                    lifecycle,
+                    blocking,
+                    rules.catalogue,
+                    calendar,
+                    as_of,
+                )?;
+                if red_list_lost.is_some() {
+                    listed.retain(|(e, _)| e.list != ListKind::RedList);
+                    exits.retain(|(e, _)| e.list != ListKind::RedList);
+                }
             }
         }
     }
@@ -1150,11 +1367,11 @@ pub fn assess<'a>(
             );
             (start, pool.len())
         };
-        let incentives = if group.has_incentive || !split {
-            grounds(&counted)
-        } else {
-            (0, 0)
-        };
+        // On every counted record, suspended or not: the incentives' grounds,
+        // and whether a sanction would apply but for a suspension (an
+        // incentive exclusive with it stays withheld: suspension relieves
+        // punishment, it does not earn rewards).
+        let incentives = grounds(&counted);
         let sanctions = if !group.has_sanction {
             (0, 0)
         } else if split {
@@ -1182,6 +1399,59 @@ pub fn assess<'a>(
                 end,
             });
         }
+    }
+
+    // 奖惩分明: an incentive the catalogue marks exclusive with an applied
+    // sanction is withheld; the sanction stands.
+    let mut withheld: Vec<Withheld<'a>> = Vec::new();
+    let pairs = rules.catalogue.exclusive_pairs();
+    let any_incentive = || {
+        audience
+            .groups
+            .iter()
+            .zip(ranges.iter())
+            .any(|(g, ((start, end), _))| g.has_incentive && end > start)
+    };
+    if !pairs.is_empty() && any_incentive() {
+        let applies_at = |index: usize| {
+            measures
+                .get(index)
+                .is_some_and(|m| applied.iter().any(|a| std::ptr::eq(a.measure, m)))
+        };
+        // A sanction that applies, or would but for a suspended record.
+        let sanctioned_at = |index: usize| {
+            audience
+                .measures
+                .iter()
+                .find(|(i, _)| *i == index)
+                .and_then(|(_, group)| ranges.get(*group))
+                .is_some_and(|((start, end), _)| end > start)
+        };
+        for &(incentive, sanction, exclusion) in pairs {
+            if let (true, true, Some(i), Some(s), Some(x)) = (
+                applies_at(incentive),
+                sanctioned_at(sanction),
+                measures.get(incentive),
+                measures.get(sanction),
+                rules.catalogue.exclusions().get(exclusion),
+            ) {
+                if !withheld.iter().any(|w| std::ptr::eq(w.incentive, i)) {
+                    withheld.push(Withheld {
+                        incentive: i,
+                        sanction: s,
+                        basis: Citation::owned(
+                            format!("catalogue.exclusive.{}", x.incentive),
+                            x.source.clone(),
+                        ),
+                    });
+                }
+            }
+        }
+        applied.retain(|a| {
+            !withheld
+                .iter()
+                .any(|w| std::ptr::eq(w.incentive, a.measure))
+        });
     }
 
     let mut next_change = next_change(
@@ -1220,6 +1490,9 @@ pub fn assess<'a>(
         blacklists,
         intensified,
         red_list,
+        red_list_lost,
+        withheld,
+        listed,
         applied,
         pool,
         green_channel,

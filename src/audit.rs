@@ -66,6 +66,11 @@ pub enum AuditAction {
     Listed,
     /// A subject left a list.
     Delisted,
+    /// A listed organization applied to leave a list (申请移出).
+    ExitApplied,
+    /// The registration authority verified that a listed organization
+    /// fulfilled its obligations (查实).
+    ExitVerified,
     /// The calendar or the rules a registry decides by were replaced.
     SettingsReplaced,
 }
@@ -90,6 +95,8 @@ impl AuditAction {
             Self::ReportReceived => "received",
             Self::Listed => "listed",
             Self::Delisted => "delisted",
+            Self::ExitApplied => "took the application to leave the list of",
+            Self::ExitVerified => "verified the fulfilment of",
             Self::SettingsReplaced => "replaced",
         }
     }

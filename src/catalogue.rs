@@ -179,6 +179,57 @@ pub struct CatalogueData {
     pub source: String,
     /// The measures, in the order they are reported.
     pub measures: Vec<Measure>,
+    /// When an honesty exemplar loses its red-list incentives (plan §6(5));
+    /// `None` takes [`RedListLoss::default`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_list_loss: Option<RedListLoss>,
+    /// Incentives that never apply together with given sanctions (奖惩分明):
+    /// when both would apply, the sanction stands and the incentive is
+    /// withheld.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
+}
+
+/// When an honesty exemplar loses the red-list incentives (plan §6(5),
+/// "信用修复和退出机制" for the red and black lists): from the first day,
+/// on or after its latest red-list event, on which it has a record in force
+/// of at least `severity_at_least` or (with `any_blacklist`) stands on a
+/// blacklist. The loss lasts until a new red-list event: the formal exit is
+/// a removal decision ([`crate::registry::Registry::remove_from_list`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedListLoss {
+    /// The least severity of a record in force that ends the incentives;
+    /// `None`: records never do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_at_least: Option<Severity>,
+    /// Whether standing on any blacklist ends them.
+    pub any_blacklist: bool,
+    /// The clause.
+    pub source: String,
+}
+
+impl Default for RedListLoss {
+    /// Any serious (较重) or severe record, or any blacklist (plan §6(5)).
+    fn default() -> Self {
+        Self {
+            severity_at_least: Some(Severity::Serious),
+            any_blacklist: true,
+            source: "plan §6(5)".to_owned(),
+        }
+    }
+}
+
+/// An incentive that never applies while any of `sanctions` does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// The incentive's id.
+    pub incentive: String,
+    /// The sanctions' ids.
+    pub sanctions: Vec<String>,
+    /// The clauses that contradict each other.
+    pub source: String,
 }
 
 /// A validated catalogue of measures.
@@ -204,6 +255,10 @@ pub struct Catalogue {
     // INVARIANT: built from `data` by `Audience::of`.
     organizations: Audience,
     persons: Audience,
+    // INVARIANT: `data.red_list_loss` or the default.
+    red_list_loss: RedListLoss,
+    // (incentive index, sanction index, exclusion index), from `data.exclusions`.
+    exclusive: Vec<(usize, usize, usize)>,
 }
 
 /// The measures that can apply to one kind of subject, grouped so that an
@@ -302,9 +357,21 @@ impl Catalogue {
     pub fn new(data: CatalogueData) -> Result<Self, CatalogueError> {
         let problems = data.problems();
         if problems.is_empty() {
+            let position = |id: &str| data.measures.iter().position(|m| m.id == id);
+            let mut exclusive = Vec::new();
+            for (x, exclusion) in data.exclusions.iter().enumerate() {
+                for sanction in &exclusion.sanctions {
+                    if let (Some(i), Some(s)) = (position(&exclusion.incentive), position(sanction))
+                    {
+                        exclusive.push((i, s, x));
+                    }
+                }
+            }
             Ok(Self {
                 organizations: Audience::of(&data.measures, false),
                 persons: Audience::of(&data.measures, true),
+                red_list_loss: data.red_list_loss.clone().unwrap_or_default(),
+                exclusive,
                 data,
             })
         } else {
@@ -364,6 +431,30 @@ impl Catalogue {
         } else {
             &self.organizations
         }
+    }
+
+    /// When an exemplar loses its red-list incentives.
+    pub fn red_list_loss(&self) -> &RedListLoss {
+        &self.red_list_loss
+    }
+
+    /// The exclusions: incentives that never apply with given sanctions.
+    pub fn exclusions(&self) -> &[Exclusion] {
+        &self.data.exclusions
+    }
+
+    /// The pairs (incentive index, sanction index, exclusion index) of
+    /// measures that never apply together.
+    pub(crate) fn exclusive_pairs(&self) -> &[(usize, usize, usize)] {
+        &self.exclusive
+    }
+
+    /// Whether the catalogue marks `incentive` and `sanction` exclusive.
+    pub fn exclusive(&self, incentive: &str, sanction: &str) -> bool {
+        self.data
+            .exclusions
+            .iter()
+            .any(|x| x.incentive == incentive && x.sanctions.iter().any(|s| s == sanction))
     }
 
     /// The measure with id `id`.
@@ -458,6 +549,24 @@ impl CatalogueData {
                 _ => {}
             }
         }
+        for x in &self.exclusions {
+            let kind_of = |id: &str| self.measures.iter().find(|m| m.id == id).map(|m| m.kind);
+            if kind_of(&x.incentive) != Some(MeasureKind::Incentive) {
+                out.push(CatalogueProblem::BadExclusion {
+                    measure: x.incentive.clone(),
+                });
+            }
+            if x.sanctions.is_empty() {
+                out.push(CatalogueProblem::BadExclusion {
+                    measure: x.incentive.clone(),
+                });
+            }
+            for s in &x.sanctions {
+                if kind_of(s) != Some(MeasureKind::Sanction) {
+                    out.push(CatalogueProblem::BadExclusion { measure: s.clone() });
+                }
+            }
+        }
         out
     }
 }
@@ -500,6 +609,15 @@ pub enum CatalogueProblem {
     /// reaches persons for severe records only).
     #[error("measure `{measure}` reaches persons through roles but is not triggered by severe dishonesty")]
     ReachWithoutSevereTrigger {
+        /// The id.
+        measure: String,
+    },
+    /// An exclusion naming an unknown measure, an incentive that is not one,
+    /// a sanction that is not one, or no sanction at all.
+    #[error(
+        "exclusion names `{measure}`, which is not a measure of the right kind, or no sanction"
+    )]
+    BadExclusion {
         /// The id.
         measure: String,
     },

@@ -34,6 +34,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::catalogue::Target;
 use crate::citation::Citation;
 use crate::lists::{ListKind, ListLifecycle};
 use crate::misconduct::{ConductKind, Severity};
@@ -93,8 +94,46 @@ pub struct ListDef {
     /// The severity a listing means; must agree with the kind
     /// ([`ListKind::implied_severity`]).
     pub severity: Severity,
+    /// Who may stand on it: `organization` for the civil-affairs lists of
+    /// MCA Order No. 60 (2018), which only social organizations can be on.
+    /// When absent: organizations for an activity-abnormal list, anyone
+    /// otherwise ([`ListDef::takes`]). A rule that may grade persons can
+    /// never put them on an organizations-only list (checked on load).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subjects: Option<Target>,
     /// The clause that establishes the list.
     pub source: String,
+}
+
+impl ListDef {
+    /// Who may stand on the list: the declared subjects, or organizations
+    /// only for an activity-abnormal list, anyone otherwise.
+    pub fn takes(&self) -> Target {
+        self.subjects.unwrap_or(match self.kind {
+            ListKind::ActivityAbnormal => Target::Organization,
+            _ => Target::Both,
+        })
+    }
+}
+
+/// The kind of subject a finding is about, for rules that name one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// An organization.
+    Organization,
+    /// A natural person.
+    Person,
+}
+
+impl SubjectKind {
+    /// Whether a rule or list for `target` covers this kind of subject.
+    pub fn within(self, target: Target) -> bool {
+        match self {
+            Self::Organization => target.organizations(),
+            Self::Person => target.persons(),
+        }
+    }
 }
 
 /// A range of fines in yuan: `at_least <= fine < below`, either bound optional.
@@ -228,7 +267,12 @@ pub struct GradingRule {
     /// The list it puts the subject on, by id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,
-    /// The source clause, e.g. `MCA Order No. 60 (2018) art. 19(4)`.
+    /// Which subjects it grades; when absent, those its list takes (anyone
+    /// for a rule without a list). A finding about any other kind of
+    /// subject never matches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subjects: Option<Target>,
+    /// The source clause, e.g. `MCA Order No. 60 (2018) art. 14(4), unconfirmed`.
     pub source: String,
     /// When it applies.
     pub when: Conditions,
@@ -308,6 +352,8 @@ impl From<GradingPolicy> for PolicyData {
 }
 
 const MCA_2018_JSON: &str = include_str!("../data/presets/civil-affairs-mca-2018.json");
+const PLAN_2019_EXAMPLE_JSON: &str =
+    include_str!("../data/presets/xinzheng-plan-2019-example.json");
 
 impl GradingPolicy {
     /// Validates `data` into a policy.
@@ -345,14 +391,16 @@ impl GradingPolicy {
     /// 社会组织信用信息管理办法, in force from its promulgation on 2018-01-24.
     ///
     /// Onto the activity-abnormal list (活动异常名录), graded `General`
-    /// (art. 14): annual report late, rectification not completed, a
-    /// warning or a fine under ¥50,000, unreachable at the registered
-    /// address. Onto the serious illegal-and-dishonest list (严重违法失信名单),
-    /// graded `Severe` (art. 19): two full years on the abnormal list, a
+    /// (art. 10, unconfirmed): annual report late, no party organization,
+    /// rectification not completed, a charity failing its public-fundraising
+    /// duties, a warning or a fine under ¥50,000, unreachable at the
+    /// registered address, another ground a law names. Onto the serious illegal-and-dishonest list (严重违法失信名单),
+    /// graded `Severe` (art. 14, unconfirmed): two full years on the abnormal list, a
     /// change registration obtained by fraud and revoked, suspension of
     /// activities, a fine of ¥50,000 or more, two or more warnings or fines
     /// under ¥50,000 within three years, listed by a court as a dishonest
-    /// judgment debtor, registration revoked. Tiers: the plan's
+    /// judgment debtor, registration revoked, another ground a law names.
+    /// Every rule and list is for organizations only. Tiers: the plan's
     /// `General`/`Serious`/`Severe` (plan §3(3)); `Serious` has no trigger
     /// in this preset.
     pub fn civil_affairs_mca_2018() -> &'static Self {
@@ -363,6 +411,40 @@ impl GradingPolicy {
                 reason = "embedded data, validated by the unit test `builtin_preset_loads_from_its_data_file`"
             )]
             Self::from_json(MCA_2018_JSON).expect("the built-in preset is valid")
+        })
+    }
+
+    /// **An example, not a rule in force**: a plan-level policy a bureau
+    /// could start from (plan §3(3) 一般 / 较重 / 严重): the MCA Order No. 60
+    /// (2018) rules for social organizations, plus illustrative rules for
+    /// persons, two of which grade `Serious` (较重). No text found defines a
+    /// 较重 trigger (DESIGN.md, "Why is no 较重 trigger built in?"), so these
+    /// rules cite no legal source and a bureau must replace them with its
+    /// own. Not part of [`PolicySet::builtin`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    /// use social_credit::grading::{Facts, Finding, GradingPolicy, SubjectKind};
+    /// use social_credit::misconduct::{ConductKind, Severity};
+    ///
+    /// let policy = GradingPolicy::xinzheng_plan_2019_example();
+    /// let day = NaiveDate::from_ymd_opt(2020, 5, 6).unwrap();
+    /// let fine = Finding::new(ConductKind::new("fine"), day).with_fine(Decimal::new(60_000, 0));
+    /// let grade = policy.grade(&Facts::new(day).about(SubjectKind::Person).finding(fine)).unwrap();
+    /// assert_eq!(grade.severity, Severity::Serious);
+    /// assert!(grade.citation.source.contains("EXAMPLE"));
+    /// ```
+    pub fn xinzheng_plan_2019_example() -> &'static Self {
+        static POLICY: OnceLock<GradingPolicy> = OnceLock::new();
+        POLICY.get_or_init(|| {
+            #[expect(
+                clippy::expect_used,
+                reason = "embedded data, validated by the unit test `example_plan_policy_loads`"
+            )]
+            Self::from_json(PLAN_2019_EXAMPLE_JSON).expect("the example policy is valid")
         })
     }
 
@@ -447,6 +529,11 @@ impl GradingPolicy {
     }
 
     fn evaluate(&self, rule: &GradingRule, facts: &Facts) -> Option<Grade> {
+        if let Some(kind) = facts.subject {
+            if !kind.within(self.data.rule_subjects(rule)) {
+                return None;
+            }
+        }
         let mut matched = Vec::new();
         let when = &rule.when;
         if !when.finding.is_empty() {
@@ -466,7 +553,13 @@ impl GradingPolicy {
             }
         }
         if let Some(repeat) = &when.repeat {
-            let from = sub_years(facts.on, repeat.within_years).unwrap_or(NaiveDate::MIN);
+            // The window ends with the finding graded, dated by its penalty
+            // decision where it has one ("three years, two penalties").
+            let anchor = facts
+                .finding
+                .as_ref()
+                .map_or(facts.on, |f| f.on.min(facts.on));
+            let from = sub_years(anchor, repeat.within_years).unwrap_or(NaiveDate::MIN);
             let counted: Vec<NaiveDate> = facts
                 .finding
                 .iter()
@@ -510,6 +603,16 @@ impl GradingPolicy {
 }
 
 impl PolicyData {
+    /// Who `rule` grades: its declared subjects, or those its list takes.
+    pub fn rule_subjects(&self, rule: &GradingRule) -> Target {
+        rule.subjects.unwrap_or_else(|| {
+            rule.list
+                .as_ref()
+                .and_then(|id| self.lists.iter().find(|l| &l.id == id))
+                .map_or(Target::Both, ListDef::takes)
+        })
+    }
+
     /// Every problem with this policy; empty when it is valid.
     pub fn problems(&self) -> Vec<PolicyProblem> {
         let mut out = Vec::new();
@@ -528,6 +631,11 @@ impl PolicyData {
         for l in &self.lists {
             if !seen.insert(l.id.as_str()) {
                 out.push(PolicyProblem::DuplicateList { list: l.id.clone() });
+            }
+            if l.kind == ListKind::ActivityAbnormal && l.takes().persons() {
+                // Only social organizations can be on the activity-abnormal
+                // list (MCA Order No. 60 (2018) art. 10, unconfirmed).
+                out.push(PolicyProblem::ListSubjects { list: l.id.clone() });
             }
             if l.kind.implied_severity() != Some(l.severity) {
                 out.push(PolicyProblem::ListSeverityMismatch {
@@ -553,7 +661,10 @@ impl PolicyData {
         }
         for (i, a) in self.rules.iter().enumerate() {
             for b in self.rules.iter().skip(i + 1) {
-                if overlap(&a.when, &b.when) {
+                let (sa, sb) = (self.rule_subjects(a), self.rule_subjects(b));
+                let share =
+                    (sa.persons() && sb.persons()) || (sa.organizations() && sb.organizations());
+                if share && overlap(&a.when, &b.when) {
                     out.push(PolicyProblem::Overlapping {
                         rule: a.id.clone(),
                         other: b.id.clone(),
@@ -583,15 +694,26 @@ impl PolicyData {
                     rule: id(),
                     list: list.clone(),
                 }),
-                Some(def) if def.severity != rule.severity => {
-                    out.push(PolicyProblem::RuleListMismatch {
-                        rule: id(),
-                        list: list.clone(),
-                        severity: rule.severity,
-                        list_severity: def.severity,
-                    });
+                Some(def) => {
+                    if def.severity != rule.severity {
+                        out.push(PolicyProblem::RuleListMismatch {
+                            rule: id(),
+                            list: list.clone(),
+                            severity: rule.severity,
+                            list_severity: def.severity,
+                        });
+                    }
+                    let takes = def.takes();
+                    let grades = self.rule_subjects(rule);
+                    if (grades.persons() && !takes.persons())
+                        || (grades.organizations() && !takes.organizations())
+                    {
+                        out.push(PolicyProblem::RuleListSubjects {
+                            rule: id(),
+                            list: list.clone(),
+                        });
+                    }
                 }
-                Some(_) => {}
             }
         }
         let when = &rule.when;
@@ -729,6 +851,9 @@ pub struct Facts {
     /// The subject's listings (those starting after `on` are ignored).
     #[serde(default)]
     pub listings: Vec<Listing>,
+    /// The kind of subject graded; `None` matches rules for any subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<SubjectKind>,
 }
 
 impl Facts {
@@ -739,7 +864,15 @@ impl Facts {
             finding: None,
             earlier: Vec::new(),
             listings: Vec::new(),
+            subject: None,
         }
+    }
+
+    /// About a subject of kind `kind`: rules for other kinds never match.
+    #[must_use]
+    pub fn about(mut self, kind: SubjectKind) -> Self {
+        self.subject = Some(kind);
+        self
     }
 
     /// With `finding` as the finding graded.
@@ -891,6 +1024,20 @@ pub enum PolicyProblem {
         severity: Severity,
         /// The list's severity.
         list_severity: Severity,
+    },
+    /// A rule that may grade a kind of subject its list does not take.
+    #[error("rule `{rule}` may grade subjects that list `{list}` cannot take")]
+    RuleListSubjects {
+        /// The rule.
+        rule: String,
+        /// The list.
+        list: String,
+    },
+    /// A list of a kind only organizations can be on, declared for persons.
+    #[error("list `{list}` is an activity-abnormal list, which only organizations can be on")]
+    ListSubjects {
+        /// The list.
+        list: String,
     },
     /// A rule with no condition at all.
     #[error("rule `{rule}` has no condition")]
@@ -1077,6 +1224,84 @@ impl PolicySet {
     pub fn grade(&self, facts: &Facts) -> Result<Option<Grade>, PolicyError> {
         Ok(self.in_force(facts.on)?.grade(facts))
     }
+
+    /// Grades a finding whose conduct took place on `conduct_on`, graded on
+    /// `facts.on`, by the rules in force when the conduct took place,
+    /// unless those in force on `facts.on` are lighter (从旧兼从轻): the
+    /// general rule of Chinese administrative law (行政处罚法 (2021) art. 37)
+    /// and the non-retroactivity of rules (立法法 (2023) art. 104), which
+    /// the crate follows for credit grading (DESIGN.md, "Which grading
+    /// policy applies to a finding?").
+    ///
+    /// "Lighter" is a lower severity, or no grade at all: a later policy
+    /// that no longer grades the conduct leaves it ungraded (`None`); a
+    /// later policy cannot grade conduct its predecessor did not. When both
+    /// give the same severity, the rules at the conduct answer.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::NoneInForce`] when no policy is in force on `facts.on`,
+    /// or none was when the conduct took place (a rule does not reach back
+    /// to conduct before it).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use social_credit::grading::{Facts, Finding, PolicySet};
+    /// use social_credit::misconduct::ConductKind;
+    ///
+    /// let day = NaiveDate::from_ymd_opt(2020, 5, 6).unwrap();
+    /// let facts = Facts::new(day).finding(Finding::new(ConductKind::new("warning"), day));
+    /// let graded = PolicySet::builtin().grade_conduct(day, &facts)?.unwrap();
+    /// assert_eq!(graded.grade.citation.rule, "abnormal.warning");
+    /// assert_eq!(graded.basis.rule, "grading.rules_at_conduct");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn grade_conduct(
+        &self,
+        conduct_on: NaiveDate,
+        facts: &Facts,
+    ) -> Result<Option<TemporalGrade<'_>>, PolicyError> {
+        let now = self.in_force(facts.on)?;
+        let then = self.in_force(conduct_on.min(facts.on))?;
+        let at_conduct = |grade: Grade, policy| TemporalGrade {
+            grade,
+            policy,
+            basis: Citation::new("grading.rules_at_conduct", TEMPORAL_SOURCE),
+        };
+        if std::ptr::eq(then, now) {
+            return Ok(now.grade(facts).map(|g| at_conduct(g, now)));
+        }
+        let old = then.grade(facts);
+        let new = now.grade(facts);
+        Ok(match (old, new) {
+            (Some(o), Some(n)) if n.severity < o.severity => Some(TemporalGrade {
+                grade: n,
+                policy: now,
+                basis: Citation::new("grading.lighter_later_rule", TEMPORAL_SOURCE),
+            }),
+            (Some(_), None) => None, // no longer graded: the lighter rule
+            (Some(o), Some(_)) => Some(at_conduct(o, then)),
+            (None, _) => None, // not graded when it happened: no reaching back
+        })
+    }
+}
+
+/// The sources of the choice between the rules at the conduct and later ones.
+pub const TEMPORAL_SOURCE: &str = "行政处罚法 (2021) art. 37; 立法法 (2023) art. 104 (从旧兼从轻)";
+
+/// A grade with the policy that gave it and the rule choosing that policy
+/// ([`PolicySet::grade_conduct`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemporalGrade<'p> {
+    /// The grade.
+    pub grade: Grade,
+    /// The policy that gave it.
+    pub policy: &'p GradingPolicy,
+    /// Why that policy: the rules in force at the conduct, or a lighter
+    /// later rule.
+    pub basis: Citation,
 }
 
 #[cfg(test)]
@@ -1093,6 +1318,14 @@ mod tests {
         assert_eq!(p.id(), "civil-affairs-mca-2018");
         assert_eq!(GradingPolicy::civil_affairs_mca_2018(), &p);
         assert!(p.lifecycle().is_some());
+    }
+
+    #[test]
+    fn example_plan_policy_loads() {
+        let p = GradingPolicy::from_json(PLAN_2019_EXAMPLE_JSON).unwrap();
+        assert_eq!(GradingPolicy::xinzheng_plan_2019_example(), &p);
+        assert!(p.tiers().contains(&Severity::Serious));
+        assert!(p.rules().iter().any(|r| r.severity == Severity::Serious));
     }
 
     #[test]

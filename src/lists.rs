@@ -80,7 +80,8 @@ pub enum ListKind {
         domain: Domain,
     },
     /// 活动异常名录: the civil-affairs activity-abnormal list (MCA Order
-    /// No. 60 (2018) art. 14), a watch list rather than a blacklist.
+    /// No. 60 (2018) art. 10, unconfirmed), a watch list rather than a
+    /// blacklist, for social organizations only.
     ActivityAbnormal,
 }
 
@@ -165,6 +166,13 @@ pub struct ListEntry {
     /// A recorded removal decision: the first day off the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_on: Option<NaiveDate>,
+    /// The day the organization applied to leave the activity-abnormal
+    /// list (申请移出, MCA Order No. 60 (2018) art. 13, unconfirmed); the
+    /// registration authority then verifies (查实, recorded as
+    /// [`Obligations::Fulfilled`]) and removes it within the working days
+    /// of [`ListLifecycle::abnormal_exit_working_days`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_on: Option<NaiveDate>,
     /// The listing events as they were before an objection found them
     /// wrong and corrected them (plan §6(3)), kept beside the corrected
     /// `events`; empty when never corrected.
@@ -186,6 +194,7 @@ impl ListEntry {
             obligations: Obligations::None,
             deregistered_on: None,
             removed_on: None,
+            applied_on: None,
             corrected_from: Vec::new(),
         }
     }
@@ -206,6 +215,20 @@ impl ListEntry {
         self.events
             .iter()
             .any(|e| e.on <= day && e.rule.as_ref().is_some_and(|r| rules.contains(r)))
+    }
+
+    /// The latest listing event on or before `day`, if any, of any of
+    /// `entries` on `list`.
+    fn latest_event_on(
+        entries: &[&ListEntry],
+        list: &ListKind,
+        day: NaiveDate,
+    ) -> Option<NaiveDate> {
+        entries
+            .iter()
+            .filter(|e| &e.list == list)
+            .filter_map(|e| e.clock_start(day))
+            .max()
     }
 
     /// The records behind the events on or before `day`.
@@ -292,7 +315,7 @@ pub struct ExitEligibility {
 }
 
 /// The list lifecycle of a policy (SPEC §3 "removal"; MCA Order No. 60
-/// (2018) arts. 16, 17, 20, 21), as data.
+/// (2018) arts. 12, 13, 15, 16, unconfirmed), as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListLifecycle {
@@ -320,6 +343,53 @@ pub struct ListLifecycle {
     pub abnormal_exit_source: String,
     /// The clause for leaving the serious list.
     pub serious_exit_source: String,
+    /// Grading rules whose listings on the abnormal list leave something to
+    /// fulfil (an annual report to file, a party organization to set up, a
+    /// rectification to complete, an address to make reachable): such an
+    /// entry is not left after six months but on application, once the
+    /// fulfilment is verified. Listings by other rules (a warning or a small
+    /// fine) have nothing to rectify.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_with_obligations: Vec<String>,
+    /// The clause by which a new listing event on the abnormal list
+    /// restarts its listing period (列入时限重新计算), where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abnormal_relisting_source: Option<String>,
+    /// The clause by which a new listing event on the serious list restarts
+    /// its listing period, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serious_relisting_source: Option<String>,
+    /// The clause, where the policy has one, by which an organization is
+    /// not put on the abnormal list when its supervising unit (业务主管单位)
+    /// or another department certifies in writing that it was not directly
+    /// responsible. `None` (the built-in preset): no exemption, see
+    /// DESIGN.md "Why is the supervising unit's certificate not built in?".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abnormal_exemption_source: Option<String>,
+}
+
+/// A removal from the activity-abnormal list that is due and not recorded:
+/// the registration authority verified the organization's fulfilment and
+/// must remove it within the working days the policy gives (MCA Order
+/// No. 60 (2018) art. 13, unconfirmed), and no removal decision was
+/// recorded by then. The crate counts the organization off the list from
+/// `due` on, whether or not the decision is recorded; the sweep reports it
+/// so that the decision is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueRemoval {
+    /// Who.
+    pub subject: SubjectId,
+    /// The application to leave, if recorded.
+    pub applied_on: Option<NaiveDate>,
+    /// The day of verification (查实).
+    pub verified_on: NaiveDate,
+    /// The latest day of the removal.
+    pub due: NaiveDate,
+    /// Working days past `due`, counting the day asked about when it is a
+    /// working day (0 on `due` itself).
+    pub working_days_late: u32,
+    /// The rule.
+    pub basis: Citation,
 }
 
 impl ListLifecycle {
@@ -342,6 +412,7 @@ impl ListLifecycle {
                 &self.obligations_before_serious_exit,
             ),
             ("exit_on_deregistration", &self.exit_on_deregistration),
+            ("rules_with_obligations", &self.rules_with_obligations),
         ] {
             for rule in rules {
                 if !policy.rules.iter().any(|r| &r.id == rule) {
@@ -422,18 +493,49 @@ impl ListLifecycle {
         day: NaiveDate,
         calendar: &(impl WorkCalendar + ?Sized),
     ) -> Result<ExitEligibility, CalendarError> {
-        if let Standing::Exited { on, basis } = standing_without_lifecycle(entry, day) {
-            // A recorded removal decision: the subject is off the list.
+        self.exit_eligibility_among(entry, &[], day, calendar)
+    }
+
+    /// As [`ListLifecycle::exit_eligibility`], with the subject's other list
+    /// entries: a listing event on the abnormal list or the serious list
+    /// during the stay on the serious list restarts its two years (the
+    /// organization may leave only after two full years "without any event
+    /// that would list it on either list", MCA Order No. 60 (2018) art. 16,
+    /// unconfirmed). Entries of other subjects are ignored.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError`] when the working-day count leaves the calendar's coverage.
+    pub fn exit_eligibility_among(
+        &self,
+        entry: &ListEntry,
+        others: &[ListEntry],
+        day: NaiveDate,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<ExitEligibility, CalendarError> {
+        let siblings: Vec<&ListEntry> = others
+            .iter()
+            .filter(|o| o.subject == entry.subject)
+            .collect();
+        let blocking = self.blocking_event(&siblings, day);
+        if let (Standing::Exited { on, basis }, _) =
+            self.standing_and_plan(entry, blocking, day, calendar)?
+        {
+            let basis = match standing_without_lifecycle(entry, day) {
+                Standing::Exited { .. } if entry.removed_on == Some(on) => basis,
+                _ => self.basis(self.plan(entry, blocking, day, calendar)?.path),
+            };
+            // Off the list: by a recorded removal decision, or automatically.
             return Ok(ExitEligibility {
                 list: entry.list.clone(),
                 eligible: true,
-                automatic: false,
+                automatic: entry.removed_on != Some(on),
                 exit_on: Some(on),
                 unmet: Vec::new(),
                 basis,
             });
         }
-        let plan = self.plan(entry, day, calendar)?;
+        let plan = self.plan(entry, blocking, day, calendar)?;
         let mut unmet = Vec::new();
         match plan.path {
             ExitPath::NotListed => unmet.push(ExitCondition::NotListed),
@@ -488,9 +590,28 @@ impl ListLifecycle {
 
     /// The exit of `entry` as of `day`, without allocating: the path, the
     /// day time allows it, and what else is missing.
+    /// The latest listing event on or before `day` on the abnormal list or
+    /// the serious list among `entries` (one subject's): an event that
+    /// restarts the serious list's two years.
+    pub(crate) fn blocking_event(
+        &self,
+        entries: &[&ListEntry],
+        day: NaiveDate,
+    ) -> Option<NaiveDate> {
+        ListEntry::latest_event_on(entries, &self.abnormal_list, day)
+            .max(ListEntry::latest_event_on(entries, &self.serious_list, day))
+    }
+
+    /// The exit of `entry` as of `day`, without allocating: the path, the
+    /// day time allows it, and what else is missing. `blocking` is the
+    /// latest listing event of the subject on the abnormal or serious list
+    /// ([`ListLifecycle::blocking_event`]), which restarts the serious
+    /// list's period when it falls in it.
+    #[inline]
     pub(crate) fn plan(
         &self,
         entry: &ListEntry,
+        blocking: Option<NaiveDate>,
         day: NaiveDate,
         calendar: &(impl WorkCalendar + ?Sized),
     ) -> Result<ExitPlan, CalendarError> {
@@ -530,7 +651,12 @@ impl ListLifecycle {
                 }
             } else {
                 plan.path = ExitPath::SeriousOnApplication;
-                plan.until = Some(full_years_run(clock, self.serious_exit_full_years));
+                // Two full years without any event that would list the
+                // organization on either list: an abnormal-list event
+                // during the stay restarts them too.
+                let from = blocking.filter(|&b| b > clock && b <= day).unwrap_or(clock);
+                plan.clock = Some(from);
+                plan.until = Some(full_years_run(from, self.serious_exit_full_years));
                 plan.obligations_unmet = entry
                     .listed_by_any(&self.obligations_before_serious_exit, day)
                     && !matches!(
@@ -554,7 +680,7 @@ impl ListLifecycle {
         day: NaiveDate,
         calendar: &(impl WorkCalendar + ?Sized),
     ) -> Result<Standing, CalendarError> {
-        let (standing, plan) = self.standing_and_plan(entry, day, calendar)?;
+        let (standing, plan) = self.standing_and_plan(entry, None, day, calendar)?;
         Ok(match (standing, plan) {
             (Standing::Exited { on, .. }, Some(plan)) => Standing::Exited {
                 on,
@@ -569,14 +695,35 @@ impl ListLifecycle {
     pub(crate) fn standing_and_plan(
         &self,
         entry: &ListEntry,
+        blocking: Option<NaiveDate>,
         day: NaiveDate,
         calendar: &(impl WorkCalendar + ?Sized),
     ) -> Result<(Standing, Option<ExitPlan>), CalendarError> {
         let base = standing_without_lifecycle(entry, day);
+        if let Standing::Exited { on: removed, .. } = &base {
+            // A removal recorded after the automatic exit (e.g. past the
+            // five working days after verification) does not keep the
+            // subject listed until then: it left on the earlier day.
+            if let Some(before) = removed.pred_opt() {
+                let plan = self.plan(entry, blocking, before, calendar)?;
+                if let Some(on) = plan.until {
+                    if plan.automatic() && plan.complete_on(before) {
+                        return Ok((
+                            Standing::Exited {
+                                on,
+                                basis: Citation::new("lists.automatic_exit", "SPEC §3"),
+                            },
+                            Some(plan),
+                        ));
+                    }
+                }
+            }
+            return Ok((base, None));
+        }
         if !matches!(base, Standing::Listed { .. }) {
             return Ok((base, None));
         }
-        let plan = self.plan(entry, day, calendar)?;
+        let plan = self.plan(entry, blocking, day, calendar)?;
         match plan.until {
             Some(on) if plan.automatic() && plan.complete_on(day) => Ok((
                 Standing::Exited {
@@ -587,6 +734,106 @@ impl ListLifecycle {
             )),
             _ => Ok((base, Some(plan))),
         }
+    }
+}
+
+impl ListLifecycle {
+    /// The removal from the abnormal list that is due by `day` and not
+    /// recorded (or recorded after its latest day), if any: the fulfilment
+    /// was verified after the latest listing event, and the
+    /// `abnormal_exit_working_days`th working day after the verification has
+    /// come. See [`OverdueRemoval`].
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError`] when the working-day count leaves the calendar's coverage.
+    pub fn overdue_removal(
+        &self,
+        entry: &ListEntry,
+        day: NaiveDate,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<Option<OverdueRemoval>, CalendarError> {
+        if entry.list != self.abnormal_list {
+            return Ok(None);
+        }
+        let Some(clock) = entry.clock_start(day) else {
+            return Ok(None);
+        };
+        let Obligations::Fulfilled { verified_on } = entry.obligations else {
+            return Ok(None);
+        };
+        if verified_on < clock || verified_on > day {
+            return Ok(None);
+        }
+        let due = calendar.add_working_days(verified_on, self.abnormal_exit_working_days)?;
+        if day < due || entry.removed_on.is_some_and(|r| r > clock && r <= due) {
+            return Ok(None);
+        }
+        let late = calendar.working_days_between(due, day)?;
+        Ok(Some(OverdueRemoval {
+            subject: entry.subject.clone(),
+            applied_on: entry.applied_on,
+            verified_on,
+            due,
+            working_days_late: u32::try_from(late.max(0)).unwrap_or(u32::MAX),
+            basis: self.abnormal_basis("lists.abnormal_removal_due"),
+        }))
+    }
+
+    /// The first day of the subject's continuous stay on the list of
+    /// `entry` that includes `day`: the earliest listing event not preceded
+    /// by an exit (automatic or recorded) since. "Two full years on the
+    /// activity-abnormal list" (MCA Order No. 60 (2018) art. 14(1),
+    /// unconfirmed) counts from it, so an organization listed anew every
+    /// year is not kept off the serious list by its own relistings. `None`
+    /// when the subject is not listed on `day`.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError`] when a working-day count leaves the calendar's coverage.
+    pub fn continuous_since(
+        &self,
+        entry: &ListEntry,
+        day: NaiveDate,
+        calendar: &(impl WorkCalendar + ?Sized),
+    ) -> Result<Option<NaiveDate>, CalendarError> {
+        if !matches!(
+            self.standing_and_plan(entry, None, day, calendar)?.0,
+            Standing::Listed { .. }
+        ) {
+            return Ok(None);
+        }
+        let mut days: Vec<NaiveDate> = entry
+            .events
+            .iter()
+            .map(|e| e.on)
+            .filter(|&on| on <= day)
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let mut start = days.first().copied();
+        let mut view = entry.clone();
+        for pair in days.windows(2) {
+            let (Some(&prev), Some(&next)) = (pair.first(), pair.get(1)) else {
+                continue;
+            };
+            // Where did the stay stand on the day before `next`, with the
+            // events up to `prev` only?
+            view.events = entry
+                .events
+                .iter()
+                .filter(|e| e.on <= prev)
+                .cloned()
+                .collect();
+            let before = next.pred_opt().unwrap_or(next);
+            if !matches!(
+                self.standing_and_plan(&view, None, before, calendar)?.0,
+                Standing::Listed { .. }
+            ) {
+                start = Some(next);
+            }
+        }
+        Ok(start)
     }
 }
 

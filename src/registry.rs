@@ -21,8 +21,10 @@ use crate::calendar::{CalendarError, ChinaCalendar, Finality, WorkCalendar};
 use crate::catalogue::Catalogue;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind, OverduePledge};
-use crate::grading::{Facts, Finding, GradingPolicy, Listing, PolicyError, PolicySet};
-use crate::lists::{ListEntry, ListEntryId, ListKind, ListingEvent, Standing};
+use crate::grading::{Facts, Finding, GradingPolicy, Listing, PolicyError, PolicySet, SubjectKind};
+use crate::lists::{
+    ListEntry, ListEntryId, ListKind, ListingEvent, Obligations, OverdueRemoval, Standing,
+};
 use crate::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity,
 };
@@ -162,6 +164,14 @@ pub enum RegistryError {
     /// An assessment could not be made.
     #[error(transparent)]
     Assess(#[from] AssessError),
+    /// A list operation that the subject's standing on the list does not allow.
+    #[error("{list}: {problem}")]
+    ListOperation {
+        /// The list.
+        list: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 /// A new finding to record. The registry grades it and gives it an id.
@@ -218,6 +228,16 @@ pub struct SweepReport {
     /// with the reason; everything else was done.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_computed: Vec<SweepGap>,
+    /// Removals from the activity-abnormal list due after a verified
+    /// fulfilment and not recorded in time (MCA Order No. 60 (2018)
+    /// art. 13, unconfirmed): the organization counts as off the list from
+    /// the due day; the removal decision must still be recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overdue_removals: Vec<OverdueRemoval>,
+    /// Every subject standing on a list on the day (published identifier
+    /// and lists), as [`assess::Assessment::lists`] decides it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standings: Vec<(String, Vec<ListKind>)>,
 }
 
 /// An item of the daily sweep that could not be computed.
@@ -1182,7 +1202,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let setup = self.setup();
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(&setup, tx, &mut state, new, by, on)?;
+            let record = self.record_in(&setup, tx, &mut state, new, None, by, on)?;
             state.flush(tx)?;
             Ok(record)
         })
@@ -1215,7 +1235,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                             e.insert(SubjectState::load(tx, &r.subject)?)
                         }
                     };
-                    self.record_in(&setup, tx, state, r, by, on)
+                    self.record_in(&setup, tx, state, r, None, by, on)
                         .map(|rec| rec.id)
                 })
                 .collect::<Result<Vec<_>, RegistryError>>()?;
@@ -1226,12 +1246,49 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
+    /// Records a finding about an organization whose supervising unit (业务主管
+    /// 单位) or another department certified in writing that it was not
+    /// directly responsible: the record is made and graded as by
+    /// [`Registry::record_misconduct`], but the organization is not put on
+    /// the activity-abnormal list, under the policy's exemption clause
+    /// ([`crate::lists::ListLifecycle::abnormal_exemption_source`]).
+    /// `certificate` names the certificate (its number and issuer); it is
+    /// kept in the audit entry.
+    ///
+    /// The built-in preset has no exemption clause: the 2017 draft of MCA
+    /// Order No. 60 had one (art. 12), the promulgated text could not be
+    /// checked for it (DESIGN.md). A bureau that confirms it loads a policy
+    /// with the clause.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the policy in force has no
+    /// exemption clause or the finding does not lead to the abnormal list;
+    /// otherwise as [`Registry::record_misconduct`]. Nothing changes then.
+    pub fn record_misconduct_certified(
+        &self,
+        new: NewRecord,
+        certificate: &str,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
+        self.store.transaction(|tx| {
+            let mut state = SubjectState::load(tx, &new.subject)?;
+            let record = self.record_in(&setup, tx, &mut state, new, Some(certificate), by, on)?;
+            state.flush(tx)?;
+            Ok(record)
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn record_in(
         &self,
         setup: &Setup<C>,
         tx: &mut dyn Transaction,
         state: &mut SubjectState,
         new: NewRecord,
+        exempt: Option<&str>,
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
@@ -1252,17 +1309,30 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             });
         }
         let policy = setup.policy(on)?;
-        let mut facts = Facts::new(on).finding(Finding {
+        let kind = if new.subject.is_person() {
+            SubjectKind::Person
+        } else {
+            SubjectKind::Organization
+        };
+        // Penalties are dated by their decision where there is one ("three
+        // years, two penalties", MCA Order No. 60 (2018) art. 14(5), unconfirmed).
+        let dated = |decision: Option<&crate::repair::PenaltyDecision>, otherwise: NaiveDate| {
+            decision
+                .map(|d| d.decided_on)
+                .filter(|d| *d <= on)
+                .unwrap_or(otherwise)
+        };
+        let mut facts = Facts::new(on).about(kind).finding(Finding {
             conduct: new.conduct.clone(),
             fine: new.content.fine,
-            on,
+            on: dated(new.decision.as_ref(), on),
         });
         for r in &state.records {
             if r.status_on(on).is_some_and(|s| s != RecordStatus::Revoked) {
                 facts = facts.earlier(Finding {
                     conduct: r.conduct.clone(),
                     fine: r.effective_content().and_then(|c| c.fine),
-                    on: r.recorded_on,
+                    on: dated(r.decision.as_ref(), r.recorded_on),
                 });
             }
         }
@@ -1275,17 +1345,48 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 }
             }
         }
-        let grade = policy
-            .grade(&facts)
-            .ok_or_else(|| RegistryError::Ungraded {
-                policy: policy.id().to_owned(),
-                conduct: new.conduct.to_string(),
-                fine: new
-                    .content
-                    .fine
-                    .map(|f| format!(" with a fine of ¥{f}"))
-                    .unwrap_or_default(),
-            })?;
+        // The rules in force when the conduct took place (its last day, or
+        // the day recorded while it continues), unless later ones are lighter.
+        let conduct_on = new.ended_on.unwrap_or(on);
+        let ungraded = || RegistryError::Ungraded {
+            policy: policy.id().to_owned(),
+            conduct: new.conduct.to_string(),
+            fine: new
+                .content
+                .fine
+                .map(|f| format!(" with a fine of ¥{f}"))
+                .unwrap_or_default(),
+        };
+        let graded = setup
+            .rules
+            .policies
+            .grade_conduct(conduct_on, &facts)?
+            .ok_or_else(ungraded)?;
+        let changed_since_conduct =
+            !std::ptr::eq(setup.rules.policies.in_force(conduct_on.min(on))?, policy);
+        let policy = graded.policy;
+        let mut grade = graded.grade;
+        if changed_since_conduct {
+            // Say on the record which rules graded it, and why those.
+            grade.citation = Citation::owned(
+                grade.citation.rule.to_string(),
+                format!(
+                    "{}; policy `{}` by {} ({})",
+                    grade.citation.source,
+                    policy.id(),
+                    graded.basis.rule,
+                    graded.basis.source
+                ),
+            );
+        }
+        if let Some(def) = grade.list.as_ref().and_then(|l| policy.list(l)) {
+            if !kind.within(def.takes()) {
+                return Err(RegistryError::WrongSubjectKind {
+                    id: new.subject.display_masked(),
+                    expected: "a subject the list takes",
+                });
+            }
+        }
         let id = RecordId(tx.next_id(Table::Records)?);
         let record = MisconductRecord {
             id,
@@ -1315,6 +1416,43 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             id.into(),
             grade.citation.clone(),
         )?;
+        if let Some(certificate) = exempt {
+            let clause = policy
+                .lifecycle()
+                .and_then(|lc| lc.abnormal_exemption_source.clone())
+                .ok_or_else(|| RegistryError::ListOperation {
+                    list: ListKind::ActivityAbnormal.to_string(),
+                    problem: format!(
+                        "grading policy `{}` has no exemption for a certified lack of direct responsibility",
+                        policy.id()
+                    ),
+                })?;
+            let to_abnormal = grade
+                .list
+                .as_ref()
+                .and_then(|l| policy.list(l))
+                .is_some_and(|l| l.kind == ListKind::ActivityAbnormal);
+            if !to_abnormal {
+                return Err(RegistryError::ListOperation {
+                    list: ListKind::ActivityAbnormal.to_string(),
+                    problem: "the finding does not lead to the list, so there is nothing to exempt"
+                        .to_owned(),
+                });
+            }
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Recorded,
+                id.into(),
+                Citation::owned(
+                    "lists.abnormal_exemption",
+                    format!("{clause}; certificate {certificate}"),
+                ),
+            )?;
+            state.records.push(record.clone());
+            return Ok(record);
+        }
         if let Some(list_id) = &grade.list {
             let kind = policy
                 .list(list_id)
@@ -1331,6 +1469,20 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 by,
                 &grade.citation,
             )?;
+            // Something to fulfil: the entry is left on application, once
+            // the fulfilment is verified (MCA Order No. 60 (2018) art. 13,
+            // unconfirmed), not six months on.
+            if let Some(lc) = policy.lifecycle() {
+                if lc
+                    .rules_with_obligations
+                    .iter()
+                    .any(|r| *r == grade.citation.rule)
+                {
+                    if let Some((_, entry)) = state.entries.iter_mut().find(|(k, _)| *k == key) {
+                        entry.obligations = Obligations::Pending;
+                    }
+                }
+            }
             state.dirty.insert(key);
         }
         state.records.push(record.clone());
@@ -1431,6 +1583,170 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             )?;
             put_entry(tx, &entries, &key)
         })
+    }
+
+    /// The key and entry of `subject`'s open entry on `list` on `on` (no
+    /// removal recorded on or before it), for a list operation.
+    fn open_entry(
+        tx: &mut dyn Transaction,
+        subject: &SubjectId,
+        list: &ListKind,
+        on: NaiveDate,
+    ) -> Result<(String, ListEntry), RegistryError> {
+        Self::require_subject(tx, subject)?;
+        scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
+            .into_iter()
+            .find(|(_, e)| {
+                &e.list == list && e.listed_on(on).is_some() && e.removed_on.is_none_or(|r| r > on)
+            })
+            .ok_or_else(|| RegistryError::ListOperation {
+                list: list.to_string(),
+                problem: format!("`{}` is not on the list on {on}", subject.display_masked()),
+            })
+    }
+
+    /// Removes a subject from a list by decision on `on` (plan §6(5): the
+    /// exit mechanism of the red and black lists): the entry ends that day.
+    /// For the red list this is the formal exit of an exemplar; for the
+    /// civil-affairs lists, the registration authority's removal
+    /// ([`Registry::verify_list_exit`] first, for the activity-abnormal list).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the subject is not on the list
+    /// that day, [`RegistryError::NotFound`], or a store failure.
+    pub fn remove_from_list(
+        &self,
+        subject: &SubjectId,
+        list: &ListKind,
+        basis: Citation,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<ListEntry, RegistryError> {
+        self.store.transaction(|tx| {
+            let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
+            entry.removed_on = Some(on);
+            tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Delisted,
+                AuditTarget::ListEntry {
+                    list: list.to_string(),
+                    subject: subject.display_masked(),
+                },
+                basis,
+            )?;
+            Ok(entry)
+        })
+    }
+
+    /// Records an organization's application to leave the activity-abnormal
+    /// list (申请移出, MCA Order No. 60 (2018) art. 13, unconfirmed), made on
+    /// `on` after fulfilling its obligations.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the subject is not on the
+    /// activity-abnormal list that day or already applied since its latest
+    /// listing event, [`RegistryError::NotFound`], or a store failure.
+    pub fn apply_for_list_exit(
+        &self,
+        subject: &SubjectId,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<ListEntry, RegistryError> {
+        let list = ListKind::ActivityAbnormal;
+        let basis = self.exit_basis(on, "lists.abnormal_exit_application")?;
+        self.store.transaction(|tx| {
+            let (key, mut entry) = Self::open_entry(tx, subject, &list, on)?;
+            let clock = entry.clock_start(on).unwrap_or(on);
+            if entry.applied_on.is_some_and(|a| a >= clock) {
+                return Err(RegistryError::ListOperation {
+                    list: list.to_string(),
+                    problem: format!(
+                        "an application to leave was already made since the listing of {clock}"
+                    ),
+                });
+            }
+            entry.applied_on = Some(on);
+            tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::ExitApplied,
+                AuditTarget::ListEntry {
+                    list: list.to_string(),
+                    subject: subject.display_masked(),
+                },
+                basis.clone(),
+            )?;
+            Ok(entry)
+        })
+    }
+
+    /// Records the registration authority's verification (查实) on `on`
+    /// that an organization which applied to leave the activity-abnormal
+    /// list fulfilled its obligations. The organization must then be
+    /// removed ([`Registry::remove_from_list`]) within the working days the
+    /// policy gives (5): it counts as off the list from the last of them at
+    /// the latest, and the daily sweep reports a removal not recorded by then.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the subject is not on the list,
+    /// did not apply since its latest listing event, or applied after `on`;
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn verify_list_exit(
+        &self,
+        subject: &SubjectId,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<ListEntry, RegistryError> {
+        let list = ListKind::ActivityAbnormal;
+        let basis = self.exit_basis(on, "lists.abnormal_exit_verification")?;
+        self.store.transaction(|tx| {
+            let (key, mut entry) = Self::open_entry(tx, subject, &list, on)?;
+            let clock = entry.clock_start(on).unwrap_or(on);
+            match entry.applied_on {
+                Some(applied) if applied >= clock && applied <= on => {}
+                _ => {
+                    return Err(RegistryError::ListOperation {
+                        list: list.to_string(),
+                        problem: format!(
+                        "no application to leave was made between the listing of {clock} and {on}"
+                    ),
+                    })
+                }
+            }
+            entry.obligations = Obligations::Fulfilled { verified_on: on };
+            tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::ExitVerified,
+                AuditTarget::ListEntry {
+                    list: list.to_string(),
+                    subject: subject.display_masked(),
+                },
+                basis.clone(),
+            )?;
+            Ok(entry)
+        })
+    }
+
+    /// The citation of the abnormal list's exit rule of the policy in force on `on`.
+    fn exit_basis(&self, on: NaiveDate, rule: &'static str) -> Result<Citation, RegistryError> {
+        let setup = self.setup();
+        let policy = setup.policy(on)?;
+        let source = policy.lifecycle().map_or_else(
+            || "plan §6(5)".to_owned(),
+            |lc| lc.abnormal_exit_source.clone(),
+        );
+        Ok(Citation::owned(rule, source))
     }
 
     /// A record by id.
@@ -2096,20 +2412,22 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     erase_in(tx, &key, &record, by)?;
                 }
             }
-            // Lists: automatic exits, and listings from time on a list.
+            // Lists: standings (decided by the assessment, the one function
+            // the public view uses too), automatic exits, overdue removals,
+            // and listings from time on a list.
             let policy = setup.policy(on)?;
             let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, None)?;
             let mut gaps = Vec::new();
             let mut gap =
                 |item: String, reason: CalendarError| gaps.push(SweepGap { item, reason });
-            let mut by_subject: std::collections::BTreeMap<SubjectId, Vec<ListEntry>> =
-                Default::default();
-            for (_, entry) in entries {
+            let mut subjects: std::collections::BTreeSet<SubjectId> =
+                std::collections::BTreeSet::new();
+            for (_, entry) in &entries {
                 if let Some(lc) = policy.lifecycle() {
-                    let standing = match lc.standing(&entry, on, calendar) {
+                    let standing = match lc.standing(entry, on, calendar) {
                         Ok(standing) => Some(standing),
                         Err(reason) => {
-                            gap(entry_item(&entry), reason);
+                            gap(entry_item(entry), reason);
                             None
                         }
                     };
@@ -2120,39 +2438,88 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                                 .push((entry.subject.display_masked(), entry.list.clone()));
                         }
                     }
+                    match lc.overdue_removal(entry, on, calendar) {
+                        Ok(Some(overdue)) => report.overdue_removals.push(overdue),
+                        Ok(None) => {}
+                        // Reported above, when the entry's exit was checked.
+                        Err(_) => {}
+                    }
                 }
-                by_subject
-                    .entry(entry.subject.clone())
-                    .or_default()
-                    .push(entry);
+                subjects.insert(entry.subject.clone());
             }
-            for (subject, entries) in by_subject {
-                let mut facts = Facts::new(on);
-                for e in &entries {
-                    let listed = match policy.lifecycle() {
-                        Some(lc) => match lc.standing(e, on, calendar) {
-                            Ok(standing) => matches!(standing, Standing::Listed { .. }),
-                            // Reported above, when the entry's exit was checked.
-                            Err(_) => continue,
-                        },
-                        None => e.removed_on.is_none_or(|r| r > on),
+            let rules = setup.rules.rules();
+            for subject in subjects {
+                let loaded = Self::load_in(tx, &subject)?;
+                let dossier = Self::dossier(&loaded);
+                let assessment = match assess::assess(&dossier, &rules, calendar, on) {
+                    Ok(assessment) => assessment,
+                    Err(AssessError::Calendar(reason)) => {
+                        gap(
+                            format!("list standing of {}", subject.display_masked()),
+                            reason,
+                        );
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let standing: Vec<&ListEntry> = assessment.lists().map(|(e, _)| e).collect();
+                if !standing.is_empty() {
+                    report.standings.push((
+                        subject.display_masked(),
+                        standing.iter().map(|e| e.list.clone()).collect(),
+                    ));
+                }
+                let kind = if subject.is_person() {
+                    SubjectKind::Person
+                } else {
+                    SubjectKind::Organization
+                };
+                let mut facts = Facts::new(on).about(kind);
+                // Time on a list counts from the start of the continuous
+                // stay, not from the latest listing event (MCA Order No. 60
+                // (2018) art. 14(1), unconfirmed), and without the events of
+                // revoked records.
+                let mut counting: Vec<RecordId> = loaded
+                    .records
+                    .iter()
+                    .filter(|r| r.status_on(on).is_some_and(|s| s != RecordStatus::Revoked))
+                    .map(|r| r.id)
+                    .collect();
+                counting.sort_unstable();
+                for e in &standing {
+                    let Some(list) = Self::list_id_for(policy, &e.list) else {
+                        continue;
                     };
-                    if let (true, Some(list), Some(since)) = (
-                        listed,
-                        Self::list_id_for(policy, &e.list),
-                        e.clock_start(on),
-                    ) {
+                    let valid = assess::without_void_events(e, &counting);
+                    let view = valid.as_ref().unwrap_or(e);
+                    let since = match policy.lifecycle() {
+                        Some(lc) => match lc.continuous_since(view, on, calendar) {
+                            Ok(since) => since,
+                            Err(reason) => {
+                                gap(entry_item(e), reason);
+                                continue;
+                            }
+                        },
+                        None => view.listed_on(on),
+                    };
+                    if let Some(since) = since {
                         facts.listings.push(Listing { list, since });
                     }
                 }
                 if let Some(grade) = policy.grade(&facts) {
                     if let Some(list_id) = &grade.list {
                         let kind = policy.list(list_id).map(|l| l.kind.clone());
-                        let already = entries.iter().any(|e| {
+                        // One listing by the rule per stay counted.
+                        let stay = grade.matched.iter().find_map(|m| match m {
+                            crate::grading::MatchedFact::TimeOnList { since, .. } => Some(*since),
+                            _ => None,
+                        });
+                        let already = loaded.lists.iter().any(|e| {
                             Some(&e.list) == kind.as_ref()
-                                && e.events
-                                    .iter()
-                                    .any(|ev| ev.rule.as_deref() == Some(&grade.citation.rule))
+                                && e.events.iter().any(|ev| {
+                                    ev.rule.as_deref() == Some(&grade.citation.rule)
+                                        && stay.is_none_or(|s| ev.on >= s)
+                                })
                         });
                         if let (Some(kind), false) = (kind, already) {
                             let mut keyed = scan(tx, Table::ListEntries, Some(&subject))?;
@@ -2223,7 +2590,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     }
 
     fn load(&self, id: &SubjectId) -> Result<Loaded, RegistryError> {
-        self.store.transaction(|tx| {
+        self.store.transaction(|tx| Self::load_in(tx, id))
+    }
+
+    /// Everything about one subject, read in the transaction `tx`.
+    fn load_in(tx: &mut dyn Transaction, id: &SubjectId) -> Result<Loaded, RegistryError> {
+        {
             let subject = Self::require_subject(tx, id)?;
             let mut records: Vec<MisconductRecord> = scan(tx, Table::Records, Some(id))?
                 .into_iter()
@@ -2272,7 +2644,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 commitments,
                 objections,
             })
-        })
+        }
     }
 
     fn dossier(loaded: &Loaded) -> Dossier<'_> {
@@ -2366,14 +2738,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 graded_by: r.graded_by.clone(),
             })
             .collect();
-        let mut lists = Vec::new();
-        for e in &loaded.lists {
-            let standing =
-                crate::lists::standing(e, assessment.policy.lifecycle(), on, &*setup.calendar)?;
-            if matches!(standing, Standing::Listed { .. }) {
-                lists.push(e.list.clone());
-            }
-        }
+        // The standing the assessment decided: the same function as the
+        // assessment's measures and the daily sweep.
+        let lists = assessment.lists().map(|(e, _)| e.list.clone()).collect();
         let measures = assessment
             .measures()
             .map(|m| PublicMeasure {

@@ -453,7 +453,10 @@ fn the_abnormal_list_is_left_six_months_after_listing_when_nothing_needs_rectify
         }]
     );
     assert_eq!(e.exit_on, Some(d(2019, 9, 2)));
-    assert_eq!(e.basis.source, "MCA Order No. 60 (2018) arts. 16, 17");
+    assert_eq!(
+        e.basis.source,
+        "MCA Order No. 60 (2018) art. 13, unconfirmed (draft of 2017: art. 14)"
+    );
     let s = lifecycle()
         .standing(&entry, d(2019, 9, 2), &WeekendCalendar)
         .unwrap();

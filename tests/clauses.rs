@@ -35,6 +35,11 @@ struct Row {
     measure: String,
     applies: bool,
     note: String,
+    /// The clause of the rule that decides the case, where it is not the
+    /// measure's own (e.g. the red list's exit, plan §6(5)).
+    #[serde(default)]
+    #[allow(dead_code)]
+    rule: Option<String>,
 }
 
 fn situation(name: &str) -> Case {
@@ -88,6 +93,47 @@ fn situation(name: &str) -> Case {
                 ListKind::RedList,
                 d(2020, 1, 1),
             ));
+            case
+        }
+        "exemplar_with_serious_record" => {
+            // Red-listed 2020-01-01, a 较重 record made 2020-03-01 (plan §6(5)).
+            let mut case = Case::new(org_since(506, d(2010, 1, 1)));
+            case.lists.push(ListEntry::new(
+                case.subject.id(),
+                ListKind::RedList,
+                d(2020, 1, 1),
+            ));
+            case.records.push(record(
+                1,
+                &case.subject,
+                "repeat_penalties",
+                Severity::Serious,
+                d(2020, 3, 1),
+                d(2020, 3, 1),
+            ));
+            case
+        }
+        "exemplar_on_blacklist" => {
+            let mut case = Case::new(org_since(507, d(2010, 1, 1)));
+            case.lists.push(ListEntry::new(
+                case.subject.id(),
+                ListKind::RedList,
+                d(2020, 1, 1),
+            ));
+            case.lists.push(ListEntry::new(
+                case.subject.id(),
+                ListKind::BlackList {
+                    domain: Domain::new("court_enforcement"),
+                },
+                d(2020, 2, 1),
+            ));
+            case
+        }
+        "severe_act_over_three_years_ago" => {
+            // A severe act of 2017, never repaired: its sanctions stand, and
+            // the clean-record path of plan §4(3) would open in 2020.
+            let mut case = Case::new(org_since(508, d(2010, 1, 1)));
+            case.records.push(severe(1, &case.subject, d(2017, 1, 2)));
             case
         }
         "clean_three_years_organization" => Case::new(org_since(504, d(2016, 1, 1))),

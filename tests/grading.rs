@@ -103,7 +103,10 @@ fn each_trigger_of_the_preset_grades_as_mca_order_60_says() {
     let g = preset()
         .grade(&Facts::new(day).finding(finding("warning", day)))
         .unwrap();
-    assert_eq!(g.citation.source, "MCA Order No. 60 (2018) art. 14(5)");
+    assert_eq!(
+        g.citation.source,
+        "MCA Order No. 60 (2018) art. 10(5), unconfirmed"
+    );
     assert_eq!(
         g.matched,
         vec![MatchedFact::Conduct(ConductKind::new("warning"))]
@@ -498,6 +501,7 @@ fn arb_facts() -> impl Strategy<Value = Facts> {
                 finding,
                 earlier,
                 listings: Vec::new(),
+                subject: None,
             };
             if let Some(back) = listed_back {
                 facts = facts.listed(

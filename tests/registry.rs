@@ -12,12 +12,14 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use social_credit::calendar::ChinaCalendar;
 use social_credit::commitment::CommitmentKind;
+use social_credit::grading::{GradingPolicy, PolicySet};
 use social_credit::lists::ListEntryId;
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::{Applicant, Capacity, CreditItem};
 use social_credit::objection::{Finding, Outcome, Receipt};
-use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError};
+use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
 use social_credit::report::Reporter;
 use social_credit::store::kit::FaultyStore;
 use social_credit::store::{dump, MemoryStore, Store};
@@ -91,6 +93,22 @@ fn fine(subject: SubjectId, yuan: i64, occurred: NaiveDate) -> NewRecord {
         },
         decision: None,
     }
+}
+
+/// The built-in rules with a policy that also grades persons: MCA Order
+/// No. 60 (2018) grades organizations only, so a person's own record needs
+/// a plan-level policy (here the shipped example).
+fn personal_rules() -> RuleBook {
+    RuleBook {
+        policies: PolicySet::new(vec![GradingPolicy::xinzheng_plan_2019_example().clone()])
+            .unwrap(),
+        ..RuleBook::xinzheng_2019()
+    }
+}
+
+/// A registry on `store` with [`personal_rules`].
+fn with_personal_rules<S: Store>(store: S) -> Registry<S> {
+    Registry::new(store, ChinaCalendar::official_projected(), personal_rules())
 }
 
 fn run_flow<S: Store>(r: &Registry<S>) {
@@ -257,13 +275,13 @@ fn run_flow<S: Store>(r: &Registry<S>) {
 
 #[test]
 fn a_bureau_flow_on_the_memory_store() {
-    run_flow(&Registry::official(MemoryStore::new()));
+    run_flow(&with_personal_rules(MemoryStore::new()));
 }
 
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_bureau_flow_on_the_sqlite_store() {
-    run_flow(&Registry::official(
+    run_flow(&with_personal_rules(
         social_credit::store::SqliteStore::open_in_memory().unwrap(),
     ));
 }
@@ -351,7 +369,7 @@ fn tip_offs_stay_sealed_everywhere() {
 
 #[test]
 fn the_public_view_masks_persons_and_hides_content() {
-    let r = Registry::official(MemoryStore::new());
+    let r = with_personal_rules(MemoryStore::new());
     register_both(&r);
     let person: SubjectId = person_id().into();
     r.record_misconduct(
@@ -389,7 +407,7 @@ fn assert_atomic<S: Store>(
     op: &dyn Fn(&Registry<FaultyStore<S>>) -> Result<(), RegistryError>,
 ) {
     for k in 1.. {
-        let r = Registry::official(FaultyStore::new(make()));
+        let r = with_personal_rules(FaultyStore::new(make()));
         setup(&r);
         let before = dump(r.store().inner()).unwrap();
         r.store().fail_at(k);

@@ -10,9 +10,10 @@ use rust_decimal::Decimal;
 use social_credit::calendar::{
     ChinaCalendar, Finality, RowKind, Schedule, ScheduleRow, WorkCalendar,
 };
+use social_credit::grading::{GradingPolicy, PolicySet};
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::Receipt;
-use social_credit::registry::{NewRecord, Registry};
+use social_credit::registry::{NewRecord, Registry, RuleBook};
 use social_credit::store::MemoryStore;
 use social_credit::subject::check::resident_check;
 use social_credit::{
@@ -47,6 +48,17 @@ fn record(subject: SubjectId, conduct: &str, occurred: NaiveDate) -> NewRecord {
             fine: Some(Decimal::from(5_000)),
         },
         decision: None,
+    }
+}
+
+/// The built-in rules with a policy that also grades persons: MCA Order
+/// No. 60 (2018) grades social organizations only, so a person's own record
+/// needs a plan-level policy (here the shipped example).
+fn personal_rules() -> RuleBook {
+    RuleBook {
+        policies: PolicySet::new(vec![GradingPolicy::xinzheng_plan_2019_example().clone()])
+            .unwrap(),
+        ..RuleBook::xinzheng_2019()
     }
 }
 
@@ -108,7 +120,11 @@ fn bureau(
 
 #[test]
 fn a_sweep_on_28_december_2026_erases_and_reports_projected_deadlines() {
-    let r = Registry::official(MemoryStore::new());
+    let r = Registry::new(
+        MemoryStore::new(),
+        ChinaCalendar::official_projected(),
+        personal_rules(),
+    );
     let (personal, objection) = bureau(&r);
     let sweep = r.daily_sweep("system", d(2026, 12, 28)).unwrap();
     assert_eq!(sweep.erased, vec![personal]);
@@ -132,7 +148,11 @@ fn a_sweep_on_28_december_2026_erases_and_reports_projected_deadlines() {
 
 #[test]
 fn a_strict_sweep_still_erases_and_says_what_it_could_not_count() {
-    let r = Registry::official_strict(MemoryStore::new());
+    let r = Registry::new(
+        MemoryStore::new(),
+        ChinaCalendar::official(),
+        personal_rules(),
+    );
     let (personal, objection) = bureau(&r);
     let sweep = r.daily_sweep("system", d(2026, 12, 28)).unwrap();
     assert_eq!(sweep.erased, vec![personal]);
@@ -182,7 +202,11 @@ fn notice_2027() -> Schedule {
 
 #[test]
 fn a_running_registry_takes_the_next_notice_on_every_thread() {
-    let r = Arc::new(Registry::official(MemoryStore::new()));
+    let r = Arc::new(Registry::new(
+        MemoryStore::new(),
+        ChinaCalendar::official_projected(),
+        personal_rules(),
+    ));
     let (_, objection) = bureau(&r);
     let before = r.objection(objection).unwrap();
     let old = r.calendar();
