@@ -35,7 +35,18 @@ fn show<S: Store>(registry: &Registry<S>, title: &str) -> Result<(), Box<dyn std
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let registry = Registry::official(MemoryStore::new());
+    // MCA Order No. 60 (2018) grades organizations only: a person's record
+    // is graded here by the plan-level example policy shipped with the crate.
+    let registry = Registry::new(
+        MemoryStore::new(),
+        social_credit::calendar::ChinaCalendar::official_projected(),
+        social_credit::registry::RuleBook {
+            policies: social_credit::PolicySet::new(vec![
+                social_credit::GradingPolicy::xinzheng_plan_2019_example().clone(),
+            ])?,
+            ..social_credit::registry::RuleBook::xinzheng_2019()
+        },
+    );
     let id: social_credit::ResidentId = "410184198006150022".parse()?;
     let person: SubjectId = id.clone().into();
     registry.register_subject(

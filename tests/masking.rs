@@ -26,6 +26,23 @@ fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
 }
 
+/// The built-in rules with a policy that also grades persons (MCA Order
+/// No. 60 (2018) grades organizations only): the shipped plan example.
+fn personal<S: social_credit::store::Store>(store: S) -> Registry<S> {
+    use social_credit::calendar::ChinaCalendar;
+    use social_credit::registry::RuleBook;
+    use social_credit::{GradingPolicy, PolicySet};
+    Registry::new(
+        store,
+        ChinaCalendar::official_projected(),
+        RuleBook {
+            policies: PolicySet::new(vec![GradingPolicy::xinzheng_plan_2019_example().clone()])
+                .unwrap(),
+            ..RuleBook::xinzheng_2019()
+        },
+    )
+}
+
 fn id() -> ResidentId {
     NUMBER.parse().unwrap()
 }
@@ -103,7 +120,7 @@ fn identifiers_and_subjects_are_masked() {
 
 #[test]
 fn everything_a_service_returns_is_masked() {
-    let r = Registry::official(MemoryStore::new());
+    let r = personal(MemoryStore::new());
     let person: SubjectId = id().into();
     r.register_subject(
         Subject::Person(Person {
@@ -210,7 +227,7 @@ fn everything_a_service_returns_is_masked() {
 
 #[test]
 fn a_withdrawal_logs_the_applicant_by_role_only() {
-    let r = Registry::official(MemoryStore::new());
+    let r = personal(MemoryStore::new());
     let person: SubjectId = id().into();
     r.register_subject(
         Subject::Person(Person {
