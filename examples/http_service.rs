@@ -592,10 +592,78 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::new(e.status(), "invalid_body", e.body_text()))?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))
+        let mut reader = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut reader)
+            .map_err(|e| ApiError::bad_request("invalid_body", body_problem(&e)))?;
+        // Trailing characters: a syntax error, which names a position only.
+        reader
+            .end()
+            .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
+        Ok(JsonBody(value))
     }
+}
+
+/// What is wrong with a JSON body, naming the field and the problem but
+/// never the value given: a rejected value may be a person's number or
+/// name (`unknown variant \`34052419800101001X\`` would echo it whole).
+/// Messages of this crate's own types (a malformed USCC, a citizen identity
+/// number) already quote their input masked and are kept.
+pub fn body_problem(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let inner = error.inner();
+    let message = match inner.classify() {
+        serde_json::error::Category::Data => without_value(&inner.to_string()),
+        // Syntax, end of input, I/O: the message names a position only.
+        _ => inner.to_string(),
+    };
+    let mut segments: Vec<_> = error.path().iter().collect();
+    if message.starts_with("unknown field") {
+        // The last segment is the unknown key as given.
+        segments.pop();
+    }
+    let mut path = String::new();
+    for segment in segments {
+        if !path.is_empty() && !matches!(segment, serde_path_to_error::Segment::Seq { .. }) {
+            path.push('.');
+        }
+        path.push_str(&segment.to_string());
+    }
+    if path.is_empty() {
+        message
+    } else {
+        format!("field `{path}`: {message}")
+    }
+}
+
+/// serde's wording with the value it quotes left out: `invalid type: string
+/// "…", expected …` becomes `invalid type: string, expected …`, `unknown
+/// variant \`…\`, expected …` becomes `unknown variant, expected …`.
+fn without_value(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (unexpected, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            // `string "…"`, `integer \`…\``, `floating point \`…\``: the kind alone.
+            let kind = unexpected
+                .split(['"', '`'])
+                .next()
+                .unwrap_or_default()
+                .trim_end();
+            return if expected.is_empty() {
+                format!("{prefix}{kind}")
+            } else {
+                format!("{prefix}{kind}, expected {expected}")
+            };
+        }
+    }
+    for prefix in ["unknown variant ", "unknown field "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let after = rest
+                .strip_prefix('`')
+                .and_then(|r| r.split_once('`'))
+                .map_or(rest, |(_, after)| after);
+            return format!("{}{after}", prefix.trim_end());
+        }
+    }
+    message.to_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -663,6 +731,9 @@ impl From<RegistryError> for ApiError {
             }
             RegistryError::Ungraded { .. } => Self::unprocessable("ungraded", message),
             RegistryError::Dates { .. } => Self::unprocessable("dates", message),
+            RegistryError::ImplausibleDate { .. } | RegistryError::NegativeFine { .. } => {
+                Self::unprocessable("implausible", message)
+            }
             RegistryError::WrongSubjectKind { .. } => {
                 Self::unprocessable("wrong_subject_kind", message)
             }

@@ -386,9 +386,16 @@ impl Catalogue {
     ///
     /// # Errors
     ///
-    /// [`CatalogueError::Parse`] for malformed JSON, [`CatalogueError::Invalid`]
-    /// for a catalogue that breaks the rules.
+    /// [`CatalogueError::TooLarge`] for a text over
+    /// [`MAX_CATALOGUE_JSON_BYTES`], [`CatalogueError::Parse`] for malformed
+    /// JSON, [`CatalogueError::Invalid`] for a catalogue that breaks the rules.
     pub fn from_json(json: &str) -> Result<Self, CatalogueError> {
+        if json.len() > MAX_CATALOGUE_JSON_BYTES {
+            return Err(CatalogueError::TooLarge {
+                bytes: json.len(),
+                max: MAX_CATALOGUE_JSON_BYTES,
+            });
+        }
         let data: CatalogueData =
             serde_json::from_str(json).map_err(|e| CatalogueError::Parse {
                 message: e.to_string(),
@@ -629,10 +636,23 @@ pub enum CatalogueProblem {
     },
 }
 
+/// The largest catalogue text [`Catalogue::from_json`] reads (1 MiB; the
+/// built-in catalogue is a few dozen KiB): a loader bounds what it accepts
+/// (issue 17, defect 3).
+pub const MAX_CATALOGUE_JSON_BYTES: usize = 1 << 20;
+
 /// A catalogue that cannot be used, or a measure that is not in it.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum CatalogueError {
+    /// The text is larger than [`MAX_CATALOGUE_JSON_BYTES`].
+    #[error("catalogue text has {bytes} bytes, more than the {max} a catalogue may have")]
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// The data is not a catalogue.
     #[error("catalogue could not be read: {message}")]
     Parse {

@@ -355,6 +355,19 @@ const MCA_2018_JSON: &str = include_str!("../data/presets/civil-affairs-mca-2018
 const PLAN_2019_EXAMPLE_JSON: &str =
     include_str!("../data/presets/xinzheng-plan-2019-example.json");
 
+/// The most rules a grading policy may have (issue 17, defect 3): the
+/// overlap check compares every pair, so 4,000 rules took 7 s and 2.3 GB.
+/// The built-in presets have a few dozen.
+pub const MAX_POLICY_RULES: usize = 1_000;
+
+/// The most overlapping pairs a [`PolicyError::Invalid`] lists one by one;
+/// the rest are counted in one [`PolicyProblem::MoreOverlaps`].
+pub const MAX_LISTED_OVERLAPS: usize = 20;
+
+/// The largest policy text [`GradingPolicy::from_json`] reads (1 MiB; the
+/// built-in presets are a few KiB).
+pub const MAX_POLICY_JSON_BYTES: usize = 1 << 20;
+
 impl GradingPolicy {
     /// Validates `data` into a policy.
     ///
@@ -378,9 +391,16 @@ impl GradingPolicy {
     ///
     /// # Errors
     ///
+    /// [`PolicyError::TooLarge`] for a text over [`MAX_POLICY_JSON_BYTES`],
     /// [`PolicyError::Parse`] for malformed JSON or unknown fields,
     /// [`PolicyError::Invalid`] for a policy that breaks the rules above.
     pub fn from_json(json: &str) -> Result<Self, PolicyError> {
+        if json.len() > MAX_POLICY_JSON_BYTES {
+            return Err(PolicyError::TooLarge {
+                bytes: json.len(),
+                max: MAX_POLICY_JSON_BYTES,
+            });
+        }
         let data: PolicyData = serde_json::from_str(json).map_err(|e| PolicyError::Parse {
             message: e.to_string(),
         })?;
@@ -659,17 +679,35 @@ impl PolicyData {
             }
             self.rule_problems(rule, &mut out);
         }
-        for (i, a) in self.rules.iter().enumerate() {
-            for b in self.rules.iter().skip(i + 1) {
-                let (sa, sb) = (self.rule_subjects(a), self.rule_subjects(b));
-                let share =
-                    (sa.persons() && sb.persons()) || (sa.organizations() && sb.organizations());
-                if share && overlap(&a.when, &b.when) {
-                    out.push(PolicyProblem::Overlapping {
-                        rule: a.id.clone(),
-                        other: b.id.clone(),
-                    });
+        if self.rules.len() > MAX_POLICY_RULES {
+            // The pairwise overlap check is quadratic: past the bound it is
+            // not run, and the policy is refused for its size alone.
+            out.push(PolicyProblem::TooManyRules {
+                count: self.rules.len(),
+                max: MAX_POLICY_RULES,
+            });
+        } else {
+            let (mut listed, mut unlisted) = (0usize, 0usize);
+            for (i, a) in self.rules.iter().enumerate() {
+                for b in self.rules.iter().skip(i + 1) {
+                    let (sa, sb) = (self.rule_subjects(a), self.rule_subjects(b));
+                    let share = (sa.persons() && sb.persons())
+                        || (sa.organizations() && sb.organizations());
+                    if share && overlap(&a.when, &b.when) {
+                        if listed < MAX_LISTED_OVERLAPS {
+                            listed += 1;
+                            out.push(PolicyProblem::Overlapping {
+                                rule: a.id.clone(),
+                                other: b.id.clone(),
+                            });
+                        } else {
+                            unlisted += 1;
+                        }
+                    }
                 }
+            }
+            if unlisted > 0 {
+                out.push(PolicyProblem::MoreOverlaps { more: unlisted });
             }
         }
         if let Some(lc) = &self.lifecycle {
@@ -1087,6 +1125,21 @@ pub enum PolicyProblem {
         /// The second rule.
         other: String,
     },
+    /// More rules than [`MAX_POLICY_RULES`].
+    #[error("the policy has {count} rules, more than the {max} a policy may have")]
+    TooManyRules {
+        /// How many rules it has.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// Overlapping pairs past the first [`MAX_LISTED_OVERLAPS`], counted
+    /// rather than listed.
+    #[error("{more} more overlapping pair(s) of rules")]
+    MoreOverlaps {
+        /// How many pairs were not listed.
+        more: usize,
+    },
     /// A lifecycle setting naming a rule the policy does not have.
     #[error("lifecycle setting `{setting}` refers to unknown rule `{rule}`")]
     UnknownLifecycleRule {
@@ -1113,7 +1166,16 @@ pub enum PolicyError {
         /// The parser's message.
         message: String,
     },
-    /// The policy breaks one or more rules; every problem is listed.
+    /// The policy text is larger than [`MAX_POLICY_JSON_BYTES`].
+    #[error("grading policy text has {bytes} bytes, more than the {max} a policy may have")]
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// The policy breaks one or more rules; every problem is listed
+    /// (overlapping pairs past [`MAX_LISTED_OVERLAPS`] are counted).
     #[error("grading policy `{policy}` has {} problem(s): {}", problems.len(), join(problems))]
     Invalid {
         /// The policy's id.

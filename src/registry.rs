@@ -38,8 +38,8 @@ use crate::reporting::{QuarterlyReport, ReportingRule, SectionLateness};
 use crate::retention::{ErasureError, RetentionPolicy, Tombstone};
 use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
 use crate::subject::{
-    with_whole_identifiers, ResidentId, Role, RoleLink, RoleLinkError, Roster, Subject, SubjectId,
-    Uscc,
+    with_whole_identifiers, Organization, ResidentId, Role, RoleLink, RoleLinkError, Roster,
+    Subject, SubjectId, Uscc,
 };
 
 /// The rules a registry applies: grading policies, the catalogue of
@@ -164,6 +164,21 @@ pub enum RegistryError {
     /// An assessment could not be made.
     #[error(transparent)]
     Assess(#[from] AssessError),
+    /// A date outside [`plausible_dates`]: a typing slip (`9999-12-31`,
+    /// year `-5000`) refused before anything is stored or graded.
+    #[error("{what} {date} is outside the dates the registry accepts ({PLAUSIBLE_FIRST_YEAR}-01-01 to {PLAUSIBLE_LAST_YEAR}-12-31)")]
+    ImplausibleDate {
+        /// Which date: `"the operation date"`, `"the conduct date"`, ….
+        what: &'static str,
+        /// The date given.
+        date: NaiveDate,
+    },
+    /// A negative fine: a fine is an amount imposed, zero or more.
+    #[error("a fine of {fine} yuan is negative; a fine is an amount imposed, zero or more")]
+    NegativeFine {
+        /// The amount given.
+        fine: rust_decimal::Decimal,
+    },
     /// A list operation that the subject's standing on the list does not allow.
     #[error("{list}: {problem}")]
     ListOperation {
@@ -172,6 +187,46 @@ pub enum RegistryError {
         /// What is wrong.
         problem: String,
     },
+}
+
+/// The first year of [`plausible_dates`].
+pub const PLAUSIBLE_FIRST_YEAR: i32 = 1900;
+/// The last year of [`plausible_dates`].
+pub const PLAUSIBLE_LAST_YEAR: i32 = 2099;
+
+/// The dates the registry accepts for an operation, a subject's founding,
+/// a conduct and a penalty decision: 1 January 1900 to 31 December 2099.
+///
+/// Why these bounds: the statutory holiday rules every calendar of this
+/// crate counts on are tabulated through 2099 (no deadline after it can be
+/// counted), and no organization or person the registry holds acted
+/// before 1900 (a citizen identity number encodes a birth date from 1800
+/// on; an organization registered under PRC law was founded after 1949).
+/// A date outside is a typing slip, refused with
+/// [`RegistryError::ImplausibleDate`] rather than stored and graded.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use social_credit::registry::plausible_dates;
+///
+/// assert!(plausible_dates().contains(&NaiveDate::from_ymd_opt(2019, 3, 4).unwrap()));
+/// assert!(!plausible_dates().contains(&NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()));
+/// ```
+pub fn plausible_dates() -> std::ops::RangeInclusive<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(PLAUSIBLE_FIRST_YEAR, 1, 1).unwrap_or(NaiveDate::MIN);
+    let last = NaiveDate::from_ymd_opt(PLAUSIBLE_LAST_YEAR, 12, 31).unwrap_or(NaiveDate::MAX);
+    first..=last
+}
+
+/// `date` if it is plausible, else [`RegistryError::ImplausibleDate`].
+fn plausible(what: &'static str, date: NaiveDate) -> Result<(), RegistryError> {
+    if plausible_dates().contains(&date) {
+        Ok(())
+    } else {
+        Err(RegistryError::ImplausibleDate { what, date })
+    }
 }
 
 /// A new finding to record. The registry grades it and gives it an id.
@@ -493,6 +548,22 @@ fn entry_pseudonym(
             new_pseudonym(tx, subject, Some(entry.to_owned()), records)
         }
     }
+}
+
+/// The audit name of the list entry `entry` at `key`: see
+/// [`entry_pseudonym`]; the key names every record behind the entry.
+fn entry_name(
+    tx: &mut dyn Transaction,
+    subject: &SubjectId,
+    key: &str,
+    entry: &ListEntry,
+) -> Result<String, StoreError> {
+    let records: Vec<RecordId> = entry
+        .events
+        .iter()
+        .flat_map(|e| e.records.iter().copied())
+        .collect();
+    entry_pseudonym(tx, subject, key, &records)
 }
 
 /// A new pseudonym for `subject`, with its key.
@@ -1054,13 +1125,23 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// [`RegistryError::AlreadyRegistered`], or a store failure.
+    /// [`RegistryError::AlreadyRegistered`],
+    /// [`RegistryError::ImplausibleDate`] for a day or founding date outside
+    /// [`plausible_dates`], or a store failure.
     pub fn register_subject(
         &self,
         subject: Subject,
         by: &str,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
+        plausible("the registration date", on)?;
+        if let Subject::Organization(Organization {
+            established_on: Some(founded),
+            ..
+        }) = &subject
+        {
+            plausible("the founding date", *founded)?;
+        }
         let id = subject.id();
         let key = subject_key(&id);
         self.store.transaction(|tx| {
@@ -1192,7 +1273,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// [`RegistryError::NotFound`] for an unregistered subject,
     /// [`RegistryError::Ungraded`] when no rule covers the finding,
-    /// [`RegistryError::Dates`] for dates out of order, or a store failure.
+    /// [`RegistryError::Dates`] for dates out of order,
+    /// [`RegistryError::ImplausibleDate`] for a date outside
+    /// [`plausible_dates`], [`RegistryError::NegativeFine`], or a store
+    /// failure. Nothing is stored on an error.
     pub fn record_misconduct(
         &self,
         new: NewRecord,
@@ -1292,6 +1376,21 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        plausible("the recording date", on)?;
+        plausible("the conduct date", new.occurred_on)?;
+        if let Some(ended) = new.ended_on {
+            plausible("the conduct's end date", ended)?;
+        }
+        if let Some(decision) = &new.decision {
+            plausible("the penalty decision date", decision.decided_on)?;
+        }
+        if let Some(fine) = new
+            .content
+            .fine
+            .filter(|f| f.is_sign_negative() && !f.is_zero())
+        {
+            return Err(RegistryError::NegativeFine { fine });
+        }
         if new.occurred_on > on {
             return Err(RegistryError::Dates {
                 problem: format!(
@@ -1627,6 +1726,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
             entry.removed_on = Some(on);
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            let name = entry_name(tx, subject, &key, &entry)?;
             audit(
                 tx,
                 on,
@@ -1634,7 +1734,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 AuditAction::Delisted,
                 AuditTarget::ListEntry {
                     list: list.to_string(),
-                    subject: subject.display_masked(),
+                    subject: name,
                 },
                 basis,
             )?;
@@ -1672,6 +1772,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }
             entry.applied_on = Some(on);
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            let name = entry_name(tx, subject, &key, &entry)?;
             audit(
                 tx,
                 on,
@@ -1679,7 +1780,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 AuditAction::ExitApplied,
                 AuditTarget::ListEntry {
                     list: list.to_string(),
-                    subject: subject.display_masked(),
+                    subject: name,
                 },
                 basis.clone(),
             )?;
@@ -1723,6 +1824,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }
             entry.obligations = Obligations::Fulfilled { verified_on: on };
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            let name = entry_name(tx, subject, &key, &entry)?;
             audit(
                 tx,
                 on,
@@ -1730,7 +1832,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 AuditAction::ExitVerified,
                 AuditTarget::ListEntry {
                     list: list.to_string(),
-                    subject: subject.display_masked(),
+                    subject: name,
                 },
                 basis.clone(),
             )?;
@@ -1777,7 +1879,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// [`RegistryError::NotFound`] for an unknown record, or a store failure.
+    /// As [`Registry::receive_objection_about`].
     pub fn receive_objection(
         &self,
         record: RecordId,
@@ -1801,7 +1903,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// [`RegistryError::NotFound`] for an unknown item, or a store failure.
+    /// [`RegistryError::NotFound`] for an unknown item,
+    /// [`RegistryError::Calendar`] for a receipt day outside the calendar's
+    /// coverage (nothing is stored), or a store failure.
     pub fn receive_objection_about(
         &self,
         item: CreditItem,
@@ -1810,6 +1914,18 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         grounds: &str,
         by: &str,
     ) -> Result<Objection, RegistryError> {
+        // Every deadline of the objection counts from its receipt day: one
+        // the calendar does not cover is refused now, not stored to fail
+        // on every later step (issue 17, defect 4).
+        let received = receipt.date();
+        let coverage = self.setup().calendar.coverage();
+        if !coverage.contains(&received) {
+            return Err(RegistryError::Calendar(CalendarError::OutOfCoverage {
+                date: received,
+                coverage,
+                working_days: None,
+            }));
+        }
         self.store.transaction(|tx| {
             let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);

@@ -404,7 +404,7 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
         None,
         400,
         "invalid_uscc",
-        "check character of `91350100M000100Y4X` is `X`, expected `3`",
+        "check character of `913501********0Y4X` is `X`, expected `3`",
     );
     service.refused(
         "GET",
@@ -422,7 +422,7 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
         Some(&bad.to_string()),
         400,
         "invalid_body",
-        "check character of `91350100M000100Y4X` is `X`, expected `3`",
+        "check character of `913501********0Y4X` is `X`, expected `3`",
     );
     service.refused(
         "GET",
@@ -677,7 +677,7 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
         Some(&step("2019-10-08", "office", json!({ "step": "appeal" })).to_string()),
         400,
         "invalid_body",
-        "unknown variant `appeal`",
+        "field `step.step`: unknown variant, expected one of",
     );
     // A status asked before the objection existed.
     service.refused(
@@ -1041,4 +1041,47 @@ fn the_desk_lists_overdue_steps_by_section() {
         "{desk}"
     );
     service.refused("GET", "/desk/overdue", None, 400, "missing_date", "?on=");
+}
+
+/// Issue 17, defect 9: a refused body names the field and the problem,
+/// never the value given (it may be a person's number or name).
+#[test]
+fn defect_09_http_serde_errors_name_the_field_not_the_value() {
+    let service = Service::start();
+    let number = person_number();
+    let (status, r) = service.post("/subjects", &organization());
+    assert_eq!(status, 201, "{r}");
+    // A person's number where a step is expected.
+    let mut bad = fine(60_000, "fine");
+    bad["record"]["section"] = json!(number);
+    // A person's number as a number, where a date is expected.
+    let mut as_integer = fine(60_000, "fine");
+    as_integer["on"] = json!(410_184_198_006_150_020u64);
+    // A person's name as a field name.
+    let mut field = fine(60_000, "fine");
+    field["张伟"] = json!(1);
+    for (body, field_named) in [
+        (bad, "field `record.section`: unknown variant"),
+        (as_integer, "field `on`: invalid type: integer, expected"),
+        (field, "unknown field, expected"),
+    ] {
+        let (status, error) = service.call("POST", "/records", Some(&body));
+        assert_eq!(status, 400, "{error}");
+        let message = error["error"].as_str().unwrap();
+        assert!(message.contains(field_named), "{message}");
+        for value in [number.as_str(), "410184198006150020", "张伟", "19800615"] {
+            assert!(!message.contains(value), "{message}");
+        }
+    }
+    // The message for a variant still says which ones are allowed.
+    let mut bad = fine(60_000, "fine");
+    bad["record"]["section"] = json!(number);
+    let (_, error) = service.call("POST", "/records", Some(&bad));
+    assert!(
+        error["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown variant, expected one of"),
+        "{error}"
+    );
 }

@@ -177,15 +177,15 @@ fn official_error_messages() {
     let msg = |s: &str| Uscc::parse(s).unwrap_err().to_string();
     assert_eq!(
         msg("91350100M000100Y4X"),
-        "check character of `91350100M000100Y4X` is `X`, expected `3`"
+        "check character of `913501********0Y4X` is `X`, expected `3`"
     );
     assert_eq!(
         msg("91350100M000100Y4"),
-        "unified social credit code `91350100M000100Y4` has 17 characters, expected 18"
+        "unified social credit code `913501*******00Y4` has 17 characters, expected 18"
     );
     assert_eq!(
         msg("91350100MOOO100Y43"),
-        "character 10 of `91350100MOOO100Y43` is `O`, which a unified social credit code never uses (allowed: 0-9 and A-Y without I, O, S, V, Z)"
+        "character 10 of `913501********0Y43` is `O`, which a unified social credit code never uses (allowed: 0-9 and A-Y without I, O, S, V, Z)"
     );
 }
 

@@ -11,13 +11,14 @@ mod weekend;
 
 use std::ops::RangeInclusive;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use china::{ChinaCalendar, OFFICIAL_CSV};
 pub use schedule::{
     DayKind, DayStatus, Finality, RowKind, Schedule, ScheduleCalendar, ScheduleError, ScheduleRow,
+    MAX_SCHEDULE_TEXT_BYTES,
 };
 pub use weekend::WeekendCalendar;
 
@@ -37,12 +38,17 @@ const CST_SECONDS: i32 = 8 * 3600;
 /// let instant = Utc.with_ymd_and_hms(2019, 9, 27, 16, 30, 0).unwrap();
 /// assert_eq!(china_date(instant), NaiveDate::from_ymd_opt(2019, 9, 28).unwrap());
 /// ```
+///
+/// An instant in the last eight hours of chrono's last day
+/// (`+262142-12-31T16:00:00Z` or later) falls on a Beijing day chrono
+/// cannot represent; it is dated [`NaiveDate::MAX`], a day no calendar
+/// covers, so every count from it is [`CalendarError::OutOfCoverage`]
+/// rather than a panic.
 pub fn china_date(instant: DateTime<Utc>) -> NaiveDate {
-    match FixedOffset::east_opt(CST_SECONDS) {
-        Some(cst) => instant.with_timezone(&cst).date_naive(),
-        // A fixed offset of 8 hours is always in range.
-        None => instant.date_naive(),
-    }
+    instant
+        .naive_utc()
+        .checked_add_signed(TimeDelta::seconds(i64::from(CST_SECONDS)))
+        .map_or(NaiveDate::MAX, |local| local.date())
 }
 
 /// A calendar of working days.

@@ -83,7 +83,8 @@ impl Schedule {
     ///
     /// # Errors
     ///
-    /// [`ScheduleError::Json`] or [`ScheduleError::Csv`] naming the problem.
+    /// [`ScheduleError::Json`] or [`ScheduleError::Csv`] naming the problem;
+    /// [`ScheduleError::TooLarge`] for a text over [`MAX_SCHEDULE_TEXT_BYTES`].
     ///
     /// # Example
     ///
@@ -97,6 +98,12 @@ impl Schedule {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_text(text: &str) -> Result<Self, ScheduleError> {
+        if text.len() > MAX_SCHEDULE_TEXT_BYTES {
+            return Err(ScheduleError::TooLarge {
+                bytes: text.len(),
+                max: MAX_SCHEDULE_TEXT_BYTES,
+            });
+        }
         if text.trim_start().starts_with('{') {
             serde_json::from_str(text).map_err(|e| ScheduleError::Json {
                 problem: e.to_string(),
@@ -107,11 +114,24 @@ impl Schedule {
     }
 }
 
+/// The largest schedule text [`Schedule::from_text`] and
+/// [`ScheduleCalendar::parse_csv`] read (1 MiB; the built-in 23 years are
+/// about 40 KiB): a loader bounds what it accepts (issue 17, defect 3).
+pub const MAX_SCHEDULE_TEXT_BYTES: usize = 1 << 20;
+
 /// Why schedule data cannot make a calendar. Nothing is built from data
 /// with any of these problems.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ScheduleError {
+    /// The text is larger than [`MAX_SCHEDULE_TEXT_BYTES`].
+    #[error("schedule text has {bytes} bytes, more than the {max} a schedule may have")]
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// A line of a CSV schedule could not be read.
     #[error("line {line} of the schedule: {problem}")]
     Csv {
@@ -215,10 +235,11 @@ pub enum ScheduleError {
         /// Its statutory day no holiday row covers.
         date: NaiveDate,
     },
-    /// The coverage is too long for the index (more than 170 years).
+    /// The coverage is too long for the index (more than 170 years), or
+    /// lies outside the dates chrono can represent.
     #[error("schedules spanning {years} years are more than the index holds (170)")]
     TooLong {
-        /// The number of years.
+        /// The number of years (`i32::MAX` for any span longer than that).
         years: i32,
     },
 }
@@ -401,7 +422,9 @@ impl ScheduleCalendar {
             (Some(a), Some(b)) => (a, b),
             _ => return Err(ScheduleError::Empty),
         };
-        let years = last_year - first_year + 1;
+        // In i64: years far apart (JSON or CSV can give any i32) overflow i32.
+        let span = i64::from(last_year) - i64::from(first_year) + 1;
+        let years = i32::try_from(span).unwrap_or(i32::MAX);
         if years > MAX_YEARS {
             return Err(ScheduleError::TooLong { years });
         }
@@ -560,8 +583,15 @@ impl ScheduleCalendar {
     ///
     /// # Errors
     ///
-    /// [`ScheduleError::Csv`] naming the line and the problem.
+    /// [`ScheduleError::Csv`] naming the line and the problem;
+    /// [`ScheduleError::TooLarge`] for a text over [`MAX_SCHEDULE_TEXT_BYTES`].
     pub fn parse_csv(text: &str) -> Result<Schedule, ScheduleError> {
+        if text.len() > MAX_SCHEDULE_TEXT_BYTES {
+            return Err(ScheduleError::TooLarge {
+                bytes: text.len(),
+                max: MAX_SCHEDULE_TEXT_BYTES,
+            });
+        }
         const HEADER: &str = "schedule,kind,first,last,name,notice";
         let mut rows = Vec::new();
         let mut header_seen = false;

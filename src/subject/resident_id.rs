@@ -77,8 +77,13 @@ pub struct ResidentId {
 /// Why a string is not a valid [`ResidentId`].
 ///
 /// The messages quote only the masked form of the input (first 6 and last 4
-/// characters), so an error can be logged.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+/// characters), so an error can be logged. They never add the characters the
+/// mask hides (7–14, the date of birth): with the masked form those would
+/// give the whole number back. `Debug` shows the message alone, not the
+/// fields that hold those characters for the caller
+/// ([`BirthDate::found`](ResidentIdError::BirthDate),
+/// [`BirthDateInFuture::birth_date`](ResidentIdError::BirthDateInFuture)).
+#[derive(Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ResidentIdError {
     /// The number does not have 18 characters.
@@ -115,17 +120,19 @@ pub enum ResidentIdError {
     BirthDate {
         /// The input, masked.
         masked: String,
-        /// The eight digits found.
+        /// The eight digits found (personal data).
         found: String,
     },
     /// The birth date is after the day the number was checked against.
-    #[error(
-        "citizen identity number `{masked}` gives a date of birth {birth_date}, after {as_of}"
-    )]
+    ///
+    /// The message does not quote the date of birth (with the masked number
+    /// it gives the whole number); the `birth_date` field holds it for the
+    /// caller.
+    #[error("citizen identity number `{masked}` gives a date of birth after {as_of}")]
     BirthDateInFuture {
         /// The input, masked.
         masked: String,
-        /// The date of birth it encodes.
+        /// The date of birth it encodes (personal data).
         birth_date: NaiveDate,
         /// The day it was checked against.
         as_of: NaiveDate,
@@ -151,8 +158,17 @@ pub enum ResidentIdError {
     },
 }
 
+/// Shows the message only: the fields may hold the characters the mask hides.
+impl fmt::Debug for ResidentIdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ResidentIdError")
+            .field(&format_args!("{self}"))
+            .finish()
+    }
+}
+
 /// Masks everything but the first 6 and last 4 characters of `s`.
-fn mask(s: &str) -> String {
+pub(crate) fn mask(s: &str) -> String {
     let n = s.chars().count();
     s.chars()
         .enumerate()

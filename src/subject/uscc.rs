@@ -101,7 +101,7 @@ pub fn uscc_check(first17: &[u8]) -> Option<u8> {
 /// let err = "91350100M000100Y4X".parse::<Uscc>().unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "check character of `91350100M000100Y4X` is `X`, expected `3`"
+///     "check character of `913501********0Y4X` is `X`, expected `3`"
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -116,13 +116,18 @@ pub struct Uscc {
 ///
 /// Positions are 1-based, counted in characters, as an official counts them
 /// on the printed code.
+///
+/// The input is quoted masked, as a citizen identity number is (first 6 and
+/// last 4 characters, `913501********Y43`): a person's number given where a
+/// code was expected must not come back whole in an error, a log or a
+/// service's response.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum UsccError {
     /// The code does not have 18 characters.
     #[error("unified social credit code `{input}` has {found} characters, expected 18")]
     Length {
-        /// The input as given.
+        /// The input, masked (first 6 and last 4 characters).
         input: String,
         /// How many characters it has.
         found: usize,
@@ -130,7 +135,7 @@ pub enum UsccError {
     /// A character outside the GB 32100 alphabet.
     #[error("character {position} of `{input}` is `{found}`, which a unified social credit code never uses (allowed: 0-9 and A-Y without I, O, S, V, Z)")]
     Character {
-        /// The input as given.
+        /// The input, masked (first 6 and last 4 characters).
         input: String,
         /// 1-based position.
         position: usize,
@@ -140,7 +145,7 @@ pub enum UsccError {
     /// Character 1 is not a registration authority code.
     #[error("character 1 of `{input}` is `{found}`, which is not a registration authority code (expected one of {expected})")]
     RegistrationAuthority {
-        /// The input as given.
+        /// The input, masked (first 6 and last 4 characters).
         input: String,
         /// The offending character.
         found: char,
@@ -150,7 +155,7 @@ pub enum UsccError {
     /// Character 2 is not an organization type of the authority in character 1.
     #[error("character 2 of `{input}` is `{found}`, which is not an organization type registered by {authority} (expected one of {expected})")]
     OrganizationType {
-        /// The input as given.
+        /// The input, masked (first 6 and last 4 characters).
         input: String,
         /// The offending character.
         found: char,
@@ -162,9 +167,10 @@ pub enum UsccError {
     /// Characters 3–8 are not an administrative division code.
     #[error("characters 3-8 of `{input}` are `{found}`, which is not an administrative division code ({reason})")]
     Division {
-        /// The input as given.
+        /// The input, masked (first 6 and last 4 characters).
         input: String,
-        /// The six characters found.
+        /// The six characters found, the last two (characters 7 and 8 of
+        /// the input) masked as `*`, as in a masked citizen identity number.
         found: String,
         /// What is wrong with them.
         reason: &'static str,
@@ -172,7 +178,7 @@ pub enum UsccError {
     /// Character 17 is not the GB 11714 check character of characters 9–16.
     #[error("organization code check character (character 17) of `{input}` is `{found}`, expected `{expected}`")]
     OrganizationCodeCheck {
-        /// The input as given.
+        /// The input, masked (first 6 and last 4 characters).
         input: String,
         /// The character found.
         found: char,
@@ -182,7 +188,7 @@ pub enum UsccError {
     /// Character 18 is not the GB 32100 check character of characters 1–17.
     #[error("check character of `{input}` is `{found}`, expected `{expected}`")]
     Check {
-        /// The input as given.
+        /// The input, masked (first 6 and last 4 characters).
         input: String,
         /// The character found.
         found: char,
@@ -231,7 +237,9 @@ impl Uscc {
     }
 
     fn parse_inner(input: &str, exceptions: Option<&UsccExceptions>) -> Result<Self, UsccError> {
-        let err_input = || input.to_owned();
+        // Masked as a citizen identity number is: the input may be one,
+        // given where a code was expected (issue 17, defect 6).
+        let err_input = || super::resident_id::mask(input);
         let count = input.chars().count();
         if count != 18 {
             return Err(UsccError::Length {
@@ -271,7 +279,8 @@ impl Uscc {
         if let Some(reason) = division_problem(&division) {
             return Err(UsccError::Division {
                 input: err_input(),
-                found: String::from_utf8_lossy(&division).into_owned(),
+                // Characters 7 and 8 are masked as in the input.
+                found: String::from_utf8_lossy(&[d1, d2, d3, d4, b'*', b'*']).into_owned(),
                 reason,
             });
         }
@@ -688,7 +697,7 @@ mod tests {
         assert_eq!(
             err,
             UsccError::Check {
-                input: "91350100M000100Y4X".into(),
+                input: "913501********0Y4X".into(),
                 found: 'X',
                 expected: '3'
             }
@@ -727,7 +736,7 @@ mod tests {
             assert_eq!(
                 Uscc::parse(&s),
                 Err(UsccError::Character {
-                    input: s.clone(),
+                    input: "913501********0Y43".into(),
                     position: pos,
                     found: c
                 })

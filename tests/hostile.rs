@@ -1,0 +1,309 @@
+//! Hostile input (issue 17): every defect the fuzzing and attack session
+//! found, one regression test named after it. Each test failed before its
+//! fix.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use social_credit::calendar::{
+    china_date, ChinaCalendar, RowKind, Schedule, ScheduleCalendar, ScheduleError, ScheduleRow,
+};
+use social_credit::misconduct::{ConductKind, RecordContent, RecordId};
+use social_credit::objection::{ObjectionId, Receipt};
+use social_credit::registry::{NewRecord, Registry, RegistryError};
+use social_credit::store::MemoryStore;
+use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
+
+fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+}
+
+fn org_id() -> Uscc {
+    "91350100M000100Y43".parse().unwrap()
+}
+
+fn registry() -> Registry<MemoryStore> {
+    let r = Registry::official(MemoryStore::new());
+    r.register_subject(
+        Subject::Organization(Organization {
+            uscc: org_id(),
+            name: "Zhengzhou Example Elderly Care Association".into(),
+            kind: OrganizationKind::SocialAssociation,
+            established_on: Some(d(2012, 5, 1)),
+        }),
+        "clerk",
+        d(2019, 1, 7),
+    )
+    .unwrap();
+    r
+}
+
+fn fine(yuan: i64, occurred: NaiveDate) -> NewRecord {
+    let subject: SubjectId = org_id().into();
+    NewRecord {
+        subject,
+        conduct: ConductKind::new("fine"),
+        section: Section::SocialOrganizations,
+        occurred_on: occurred,
+        ended_on: Some(occurred),
+        content: RecordContent {
+            description: "collected membership fees above the approved standard".into(),
+            legal_basis: "Regulations on the Registration of Social Organizations art. 30".into(),
+            evidence: vec!["XZMZ-2019-0042".into()],
+            fine: Some(Decimal::from(yuan)),
+        },
+        decision: None,
+    }
+}
+
+// ---- 1. china_date near chrono's last day ----
+
+#[test]
+fn defect_01_china_date_at_chrono_max() {
+    let receipt: Receipt =
+        serde_json::from_str(r#"{"channel":"online","at":"+262142-12-31T16:00:00Z"}"#).unwrap();
+    // No panic: the day in China Standard Time is past chrono's last day.
+    let _ = receipt.date();
+    let at: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
+    assert_eq!(china_date(at), NaiveDate::MAX);
+    // Reached from the registry: a typed error, nothing stored.
+    let r = registry();
+    let rec = r
+        .record_misconduct(fine(60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .unwrap();
+    let err = r
+        .receive_objection(rec.id, receipt, "the fine was annulled", "office")
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Calendar(_)), "{err:?}");
+    assert!(matches!(
+        r.objection(ObjectionId(1)),
+        Err(RegistryError::NotFound { .. })
+    ));
+}
+
+// ---- 2. ScheduleCalendar::new on extreme years ----
+
+fn row(schedule: i32, first: NaiveDate) -> ScheduleRow {
+    ScheduleRow {
+        schedule,
+        name: "far".into(),
+        kind: RowKind::Holiday,
+        first,
+        last: first,
+        notice: "none".into(),
+    }
+}
+
+#[test]
+fn defect_02_schedule_calendar_new_extreme_years() {
+    // Two rows years apart by more than i32 can hold.
+    let rows = vec![row(i32::MIN, NaiveDate::MIN), row(i32::MAX, NaiveDate::MAX)];
+    let err = ScheduleCalendar::new(Schedule { rows }).unwrap_err();
+    assert!(matches!(err, ScheduleError::TooLong { .. }), "{err:?}");
+    // One far row added to the official calendar.
+    let far = Schedule {
+        rows: vec![row(-2_147_483_000, NaiveDate::MIN)],
+    };
+    let err = ChinaCalendar::official().with_schedule(far).unwrap_err();
+    assert!(matches!(err, ScheduleError::TooLong { .. }), "{err:?}");
+    // The same from CSV and JSON text.
+    let csv = "schedule,kind,first,last,name,notice\n\
+               -2147483000,holiday,2019-01-01,2019-01-01,far,none\n\
+               2026,holiday,2026-01-01,2026-01-01,near,none\n";
+    let schedule = ScheduleCalendar::parse_csv(csv).unwrap();
+    let err = ScheduleCalendar::new(schedule).unwrap_err();
+    assert!(matches!(err, ScheduleError::TooLong { .. }), "{err:?}");
+}
+
+// ---- 5. ResidentIdError gives the hidden digits back ----
+
+#[test]
+fn defect_05_resident_id_error_future_birth_date() {
+    // Born 1 January 2030: valid, but after the day it is checked against.
+    let mut b = *b"34052420300101001?";
+    b[17] = social_credit::subject::check::resident_check(&b[..17]).unwrap();
+    let whole = std::str::from_utf8(&b).unwrap();
+    let err = social_credit::ResidentId::parse_as_of(whole, d(2019, 1, 1)).unwrap_err();
+    for shown in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(shown.contains("340524********"), "{shown}");
+        for hidden in ["20300101", "2030-01-01", "2030"] {
+            assert!(!shown.contains(hidden), "{shown}");
+        }
+    }
+    // An impossible date: the digits found stay out of `Debug` too.
+    let err = social_credit::ResidentId::parse("340524198002300011").unwrap_err();
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains("19800230"), "{shown}");
+    }
+}
+
+// ---- 6. UsccError quotes its input whole ----
+
+#[test]
+fn defect_06_uscc_error_quotes_input_masked() {
+    let person = "34052419800101001X";
+    let err = person.parse::<Uscc>().unwrap_err();
+    let json = serde_json::from_str::<Uscc>(&format!("\"{person}\"")).unwrap_err();
+    for shown in [err.to_string(), format!("{err:?}"), json.to_string()] {
+        assert!(!shown.contains(person), "{shown}");
+        assert!(!shown.contains("19800101"), "{shown}");
+        assert!(!shown.contains("1980"), "{shown}");
+    }
+    // A code with a wrong division still says where the problem is.
+    let err = "91000100M000100Y43".parse::<Uscc>().unwrap_err();
+    assert!(err.to_string().contains("characters 3-8"), "{err}");
+    // Any length: at most the first 6 and last 4 characters.
+    let long = format!("id {person} of Zhang Wei");
+    let err = long.parse::<Uscc>().unwrap_err();
+    assert!(!err.to_string().contains("19800101"), "{err}");
+}
+
+// ---- 4. Implausible values ----
+
+#[test]
+fn defect_04_implausible_values_refused() {
+    let r = registry();
+    // A negative fine is neither recorded nor graded.
+    let err = r
+        .record_misconduct(fine(-60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::NegativeFine { .. }), "{err:?}");
+    assert!(err.to_string().contains("negative"), "{err}");
+    // Conduct in year -5000, recorded on 9999-12-31.
+    let err = r
+        .record_misconduct(fine(100, d(-5000, 1, 1)), "section", d(2019, 3, 4))
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::ImplausibleDate { .. }),
+        "{err:?}"
+    );
+    let err = r
+        .record_misconduct(fine(100, d(2019, 3, 1)), "section", d(9999, 12, 31))
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::ImplausibleDate { .. }),
+        "{err:?}"
+    );
+    assert!(r.record(RecordId(1)).is_err());
+    // Registration on 9999-12-31.
+    let other: Uscc = "91110000802100433B".parse().unwrap();
+    let err = r
+        .register_subject(
+            Subject::Organization(Organization {
+                uscc: other.clone(),
+                name: "Beijing Example".into(),
+                kind: OrganizationKind::SocialAssociation,
+                established_on: None,
+            }),
+            "clerk",
+            d(9999, 12, 31),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::ImplausibleDate { .. }),
+        "{err:?}"
+    );
+    assert!(r.subject(&other.into()).unwrap().is_none());
+    // A zero fine is no negative fine.
+    assert!(!matches!(
+        r.record_misconduct(fine(0, d(2019, 3, 1)), "section", d(2019, 3, 4)),
+        Err(RegistryError::NegativeFine { .. })
+    ));
+    // An objection received on a day the calendar cannot count from.
+    let rec = r
+        .record_misconduct(fine(60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .unwrap();
+    let err = r
+        .receive_objection(
+            rec.id,
+            Receipt::Written { on: d(2099, 6, 1) },
+            "annulled",
+            "office",
+        )
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Calendar(_)), "{err:?}");
+    assert!(r.objection(ObjectionId(1)).is_err());
+}
+
+// ---- 3. Grading-policy validation bounded ----
+
+/// The civil-affairs preset with `n` copies of one rule whose `when` is
+/// empty: every pair overlaps.
+fn policy_with_empty_rules(n: usize) -> String {
+    let mut policy: serde_json::Value =
+        serde_json::from_str(include_str!("../data/presets/civil-affairs-mca-2018.json")).unwrap();
+    let template = policy["rules"][0].clone();
+    let rules: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let mut rule = template.clone();
+            rule["id"] = format!("empty.{i}").into();
+            rule["when"] = serde_json::json!({});
+            rule
+        })
+        .collect();
+    policy["rules"] = rules.into();
+    policy.to_string()
+}
+
+#[test]
+fn defect_03_grading_policy_validation_bounded() {
+    use social_credit::grading::{
+        GradingPolicy, PolicyError, PolicyProblem, MAX_LISTED_OVERLAPS, MAX_POLICY_JSON_BYTES,
+        MAX_POLICY_RULES,
+    };
+    let started = std::time::Instant::now();
+    // 4,000 rules: refused for their number, without comparing every pair.
+    let err = GradingPolicy::from_json(&policy_with_empty_rules(4_000)).unwrap_err();
+    let PolicyError::Invalid { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(problems
+        .iter()
+        .any(|p| matches!(p, PolicyProblem::TooManyRules { count: 4_000, .. })));
+    assert!(!problems
+        .iter()
+        .any(|p| matches!(p, PolicyProblem::Overlapping { .. })));
+    // Within the bound: the overlaps are listed up to a cap, the rest counted.
+    let n = MAX_POLICY_RULES;
+    let err = GradingPolicy::from_json(&policy_with_empty_rules(n)).unwrap_err();
+    let PolicyError::Invalid { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let listed = problems
+        .iter()
+        .filter(|p| matches!(p, PolicyProblem::Overlapping { .. }))
+        .count();
+    assert_eq!(listed, MAX_LISTED_OVERLAPS);
+    let pairs = n * (n - 1) / 2;
+    assert!(problems.iter().any(
+        |p| matches!(p, PolicyProblem::MoreOverlaps { more } if *more == pairs - MAX_LISTED_OVERLAPS)
+    ));
+    // The message stays small: each rule's own problems, the capped pairs.
+    assert!(err.to_string().len() < 200 * n, "{}", err.to_string().len());
+    // A text over the size bound is not parsed at all.
+    let huge = " ".repeat(MAX_POLICY_JSON_BYTES + 1);
+    assert!(matches!(
+        GradingPolicy::from_json(&huge),
+        Err(PolicyError::TooLarge { .. })
+    ));
+    // Every loader of outside data bounds its size.
+    assert!(matches!(
+        social_credit::catalogue::Catalogue::from_json(&huge),
+        Err(social_credit::catalogue::CatalogueError::TooLarge { .. })
+    ));
+    let huge = " ".repeat(social_credit::calendar::MAX_SCHEDULE_TEXT_BYTES + 1);
+    assert!(matches!(
+        Schedule::from_text(&huge),
+        Err(ScheduleError::TooLarge { .. })
+    ));
+    assert!(matches!(
+        ScheduleCalendar::parse_csv(&huge),
+        Err(ScheduleError::TooLarge { .. })
+    ));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
