@@ -2579,12 +2579,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     Err(e) => return Err(e.into()),
                 };
                 let standing: Vec<&ListEntry> = assessment.lists().map(|(e, _)| e).collect();
-                if !standing.is_empty() {
-                    report.standings.push((
-                        subject.display_masked(),
-                        standing.iter().map(|e| e.list.clone()).collect(),
-                    ));
-                }
+                let mut lists: Vec<ListKind> = standing.iter().map(|e| e.list.clone()).collect();
                 let kind = if subject.is_person() {
                     SubjectKind::Person
                 } else {
@@ -2654,8 +2649,25 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                             report
                                 .listed
                                 .push((subject.display_masked(), grade.citation.clone()));
+                            // The standing after this sweep's listing, as
+                            // the assessment now gives it.
+                            let loaded = Self::load_in(tx, &subject)?;
+                            let dossier = Self::dossier(&loaded);
+                            match assess::assess(&dossier, &rules, calendar, on) {
+                                Ok(after) => {
+                                    lists = after.lists().map(|(e, _)| e.list.clone()).collect();
+                                }
+                                Err(AssessError::Calendar(reason)) => gap(
+                                    format!("list standing of {}", subject.display_masked()),
+                                    reason,
+                                ),
+                                Err(e) => return Err(e.into()),
+                            }
                         }
                     }
+                }
+                if !lists.is_empty() {
+                    report.standings.push((subject.display_masked(), lists));
                 }
             }
             // Overdue objections and pledges (reported, not changed).

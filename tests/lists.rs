@@ -855,3 +855,98 @@ fn the_supervising_units_certificate_exempts_only_under_a_policy_that_has_the_cl
     assert_eq!(rec.severity, Severity::General);
     assert!(r.public_view(&id, d(2020, 7, 2)).unwrap().lists.is_empty());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// plan §6(2), §6(3): the public view, the sweep and the assessment give
+    /// the same list standing, whatever was recorded, revoked or red-listed.
+    #[test]
+    fn the_public_view_the_sweep_and_the_assessment_agree(
+        findings in prop::collection::vec((0u32..4, 0usize..4, 0u64..900, any::<bool>()), 1..10),
+        red in prop::collection::vec((0u32..4, 0u64..900), 0..3),
+        asked in 0u64..1500,
+    ) {
+        let r = Registry::new(
+            MemoryStore::new(),
+            WeekendCalendar,
+            social_credit::registry::RuleBook::xinzheng_2019(),
+        );
+        let ids: Vec<SubjectId> = (0..4).map(|i| registered_on(&r, 200 + i)).collect();
+        let base = d(2019, 3, 4);
+        let day = |n: u64| base.checked_add_days(Days::new(n)).unwrap();
+        let mut made = Vec::new();
+        for (who, what, on, revoke) in &findings {
+            let (conduct, fine) = [
+                ("warning", None),
+                ("fine", Some(60_000)),
+                ("annual_report_late", None),
+                ("fine", Some(2_000)),
+            ][*what];
+            let id = &ids[*who as usize];
+            let rec = r
+                .record_misconduct(finding(id, conduct, day(*on), fine), "s", day(*on))
+                .unwrap();
+            made.push((rec.id, day(*on), *revoke));
+        }
+        for (who, on) in &red {
+            r.add_to_red_list(&ids[*who as usize], "office", day(*on)).unwrap();
+        }
+        for (record, on, revoke) in made {
+            if !revoke {
+                continue;
+            }
+            use social_credit::objection::{Finding as Opinion, Outcome};
+            use social_credit::registry::ObjectionStep;
+            let on = on.checked_add_days(Days::new(3)).unwrap();
+            let o = r
+                .receive_objection(
+                    record,
+                    social_credit::objection::Receipt::Written { on },
+                    "wrong",
+                    "office",
+                )
+                .unwrap();
+            r.advance_objection(o.id(), ObjectionStep::Forward { to: Section::SocialOrganizations }, "office", on).unwrap();
+            r.advance_objection(
+                o.id(),
+                ObjectionStep::Opinion {
+                    finding: Opinion::ErrorConfirmed,
+                    summary: "wrong".into(),
+                    submitted_on: None,
+                },
+                "section",
+                on,
+            )
+            .unwrap();
+            r.advance_objection(
+                o.id(),
+                ObjectionStep::Notify { outcome: Outcome::Revoked { reasons: "wrong".into() } },
+                "office",
+                on,
+            )
+            .unwrap();
+        }
+        let on = day(asked).max(d(2021, 9, 1));
+        let sweep = r.daily_sweep("system", on).unwrap();
+        let swept: std::collections::BTreeMap<String, Vec<ListKind>> =
+            sweep.standings.into_iter().collect();
+        for id in &ids {
+            let mut assessed: Vec<ListKind> = r
+                .with_assessment(id, on, |a| a.lists().map(|(e, _)| e.list.clone()).collect())
+                .unwrap();
+            let mut public = r.public_view(id, on).unwrap().lists;
+            let mut from_sweep = swept.get(&id.display_masked()).cloned().unwrap_or_default();
+            assessed.sort();
+            public.sort();
+            from_sweep.sort();
+            prop_assert_eq!(&public, &assessed);
+            prop_assert_eq!(&from_sweep, &assessed);
+            // Never a red-list incentive beside a blacklist.
+            let summary = r.assess(id, on).unwrap();
+            if !summary.blacklist_domains.is_empty() {
+                prop_assert!(!summary.measures.iter().any(|m| m.id == "incentive.red_list"));
+            }
+        }
+    }
+}
