@@ -2,11 +2,20 @@
 //! erased, a subject registered, an objection's step, …), saying who changed
 //! what, when, how and under which rule.
 //!
-//! An entry holds no personal data: it names a record by its [`RecordId`],
-//! never by its subject, a person only by the masked identity number, and
-//! carries none of a record's content. So an entry may outlive the content it is about: after an
-//! erasure (plan §6(7)) the entry is what shows that a record existed and was
-//! erased on time.
+//! The log is append-only, yet it can forget (plan §6(7); PIPL arts. 19,
+//! 47): no entry holds what an erasure must remove. An entry names a record
+//! by its [`RecordId`], an objection by its [`ObjectionId`], never by their
+//! subject; it names a person only by a **pseudonym** (`P17`), never by the
+//! identity number, whole or masked; and it carries no record description,
+//! evidence, objection grounds or opinion. The link from a pseudonym to the
+//! person lives in one place, a [`PseudonymKey`] document in the store, and
+//! from a record id to the person in the record itself; an erasure deletes
+//! both (the key of every entry about the erased record). After that, the
+//! entries still show that something was recorded, objected to, listed and
+//! erased, on which days, by whom and under which rule, but not about whom
+//! (DESIGN.md, "What can an auditor reconstruct after an erasure?").
+//!
+//! Organizations are not persons: they appear by their code.
 
 use std::fmt;
 
@@ -99,14 +108,15 @@ impl fmt::Display for AuditAction {
     }
 }
 
-/// What an audit entry is about. A person appears only masked.
+/// What an audit entry is about. A person appears only by a pseudonym whose
+/// [`PseudonymKey`] an erasure deletes; an organization by its code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AuditTarget {
     /// A misconduct record.
     Record(RecordId),
-    /// A subject, by its publishable identifier (a person's number masked).
+    /// A subject: an organization by its code, a person by a pseudonym.
     Subject(String),
     /// An objection.
     Objection(ObjectionId),
@@ -114,11 +124,13 @@ pub enum AuditTarget {
     Commitment(CommitmentId),
     /// A tip-off (its reporter never appears).
     Report(ReportId),
-    /// A list entry, by its list and the subject's publishable identifier.
+    /// A list entry, by its list and its subject: an organization's code, or
+    /// for a person the pseudonym of that list entry (whose key an erasure of
+    /// a record grounding the entry deletes).
     ListEntry {
         /// The list.
         list: String,
-        /// The subject, masked if a person.
+        /// The organization's code, or the pseudonym of a person's entry.
         subject: String,
     },
     /// What a registry decides by: its calendar or rules, described.
@@ -143,6 +155,26 @@ impl From<RecordId> for AuditTarget {
     fn from(id: RecordId) -> Self {
         Self::Record(id)
     }
+}
+
+/// The document that links a pseudonym used in the audit log to a person
+/// (kept in [`Table::Pseudonyms`](crate::store::Table::Pseudonyms) under
+/// the pseudonym). A person has one key for the entries about the person as
+/// such (registration, role links), and one per list entry for the entries
+/// about that listing; the key names the records the entries concern, and an
+/// erasure of any of them deletes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PseudonymKey {
+    /// The pseudonym, as it appears in audit entries (`P17`).
+    pub pseudonym: String,
+    /// The person it stands for (masked in the default serialization).
+    pub subject: crate::subject::SubjectId,
+    /// The store key of the list entry it names, for a listing's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_entry: Option<String>,
+    /// The records the entries under this pseudonym concern.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordId>,
 }
 
 /// One change: who, when, what, to which target, under which rule.

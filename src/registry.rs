@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::assess::{self, AssessError, AssessmentSummary, Dossier, Rules};
-use crate::audit::{AuditAction, AuditEntry, AuditTarget};
+use crate::audit::{AuditAction, AuditEntry, AuditTarget, PseudonymKey};
 use crate::calendar::{CalendarError, ChinaCalendar, Finality, WorkCalendar};
 use crate::catalogue::Catalogue;
 use crate::citation::Citation;
@@ -35,10 +35,11 @@ use crate::objection::{
 use crate::repair::{RepairError, RepairFacts, RepairTimeline};
 use crate::report::{Report, ReportId, Reporter};
 use crate::reporting::{QuarterlyReport, ReportingRule, SectionLateness};
-use crate::retention::{ErasureError, RetentionPolicy};
+use crate::retention::{ErasureError, RetentionPolicy, Tombstone};
 use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
 use crate::subject::{
-    Organization, ResidentId, Role, RoleLink, RoleLinkError, Roster, Subject, SubjectId, Uscc,
+    with_whole_identifiers, Organization, ResidentId, Role, RoleLink, RoleLinkError, Roster,
+    Subject, SubjectId, Uscc,
 };
 
 /// The rules a registry applies: grading policies, the catalogue of
@@ -147,6 +148,16 @@ pub enum RegistryError {
     /// An erasure could not be made.
     #[error(transparent)]
     Erasure(#[from] ErasureError),
+    /// The record was erased (plan §6(7)): only its tombstone is left.
+    #[error("record `{record}` was erased on {on} under {basis}; nothing of it is kept")]
+    Erased {
+        /// The record.
+        record: RecordId,
+        /// The day it was erased.
+        on: NaiveDate,
+        /// The rule.
+        basis: Citation,
+    },
     /// A commitment could not be changed.
     #[error(transparent)]
     Commitment(#[from] CommitmentError),
@@ -473,12 +484,266 @@ fn load<T: DeserializeOwned>(table: Table, key: &str, doc: &Doc) -> Result<T, St
     })
 }
 
+/// A document about `subject`, in the storage representation (identity
+/// numbers and names whole: the store is where the law lets them be kept).
 fn to_doc<T: Serialize>(subject: &SubjectId, value: &T) -> Result<Doc, StoreError> {
     Ok(Doc {
         subject: Some(subject_key(subject)),
-        body: serde_json::to_string(value).map_err(StoreError::backend)?,
+        body: with_whole_identifiers(|| serde_json::to_string(value))
+            .map_err(StoreError::backend)?,
         sealed: None,
     })
+}
+
+/// The audit name of `subject`: an organization's code; for a person, the
+/// pseudonym of the person's own key, made on first use.
+fn subject_pseudonym(tx: &mut dyn Transaction, subject: &SubjectId) -> Result<String, StoreError> {
+    if !subject.is_person() {
+        return Ok(subject.to_string());
+    }
+    let keys: Vec<(String, PseudonymKey)> = scan(tx, Table::Pseudonyms, Some(subject))?;
+    if let Some((_, key)) = keys
+        .into_iter()
+        .find(|(_, k)| k.list_entry.is_none() && k.records.is_empty())
+    {
+        return Ok(key.pseudonym);
+    }
+    new_pseudonym(tx, subject, None, Vec::new())
+}
+
+/// The audit name of the list entry at `entry` of `subject`: an
+/// organization's code; for a person, the pseudonym of the entry's key, which
+/// names `records` (the records grounding it) among the ones it concerns.
+fn entry_pseudonym(
+    tx: &mut dyn Transaction,
+    subject: &SubjectId,
+    entry: &str,
+    records: &[RecordId],
+) -> Result<String, StoreError> {
+    if !subject.is_person() {
+        return Ok(subject.to_string());
+    }
+    let keys: Vec<(String, PseudonymKey)> = scan(tx, Table::Pseudonyms, Some(subject))?;
+    match keys
+        .into_iter()
+        .find(|(_, k)| k.list_entry.as_deref() == Some(entry))
+    {
+        Some((doc_key, mut key)) => {
+            let before = key.records.len();
+            for r in records {
+                if !key.records.contains(r) {
+                    key.records.push(*r);
+                }
+            }
+            if key.records.len() != before {
+                key.records.sort();
+                tx.put(Table::Pseudonyms, &doc_key, to_doc(subject, &key)?)?;
+            }
+            Ok(key.pseudonym)
+        }
+        None => {
+            let mut records = records.to_vec();
+            records.sort();
+            records.dedup();
+            new_pseudonym(tx, subject, Some(entry.to_owned()), records)
+        }
+    }
+}
+
+/// The audit name of the list entry `entry` at `key`: see
+/// [`entry_pseudonym`]; the key names every record behind the entry.
+fn entry_name(
+    tx: &mut dyn Transaction,
+    subject: &SubjectId,
+    key: &str,
+    entry: &ListEntry,
+) -> Result<String, StoreError> {
+    let records: Vec<RecordId> = entry
+        .events
+        .iter()
+        .flat_map(|e| e.records.iter().copied())
+        .collect();
+    entry_pseudonym(tx, subject, key, &records)
+}
+
+/// A new pseudonym for `subject`, with its key.
+fn new_pseudonym(
+    tx: &mut dyn Transaction,
+    subject: &SubjectId,
+    list_entry: Option<String>,
+    records: Vec<RecordId>,
+) -> Result<String, StoreError> {
+    let pseudonym = format!("P{}", tx.next_id(Table::Pseudonyms)?);
+    let key = PseudonymKey {
+        pseudonym: pseudonym.clone(),
+        subject: subject.clone(),
+        list_entry,
+        records,
+    };
+    tx.put(Table::Pseudonyms, &pseudonym, to_doc(subject, &key)?)?;
+    Ok(pseudonym)
+}
+
+/// A pseudonym with no key: it stands for nobody. Names a document an
+/// erasure removed when no key named it (data of an earlier version).
+fn unlinked_pseudonym(tx: &mut dyn Transaction) -> Result<String, StoreError> {
+    Ok(format!("P{}", tx.next_id(Table::Pseudonyms)?))
+}
+
+/// The record at `id`, or [`RegistryError::Erased`] when only its tombstone
+/// is left.
+fn get_record(
+    tx: &mut dyn Transaction,
+    id: RecordId,
+) -> Result<(String, MisconductRecord), RegistryError> {
+    let key = numeric_key(id.0);
+    if let Some(record) = get(tx, Table::Records, &key)? {
+        return Ok((key, record));
+    }
+    match get::<Tombstone>(tx, Table::Erasures, &key)? {
+        Some(t) => Err(RegistryError::Erased {
+            record: t.record,
+            on: t.erased_on,
+            basis: t.basis,
+        }),
+        None => Err(not_found("record", id)),
+    }
+}
+
+/// Completes the erasure of `record` (stored at `key`), which the retention
+/// rule has erased (its latest status is `Erased`): in the caller's
+/// transaction, deletes the record and keeps its [`Tombstone`] apart;
+/// deletes the objections to it, the repair commitments that can only be
+/// about it, the pseudonymous keys of audit entries about it, and the listing events it alone grounded (a list entry left
+/// with no event goes too); and audits each removal under the erasure's
+/// rule, naming nothing that leads to the person.
+fn erase_in(
+    tx: &mut dyn Transaction,
+    key: &str,
+    record: &MisconductRecord,
+    by: &str,
+) -> Result<(), StoreError> {
+    let tombstone = Tombstone::of(record).ok_or_else(|| StoreError::Corrupt {
+        table: Table::Records,
+        key: key.to_owned(),
+        problem: format!("record `{}` is not erased", record.id),
+    })?;
+    let (id, on, basis) = (record.id, tombstone.erased_on, tombstone.basis.clone());
+    let subject = &record.subject;
+    // The record: deleted; its tombstone is about nobody.
+    tx.delete(Table::Records, key)?;
+    tx.put(
+        Table::Erasures,
+        key,
+        Doc {
+            subject: None,
+            body: serde_json::to_string(&tombstone).map_err(StoreError::backend)?,
+            sealed: None,
+        },
+    )?;
+    audit(tx, on, by, AuditAction::Erased, id.into(), basis.clone())?;
+    // Items removed with it (the record, list entries, commitments): the
+    // objections to any of them go at the end.
+    let mut removed = vec![CreditItem::Record(id)];
+    // The person's repair commitments (plan §6(7)) that could only be about
+    // it: signed from the day it was recorded to the day it was repaired
+    // (or erased), and within no such span of a record still kept.
+    let span = |r: &MisconductRecord, open_end: NaiveDate| {
+        let until = r
+            .history
+            .iter()
+            .find(|c| c.status == RecordStatus::Repaired)
+            .map_or(open_end, |c| c.on);
+        (r.recorded_on, until)
+    };
+    let (from, until) = span(record, on);
+    let kept: Vec<(NaiveDate, NaiveDate)> =
+        scan::<MisconductRecord>(tx, Table::Records, Some(subject))?
+            .iter()
+            .map(|(_, r)| span(r, NaiveDate::MAX))
+            .collect();
+    let commitments: Vec<(String, Commitment)> = scan(tx, Table::Commitments, Some(subject))?;
+    for (k, c) in commitments {
+        let signed = c.signed_on;
+        if matches!(c.kind, CommitmentKind::Repair)
+            && (from..=until).contains(&signed)
+            && !kept.iter().any(|(f, u)| (*f..=*u).contains(&signed))
+        {
+            tx.delete(Table::Commitments, &k)?;
+            removed.push(CreditItem::Commitment(c.id));
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Erased,
+                AuditTarget::Commitment(c.id),
+                basis.clone(),
+            )?;
+        }
+    }
+    // The keys of audit entries about it: those entries lead to nobody now.
+    let keys: Vec<(String, PseudonymKey)> = scan(tx, Table::Pseudonyms, Some(subject))?;
+    let mut entry_names = std::collections::BTreeMap::new();
+    for (k, pk) in keys {
+        if pk.records.contains(&id) {
+            tx.delete(Table::Pseudonyms, &k)?;
+            if let Some(entry) = pk.list_entry {
+                entry_names.insert(entry, pk.pseudonym);
+            }
+        }
+    }
+    // Listings it grounded: its events go (an event with other records
+    // keeps them), and an entry with no event left goes.
+    let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, Some(subject))?;
+    for (k, mut entry) in entries {
+        if !entry.events.iter().any(|e| e.records.contains(&id)) {
+            continue;
+        }
+        entry.events.retain_mut(|e| {
+            let grounded = !e.records.is_empty();
+            e.records.retain(|r| *r != id);
+            !(grounded && e.records.is_empty())
+        });
+        if entry.events.is_empty() {
+            tx.delete(Table::ListEntries, &k)?;
+            if let Ok(n) = k.parse() {
+                removed.push(CreditItem::ListEntry(ListEntryId(n)));
+            }
+        } else {
+            tx.put(Table::ListEntries, &k, to_doc(subject, &entry)?)?;
+        }
+        let name = match entry_names.remove(&k) {
+            Some(name) => name,
+            None => unlinked_pseudonym(tx)?,
+        };
+        audit(
+            tx,
+            on,
+            by,
+            AuditAction::Erased,
+            AuditTarget::ListEntry {
+                list: entry.list.to_string(),
+                subject: name,
+            },
+            basis.clone(),
+        )?;
+    }
+    // Objections to what was removed: grounds, opinions and the applicant go.
+    let objections: Vec<(String, Objection)> = scan(tx, Table::Objections, Some(subject))?;
+    for (k, o) in objections {
+        if removed.contains(&o.item()) {
+            tx.delete(Table::Objections, &k)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Erased,
+                AuditTarget::Objection(o.id()),
+                basis.clone(),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn get<T: DeserializeOwned>(
@@ -539,14 +804,98 @@ fn not_found(what: &'static str, id: impl ToString) -> RegistryError {
     }
 }
 
-/// The public form of a person's name: the surname (first character) and a
-/// mask for the rest.
-fn masked_name(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => format!("{first}{}", "*".repeat(chars.count().max(1))),
-        None => String::new(),
+/// Converts a store written by a version before pseudonyms (SQLite schema
+/// 2) so that no erased record is tied to a person: run once, in one
+/// transaction, by the store's migration ([`SqliteStore`](crate::store)
+/// does it when it opens such a database; another [`Store`] implementation
+/// runs it from its own).
+///
+/// 1. Every audit entry that names a person by the masked identity number
+///    is given a pseudonym instead: the person's own key for a registration
+///    or role link, the key of the person's list entry for a listing (its
+///    records named, so an erasure deletes it). Where the masked number
+///    fits no registered person, or several, the pseudonym has no key and
+///    stands for nobody.
+/// 2. Every record that an earlier version erased, which kept its subject,
+///    conduct, dates and objections, is erased as now (`daily_sweep` does
+///    the same for any such record it finds): the record and every document
+///    about it go, its tombstone stays, each removal is audited.
+///
+/// The audit log is append-only, so this function does not change it:
+/// it returns the entries to rewrite, as `(sequence number, new entry)`,
+/// and the caller rewrites them in the same transaction.
+///
+/// # Errors
+///
+/// [`StoreError`] when the backend fails or a document cannot be read.
+pub fn upgrade_to_pseudonyms(tx: &mut dyn Transaction) -> Result<Vec<(u64, String)>, StoreError> {
+    // Only documents the registry wrote are converted: a store used for
+    // other documents keeps them as they are.
+    let mut persons: std::collections::BTreeMap<String, Vec<SubjectId>> = Default::default();
+    for (_, doc) in tx.scan(Table::Subjects, None)? {
+        let Ok(subject) = serde_json::from_str::<Subject>(&doc.body) else {
+            continue;
+        };
+        let id = subject.id();
+        if id.is_person() {
+            persons.entry(id.display_masked()).or_default().push(id);
+        }
     }
+    let mut rewrites = Vec::new();
+    for (seq, text) in tx.audit_since(0)? {
+        let Ok(mut entry) = serde_json::from_str::<AuditEntry>(&text) else {
+            continue;
+        };
+        let masked = match &entry.target {
+            AuditTarget::Subject(s) | AuditTarget::ListEntry { subject: s, .. }
+                if s.contains('*') =>
+            {
+                s.clone()
+            }
+            _ => continue,
+        };
+        let person = match persons.get(&masked).map(Vec::as_slice) {
+            Some([one]) => Some(one.clone()),
+            _ => None,
+        };
+        let name = match (&mut entry.target, person) {
+            (AuditTarget::Subject(_), Some(p)) => subject_pseudonym(tx, &p)?,
+            (AuditTarget::ListEntry { list, .. }, Some(p)) => {
+                let list = list.clone();
+                let matching: Vec<(String, ListEntry)> =
+                    scan::<ListEntry>(tx, Table::ListEntries, Some(&p))?
+                        .into_iter()
+                        .filter(|(_, e)| e.list.to_string() == list)
+                        .collect();
+                let records: Vec<RecordId> = matching
+                    .iter()
+                    .flat_map(|(_, e)| e.events.iter().flat_map(|ev| ev.records.iter().copied()))
+                    .collect();
+                match matching.first() {
+                    Some((key, _)) => entry_pseudonym(tx, &p, key, &records)?,
+                    None => unlinked_pseudonym(tx)?,
+                }
+            }
+            _ => unlinked_pseudonym(tx)?,
+        };
+        match &mut entry.target {
+            AuditTarget::Subject(s) | AuditTarget::ListEntry { subject: s, .. } => *s = name,
+            _ => {}
+        }
+        rewrites.push((
+            seq,
+            serde_json::to_string(&entry).map_err(StoreError::backend)?,
+        ));
+    }
+    for (key, doc) in tx.scan(Table::Records, None)? {
+        let Ok(record) = serde_json::from_str::<MisconductRecord>(&doc.body) else {
+            continue;
+        };
+        if record.status() == RecordStatus::Erased {
+            erase_in(tx, &key, &record, "system")?;
+        }
+    }
+    Ok(rewrites)
 }
 
 /// The reporter's identity as stored in the sealed part of a report document.
@@ -802,12 +1151,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 });
             }
             tx.put(Table::Subjects, &key, to_doc(&id, &subject)?)?;
+            let name = subject_pseudonym(tx, &id)?;
             audit(
                 tx,
                 on,
                 by,
                 AuditAction::Registered,
-                AuditTarget::Subject(id.display_masked()),
+                AuditTarget::Subject(name),
                 Citation::new("registry.register", "plan §3(2)"),
             )?;
             Ok(())
@@ -850,12 +1200,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             Self::require_subject(tx, &person)?;
             let id = tx.next_id(Table::RoleLinks)?;
             tx.put(Table::RoleLinks, &numeric_key(id), to_doc(&person, &link)?)?;
+            let name = subject_pseudonym(tx, &person)?;
             audit(
                 tx,
                 on,
                 by,
                 AuditAction::Linked,
-                AuditTarget::Subject(person.display_masked()),
+                AuditTarget::Subject(name),
                 Citation::new("registry.link_person", "plan §5(6)"),
             )?;
             Ok(())
@@ -892,12 +1243,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             link.until = Some(until);
             Roster::default().link(link.clone())?;
             tx.put(Table::RoleLinks, &key, to_doc(&subject, &link)?)?;
+            let name = subject_pseudonym(tx, &subject)?;
             audit(
                 tx,
                 on,
                 by,
                 AuditAction::Unlinked,
-                AuditTarget::Subject(subject.display_masked()),
+                AuditTarget::Subject(name),
                 Citation::new("registry.unlink_person", "plan §5(6)"),
             )?;
             Ok(())
@@ -1252,6 +1604,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         basis: &Citation,
     ) -> Result<String, RegistryError> {
+        let mut grounds = records.clone();
+        // Graded, but on no record of its own: on time spent on other lists.
+        let on_other_lists = rule.is_some() && records.is_empty();
         let event = ListingEvent { on, rule, records };
         let open = entries
             .iter_mut()
@@ -1269,6 +1624,23 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 key
             }
         };
+        // The entry's pseudonym concerns every record behind the entry, and
+        // for a listing grounded on time on other lists, the records behind
+        // those. A red-list entry concerns no record.
+        if on_other_lists {
+            grounds = entries
+                .iter()
+                .flat_map(|(_, e)| e.events.iter().flat_map(|ev| ev.records.iter().copied()))
+                .collect();
+        } else if let Some((_, entry)) = entries.iter().find(|(k, _)| *k == key) {
+            grounds.extend(
+                entry
+                    .events
+                    .iter()
+                    .flat_map(|ev| ev.records.iter().copied()),
+            );
+        }
+        let name = entry_pseudonym(tx, subject, &key, &grounds)?;
         audit(
             tx,
             on,
@@ -1276,7 +1648,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             AuditAction::Listed,
             AuditTarget::ListEntry {
                 list: kind.to_string(),
-                subject: subject.display_masked(),
+                subject: name,
             },
             basis.clone(),
         )?;
@@ -1354,6 +1726,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
             entry.removed_on = Some(on);
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            let name = entry_name(tx, subject, &key, &entry)?;
             audit(
                 tx,
                 on,
@@ -1361,7 +1734,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 AuditAction::Delisted,
                 AuditTarget::ListEntry {
                     list: list.to_string(),
-                    subject: subject.display_masked(),
+                    subject: name,
                 },
                 basis,
             )?;
@@ -1399,6 +1772,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }
             entry.applied_on = Some(on);
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            let name = entry_name(tx, subject, &key, &entry)?;
             audit(
                 tx,
                 on,
@@ -1406,7 +1780,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 AuditAction::ExitApplied,
                 AuditTarget::ListEntry {
                     list: list.to_string(),
-                    subject: subject.display_masked(),
+                    subject: name,
                 },
                 basis.clone(),
             )?;
@@ -1450,6 +1824,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }
             entry.obligations = Obligations::Fulfilled { verified_on: on };
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
+            let name = entry_name(tx, subject, &key, &entry)?;
             audit(
                 tx,
                 on,
@@ -1457,7 +1832,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 AuditAction::ExitVerified,
                 AuditTarget::ListEntry {
                     list: list.to_string(),
-                    subject: subject.display_masked(),
+                    subject: name,
                 },
                 basis.clone(),
             )?;
@@ -1480,11 +1855,22 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
+    /// [`RegistryError::Erased`] for an erased record,
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn record(&self, id: RecordId) -> Result<MisconductRecord, RegistryError> {
-        self.store.transaction(|tx| {
-            get(tx, Table::Records, &numeric_key(id.0))?.ok_or_else(|| not_found("record", id))
-        })
+        self.store
+            .transaction(|tx| get_record(tx, id).map(|(_, record)| record))
+    }
+
+    /// The tombstone of an erased record: its id, the erasure day and the
+    /// rule (plan §6(7)); `None` when the record was not erased.
+    ///
+    /// # Errors
+    ///
+    /// A store failure.
+    pub fn erasure(&self, id: RecordId) -> Result<Option<Tombstone>, RegistryError> {
+        self.store
+            .transaction(|tx| Ok(get(tx, Table::Erasures, &numeric_key(id.0))?))
     }
 
     /// Receives an objection to a record, made by the record's subject
@@ -1568,11 +1954,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         item: CreditItem,
     ) -> Result<SubjectId, RegistryError> {
         Ok(match item {
-            CreditItem::Record(id) => {
-                get::<MisconductRecord>(tx, Table::Records, &numeric_key(id.0))?
-                    .ok_or_else(|| not_found("record", id))?
-                    .subject
-            }
+            CreditItem::Record(id) => get_record(tx, id)?.1.subject,
             CreditItem::ListEntry(id) => {
                 get::<ListEntry>(tx, Table::ListEntries, &numeric_key(id.0))?
                     .ok_or_else(|| not_found("list entry", id))?
@@ -1647,6 +2029,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let mut objection: Objection =
                 get(tx, Table::Objections, &key)?.ok_or_else(|| not_found("objection", id))?;
             let notifies = matches!(step, ObjectionStep::Notify { .. });
+            // A withdrawal is the applicant's act: the objection records who
+            // withdrew (and goes when its record is erased), the append-only
+            // log only that the applicant did, never the applicant's name.
+            let logged_by = if matches!(step, ObjectionStep::Withdraw) {
+                "applicant"
+            } else {
+                by
+            };
             match step {
                 ObjectionStep::Forward { to } => objection.forward(on, by, to)?,
                 ObjectionStep::Opinion {
@@ -1676,7 +2066,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             audit(
                 tx,
                 on,
-                by,
+                logged_by,
                 AuditAction::ObjectionAdvanced,
                 AuditTarget::Objection(id),
                 Citation::new("objection.step", "plan §6(3)"),
@@ -1716,9 +2106,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     Some(_) => AuditAction::Corrected,
                     None => AuditAction::Delisted,
                 };
+                let records: Vec<RecordId> = entry
+                    .events
+                    .iter()
+                    .flat_map(|e| e.records.iter().copied())
+                    .collect();
                 let target = AuditTarget::ListEntry {
                     list: entry.list.to_string(),
-                    subject: entry.subject.display_masked(),
+                    subject: entry_pseudonym(tx, &entry.subject, &ekey, &records)?,
                 };
                 (action, target)
             }
@@ -2065,9 +2460,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
         self.store.transaction(|tx| {
-            let key = numeric_key(record.0);
-            let mut rec: MisconductRecord =
-                get(tx, Table::Records, &key)?.ok_or_else(|| not_found("record", record))?;
+            let (key, mut rec) = get_record(tx, record)?;
             let others: Vec<MisconductRecord> = scan(tx, Table::Records, Some(&rec.subject))?
                 .into_iter()
                 .map(|(_, r)| r)
@@ -2081,7 +2474,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     }
 
     /// The daily sweep for `on`, run by `by` (usually `system`): erases the
-    /// personal records due (plan §6(7)), records listings that time on a
+    /// personal records due (plan §6(7)) with every document about them
+    /// (DESIGN.md, "What does an erasure remove?"), records listings that time on a
     /// list leads to, and reports automatic list exits, overdue objection
     /// steps, objections whose deadlines are not final, and overdue pledges
     /// to supply materials. All in one transaction.
@@ -2122,10 +2516,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }
             for (key, mut record) in records {
                 if retention.is_due(&record, on) {
-                    let entry = retention.erase(&mut record, on, by)?;
-                    tx.put(Table::Records, &key, to_doc(&record.subject, &record)?)?;
-                    append_entry(tx, &entry)?;
+                    // The retention rule checks and decides; the erasure
+                    // itself (its audit entries included) is `erase_in`.
+                    retention.erase(&mut record, on, by)?;
+                    erase_in(tx, &key, &record, by)?;
                     report.erased.push(record.id);
+                } else if record.status() == RecordStatus::Erased {
+                    // Erased by an earlier version, which kept the record:
+                    // finish the erasure (its day and rule stay those of
+                    // the record's `Erased` change).
+                    erase_in(tx, &key, &record, by)?;
                 }
             }
             // Lists: standings (decided by the assessment, the one function
@@ -2435,7 +2835,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let assessment = assess::assess(&dossier, &rules, &*setup.calendar, on)?;
         let name = match &loaded.subject {
             Subject::Organization(o) => o.name.clone(),
-            Subject::Person(p) => masked_name(&p.name),
+            Subject::Person(p) => p.masked_name(),
         };
         let records = loaded
             .records

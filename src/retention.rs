@@ -5,9 +5,13 @@
 //! - [`RetentionPolicy::last_retained_day`]: the counting rule;
 //! - [`RetentionPolicy::due`] and [`RetentionPolicy::due_indices`]: the
 //!   erasure sweep, which borrows the records and clones nothing;
-//! - [`RetentionPolicy::erase`]: removes a record's personal content, appends
-//!   an `Erased` status change and returns an [`AuditEntry`] that holds no
-//!   personal data.
+//! - [`RetentionPolicy::erase`]: checks that a record is due, removes its
+//!   content, appends an `Erased` status change and returns an
+//!   [`AuditEntry`] that holds no personal data; [`Tombstone::of`] then
+//!   gives what is kept of it. The registry deletes the record itself with
+//!   every document about it (objections, the listings it alone grounded,
+//!   the pseudonymous keys of audit entries about it) in one transaction
+//!   (DESIGN.md, "What does an erasure remove?").
 //!
 //! Records about organizations are not covered by this rule (SPEC §6): their
 //! publication periods come from the repair policy ([`crate::repair`]).
@@ -86,6 +90,41 @@ impl Default for RetentionPolicy {
             years: 5,
             basis: Citation::new("retention.personal_five_years", "plan §6(7)"),
         }
+    }
+}
+
+/// What is left of an erased record (plan §6(7) "予以消除"): its id, the day
+/// it was erased and the rule. Nothing about the person: no identifier, no
+/// conduct, severity, section, dates or decision, so a tombstone is not
+/// indexed under anyone and cannot be tied to a person.
+///
+/// It lets the bureau answer "what is R17?" with "erased on that day under
+/// that rule" instead of "never existed", and stops a store from handing the
+/// same record id out twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    /// The erased record.
+    pub record: RecordId,
+    /// The day it was erased.
+    pub erased_on: NaiveDate,
+    /// The rule that erased it.
+    pub basis: Citation,
+}
+
+impl Tombstone {
+    /// The tombstone of `record`, which [`RetentionPolicy::erase`] erased:
+    /// its id and its `Erased` status change's day and rule. `None` when the
+    /// record's latest status is not `Erased`.
+    pub fn of(record: &MisconductRecord) -> Option<Self> {
+        record
+            .history
+            .last()
+            .filter(|c| c.status == RecordStatus::Erased)
+            .map(|c| Self {
+                record: record.id,
+                erased_on: c.on,
+                basis: c.basis.clone(),
+            })
     }
 }
 
@@ -233,10 +272,12 @@ impl RetentionPolicy {
     /// appends a status change to `Erased` made by `by` under this policy's
     /// rule, and returns the audit entry for the erasure.
     ///
-    /// The record itself stays, with its id, subject identifier, conduct
-    /// kind, severity, dates and status history, so that nothing disappears
-    /// silently and the erasure can be shown to have been due (DESIGN.md,
-    /// "What does an erasure keep?"). The audit entry holds no personal data.
+    /// This is the pure step: the value still holds the subject's
+    /// identifier, conduct and dates. A store keeps only its
+    /// [`Tombstone::of`] and deletes the rest, as
+    /// [`Registry::daily_sweep`](crate::registry::Registry::daily_sweep)
+    /// does (DESIGN.md, "What does an erasure remove?"). The audit entry
+    /// names the record by id only.
     ///
     /// # Errors
     ///
@@ -443,5 +484,17 @@ mod tests {
         assert_eq!(period_end(day(2019, 8, 31), 6), day(2020, 2, 29));
         assert_eq!(period_end(day(2023, 5, 31), 1), day(2023, 6, 30));
         assert_eq!(period_end(NaiveDate::MAX, 1), NaiveDate::MAX);
+    }
+
+    #[test]
+    fn period_end_stays_on_a_holiday() {
+        // Civil Code art. 203 does not apply to how long a record is kept or
+        // published (DESIGN.md): six months from 1 April 2024 end on
+        // 1 October 2024, National Day, not on the next working day.
+        assert_eq!(period_end(day(2024, 4, 1), 6), day(2024, 10, 1));
+        assert_eq!(
+            RetentionPolicy::default().last_retained_day(day(2019, 10, 1)),
+            day(2024, 10, 1)
+        );
     }
 }

@@ -253,9 +253,14 @@ fn run_flow<S: Store>(r: &Registry<S>) {
         .is_empty());
     let sweep = r.daily_sweep("system", d(2024, 6, 4)).unwrap();
     assert_eq!(sweep.erased, vec![personal.id]);
-    let erased = r.record(personal.id).unwrap();
-    assert_eq!(erased.status(), RecordStatus::Erased);
-    assert!(erased.content.is_none());
+    // Only the tombstone is left (issue 13: the record itself goes).
+    assert!(matches!(
+        r.record(personal.id),
+        Err(RegistryError::Erased { on, .. }) if on == d(2024, 6, 4)
+    ));
+    let tombstone = r.erasure(personal.id).unwrap().unwrap();
+    assert_eq!(tombstone.erased_on, d(2024, 6, 4));
+    assert_eq!(tombstone.basis.rule, "retention.personal_five_years");
     let log = r.audit_log(0).unwrap();
     let erasure = log
         .iter()

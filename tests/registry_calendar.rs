@@ -17,8 +17,7 @@ use social_credit::registry::{NewRecord, Registry, RuleBook};
 use social_credit::store::MemoryStore;
 use social_credit::subject::check::resident_check;
 use social_credit::{
-    Organization, OrganizationKind, Person, RecordStatus, ResidentId, Section, Subject, SubjectId,
-    Uscc,
+    Organization, OrganizationKind, Person, ResidentId, Section, Subject, SubjectId, Uscc,
 };
 
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
@@ -129,7 +128,12 @@ fn a_sweep_on_28_december_2026_erases_and_reports_projected_deadlines() {
     let (personal, objection) = bureau(&r);
     let sweep = r.daily_sweep("system", d(2026, 12, 28)).unwrap();
     assert_eq!(sweep.erased, vec![personal]);
-    assert_eq!(r.record(personal).unwrap().status(), RecordStatus::Erased);
+    // Only the tombstone is left of an erased record (issue 13).
+    assert_eq!(
+        r.erasure(personal).unwrap().map(|t| t.erased_on),
+        Some(d(2026, 12, 28))
+    );
+    assert!(r.record(personal).is_err());
     assert_eq!(
         sweep.unsettled_deadlines,
         vec![(objection, Finality::Projected)]

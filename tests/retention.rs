@@ -445,3 +445,48 @@ proptest! {
         prop_assert_eq!(by_ref, model_ids);
     }
 }
+
+/// Civil Code art. 203 (the last day of a period that is a statutory holiday
+/// moves to the day after the holiday) is for periods within which someone
+/// must act; the retention period says how long information may be kept, so
+/// its last day stays where arts. 201–202 put it (DESIGN.md, "Does Civil
+/// Code art. 203 move the end of a retention or publication period?").
+#[test]
+fn art_203_does_not_move_the_last_retained_day_off_a_holiday() {
+    use social_credit::calendar::{ChinaCalendar, WorkCalendar};
+    let calendar = ChinaCalendar::official();
+    let policy = RetentionPolicy::default();
+    // National Day 2024 (1–7 October) and Spring Festival 2026 (15–23 February).
+    for (ended, last) in [
+        (day(2019, 10, 1), day(2024, 10, 1)),
+        (day(2019, 10, 6), day(2024, 10, 6)),
+        (day(2021, 2, 17), day(2026, 2, 17)),
+    ] {
+        assert!(
+            !calendar.is_working_day(last).unwrap(),
+            "{last} is a holiday"
+        );
+        assert_eq!(policy.last_retained_day(ended), last);
+        assert_eq!(policy.erasure_due_from(ended), last.succ_opt());
+        let r = record(1, person(), Some(ended));
+        assert!(!policy.is_due(&r, last));
+        assert!(policy.is_due(&r, last.succ_opt().unwrap()));
+    }
+}
+
+proptest! {
+    /// Whatever the calendar says about the last retained day, the erasure is
+    /// due the calendar day after it.
+    #[test]
+    fn the_erasure_day_ignores_holidays(offset in 0u32..6500) {
+        use social_credit::calendar::{ChinaCalendar, WorkCalendar};
+        let ended = day(2004, 1, 1) + chrono::Days::new(u64::from(offset));
+        prop_assume!(five_years_after(ended) <= day(2026, 12, 30));
+        let policy = RetentionPolicy::default();
+        let last = policy.last_retained_day(ended);
+        prop_assert_eq!(last, five_years_after(ended));
+        let working = ChinaCalendar::official().is_working_day(last).unwrap();
+        let _ = working; // holiday or not, the same answer:
+        prop_assert_eq!(policy.erasure_due_from(ended), last.succ_opt());
+    }
+}

@@ -110,9 +110,12 @@ proptest! {
     fn generated_resident_ids_parse_and_round_trip(id in valid_resident_id()) {
         let parsed = ResidentId::parse(&id).unwrap();
         prop_assert_eq!(parsed.to_string(), id.clone());
-        let json = serde_json::to_string(&parsed).unwrap();
+        // Stored whole, served masked (issue 13); only the stored form reads back.
+        let json = social_credit::subject::with_whole_identifiers(|| serde_json::to_string(&parsed)).unwrap();
         let back: ResidentId = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&back, &parsed);
+        let served = serde_json::to_string(&parsed).unwrap();
+        prop_assert_eq!(served, format!("\"{}\"", parsed.masked()));
         // Debug never shows it whole.
         let debug = format!("{parsed:?}");
         prop_assert!(!debug.contains(&id));

@@ -104,6 +104,7 @@ fn run<S: Store, R>(
 /// The first [`KitFailure`].
 pub fn conformance<S: Store>(make: impl Fn() -> S) -> Result<(), KitFailure> {
     get_put_replace(&make())?;
+    delete_removes(&make())?;
     scan_by_subject(&make())?;
     read_your_writes(&make())?;
     rollback_leaves_nothing(&make())?;
@@ -137,6 +138,66 @@ fn get_put_replace<S: Store>(store: &S) -> Result<(), KitFailure> {
     })?;
     ensure(C, subj == Some(doc(None, 9)), || {
         format!("same key in another table reads back as {subj:?}")
+    })
+}
+
+fn delete_removes<S: Store>(store: &S) -> Result<(), KitFailure> {
+    const C: &str = "delete_removes";
+    run(store, C, |tx| {
+        tx.put(Table::Records, "a", doc(Some("s"), 1))?;
+        tx.put(Table::Records, "b", doc(Some("s"), 2))?;
+        tx.put(Table::Objections, "a", doc(Some("s"), 3))?;
+        Ok(())
+    })?;
+    // Deleted in the same transaction as a read: the transaction no longer
+    // sees it, in a get or in either scan.
+    let inside = run(store, C, |tx| {
+        let existed = tx.delete(Table::Records, "a")?;
+        let again = tx.delete(Table::Records, "a")?;
+        let missing = tx.delete(Table::Records, "zz")?;
+        Ok((
+            existed,
+            again,
+            missing,
+            tx.get(Table::Records, "a")?,
+            tx.scan(Table::Records, Some("s"))?.len(),
+            tx.scan(Table::Records, None)?.len(),
+        ))
+    })?;
+    ensure(C, inside == (true, false, false, None, 1, 1), || {
+        format!("inside the deleting transaction: {inside:?}")
+    })?;
+    let after = run(store, C, |tx| {
+        Ok((
+            tx.get(Table::Records, "a")?,
+            tx.scan(Table::Records, Some("s"))?,
+            tx.get(Table::Objections, "a")?,
+        ))
+    })?;
+    ensure(
+        C,
+        after.0.is_none() && after.1 == vec![("b".to_owned(), doc(Some("s"), 2))],
+        || format!("after the commit: {after:?}"),
+    )?;
+    ensure(C, after.2 == Some(doc(Some("s"), 3)), || {
+        "a delete removed the same key in another table".to_owned()
+    })?;
+    // A rolled-back delete leaves the doc; a put after a delete restores it.
+    let _ = store.transaction(|tx| {
+        tx.delete(Table::Records, "b")?;
+        Err::<(), _>(KitError::Rollback)
+    });
+    let kept = run(store, C, |tx| Ok(tx.get(Table::Records, "b")?))?;
+    ensure(C, kept == Some(doc(Some("s"), 2)), || {
+        format!("a rolled-back delete removed the doc: {kept:?}")
+    })?;
+    let back = run(store, C, |tx| {
+        tx.delete(Table::Records, "b")?;
+        tx.put(Table::Records, "b", doc(Some("t"), 4))?;
+        Ok(tx.scan(Table::Records, Some("t"))?)
+    })?;
+    ensure(C, back == vec![("b".to_owned(), doc(Some("t"), 4))], || {
+        format!("a put after a delete reads back as {back:?}")
     })
 }
 
@@ -335,6 +396,7 @@ fn concurrent_transactions<S: Store>(store: &S) -> Result<(), KitFailure> {
 #[derive(Debug, Clone)]
 enum Op {
     Put(Table, u8, Option<u8>, i64),
+    Delete(Table, u8),
     Get(Table, u8),
     Scan(Table, Option<u8>),
     NextId(Table),
@@ -352,6 +414,7 @@ fn op() -> impl Strategy<Value = Op> {
             any::<i64>()
         )
             .prop_map(|(t, k, s, n)| Op::Put(t, k, s, n)),
+        (table.clone(), 0u8..6).prop_map(|(t, k)| Op::Delete(t, k)),
         (table.clone(), 0u8..6).prop_map(|(t, k)| Op::Get(t, k)),
         (table.clone(), prop::option::of(0u8..3)).prop_map(|(t, s)| Op::Scan(t, s)),
         table.prop_map(Op::NextId),
@@ -372,6 +435,7 @@ struct Model {
 #[derive(Debug, Clone, PartialEq)]
 enum Answer {
     Unit,
+    Existed(bool),
     Doc(Option<Doc>),
     Docs(Vec<(String, Doc)>),
     Id(u64),
@@ -394,6 +458,7 @@ impl Model {
                     .insert((*t, key(*k)), doc(subject(*s).as_deref(), *n));
                 Answer::Unit
             }
+            Op::Delete(t, k) => Answer::Existed(self.docs.remove(&(*t, key(*k))).is_some()),
             Op::Get(t, k) => Answer::Doc(self.docs.get(&(*t, key(*k))).cloned()),
             Op::Scan(t, s) => {
                 let s = subject(*s);
@@ -432,6 +497,7 @@ fn apply_store(tx: &mut dyn Transaction, op: &Op) -> Result<Answer, StoreError> 
             tx.put(*t, &key(*k), doc(subject(*s).as_deref(), *n))?;
             Answer::Unit
         }
+        Op::Delete(t, k) => Answer::Existed(tx.delete(*t, &key(*k))?),
         Op::Get(t, k) => Answer::Doc(tx.get(*t, &key(*k))?),
         Op::Scan(t, s) => Answer::Docs(tx.scan(*t, subject(*s).as_deref())?),
         Op::NextId(t) => Answer::Id(tx.next_id(*t)?),
@@ -499,7 +565,7 @@ pub fn model_based<S: Store>(make: impl Fn() -> S, cases: u32) -> Result<(), Kit
         .map_err(|e| fail("model_based", e.to_string()))
 }
 
-/// A store that fails at a chosen write (the nth `put`, `next_id` or
+/// A store that fails at a chosen write (the nth `put`, `delete`, `next_id` or
 /// `append_audit`, counted from 1 across its life), for proving that an
 /// operation leaves the store exactly as it was when any of its writes fails.
 ///
@@ -583,6 +649,11 @@ impl Transaction for FaultyTx<'_> {
     fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
         self.write()?;
         self.inner.put(table, key, doc)
+    }
+
+    fn delete(&mut self, table: Table, key: &str) -> Result<bool, StoreError> {
+        self.write()?;
+        self.inner.delete(table, key)
     }
 
     fn scan(

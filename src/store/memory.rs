@@ -15,16 +15,19 @@ struct State {
 }
 
 impl State {
-    fn put(&mut self, table: Table, key: String, doc: Doc) {
-        if let Some(old) = self.docs.get(&(table, key.clone())) {
+    /// Puts `doc` at `key`, or deletes what is there when `doc` is `None`.
+    fn write(&mut self, table: Table, key: String, doc: Option<Doc>) {
+        if let Some(old) = self.docs.remove(&(table, key.clone())) {
             if let Some(s) = &old.subject {
                 self.by_subject.remove(&(table, s.clone(), key.clone()));
             }
         }
-        if let Some(s) = &doc.subject {
-            self.by_subject.insert((table, s.clone(), key.clone()));
+        if let Some(doc) = doc {
+            if let Some(s) = &doc.subject {
+                self.by_subject.insert((table, s.clone(), key.clone()));
+            }
+            self.docs.insert((table, key), doc);
         }
-        self.docs.insert((table, key), doc);
     }
 }
 
@@ -60,41 +63,51 @@ impl MemoryStore {
 
 struct MemoryTx<'a> {
     base: &'a State,
-    // Staged writes (there are no deletes).
-    puts: BTreeMap<(Table, String), Doc>,
-    // INVARIANT: holds (table, subject, key) exactly for the staged docs with
-    // a subject, so that a scan by subject never walks every staged write.
+    // Staged writes: `Some` puts a doc, `None` deletes one.
+    puts: BTreeMap<(Table, String), Option<Doc>>,
+    // INVARIANT: holds (table, subject, key) exactly for the staged docs
+    // (not deletions) with a subject, so that a scan by subject never walks
+    // every staged write.
     puts_by_subject: BTreeSet<(Table, String, String)>,
     counters: BTreeMap<Table, u64>,
     audit: Vec<String>,
 }
 
-impl Transaction for MemoryTx<'_> {
-    fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
-        let k = (table, key.to_owned());
-        Ok(self
-            .puts
-            .get(&k)
-            .or_else(|| self.base.docs.get(&k))
-            .cloned())
-    }
-
-    fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
-        if let Some(subject) = &doc.subject {
+impl MemoryTx<'_> {
+    /// Stages `doc` (or a deletion) at `key`, keeping `puts_by_subject`.
+    fn stage(&mut self, table: Table, key: &str, doc: Option<Doc>) {
+        if let Some(subject) = doc.as_ref().and_then(|d| d.subject.clone()) {
             self.puts_by_subject
-                .insert((table, subject.clone(), key.to_owned()));
+                .insert((table, subject, key.to_owned()));
         }
-        if let Some(old) = self.puts.insert((table, key.to_owned()), doc) {
-            let moved = self
-                .puts
-                .get(&(table, key.to_owned()))
-                .map(|d| d.subject != old.subject);
-            if let (Some(true), Some(subject)) = (moved, old.subject) {
+        let new_subject = doc.as_ref().and_then(|d| d.subject.clone());
+        if let Some(Some(old)) = self.puts.insert((table, key.to_owned()), doc) {
+            if let Some(subject) = old.subject.filter(|s| Some(s) != new_subject.as_ref()) {
                 self.puts_by_subject
                     .remove(&(table, subject, key.to_owned()));
             }
         }
+    }
+}
+
+impl Transaction for MemoryTx<'_> {
+    fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
+        let k = (table, key.to_owned());
+        Ok(match self.puts.get(&k) {
+            Some(staged) => staged.clone(),
+            None => self.base.docs.get(&k).cloned(),
+        })
+    }
+
+    fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
+        self.stage(table, key, Some(doc));
         Ok(())
+    }
+
+    fn delete(&mut self, table: Table, key: &str) -> Result<bool, StoreError> {
+        let existed = self.get(table, key)?.is_some();
+        self.stage(table, key, None);
+        Ok(existed)
     }
 
     fn scan(
@@ -126,30 +139,38 @@ impl Transaction for MemoryTx<'_> {
             }
         }
         // Staged writes override what is stored, and may move a doc in or
-        // out of the subject's set.
+        // out of the subject's set, or delete it.
         match subject {
             Some(s) => {
-                found.retain(|key, _| {
-                    self.puts
-                        .get(&(table, key.clone()))
-                        .is_none_or(|doc| doc.subject.as_deref() == Some(s))
+                found.retain(|key, _| match self.puts.get(&(table, key.clone())) {
+                    None => true,
+                    Some(staged) => staged
+                        .as_ref()
+                        .is_some_and(|doc| doc.subject.as_deref() == Some(s)),
                 });
                 let start = (table, s.to_owned(), String::new());
                 for (t, subj, key) in self.puts_by_subject.range(start..) {
                     if *t != table || subj != s {
                         break;
                     }
-                    if let Some(doc) = self.puts.get(&(table, key.clone())) {
+                    if let Some(Some(doc)) = self.puts.get(&(table, key.clone())) {
                         found.insert(key.clone(), doc.clone());
                     }
                 }
             }
             None => {
-                for ((t, key), doc) in self.puts.range((table, String::new())..) {
+                for ((t, key), staged) in self.puts.range((table, String::new())..) {
                     if *t != table {
                         break;
                     }
-                    found.insert(key.clone(), doc.clone());
+                    match staged {
+                        Some(doc) => {
+                            found.insert(key.clone(), doc.clone());
+                        }
+                        None => {
+                            found.remove(key);
+                        }
+                    }
                 }
             }
         }
@@ -213,7 +234,7 @@ impl Store for MemoryStore {
             ..
         } = tx;
         for ((table, key), doc) in puts {
-            state.put(table, key, doc);
+            state.write(table, key, doc);
         }
         state.counters.extend(counters);
         state.audit.extend(audit);

@@ -7,6 +7,9 @@
 //! [`Store`] (run a transaction) and [`Transaction`] (read and write
 //! documents inside it).
 //!
+//! A document is deleted only by an erasure (plan §6(7)); everything else
+//! changes status and is kept.
+//!
 //! The crate ships [`MemoryStore`], the embedded default, and, with the
 //! `sqlite` feature, [`SqliteStore`]. With the `test-kit` feature,
 //! [`kit`] holds the conformance checks any implementation runs against
@@ -14,7 +17,8 @@
 //!
 //! # The model
 //!
-//! A store holds [`Doc`]s in [`Table`]s under string keys, each doc carrying
+//! A store holds [`Doc`]s in [`Table`]s under string keys (put, read, scan and
+//! delete), each doc carrying
 //! its subject's identifier (for finding a subject's documents), its public
 //! body as JSON text, and an optional sealed part (a tip-off's reporter
 //! identity) that is kept apart from the body. Stores keep the text as they
@@ -62,11 +66,20 @@ pub enum Table {
     Commitments,
     /// Tip-offs (举报).
     Reports,
+    /// Pseudonymous keys: each links a pseudonym used in the audit log to a
+    /// person (and to the records it concerns). Erasing a record deletes
+    /// every key that concerns it, so the log's entries about the record no
+    /// longer lead to anyone (plan §6(7); DESIGN.md, "What does an erasure
+    /// remove?").
+    Pseudonyms,
+    /// Tombstones of erased records: the record's id, the erasure day and
+    /// the rule, nothing about the person.
+    Erasures,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::Subjects,
         Self::RoleLinks,
         Self::Records,
@@ -74,6 +87,8 @@ impl Table {
         Self::Objections,
         Self::Commitments,
         Self::Reports,
+        Self::Pseudonyms,
+        Self::Erasures,
     ];
 
     /// The table's name in storage.
@@ -86,6 +101,8 @@ impl Table {
             Self::Objections => "objections",
             Self::Commitments => "commitments",
             Self::Reports => "reports",
+            Self::Pseudonyms => "pseudonyms",
+            Self::Erasures => "erasures",
         }
     }
 
@@ -194,6 +211,15 @@ pub trait Transaction {
     ///
     /// [`StoreError`] when the backend fails.
     fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError>;
+
+    /// Deletes the document at `key`, returning whether there was one. The
+    /// document is gone for good once the transaction commits: nothing of it
+    /// may remain readable (an erasure, plan §6(7), relies on this).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn delete(&mut self, table: Table, key: &str) -> Result<bool, StoreError>;
 
     /// The documents of `table`, in key order; only those whose
     /// [`Doc::subject`] is `subject` when it is given.

@@ -8,18 +8,63 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{Doc, Store, StoreError, Table, Transaction};
 
+/// One schema migration: SQL, or a conversion of the stored documents.
+enum Migration {
+    /// Statements run as one batch.
+    Sql(&'static str),
+    /// A conversion written in Rust, inside the migration's transaction.
+    Convert(fn(&rusqlite::Transaction<'_>) -> Result<(), StoreError>),
+}
+
 /// The schema migrations, in order; migration `i` takes the schema from
 /// version `i` to `i + 1` (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_documents.sql"),
-    include_str!("migrations/0002_docs_rowid.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(include_str!("migrations/0001_documents.sql")),
+    Migration::Sql(include_str!("migrations/0002_docs_rowid.sql")),
+    Migration::Convert(forget_erased_persons),
 ];
+
+/// Schema version 3: erasure erases (plan §6(7)). Records erased by an
+/// earlier version still held their subject, conduct and dates, objections
+/// to them their grounds, and the audit log named persons by their masked
+/// identity number. This finishes those erasures and rewrites each audit
+/// entry that named a person to name a pseudonym instead (the one time the
+/// log is changed: the triggers are dropped for it and put back).
+fn forget_erased_persons(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let mut stx = SqliteTx {
+        tx,
+        counters: std::collections::BTreeMap::new(),
+        deleted: false,
+    };
+    let rewrites = crate::registry::upgrade_to_pseudonyms(&mut stx)?;
+    stx.write_counters()?;
+    tx.execute_batch("DROP TRIGGER audit_is_append_only_update;")
+        .map_err(backend)?;
+    for (seq, entry) in rewrites {
+        let seq = i64::try_from(seq).map_err(StoreError::backend)?;
+        tx.execute(
+            "UPDATE audit SET entry = ?2 WHERE seq = ?1",
+            params![seq, entry],
+        )
+        .map_err(backend)?;
+    }
+    tx.execute_batch(
+        "CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+         BEGIN
+             SELECT RAISE(ABORT, 'the audit log is append-only');
+         END;",
+    )
+    .map_err(backend)?;
+    Ok(())
+}
 
 /// A store in an SQLite database, in a file or in memory.
 ///
 /// The schema is embedded and versioned: opening a database applies the
 /// migrations it lacks, in one transaction, and refuses a database written
-/// by a newer version of the crate. Every [`Store::transaction`] is one
+/// by a newer version of the crate. Version 3 converts the documents of
+/// earlier versions so that erased records leave nothing that ties them to
+/// a person (see `registry::upgrade_to_pseudonyms`). Every [`Store::transaction`] is one
 /// SQLite transaction (`BEGIN IMMEDIATE`), so each facade operation is
 /// atomic and durable. The audit table refuses updates and deletes with
 /// triggers.
@@ -78,6 +123,10 @@ impl SqliteStore {
     fn init(mut conn: Connection) -> Result<Self, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(backend)?;
+        // Deleted content is overwritten with zeros, not left in free pages
+        // where a file dump would still show it (erasure, plan §6(7)).
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(backend)?;
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(backend)?;
@@ -89,12 +138,15 @@ impl SqliteStore {
             });
         }
         let tx = conn.transaction().map_err(backend)?;
-        for (i, sql) in MIGRATIONS
+        for (i, migration) in MIGRATIONS
             .iter()
             .enumerate()
             .skip(usize::try_from(version).unwrap_or(0))
         {
-            tx.execute_batch(sql).map_err(backend)?;
+            match migration {
+                Migration::Sql(sql) => tx.execute_batch(sql).map_err(backend)?,
+                Migration::Convert(convert) => convert(&tx)?,
+            }
             tx.pragma_update(None, "user_version", i as i64 + 1)
                 .map_err(backend)?;
         }
@@ -121,6 +173,9 @@ struct SqliteTx<'a> {
     // The counters this transaction has moved, written back before it
     // commits: one statement per table instead of one per new identifier.
     counters: std::collections::BTreeMap<Table, u64>,
+    // Whether a document was deleted: the commit then checkpoints the WAL so
+    // that no earlier version of the deleted document stays in it.
+    deleted: bool,
 }
 
 impl SqliteTx<'_> {
@@ -177,6 +232,17 @@ impl Transaction for SqliteTx<'_> {
             ])
             .map_err(backend)?;
         Ok(())
+    }
+
+    fn delete(&mut self, table: Table, key: &str) -> Result<bool, StoreError> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM docs WHERE tbl = ?1 AND key = ?2")
+            .map_err(backend)?
+            .execute(params![table.name(), key])
+            .map_err(backend)?;
+        self.deleted |= n > 0;
+        Ok(n > 0)
     }
 
     fn scan(
@@ -297,10 +363,20 @@ impl Store for SqliteStore {
         let mut stx = SqliteTx {
             tx: &tx,
             counters: std::collections::BTreeMap::new(),
+            deleted: false,
         };
         let result = work(&mut stx)?;
         stx.write_counters()?;
+        let deleted = stx.deleted;
         tx.commit().map_err(backend)?;
+        if deleted {
+            // `secure_delete` zeroed the deleted content in the new page
+            // versions; the checkpoint copies them into the database and
+            // truncates the WAL, which still held the old versions. The
+            // commit is done either way: a failed checkpoint is retried by
+            // the next one.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
         Ok(result)
     }
 }

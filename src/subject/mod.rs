@@ -73,13 +73,110 @@ pub struct Organization {
 
 /// A natural person (自然人).
 ///
-/// `Debug` shows the identity number masked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` and the default serialization show the identity number masked
+/// and the name as its surname only (`张*`); the storage representation
+/// ([`with_whole_identifiers`]) keeps both whole.
+///
+/// # Example
+///
+/// ```
+/// use social_credit::subject::{with_whole_identifiers, Person};
+///
+/// let person = Person { id: "34052419800101001X".parse()?, name: "张伟".into() };
+/// let shown = serde_json::to_string(&person)?;
+/// assert_eq!(shown, r#"{"id":"340524********001X","name":"张*"}"#);
+/// assert!(!format!("{person:?}").contains("张伟"));
+/// let stored = with_whole_identifiers(|| serde_json::to_string(&person))?;
+/// assert_eq!(serde_json::from_str::<Person>(&stored)?, person);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// The citizen identity number.
     pub id: ResidentId,
     /// The person's name.
+    #[serde(serialize_with = "serialize_name")]
     pub name: String,
+}
+
+impl Person {
+    /// The public form of the name: the surname (first character) and a
+    /// mask for the rest (`张*`).
+    pub fn masked_name(&self) -> String {
+        masked_name(&self.name)
+    }
+}
+
+impl fmt::Debug for Person {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Person")
+            .field("id", &self.id)
+            .field("name", &self.masked_name())
+            .finish()
+    }
+}
+
+/// The public form of a person's name: the first character and a mask for
+/// the rest (at least one `*`).
+pub(crate) fn masked_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => format!("{first}{}", "*".repeat(chars.count().max(1))),
+        None => String::new(),
+    }
+}
+
+fn serialize_name<S: serde::Serializer>(name: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if whole_identifiers() {
+        serializer.serialize_str(name)
+    } else {
+        serializer.serialize_str(&masked_name(name))
+    }
+}
+
+thread_local! {
+    // Whether serde writes identity numbers and names whole on this thread:
+    // only inside `with_whole_identifiers`.
+    static WHOLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the storage representation is being written on this thread.
+pub(crate) fn whole_identifiers() -> bool {
+    WHOLE.with(std::cell::Cell::get)
+}
+
+/// Runs `f` with the storage representation: inside it, serde writes
+/// citizen identity numbers and persons' names whole; everywhere else they
+/// are masked (`410184********123X`, `张*`), so that no default
+/// serialization (a service's JSON response, a log) holds them.
+///
+/// Call it only to write to storage the law lets keep the data (the
+/// registry's store documents do), never for a response. The setting is
+/// per thread and ends with `f`, also when `f` panics.
+///
+/// # Example
+///
+/// ```
+/// use social_credit::subject::{with_whole_identifiers, ResidentId};
+///
+/// let id: ResidentId = "34052419800101001X".parse()?;
+/// assert_eq!(serde_json::to_string(&id)?, r#""340524********001X""#);
+/// let stored = with_whole_identifiers(|| serde_json::to_string(&id))?;
+/// assert_eq!(stored, r#""34052419800101001X""#);
+/// assert_eq!(serde_json::from_str::<ResidentId>(&stored)?, id);
+/// // A masked number cannot be read back.
+/// assert!(serde_json::from_str::<ResidentId>(r#""340524********001X""#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn with_whole_identifiers<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WHOLE.with(|w| w.set(self.0));
+        }
+    }
+    let _restore = Restore(WHOLE.with(|w| w.replace(true)));
+    f()
 }
 
 /// Who a record is about (信用主体).
@@ -121,9 +218,10 @@ impl Subject {
 
 /// The identifier of a [`Subject`]: a USCC or a citizen identity number.
 ///
-/// Serialized as `{"organization": "9135…"}` or `{"person": "3405…"}`.
-/// `Debug` and [`SubjectId::display_masked`] mask a person's number;
-/// `Display` gives it whole.
+/// Serialized as `{"organization": "9135…"}` or `{"person": "340524********001X"}`
+/// (masked; whole only in the storage representation,
+/// [`with_whole_identifiers`]). `Debug` and [`SubjectId::display_masked`]
+/// mask a person's number; `Display` gives it whole.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectId {

@@ -48,10 +48,13 @@ pub fn resident_check(first17: &[u8]) -> Option<u8> {
 ///
 /// # Privacy
 ///
-/// The number is personal data. [`Display`](fmt::Display) and serde give the
-/// whole number, for storage and for the official handling the case;
-/// [`Debug`](fmt::Debug) and [`ResidentId::masked`] show only the first 6 and
-/// last 4 characters (`410184********123X`), for logs and anything published.
+/// The number is personal data. [`Display`](fmt::Display) and
+/// [`ResidentId::as_str`] give the whole number, for the official handling
+/// the case; [`Debug`](fmt::Debug), [`ResidentId::masked`] and serde show
+/// only the first 6 and last 4 characters (`410184********123X`), for logs,
+/// responses and anything published. Serde writes the whole number only in
+/// the storage representation, inside
+/// [`with_whole_identifiers`](super::with_whole_identifiers).
 ///
 /// # Example
 ///
@@ -61,6 +64,7 @@ pub fn resident_check(first17: &[u8]) -> Option<u8> {
 /// let id: ResidentId = "34052419800101001X".parse()?;
 /// assert_eq!(id.masked(), "340524********001X");
 /// assert_eq!(format!("{id:?}"), "ResidentId(340524********001X)");
+/// assert_eq!(serde_json::to_string(&id)?, r#""340524********001X""#);
 /// assert_eq!(id.birth_date().to_string(), "1980-01-01");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -133,6 +137,13 @@ pub enum ResidentIdError {
         /// The day it was checked against.
         as_of: NaiveDate,
     },
+    /// The input is a masked number (`410184********123X`): the form
+    /// published and serialized by default, which cannot be read back.
+    #[error("citizen identity number `{masked}` is masked; only a whole number can be read")]
+    Masked {
+        /// The input, masked.
+        masked: String,
+    },
     /// Character 18 is not the MOD 11-2 check character.
     #[error(
         "check character of citizen identity number `{masked}` is `{found}`, expected `{expected}`"
@@ -177,6 +188,9 @@ impl ResidentId {
             return Err(ResidentIdError::Length { found: count });
         }
         let masked = || mask(input);
+        if input.chars().skip(6).take(8).any(|c| c == '*') {
+            return Err(ResidentIdError::Masked { masked: masked() });
+        }
         let mut bytes = [0u8; 18];
         for (i, (slot, c)) in bytes.iter_mut().zip(input.chars()).enumerate() {
             let ok = matches!((i, c), (0..=16, '0'..='9') | (17, '0'..='9' | 'X' | 'x'));
@@ -332,9 +346,18 @@ impl AsRef<str> for ResidentId {
     }
 }
 
+/// Serialized masked (`410184********123X`), like `Debug`: a service that
+/// returns a record or an objection over HTTP publishes no whole number. The
+/// whole number is written only inside
+/// [`with_whole_identifiers`](super::with_whole_identifiers), the storage
+/// representation.
 impl Serialize for ResidentId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.id.as_str())
+        if super::whole_identifiers() {
+            serializer.serialize_str(self.id.as_str())
+        } else {
+            serializer.serialize_str(&self.masked())
+        }
     }
 }
 
