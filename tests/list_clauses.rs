@@ -165,11 +165,7 @@ fn serious_exit(abnormal_event: Option<NaiveDate>, asked: NaiveDate) -> Outcome 
 
 // ---- point 3 ----------------------------------------------------------------
 
-fn abnormal_removal(
-    verified: NaiveDate,
-    removed: Option<NaiveDate>,
-    asked: NaiveDate,
-) -> Outcome {
+fn abnormal_removal(verified: NaiveDate, removed: Option<NaiveDate>, asked: NaiveDate) -> Outcome {
     let cal = ChinaCalendar::official();
     let lc = GradingPolicy::civil_affairs_mca_2018().lifecycle().unwrap();
     let mut e = ListEntry::new(org(300).id(), ListKind::ActivityAbnormal, d(2019, 7, 1));
@@ -214,7 +210,11 @@ fn escalation(asked: NaiveDate) -> Outcome {
     Outcome {
         escalated: Some(!sweep.listed.is_empty()),
         rule: sweep.listed.first().map(|l| l.1.rule.to_string()),
-        sources: sweep.listed.iter().map(|l| l.1.source.to_string()).collect(),
+        sources: sweep
+            .listed
+            .iter()
+            .map(|l| l.1.source.to_string())
+            .collect(),
         ..Outcome::default()
     }
 }
@@ -406,7 +406,10 @@ fn temporal(set: PolicySet, conduct: NaiveDate, asked: NaiveDate) -> Outcome {
         severity: Some(severity(g.grade.severity)),
         rule: Some(g.grade.citation.rule.to_string()),
         basis: Some(g.basis.rule.to_string()),
-        sources: vec![g.basis.source.to_string(), g.grade.citation.source.to_string()],
+        sources: vec![
+            g.basis.source.to_string(),
+            g.grade.citation.source.to_string(),
+        ],
         ..Outcome::default()
     }
 }
@@ -440,9 +443,7 @@ fn lighter_from_2021(conduct: NaiveDate, asked: NaiveDate) -> Outcome {
 fn situation(name: &str, asked: NaiveDate) -> Option<Outcome> {
     Some(match name {
         "serious_listed_2019_03_01" => serious_exit(None, asked),
-        "serious_2019_03_01_abnormal_event_2020_05_06" => {
-            serious_exit(Some(d(2020, 5, 6)), asked)
-        }
+        "serious_2019_03_01_abnormal_event_2020_05_06" => serious_exit(Some(d(2020, 5, 6)), asked),
         "abnormal_verified_2020_03_04" => abnormal_removal(d(2020, 3, 4), None, asked),
         "abnormal_verified_2020_09_28" => abnormal_removal(d(2020, 9, 28), None, asked),
         "abnormal_verified_2020_09_28_removed_2020_10_09" => {
