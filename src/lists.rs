@@ -386,7 +386,7 @@ pub struct OverdueRemoval {
     /// The latest day of the removal.
     pub due: NaiveDate,
     /// Working days past `due`, counting the day asked about when it is a
-    /// working day (0 on `due` itself).
+    /// working day (0 on a rest day right after `due`).
     pub working_days_late: u32,
     /// The rule.
     pub basis: Citation,
@@ -742,7 +742,8 @@ impl ListLifecycle {
     /// recorded (or recorded after its latest day), if any: the fulfilment
     /// was verified after the latest listing event, and the
     /// `abnormal_exit_working_days`th working day after the verification has
-    /// come. See [`OverdueRemoval`].
+    /// passed (on that day itself the removal is still in time, "within 5
+    /// working days"). See [`OverdueRemoval`].
     ///
     /// # Errors
     ///
@@ -766,7 +767,7 @@ impl ListLifecycle {
             return Ok(None);
         }
         let due = calendar.add_working_days(verified_on, self.abnormal_exit_working_days)?;
-        if day < due || entry.removed_on.is_some_and(|r| r > clock && r <= due) {
+        if day <= due || entry.removed_on.is_some_and(|r| r > clock && r <= due) {
             return Ok(None);
         }
         let late = calendar.working_days_between(due, day)?;
