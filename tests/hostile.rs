@@ -307,3 +307,46 @@ fn defect_03_grading_policy_validation_bounded() {
     ));
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
+
+/// Defect 7: a sweep report's overdue pledges serialize a person's number
+/// masked, as the rest of the report does (fixed by the masked default
+/// serialization of identity numbers).
+#[test]
+fn defect_07_overdue_pledge_serializes_the_subject_masked() {
+    use social_credit::commitment::{CommitmentId, OverduePledge};
+    use social_credit::{Citation, ResidentId};
+    let whole = "11010519491231002X";
+    let person: ResidentId = whole.parse().unwrap();
+    let pledge = OverduePledge {
+        id: CommitmentId(7),
+        subject: SubjectId::Person(person.clone()),
+        due: d(2020, 3, 2),
+        basis: Citation::new("commitment.materials_due", "plan §4(3)"),
+    };
+    let json = serde_json::to_string(&pledge).unwrap();
+    assert!(!json.contains(whole), "whole number in {json}");
+    assert!(
+        json.contains(&person.masked()),
+        "masked number missing in {json}"
+    );
+}
+
+/// Defect 9 (`Debug` half): `Debug` of a person, and of a subject that is a
+/// person, shows neither the whole identity number nor the whole name.
+#[test]
+fn defect_09_debug_of_person_and_subject_hides_number_and_name() {
+    use social_credit::{Person, ResidentId};
+    let whole = "11010519491231002X";
+    let person = Person {
+        id: whole.parse::<ResidentId>().unwrap(),
+        name: "欧阳明华".into(),
+    };
+    for shown in [
+        format!("{person:?}"),
+        format!("{:?}", Subject::Person(person.clone())),
+    ] {
+        assert!(!shown.contains(whole), "whole number in {shown}");
+        assert!(!shown.contains("欧阳明华"), "whole name in {shown}");
+        assert!(!shown.contains("明华"), "given name in {shown}");
+    }
+}
