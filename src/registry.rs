@@ -1724,16 +1724,47 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<ListEntry, RegistryError> {
+        self.change_open_entry(
+            subject,
+            list,
+            by,
+            on,
+            AuditAction::Delisted,
+            basis,
+            |entry| {
+                entry.removed_on = Some(on);
+                Ok(())
+            },
+        )
+    }
+
+    /// Changes `subject`'s open entry on `list` on `on` ([`Self::open_entry`])
+    /// with `change`, stores it and audits `action` under `basis`, in one
+    /// transaction; an `Err` from `change` changes nothing.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the list operations differ only in these"
+    )]
+    fn change_open_entry(
+        &self,
+        subject: &SubjectId,
+        list: &ListKind,
+        by: &str,
+        on: NaiveDate,
+        action: AuditAction,
+        basis: Citation,
+        change: impl FnOnce(&mut ListEntry) -> Result<(), RegistryError>,
+    ) -> Result<ListEntry, RegistryError> {
         self.store.transaction(|tx| {
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
-            entry.removed_on = Some(on);
+            change(&mut entry)?;
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
             let name = entry_name(tx, subject, &key, &entry)?;
             audit(
                 tx,
                 on,
                 by,
-                AuditAction::Delisted,
+                action,
                 AuditTarget::ListEntry {
                     list: list.to_string(),
                     subject: name,
@@ -1761,33 +1792,27 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<ListEntry, RegistryError> {
         let list = ListKind::ActivityAbnormal;
         let basis = self.exit_basis(on, "lists.abnormal_exit_application")?;
-        self.store.transaction(|tx| {
-            let (key, mut entry) = Self::open_entry(tx, subject, &list, on)?;
-            let clock = entry.clock_start(on).unwrap_or(on);
-            if entry.applied_on.is_some_and(|a| a >= clock) {
-                return Err(RegistryError::ListOperation {
-                    list: list.to_string(),
-                    problem: format!(
-                        "an application to leave was already made since the listing of {clock}"
-                    ),
-                });
-            }
-            entry.applied_on = Some(on);
-            tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
-            let name = entry_name(tx, subject, &key, &entry)?;
-            audit(
-                tx,
-                on,
-                by,
-                AuditAction::ExitApplied,
-                AuditTarget::ListEntry {
-                    list: list.to_string(),
-                    subject: name,
-                },
-                basis.clone(),
-            )?;
-            Ok(entry)
-        })
+        self.change_open_entry(
+            subject,
+            &list,
+            by,
+            on,
+            AuditAction::ExitApplied,
+            basis,
+            |entry| {
+                let clock = entry.clock_start(on).unwrap_or(on);
+                if entry.applied_on.is_some_and(|a| a >= clock) {
+                    return Err(RegistryError::ListOperation {
+                        list: list.to_string(),
+                        problem: format!(
+                            "an application to leave was already made since the listing of {clock}"
+                        ),
+                    });
+                }
+                entry.applied_on = Some(on);
+                Ok(())
+            },
+        )
     }
 
     /// Records the registration authority's verification (查实) on `on`
@@ -1810,36 +1835,30 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<ListEntry, RegistryError> {
         let list = ListKind::ActivityAbnormal;
         let basis = self.exit_basis(on, "lists.abnormal_exit_verification")?;
-        self.store.transaction(|tx| {
-            let (key, mut entry) = Self::open_entry(tx, subject, &list, on)?;
-            let clock = entry.clock_start(on).unwrap_or(on);
-            match entry.applied_on {
-                Some(applied) if applied >= clock && applied <= on => {}
-                _ => {
-                    return Err(RegistryError::ListOperation {
-                        list: list.to_string(),
-                        problem: format!(
+        self.change_open_entry(
+            subject,
+            &list,
+            by,
+            on,
+            AuditAction::ExitVerified,
+            basis,
+            |entry| {
+                let clock = entry.clock_start(on).unwrap_or(on);
+                match entry.applied_on {
+                    Some(applied) if applied >= clock && applied <= on => {}
+                    _ => {
+                        return Err(RegistryError::ListOperation {
+                            list: list.to_string(),
+                            problem: format!(
                         "no application to leave was made between the listing of {clock} and {on}"
                     ),
-                    })
+                        })
+                    }
                 }
-            }
-            entry.obligations = Obligations::Fulfilled { verified_on: on };
-            tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
-            let name = entry_name(tx, subject, &key, &entry)?;
-            audit(
-                tx,
-                on,
-                by,
-                AuditAction::ExitVerified,
-                AuditTarget::ListEntry {
-                    list: list.to_string(),
-                    subject: name,
-                },
-                basis.clone(),
-            )?;
-            Ok(entry)
-        })
+                entry.obligations = Obligations::Fulfilled { verified_on: on };
+                Ok(())
+            },
+        )
     }
 
     /// The citation of the abnormal list's exit rule of the policy in force on `on`.
