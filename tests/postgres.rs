@@ -38,7 +38,7 @@ fn data_survives_reconnecting_and_the_schema_is_versioned() {
     let schema = schemas.fresh();
     {
         let store = PostgresStore::with_config(schemas.config_for(&schema), 2).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.schema_version().unwrap(), 2);
         store
             .transaction(|tx| {
                 tx.put(
@@ -82,7 +82,7 @@ fn data_survives_reconnecting_and_the_schema_is_versioned() {
             refused,
             Err(StoreError::SchemaTooNew {
                 found: 99,
-                supported: 1
+                supported: 2
             })
         ),
         "{refused:?}"
@@ -462,6 +462,24 @@ mod registry {
         }
         fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError> {
             self.inner.audit_since(after)
+        }
+        fn set_due(
+            &mut self,
+            table: Table,
+            key: &str,
+            on: Option<NaiveDate>,
+        ) -> Result<(), StoreError> {
+            self.write();
+            self.inner.set_due(table, key, on)
+        }
+        fn due(
+            &mut self,
+            table: Table,
+            up_to: NaiveDate,
+            after: Option<&str>,
+            limit: usize,
+        ) -> Result<Vec<social_credit::store::Due>, StoreError> {
+            self.inner.due(table, up_to, after, limit)
         }
     }
 

@@ -1133,3 +1133,198 @@ fn an_objection_to_a_published_commitment_corrects_its_text_and_answers_twice() 
         .unwrap()
         .is_empty());
 }
+
+// ---- issue 19 point 4: shardable by subject ----------------------------------
+
+/// What one transaction touched: the subjects of the documents it read or
+/// wrote, and what it did beyond one subject's documents (a table scan, a
+/// due-day page, a document about no subject). Counters and the audit log
+/// are global by design and not listed.
+#[derive(Debug, Default, Clone)]
+struct Touch {
+    subjects: std::collections::BTreeSet<String>,
+    global: Vec<String>,
+}
+
+/// A memory store that records what each transaction touches, for proving
+/// that an operation stays on one shard when the store is split by subject.
+#[derive(Default)]
+struct Recording {
+    inner: MemoryStore,
+    log: std::sync::Mutex<Vec<Touch>>,
+}
+
+struct RecordingTx<'a> {
+    inner: &'a mut dyn social_credit::store::Transaction,
+    touch: Touch,
+}
+
+impl RecordingTx<'_> {
+    fn note(&mut self, table: social_credit::store::Table, key: &str, subject: Option<&str>) {
+        match subject {
+            Some(s) => {
+                self.touch.subjects.insert(s.to_owned());
+            }
+            None => self
+                .touch
+                .global
+                .push(format!("{table}/{key} (about no subject)")),
+        }
+    }
+}
+
+impl social_credit::store::Transaction for RecordingTx<'_> {
+    fn get(
+        &mut self,
+        table: social_credit::store::Table,
+        key: &str,
+    ) -> Result<Option<social_credit::store::Doc>, social_credit::store::StoreError> {
+        let doc = self.inner.get(table, key)?;
+        if let Some(d) = &doc {
+            self.note(table, key, d.subject.as_deref());
+        }
+        Ok(doc)
+    }
+    fn put(
+        &mut self,
+        table: social_credit::store::Table,
+        key: &str,
+        doc: social_credit::store::Doc,
+    ) -> Result<(), social_credit::store::StoreError> {
+        self.note(table, key, doc.subject.as_deref());
+        self.inner.put(table, key, doc)
+    }
+    fn delete(
+        &mut self,
+        table: social_credit::store::Table,
+        key: &str,
+    ) -> Result<bool, social_credit::store::StoreError> {
+        if let Some(d) = self.inner.get(table, key)? {
+            self.note(table, key, d.subject.as_deref());
+        }
+        self.inner.delete(table, key)
+    }
+    fn scan(
+        &mut self,
+        table: social_credit::store::Table,
+        subject: Option<&str>,
+    ) -> Result<Vec<(String, social_credit::store::Doc)>, social_credit::store::StoreError> {
+        match subject {
+            Some(s) => {
+                self.touch.subjects.insert(s.to_owned());
+            }
+            None => self.touch.global.push(format!("scan of {table}")),
+        }
+        self.inner.scan(table, subject)
+    }
+    fn next_id(
+        &mut self,
+        table: social_credit::store::Table,
+    ) -> Result<u64, social_credit::store::StoreError> {
+        self.inner.next_id(table)
+    }
+    fn append_audit(&mut self, entry: String) -> Result<u64, social_credit::store::StoreError> {
+        self.inner.append_audit(entry)
+    }
+    fn audit_since(
+        &mut self,
+        after: u64,
+    ) -> Result<Vec<(u64, String)>, social_credit::store::StoreError> {
+        self.inner.audit_since(after)
+    }
+    fn set_due(
+        &mut self,
+        table: social_credit::store::Table,
+        key: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<(), social_credit::store::StoreError> {
+        if let Some(d) = self.inner.get(table, key)? {
+            self.note(table, key, d.subject.as_deref());
+        }
+        self.inner.set_due(table, key, on)
+    }
+    fn due(
+        &mut self,
+        table: social_credit::store::Table,
+        up_to: NaiveDate,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<social_credit::store::Due>, social_credit::store::StoreError> {
+        self.touch.global.push(format!("due page of {table}"));
+        self.inner.due(table, up_to, after, limit)
+    }
+}
+
+impl Store for Recording {
+    fn transact(
+        &self,
+        work: &mut dyn FnMut(
+            &mut dyn social_credit::store::Transaction,
+        ) -> Result<(), social_credit::store::StoreError>,
+    ) -> Result<(), social_credit::store::StoreError> {
+        let mut touch = Touch::default();
+        let result = self.inner.transact(&mut |tx| {
+            let mut rtx = RecordingTx {
+                inner: tx,
+                touch: Touch::default(),
+            };
+            let r = work(&mut rtx);
+            touch = rtx.touch;
+            r
+        });
+        self.log.lock().unwrap().push(touch);
+        result
+    }
+}
+
+/// Every facade operation except the named global ones (the daily sweep,
+/// and the reports and desks that list everything) touches the documents of
+/// a single subject in each of its transactions, so a store split by subject
+/// (the distribution key, DESIGN.md "How does it scale past one database
+/// server?") runs it on one shard. The operations that by their nature join
+/// two subjects are named too: a role link joins an organization and a
+/// person.
+#[test]
+fn every_operation_touches_one_subject_but_the_named_global_ones() {
+    // Global by design: they read or change documents of many subjects.
+    const GLOBAL: &[&str] = &["daily_sweep (erasing)"];
+    // Two subjects by nature: the organization and the person linked.
+    const TWO_SUBJECTS: &[&str] = &["link_person"];
+    let mut problems = Vec::new();
+    for (name, setup, op) in every_operation::<Recording>() {
+        let r = with_personal_rules(FaultyStore::new(Recording::default()));
+        setup(&r);
+        r.store().inner().log.lock().unwrap().clear();
+        op(&r).unwrap();
+        let touches = std::mem::take(&mut *r.store().inner().log.lock().unwrap());
+        assert!(!touches.is_empty(), "{name}: ran no transaction");
+        if GLOBAL.contains(&name) {
+            continue;
+        }
+        let most = if TWO_SUBJECTS.contains(&name) { 2 } else { 1 };
+        for t in touches {
+            if t.subjects.len() > most || !t.global.is_empty() {
+                problems.push(format!("{name}: {t:?}"));
+            }
+        }
+    }
+    // The queries about one subject or one item.
+    let r = with_personal_rules(FaultyStore::new(Recording::default()));
+    with_record_setup(&r);
+    r.store().inner().log.lock().unwrap().clear();
+    let org: SubjectId = org_id().into();
+    r.assess(&org, d(2019, 12, 2)).unwrap();
+    r.public_view(&org, d(2019, 12, 2)).unwrap();
+    r.subject(&org).unwrap();
+    r.record(social_credit::RecordId(1)).unwrap();
+    r.objection(social_credit::objection::ObjectionId(1))
+        .unwrap();
+    let touches = std::mem::take(&mut *r.store().inner().log.lock().unwrap());
+    assert!(touches.len() >= 5);
+    for t in touches {
+        if t.subjects.len() > 1 || !t.global.is_empty() {
+            problems.push(format!("a query: {t:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

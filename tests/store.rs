@@ -62,7 +62,7 @@ mod sqlite {
         let path = dir.join("registry.sqlite");
         {
             let store = SqliteStore::open(&path).unwrap();
-            assert_eq!(store.schema_version().unwrap(), 3);
+            assert_eq!(store.schema_version().unwrap(), 4);
             store
                 .transaction(|tx| {
                     tx.put(
@@ -100,7 +100,7 @@ mod sqlite {
             SqliteStore::open(&path),
             Err(StoreError::SchemaTooNew {
                 found: 99,
-                supported: 3
+                supported: 4
             })
         ));
     }
@@ -123,7 +123,7 @@ mod sqlite {
                 .unwrap();
         }
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(store.schema_version().unwrap(), 4);
         let d = dump(&store).unwrap();
         assert_eq!(d.tables[&Table::Records]["k"].body, "{\"a\":1}");
         assert_eq!(

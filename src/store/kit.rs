@@ -112,7 +112,82 @@ pub fn conformance<S: Store>(make: impl Fn() -> S) -> Result<(), KitFailure> {
     audit_append_only(&make())?;
     sealed_kept(&make())?;
     concurrent_transactions(&make())?;
+    due_index(&make())?;
     Ok(())
+}
+
+fn day(d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2020, 1, d).unwrap_or_default()
+}
+
+fn due_index<S: Store>(store: &S) -> Result<(), KitFailure> {
+    const C: &str = "due_index";
+    let keys = |v: &[super::Due]| v.iter().map(|d| d.key.clone()).collect::<Vec<_>>();
+    let inside = run(store, C, |tx| {
+        tx.put(Table::Records, "a", doc(Some("s1"), 1))?;
+        tx.put(Table::Records, "b", doc(Some("s2"), 2))?;
+        tx.put(Table::Records, "c", doc(Some("s1"), 3))?;
+        tx.put(Table::Records, "d", doc(None, 4))?;
+        tx.put(Table::Objections, "a", doc(Some("s1"), 5))?;
+        tx.set_due(Table::Records, "a", Some(day(5)))?;
+        tx.set_due(Table::Records, "b", Some(day(10)))?;
+        tx.set_due(Table::Records, "c", Some(day(1)))?;
+        tx.set_due(Table::Objections, "a", Some(day(1)))?;
+        // No such document: nothing.
+        tx.set_due(Table::Records, "zz", Some(day(1)))?;
+        Ok(tx.due(Table::Records, day(5), None, 10)?)
+    })?;
+    ensure(C, keys(&inside) == ["a", "c"], || {
+        format!("own due days read back as {inside:?}")
+    })?;
+    ensure(
+        C,
+        inside.first().map(|d| (d.subject.as_deref(), d.on)) == Some((Some("s1"), day(5))),
+        || format!("due entry {:?}", inside.first()),
+    )?;
+    let pages = run(store, C, |tx| {
+        let first = tx.due(Table::Records, day(31), None, 2)?;
+        let second = tx.due(Table::Records, day(31), Some("b"), 2)?;
+        let third = tx.due(Table::Records, day(31), Some("c"), 2)?;
+        let none = tx.due(Table::Records, chrono::NaiveDate::MIN, None, 9)?;
+        Ok((first, second, third, none))
+    })?;
+    ensure(
+        C,
+        keys(&pages.0) == ["a", "b"]
+            && keys(&pages.1) == ["c"]
+            && pages.2.is_empty()
+            && pages.3.is_empty(),
+        || format!("pages {pages:?}"),
+    )?;
+    // A rolled-back change leaves the due days; a replaced doc keeps its
+    // day; a deleted one loses it; a cleared one is gone; a doc deleted and
+    // put again in one transaction has none.
+    let _ = store.transaction(|tx| {
+        tx.set_due(Table::Records, "a", None)?;
+        Err::<(), _>(KitError::Rollback)
+    });
+    run(store, C, |tx| {
+        tx.put(Table::Records, "a", doc(Some("s1"), 6))?;
+        tx.delete(Table::Records, "c")?;
+        tx.set_due(Table::Records, "b", None)?;
+        tx.delete(Table::Objections, "a")?;
+        tx.put(Table::Objections, "a", doc(Some("s1"), 7))?;
+        Ok(())
+    })?;
+    let after = run(store, C, |tx| {
+        Ok((
+            tx.due(Table::Records, day(31), None, 10)?,
+            tx.due(Table::Objections, day(31), None, 10)?,
+        ))
+    })?;
+    ensure(
+        C,
+        keys(&after.0) == ["a"]
+            && after.0.first().map(|d| d.on) == Some(day(5))
+            && after.1.is_empty(),
+        || format!("after changes: {after:?}"),
+    )
 }
 
 fn get_put_replace<S: Store>(store: &S) -> Result<(), KitFailure> {
@@ -677,6 +752,26 @@ impl Transaction for FaultyTx<'_> {
 
     fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError> {
         self.inner.audit_since(after)
+    }
+
+    fn set_due(
+        &mut self,
+        table: Table,
+        key: &str,
+        on: Option<chrono::NaiveDate>,
+    ) -> Result<(), StoreError> {
+        self.write()?;
+        self.inner.set_due(table, key, on)
+    }
+
+    fn due(
+        &mut self,
+        table: Table,
+        up_to: chrono::NaiveDate,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<super::Due>, StoreError> {
+        self.inner.due(table, up_to, after, limit)
     }
 }
 

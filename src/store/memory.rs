@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use super::{Doc, Store, StoreError, Table, Transaction};
+use chrono::NaiveDate;
+
+use super::{Doc, Due, Store, StoreError, Table, Transaction};
 
 #[derive(Debug, Default, Clone)]
 struct State {
@@ -12,12 +14,19 @@ struct State {
     by_subject: BTreeSet<(Table, String, String)>,
     counters: BTreeMap<Table, u64>,
     audit: Vec<String>,
+    // INVARIANT: keys only of docs that exist.
+    due: BTreeMap<(Table, String), NaiveDate>,
 }
 
 impl State {
     /// Puts `doc` at `key`, or deletes what is there when `doc` is `None`.
     fn write(&mut self, table: Table, key: String, doc: Option<Doc>) {
-        if let Some(old) = self.docs.remove(&(table, key.clone())) {
+        let old = self.docs.remove(&(table, key.clone()));
+        if old.is_none() || doc.is_none() {
+            // A new doc has no due day; a deleted one keeps none.
+            self.due.remove(&(table, key.clone()));
+        }
+        if let Some(old) = old {
             if let Some(s) = &old.subject {
                 self.by_subject.remove(&(table, s.clone(), key.clone()));
             }
@@ -71,6 +80,8 @@ struct MemoryTx<'a> {
     puts_by_subject: BTreeSet<(Table, String, String)>,
     counters: BTreeMap<Table, u64>,
     audit: Vec<String>,
+    // Staged due days, applied after the staged docs: `None` clears one.
+    due: BTreeMap<(Table, String), Option<NaiveDate>>,
 }
 
 impl MemoryTx<'_> {
@@ -100,6 +111,9 @@ impl Transaction for MemoryTx<'_> {
     }
 
     fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
+        if self.get(table, key)?.is_none() {
+            self.due.insert((table, key.to_owned()), None);
+        }
         self.stage(table, key, Some(doc));
         Ok(())
     }
@@ -107,6 +121,7 @@ impl Transaction for MemoryTx<'_> {
     fn delete(&mut self, table: Table, key: &str) -> Result<bool, StoreError> {
         let existed = self.get(table, key)?.is_some();
         self.stage(table, key, None);
+        self.due.insert((table, key.to_owned()), None);
         Ok(existed)
     }
 
@@ -205,6 +220,56 @@ impl Transaction for MemoryTx<'_> {
             .filter(|(seq, _)| *seq > after)
             .collect())
     }
+
+    fn set_due(
+        &mut self,
+        table: Table,
+        key: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<(), StoreError> {
+        if self.get(table, key)?.is_some() {
+            self.due.insert((table, key.to_owned()), on);
+        }
+        Ok(())
+    }
+
+    fn due(
+        &mut self,
+        table: Table,
+        up_to: NaiveDate,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Due>, StoreError> {
+        let start = (table, after.unwrap_or_default().to_owned());
+        let mut days: BTreeMap<String, Option<NaiveDate>> = BTreeMap::new();
+        for ((t, key), on) in self.base.due.range(start.clone()..) {
+            if *t != table {
+                break;
+            }
+            days.insert(key.clone(), Some(*on));
+        }
+        for ((t, key), on) in self.due.range(start..) {
+            if *t != table {
+                break;
+            }
+            days.insert(key.clone(), *on);
+        }
+        let mut page = Vec::new();
+        for (key, on) in days {
+            if page.len() >= limit {
+                break;
+            }
+            let Some(on) = on.filter(|on| *on <= up_to) else {
+                continue;
+            };
+            if after.is_some_and(|a| key.as_str() <= a) {
+                continue;
+            }
+            let subject = self.get(table, &key)?.and_then(|d| d.subject);
+            page.push(Due { key, subject, on });
+        }
+        Ok(page)
+    }
 }
 
 impl Store for MemoryStore {
@@ -222,16 +287,28 @@ impl Store for MemoryStore {
             puts_by_subject: BTreeSet::new(),
             counters: BTreeMap::new(),
             audit: Vec::new(),
+            due: BTreeMap::new(),
         };
         work(&mut tx)?;
         let MemoryTx {
             puts,
             counters,
             audit,
+            due,
             ..
         } = tx;
         for ((table, key), doc) in puts {
             state.write(table, key, doc);
+        }
+        for (key, on) in due {
+            match on {
+                Some(on) if state.docs.contains_key(&key) => {
+                    state.due.insert(key, on);
+                }
+                _ => {
+                    state.due.remove(&key);
+                }
+            }
         }
         state.counters.extend(counters);
         state.audit.extend(audit);

@@ -47,6 +47,7 @@ pub mod kit;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -143,6 +144,17 @@ pub struct Doc {
     /// reporter identity). Stores keep it as they keep the body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed: Option<String>,
+}
+
+/// A document that falls due, from [`Transaction::due`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Due {
+    /// The document's key.
+    pub key: String,
+    /// The document's subject, as in [`Doc::subject`].
+    pub subject: Option<String>,
+    /// The day it falls due.
+    pub on: NaiveDate,
 }
 
 /// A store could not do what was asked.
@@ -380,14 +392,45 @@ pub trait Transaction {
     ///
     /// [`StoreError`] when the backend fails.
     fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError>;
+
+    /// Sets the day the document at `key` next falls due (the day of its
+    /// next dated event), or clears it with `None`; nothing when there is no
+    /// such document. Replacing the document with [`put`](Self::put) keeps
+    /// its due day, a new document has none, and deleting it removes it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn set_due(&mut self, table: Table, key: &str, on: Option<NaiveDate>)
+        -> Result<(), StoreError>;
+
+    /// One page of what is due up to `up_to`: the documents of `table` whose
+    /// due day is on or before it, in key order, with keys after `after`
+    /// (from the start when `None`), at most `limit`. The next page starts
+    /// after the last key of this one. Its cost grows with what is due, not
+    /// with the size of the table.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn due(
+        &mut self,
+        table: Table,
+        up_to: NaiveDate,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Due>, StoreError>;
 }
 
 /// Everything a store holds, for comparing two states: every table's
-/// documents and the audit log.
+/// documents, their due days and the audit log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dump {
     /// Documents by table and key.
     pub tables: BTreeMap<Table, BTreeMap<String, Doc>>,
+    /// Due days by table and key (absent when none is set).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub due: BTreeMap<Table, BTreeMap<String, NaiveDate>>,
     /// The audit log.
     pub audit: Vec<(u64, String)>,
 }
@@ -404,6 +447,11 @@ pub fn dump<S: Store + ?Sized>(store: &S) -> Result<Dump, StoreError> {
             let docs = tx.scan(table, None)?;
             if !docs.is_empty() {
                 dump.tables.insert(table, docs.into_iter().collect());
+            }
+            let due = tx.due(table, NaiveDate::MAX, None, usize::MAX)?;
+            if !due.is_empty() {
+                dump.due
+                    .insert(table, due.into_iter().map(|d| (d.key, d.on)).collect());
             }
         }
         dump.audit = tx.audit_since(0)?;

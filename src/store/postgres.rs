@@ -8,11 +8,16 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::{Client, Config, IsolationLevel, NoTls, Statement};
 
-use super::{Doc, Store, StoreError, Table, Transaction};
+use chrono::NaiveDate;
+
+use super::{Doc, Due, Store, StoreError, Table, Transaction};
 
 /// The schema migrations, in order; migration `i` takes the schema from
 /// version `i` to `i + 1` (the row of `schema_version`).
-const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_documents.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/postgres/0001_documents.sql"),
+    include_str!("migrations/postgres/0002_due.sql"),
+];
 
 /// The first key of the advisory locks this store takes (ASCII "soci").
 const LOCK_CLASS: i32 = 0x736f_6369;
@@ -115,6 +120,8 @@ struct Statements {
     next_id: Statement,
     append_audit: Statement,
     audit_since: Statement,
+    set_due: Statement,
+    due: Statement,
     lock_shared: Statement,
     unlock_shared: Statement,
     lock_exclusive: Statement,
@@ -142,6 +149,11 @@ impl Statements {
                      ON CONFLICT (tbl) DO UPDATE SET last = counters.last + 1 RETURNING last)
                  INSERT INTO audit (seq, entry) SELECT last, $2 FROM n RETURNING seq")?,
             audit_since: p("SELECT seq, entry FROM audit WHERE seq > $1 ORDER BY seq")?,
+            set_due: p("UPDATE docs SET due = $3 WHERE tbl = $1 AND key = $2")?,
+            due: p("SELECT key, subject, due FROM docs
+                 WHERE tbl = $1 AND due IS NOT NULL AND due <= $2
+                     AND ($3::text IS NULL OR key > $3::text)
+                 ORDER BY key LIMIT $4")?,
             lock_shared: p("SELECT pg_advisory_lock_shared($1, hashtext(current_schema()))")?,
             unlock_shared: p("SELECT pg_advisory_unlock_shared($1, hashtext(current_schema()))")?,
             lock_exclusive: p("SELECT pg_advisory_lock($1, hashtext(current_schema()))")?,
@@ -489,6 +501,46 @@ impl Transaction for PgTx<'_, '_> {
             .try_get(0)
             .map_err(backend)?;
         to_u64(seq)
+    }
+
+    fn set_due(
+        &mut self,
+        table: Table,
+        key: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(&self.st.set_due, &[&table.name(), &key, &on])
+            .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    fn due(
+        &mut self,
+        table: Table,
+        up_to: NaiveDate,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Due>, StoreError> {
+        // PostgreSQL's dates start on 4714-11-24 BC (year -4713): before
+        // that nothing can be due. (Its last date is past chrono's.)
+        if NaiveDate::from_ymd_opt(-4713, 11, 24).is_some_and(|first| up_to < first) {
+            return Ok(Vec::new());
+        }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .tx
+            .query(&self.st.due, &[&table.name(), &up_to, &after, &limit])
+            .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(|row| {
+                Ok(Due {
+                    key: row.try_get(0).map_err(backend)?,
+                    subject: row.try_get(1).map_err(backend)?,
+                    on: row.try_get(2).map_err(backend)?,
+                })
+            })
+            .collect()
     }
 
     fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError> {

@@ -6,7 +6,9 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{Doc, Store, StoreError, Table, Transaction};
+use chrono::NaiveDate;
+
+use super::{Doc, Due, Store, StoreError, Table, Transaction};
 
 /// One schema migration: SQL, or a conversion of the stored documents.
 enum Migration {
@@ -22,6 +24,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0001_documents.sql")),
     Migration::Sql(include_str!("migrations/0002_docs_rowid.sql")),
     Migration::Convert(forget_erased_persons),
+    Migration::Sql(include_str!("migrations/0004_due.sql")),
 ];
 
 /// Schema version 3: erasure erases (plan §6(7)). Records erased by an
@@ -325,6 +328,62 @@ impl Transaction for SqliteTx<'_> {
             .query_row(params![text], |r| r.get(0))
             .map_err(backend)?;
         u64::try_from(seq).map_err(StoreError::backend)
+    }
+
+    fn set_due(
+        &mut self,
+        table: Table,
+        key: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<(), StoreError> {
+        // ISO 8601 text: text order is day order.
+        let on = on.map(|d| d.format("%Y-%m-%d").to_string());
+        self.tx
+            .prepare_cached("UPDATE docs SET due = ?3 WHERE tbl = ?1 AND key = ?2")
+            .map_err(backend)?
+            .execute(params![table.name(), key, on])
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn due(
+        &mut self,
+        table: Table,
+        up_to: NaiveDate,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Due>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<(String, Option<String>, String)> = self
+            .tx
+            .prepare_cached(
+                "SELECT key, subject, due FROM docs INDEXED BY docs_by_due
+                 WHERE tbl = ?1 AND due IS NOT NULL AND due <= ?2 AND (?3 IS NULL OR key > ?3)
+                 ORDER BY key LIMIT ?4",
+            )
+            .map_err(backend)?
+            .query_map(
+                params![
+                    table.name(),
+                    up_to.format("%Y-%m-%d").to_string(),
+                    after,
+                    limit
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(backend)?
+            .collect::<Result<_, _>>()
+            .map_err(backend)?;
+        rows.into_iter()
+            .map(|(key, subject, on)| {
+                let on = on.parse::<NaiveDate>().map_err(|e| StoreError::Corrupt {
+                    table,
+                    key: key.clone(),
+                    problem: format!("due day: {e}"),
+                })?;
+                Ok(Due { key, subject, on })
+            })
+            .collect()
     }
 
     fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError> {

@@ -1,0 +1,6 @@
+-- Schema version 4: each document may carry the day it next falls due (the
+-- day of its next dated event), indexed so that "what is due up to day D"
+-- costs what is due, not the size of the table.
+ALTER TABLE docs ADD COLUMN due TEXT;
+
+CREATE INDEX docs_by_due ON docs (tbl, due) WHERE due IS NOT NULL;
