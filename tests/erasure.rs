@@ -557,7 +557,8 @@ mod migration {
     fn a_database_of_the_previous_version_migrates_and_erases() {
         let path = fixture();
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 3);
+        // Versions 3 (erasure erases) and 4 (due days) applied.
+        assert_eq!(store.schema_version().unwrap(), 4);
         let r = Registry::official(store);
         // The old erasure of R1 is finished by the migration.
         assert_erased(&r, RecordId(1), "FIXTURE-B", d(2024, 1, 6));
@@ -581,7 +582,7 @@ mod migration {
         drop(r);
         assert_eq!(
             SqliteStore::open(&path).unwrap().schema_version().unwrap(),
-            3
+            4
         );
     }
 
