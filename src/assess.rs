@@ -1131,6 +1131,10 @@ pub fn assess<'a>(
     // The records that count on the day.
     let mut publication = PublicationProbe::new(rules.repair, as_of);
     let mut counted: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
+    // Those in force and published, in dossier order: the only ones that
+    // ground sanctions and count for the severity. The passes over the
+    // measures' triggers look at these alone.
+    let mut live: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
     for record in dossier.records {
         let Some(status) = record.status_on(as_of) else {
             continue; // recorded after the day
@@ -1177,7 +1181,7 @@ pub fn assess<'a>(
             }
             _ => PublicationState::Never,
         };
-        counted.push(Counted {
+        let c = Counted {
             record,
             status,
             severity,
@@ -1187,14 +1191,12 @@ pub fn assess<'a>(
                 PublicationState::Never | PublicationState::Ended => None,
             },
             published: state != PublicationState::Ended,
-        });
+        };
+        counted.push(c);
+        if c.active() {
+            live.push(c);
+        }
     }
-
-    // The records in force and published, in dossier order: the only ones
-    // that ground sanctions and count for the severity. The passes over the
-    // measures' triggers look at these alone.
-    let mut live: Vec<Counted<'a>> = Vec::with_capacity(counted.len());
-    live.extend(counted.iter().filter(|c| c.active()).copied());
 
     // plan §6(3): under the plan's rule an open objection changes nothing;
     // under a suspending policy, a record under review grounds no sanction.
@@ -1609,21 +1611,21 @@ struct RepairSearch<'r> {
 impl<'r> RepairSearch<'r> {
     /// `None` on the last day chrono can represent: nothing comes after it.
     fn new(timeline: &'r RepairTimeline, as_of: NaiveDate) -> Option<Self> {
-        let policies = timeline.policies();
-        let first_ahead = policies
+        let bits = timeline.bits();
+        let first_ahead = bits
             .iter()
-            .position(|p| p.in_force_until.is_none_or(|u| u >= as_of))
-            .unwrap_or(policies.len());
+            .position(|p| p.until.is_none_or(|u| u >= as_of))
+            .unwrap_or(bits.len());
         Some(Self {
             tomorrow: as_of.succ_opt()?,
-            bits: timeline.bits(),
+            bits,
             first_ahead,
-            current: policies
+            current: bits
                 .iter()
                 .position(|p| p.is_in_force(as_of))
                 .and_then(|i| {
-                    let p = policies.get(i)?;
-                    Some((i, surely_run_before(p.longest_minimum_months(), as_of)))
+                    let p = bits.get(i)?;
+                    Some((i, surely_run_before(p.longest_minimum_months, as_of)))
                 }),
         })
     }
