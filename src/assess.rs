@@ -1929,6 +1929,10 @@ fn first_day_existed(since: NaiveDate, years: u32) -> Option<NaiveDate> {
     Some(d)
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces of one assessment, computed once"
+)]
 fn next_change<'a>(
     counted: &[Counted<'a>],
     live: &[Counted<'a>],
