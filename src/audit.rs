@@ -26,7 +26,7 @@ use crate::citation::Citation;
 use crate::commitment::CommitmentId;
 use crate::misconduct::RecordId;
 use crate::objection::ObjectionId;
-use crate::report::ReportId;
+use crate::tipoff::ReportId;
 
 /// What was done to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -2019,7 +2019,7 @@ pub struct LateStep {
 /// Office for forwarding, notifying and replying, the originating section
 /// for its opinion. Within a section, the most overdue first, then by
 /// objection. Steps done late are not listed (see
-/// [`crate::reporting::objection_lateness`] for those); withdrawn and
+/// [`crate::quarterly::objection_lateness`] for those); withdrawn and
 /// closed objections have nothing overdue.
 ///
 /// # Errors

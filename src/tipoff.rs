@@ -77,7 +77,7 @@ impl<T> Serialize for Sealed<T> {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use social_credit::report::{Report, ReportId, Reporter};
+/// use social_credit::tipoff::{Report, ReportId, Reporter};
 ///
 /// let report = Report::new(
 ///     ReportId(7),
