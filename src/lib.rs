@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod citation;
 pub mod commitment;
 pub mod grading;
+mod ids;
 pub mod lists;
 pub mod misconduct;
 pub mod objection;
