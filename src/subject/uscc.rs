@@ -432,7 +432,7 @@ impl Serialize for Uscc {
 
 impl<'de> Deserialize<'de> for Uscc {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
+        let s = super::identifier_text(deserializer, "a unified social credit code")?;
         Self::parse(&s).map_err(serde::de::Error::custom)
     }
 }
