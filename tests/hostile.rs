@@ -350,3 +350,116 @@ fn defect_09_debug_of_person_and_subject_hides_number_and_name() {
         assert!(!shown.contains("明华"), "given name in {shown}");
     }
 }
+
+// ---- 8. store documents, dumps and corrupt-document errors ----
+
+/// Defect 8: `Debug` and the default JSON of a stored document and of a
+/// dump show neither a tip-off's sealed reporter nor a person's number;
+/// a corrupt document's error names a person's key masked and quotes no
+/// sealed content. Inside `with_whole_identifiers` a dump serializes whole
+/// and reads back (a backup).
+#[test]
+fn defect_08_store_docs_dumps_and_corrupt_errors_hide_personal_data() {
+    use social_credit::report::Reporter;
+    use social_credit::store::{dump, Doc, Dump, Store, StoreError, Table};
+    use social_credit::subject::with_whole_identifiers;
+    use social_credit::{Person, ResidentId};
+
+    let number = "11010519491231002X";
+    let r = registry();
+    let person: ResidentId = number.parse().unwrap();
+    let person_id: SubjectId = person.clone().into();
+    r.register_subject(
+        Subject::Person(Person {
+            id: person,
+            name: "欧阳明华".into(),
+        }),
+        "clerk",
+        d(2019, 1, 7),
+    )
+    .unwrap();
+    let report = r
+        .receive_report(
+            &org_id().into(),
+            "fees collected twice",
+            Reporter {
+                name: "李四海".into(),
+                contact: "13812345678".into(),
+            },
+            "clerk",
+            d(2019, 4, 2),
+        )
+        .unwrap();
+    let secrets = [number, "欧阳明华", "李四海", "13812345678"];
+    let hides = |what: &str, text: &str| {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{what} shows `{secret}`: {text}");
+        }
+    };
+
+    let all = dump(r.store()).unwrap();
+    hides("Debug of a dump", &format!("{all:?}"));
+    hides("JSON of a dump", &serde_json::to_string(&all).unwrap());
+    let doc = all.tables[&Table::Reports].values().next().unwrap().clone();
+    assert!(doc.sealed.is_some());
+    hides("Debug of a doc", &format!("{doc:?}"));
+    hides("JSON of a doc", &serde_json::to_string(&doc).unwrap());
+    assert!(format!("{doc:?}").contains("<sealed>"));
+    // The redacted form is not mistaken for a document.
+    assert!(serde_json::from_str::<Dump>(&serde_json::to_string(&all).unwrap()).is_err());
+    // A backup: whole, and it reads back.
+    let backup = with_whole_identifiers(|| serde_json::to_string(&all)).unwrap();
+    assert!(backup.contains("李四海") && backup.contains(number));
+    assert_eq!(serde_json::from_str::<Dump>(&backup).unwrap(), all);
+
+    // A corrupt person document: its key is masked in the error.
+    let key = format!("person:{number}");
+    r.store()
+        .transaction(|tx| {
+            tx.put(
+                Table::Subjects,
+                &key,
+                Doc {
+                    subject: Some(key.clone()),
+                    body: format!("{{\"type\":\"person\",\"id\":\"{number}\",\"name\":7}}"),
+                    sealed: None,
+                },
+            )
+        })
+        .unwrap();
+    let err = r.subject(&person_id).unwrap_err();
+    hides("a corrupt person's error", &err.to_string());
+    hides("Debug of a corrupt person's error", &format!("{err:?}"));
+    assert!(err.to_string().contains("110105********002X"), "{err}");
+
+    // A corrupt sealed part: the error does not quote it.
+    let report_key = all.tables[&Table::Reports].keys().next().unwrap().clone();
+    r.store()
+        .transaction(|tx| {
+            tx.put(
+                Table::Reports,
+                &report_key,
+                Doc {
+                    sealed: Some("\"李四海 13812345678\"".into()),
+                    ..doc.clone()
+                },
+            )
+        })
+        .unwrap();
+    let err = r.report(report).unwrap_err();
+    assert!(err.to_string().contains("cannot be read"), "{err}");
+    hides("a corrupt tip-off's error", &err.to_string());
+    hides("Debug of a corrupt tip-off's error", &format!("{err:?}"));
+
+    // The error itself, as any store implementation builds it.
+    let err = StoreError::Corrupt {
+        table: Table::Reports,
+        key: format!("person:{number}"),
+        problem: format!("unknown variant `{number}`, expected `organization` or `person`; invalid type: string \"李四海\""),
+    };
+    hides("StoreError::Corrupt", &err.to_string());
+    hides("Debug of StoreError::Corrupt", &format!("{err:?}"));
+    assert!(err
+        .to_string()
+        .contains("expected `organization` or `person`"));
+}

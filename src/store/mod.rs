@@ -32,6 +32,7 @@
 //! the work rolls everything back, counters and audit entries included.
 
 mod memory;
+mod redact;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -45,6 +46,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use memory::MemoryStore;
+pub use redact::{masked_key, masked_problem};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -119,7 +121,13 @@ impl fmt::Display for Table {
 }
 
 /// One stored document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` and the default serialization show neither the body nor the
+/// sealed part, and mask a person's subject key ([`masked_key`]): the body
+/// is the storage representation, with identity numbers and names whole.
+/// Inside [`crate::subject::with_whole_identifiers`] it serializes whole and
+/// reads back, for a backup; the redacted form does not read back.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 pub struct Doc {
     /// The identifier of the subject the document is about, for
     /// [`Transaction::scan`]; `None` for documents about no single subject.
@@ -133,7 +141,11 @@ pub struct Doc {
 }
 
 /// A store could not do what was asked.
-#[derive(Debug, Error)]
+///
+/// `Display` and `Debug` print a [`StoreError::Corrupt`] key and problem
+/// masked ([`masked_key`], [`masked_problem`]); the fields keep them whole
+/// for the program.
+#[derive(Error)]
 #[non_exhaustive]
 pub enum StoreError {
     /// The storage backend failed (I/O, a database error, an injected fault).
@@ -144,7 +156,11 @@ pub enum StoreError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A stored document cannot be read back.
-    #[error("stored {table} document `{key}` cannot be read: {problem}")]
+    #[error(
+        "stored {table} document `{}` cannot be read: {}",
+        masked_key(.key),
+        masked_problem(.problem)
+    )]
     Corrupt {
         /// The table.
         table: Table,
@@ -161,6 +177,29 @@ pub enum StoreError {
         /// The newest version this crate knows.
         supported: i64,
     },
+}
+
+impl fmt::Debug for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Backend { source } => f.debug_struct("Backend").field("source", source).finish(),
+            Self::Corrupt {
+                table,
+                key,
+                problem,
+            } => f
+                .debug_struct("Corrupt")
+                .field("table", table)
+                .field("key", &masked_key(key))
+                .field("problem", &masked_problem(problem))
+                .finish(),
+            Self::SchemaTooNew { found, supported } => f
+                .debug_struct("SchemaTooNew")
+                .field("found", found)
+                .field("supported", supported)
+                .finish(),
+        }
+    }
 }
 
 impl StoreError {
@@ -259,7 +298,12 @@ pub trait Transaction {
 
 /// Everything a store holds, for comparing two states: every table's
 /// documents and the audit log.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` and the default serialization redact each [`Doc`]; serialized
+/// inside [`crate::subject::with_whole_identifiers`] it holds everything
+/// whole and reads back (a backup; keep it where the law lets the data be
+/// kept).
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Dump {
     /// Documents by table and key.
     pub tables: BTreeMap<Table, BTreeMap<String, Doc>>,
