@@ -463,3 +463,173 @@ fn defect_08_store_docs_dumps_and_corrupt_errors_hide_personal_data() {
         .to_string()
         .contains("expected `organization` or `person`"));
 }
+
+// ---- 10, 11. SQLite under several openers and writers ----
+
+#[cfg(feature = "sqlite")]
+fn sqlite_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "social-credit-hostile-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The child side of defect 10's several-process test: opens the database
+/// named by `SOCIAL_CREDIT_OPEN_DB` once the clock passes
+/// `SOCIAL_CREDIT_OPEN_AT` (milliseconds since the epoch), so that every
+/// child opens at the same moment. Does nothing when run alone.
+#[cfg(feature = "sqlite")]
+#[test]
+fn defect_10_child_opens_the_database() {
+    use social_credit::store::SqliteStore;
+    let (Ok(path), Ok(at)) = (
+        std::env::var("SOCIAL_CREDIT_OPEN_DB"),
+        std::env::var("SOCIAL_CREDIT_OPEN_AT"),
+    ) else {
+        return;
+    };
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(at.parse().unwrap());
+    while std::time::SystemTime::now() < at {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+}
+
+/// Defect 10: many threads, and several processes, opening one new database
+/// file at the same moment all succeed (before: "table docs already exists"
+/// or "database is locked" for a quarter of them), and the schema is made
+/// once.
+#[cfg(feature = "sqlite")]
+#[test]
+fn defect_10_concurrent_opens_of_a_new_database_all_succeed() {
+    use social_credit::store::{SqliteStore, Store};
+    use std::sync::{Arc, Barrier};
+
+    let dir = sqlite_dir("open");
+    for round in 0..4 {
+        let path = dir.join(format!("threads-{round}.sqlite"));
+        let n = 16;
+        let barrier = Arc::new(Barrier::new(n));
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                let (barrier, path) = (barrier.clone(), path.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    SqliteStore::open(&path).map(|s| s.schema_version())
+                })
+            })
+            .collect();
+        for h in handles {
+            let opened = h.join().unwrap();
+            assert!(matches!(opened, Ok(Ok(3))), "an open failed: {opened:?}");
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let audit = store.transaction(|tx| tx.audit_since(0)).unwrap();
+        assert!(audit.is_empty());
+    }
+
+    // Several processes: this test binary, running the child test above.
+    let exe = std::env::current_exe().unwrap();
+    for round in 0..2 {
+        let path = dir.join(format!("processes-{round}.sqlite"));
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+            + 1500;
+        let children: Vec<_> = (0..8)
+            .map(|_| {
+                std::process::Command::new(&exe)
+                    .args([
+                        "--exact",
+                        "defect_10_child_opens_the_database",
+                        "--test-threads=1",
+                    ])
+                    .env("SOCIAL_CREDIT_OPEN_DB", &path)
+                    .env("SOCIAL_CREDIT_OPEN_AT", at.to_string())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "a process failed to open: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Defect 11: the busy timeout is a setting (default 5 s, documented): a
+/// writer waits while another process holds the lock for less than its
+/// timeout and then commits; with a shorter timeout it fails with
+/// `StoreError::Busy` and writes nothing.
+#[cfg(feature = "sqlite")]
+#[test]
+fn defect_11_busy_timeout_is_a_setting() {
+    use social_credit::store::{
+        dump, Doc, SqliteOptions, SqliteStore, Store, StoreError, Table, DEFAULT_BUSY_TIMEOUT,
+    };
+    use std::time::Duration;
+
+    assert_eq!(DEFAULT_BUSY_TIMEOUT, Duration::from_secs(5));
+    assert_eq!(SqliteOptions::default().busy_timeout, DEFAULT_BUSY_TIMEOUT);
+    let dir = sqlite_dir("busy");
+    let path = dir.join("busy.sqlite");
+    let patient = SqliteStore::open_with(
+        &path,
+        SqliteOptions::default().with_busy_timeout(Duration::from_secs(20)),
+    )
+    .unwrap();
+    let hasty = SqliteStore::open_with(
+        &path,
+        SqliteOptions::default().with_busy_timeout(Duration::from_millis(50)),
+    )
+    .unwrap();
+    assert_eq!(patient.busy_timeout(), Duration::from_secs(20));
+    let doc = |body: &str| Doc {
+        subject: None,
+        body: body.into(),
+        sealed: None,
+    };
+
+    // Another connection (as another process would) holds the write lock.
+    let hold = |for_ms: u64| {
+        let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+        let path = path.clone();
+        let holder = std::thread::spawn(move || {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+            locked_tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(for_ms));
+            conn.execute_batch("COMMIT").unwrap();
+        });
+        locked_rx.recv().unwrap();
+        holder
+    };
+
+    let holder = hold(1_000);
+    let err = hasty
+        .transaction(|tx| tx.put(Table::Subjects, "a", doc("1")))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Busy { timeout } if timeout == Duration::from_millis(50)));
+    assert!(err.to_string().contains("locked"), "{err}");
+    // The patient writer waits for the lock, then commits.
+    patient
+        .transaction(|tx| tx.put(Table::Subjects, "b", doc("2")))
+        .unwrap();
+    holder.join().unwrap();
+    let all = dump(&patient).unwrap();
+    let keys: Vec<_> = all.tables[&Table::Subjects].keys().cloned().collect();
+    assert_eq!(keys, ["b"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

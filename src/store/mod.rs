@@ -48,7 +48,7 @@ use thiserror::Error;
 pub use memory::MemoryStore;
 pub use redact::{masked_key, masked_problem};
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore, DEFAULT_BUSY_TIMEOUT};
 
 /// The kinds of document a store keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -169,6 +169,13 @@ pub enum StoreError {
         /// What is wrong.
         problem: String,
     },
+    /// Other connections held the database's lock for the whole busy
+    /// timeout (a setting of the SQLite store); nothing was written.
+    #[error("the database stayed locked by another connection for {timeout:?}")]
+    Busy {
+        /// How long the store waited.
+        timeout: std::time::Duration,
+    },
     /// The database was written by a newer version of this crate.
     #[error("the database schema is version {found}, newer than this crate's {supported}")]
     SchemaTooNew {
@@ -193,6 +200,7 @@ impl fmt::Debug for StoreError {
                 .field("key", &masked_key(key))
                 .field("problem", &masked_problem(problem))
                 .finish(),
+            Self::Busy { timeout } => f.debug_struct("Busy").field("timeout", timeout).finish(),
             Self::SchemaTooNew { found, supported } => f
                 .debug_struct("SchemaTooNew")
                 .field("found", found)
