@@ -85,19 +85,31 @@ fn write_seeds() {
 
     // calendar
     for f in ["cn.csv", "cn-lunar.csv"] {
-        put("calendar", f, &std::fs::read(root.join("data/calendar").join(f)).unwrap());
+        put(
+            "calendar",
+            f,
+            &std::fs::read(root.join("data/calendar").join(f)).unwrap(),
+        );
     }
     let csv = "schedule,kind,first,last,name,notice\n\
                2027,holiday,2027-01-01,2027-01-03,New Year's Day 元旦,国办发明电〔2026〕X号\n\
                2027,workday,2027-01-04,2027-01-04,New Year's Day 元旦,国办发明电〔2026〕X号\n";
     put("calendar", "small.csv", csv.as_bytes());
     let schedule = calendar::Schedule::from_text(csv).unwrap();
-    put("calendar", "small.json", serde_json::to_string(&schedule).unwrap().as_bytes());
+    put(
+        "calendar",
+        "small.json",
+        serde_json::to_string(&schedule).unwrap().as_bytes(),
+    );
 
     // grading policies, catalogues, repair data
     for f in std::fs::read_dir(root.join("data/presets")).unwrap() {
         let p = f.unwrap().path();
-        put("grading_policy", p.file_name().unwrap().to_str().unwrap(), &std::fs::read(&p).unwrap());
+        put(
+            "grading_policy",
+            p.file_name().unwrap().to_str().unwrap(),
+            &std::fs::read(&p).unwrap(),
+        );
     }
     put(
         "catalogue",
@@ -114,15 +126,20 @@ fn write_seeds() {
     let uscc: Uscc = "91350100M000100Y43".parse().unwrap();
     let org: SubjectId = uscc.clone().into();
     let pid: ResidentId = "410184198006150022".parse().unwrap();
-    let person = Subject::Person(Person { id: pid.clone(), name: "张伟".into() });
+    let person = Subject::Person(Person {
+        id: pid.clone(),
+        name: "张伟".into(),
+    });
     let organization = Subject::Organization(Organization {
         uscc: uscc.clone(),
         name: "Zhengzhou Example Elderly Care Association".into(),
         kind: OrganizationKind::SocialAssociation,
         established_on: Some(d(2012, 5, 1)),
     });
-    r.register_subject(organization.clone(), "clerk", d(2019, 1, 7)).unwrap();
-    r.register_subject(person.clone(), "clerk", d(2019, 1, 7)).unwrap();
+    r.register_subject(organization.clone(), "clerk", d(2019, 1, 7))
+        .unwrap();
+    r.register_subject(person.clone(), "clerk", d(2019, 1, 7))
+        .unwrap();
     let link = RoleLink {
         organization: uscc.clone(),
         person: pid.clone(),
@@ -149,18 +166,34 @@ fn write_seeds() {
             vec![repair::PenaltyKind::Fine],
         )),
     };
-    let record = r.record_misconduct(new.clone(), "section", d(2019, 3, 4)).unwrap();
+    let record = r
+        .record_misconduct(new.clone(), "section", d(2019, 3, 4))
+        .unwrap();
     let receipt = Receipt::Written { on: d(2019, 3, 11) };
     let objection = r
-        .receive_objection(record.id, receipt.clone(), "the fine was annulled", "office")
+        .receive_objection(
+            record.id,
+            receipt.clone(),
+            "the fine was annulled",
+            "office",
+        )
         .unwrap();
     let commitment = r
-        .sign_commitment(&org, commitment::CommitmentKind::Credit, "we pledge", "clerk", d(2019, 4, 1))
+        .sign_commitment(
+            &org,
+            commitment::CommitmentKind::Credit,
+            "we pledge",
+            "clerk",
+            d(2019, 4, 1),
+        )
         .unwrap();
     r.receive_report(
         &org,
         "fees collected twice",
-        Reporter { name: "李四".into(), contact: "13800000000".into() },
+        Reporter {
+            name: "李四".into(),
+            contact: "13800000000".into(),
+        },
         "clerk",
         d(2019, 4, 2),
     )
@@ -185,7 +218,10 @@ fn write_seeds() {
         (3, whole(&roster)),
         (4, whole(&record)),
         (5, whole(&new.content)),
-        (6, entries.first().map(|(_, e)| whole(e)).unwrap_or_default()),
+        (
+            6,
+            entries.first().map(|(_, e)| whole(e)).unwrap_or_default(),
+        ),
         (8, whole(&objection)),
         (9, whole(&receipt)),
         (12, whole(&objection::ObjectionPolicy::default())),
@@ -213,21 +249,34 @@ fn write_seeds() {
         let policy: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
         let text = format!("{}\n%%\n{}", policy, whole(&facts));
-        put("repair", p.file_name().unwrap().to_str().unwrap(), text.as_bytes());
+        put(
+            "repair",
+            p.file_name().unwrap().to_str().unwrap(),
+            text.as_bytes(),
+        );
     }
 
     // registry_ops: byte sequences (see harness::registry_ops).
-    put("registry_ops", "seed-register-record", &[
-        0, 0, 0, 0, 1, // register an organization
-        1, 3, 0, 0, // register a person
-        2, 0, 2, 0, 2, 10, 1, 0, 2, 0, 1, // record a finding
-        30, 0, 11, // sweep
-        5, 0, 6, 0, 0, 1, 1, // objection
-        1, 0, 12, // public view
-    ]);
-    put("registry_ops", "seed-import", &[
-        0, 0, 0, 0, 1, 1, 0, 3, 4, 1, 1, 2, 0, 1, 0, 2, 1, 0, 3, 3, 0, 1, 2, 2, 0, 5, 0, 11, 0, 0, 13,
-    ]);
+    put(
+        "registry_ops",
+        "seed-register-record",
+        &[
+            0, 0, 0, 0, 1, // register an organization
+            1, 3, 0, 0, // register a person
+            2, 0, 2, 0, 2, 10, 1, 0, 2, 0, 1, // record a finding
+            30, 0, 11, // sweep
+            5, 0, 6, 0, 0, 1, 1, // objection
+            1, 0, 12, // public view
+        ],
+    );
+    put(
+        "registry_ops",
+        "seed-import",
+        &[
+            0, 0, 0, 0, 1, 1, 0, 3, 4, 1, 1, 2, 0, 1, 0, 2, 1, 0, 3, 3, 0, 1, 2, 2, 0, 5, 0, 11, 0,
+            0, 13,
+        ],
+    );
 }
 
 /// Serializing through a trait object, for the seed writer.

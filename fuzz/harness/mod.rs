@@ -52,7 +52,10 @@ fn text(data: &[u8]) -> Option<&str> {
 fn number_like_runs(input: &str) -> Vec<&str> {
     let mut runs = Vec::new();
     let mut start = None;
-    for (i, c) in input.char_indices().chain(std::iter::once((input.len(), ' '))) {
+    for (i, c) in input
+        .char_indices()
+        .chain(std::iter::once((input.len(), ' ')))
+    {
         let part = c.is_ascii_digit() || c == 'X' || c == 'x';
         match (part, start) {
             (true, None) => start = Some(i),
@@ -125,7 +128,9 @@ pub fn identifiers(data: &[u8]) {
         match serde_json::from_str::<SubjectId>(json) {
             Ok(id) => {
                 let stored = with_whole_identifiers(|| serde_json::to_string(&id));
-                let back = stored.ok().and_then(|s| serde_json::from_str::<SubjectId>(&s).ok());
+                let back = stored
+                    .ok()
+                    .and_then(|s| serde_json::from_str::<SubjectId>(&s).ok());
                 assert_eq!(back.as_ref(), Some(&id), "SubjectId round trip");
                 assert_no_number(&id.display_masked(), input, "SubjectId masked");
                 assert_no_number(&format!("{id:?}"), input, "SubjectId Debug");
@@ -173,7 +178,12 @@ pub fn calendar(data: &[u8]) {
 fn probe<C: WorkCalendar>(cal: &C) {
     let range = cal.coverage();
     let (first, last) = (*range.start(), *range.end());
-    for day in [first, last, first.pred_opt().unwrap_or(first), last.succ_opt().unwrap_or(last)] {
+    for day in [
+        first,
+        last,
+        first.pred_opt().unwrap_or(first),
+        last.succ_opt().unwrap_or(last),
+    ] {
         let _ = cal.is_working_day(day);
         let _ = cal.add_working_days(day, 5);
         let _ = cal.add_working_days(day, u32::MAX);
@@ -195,7 +205,10 @@ fn roundtrip<T: Serialize + DeserializeOwned + std::fmt::Debug>(json: &str) {
     };
     let back: T = match serde_json::from_str(&stored) {
         Ok(v) => v,
-        Err(e) => panic!("{} does not read back its own JSON: {e}", std::any::type_name::<T>()),
+        Err(e) => panic!(
+            "{} does not read back its own JSON: {e}",
+            std::any::type_name::<T>()
+        ),
     };
     let again = with_whole_identifiers(|| serde_json::to_string(&back)).unwrap_or_default();
     assert_eq!(stored, again, "{} round trip", std::any::type_name::<T>());
@@ -392,11 +405,12 @@ pub fn sqlite_file(data: &[u8]) {
             for docs in d.tables.values() {
                 for doc in docs.values() {
                     if let Some(subject) = &doc.subject {
-                        let id = subject
-                            .split_once(':')
-                            .and_then(|(_, s)| serde_json::from_value::<SubjectId>(
-                                serde_json::Value::String(s.to_owned()),
-                            ).ok());
+                        let id = subject.split_once(':').and_then(|(_, s)| {
+                            serde_json::from_value::<SubjectId>(serde_json::Value::String(
+                                s.to_owned(),
+                            ))
+                            .ok()
+                        });
                         if let Some(id) = id {
                             let _ = registry.subject(&id);
                             let _ = registry.public_view(&id, on);
@@ -495,7 +509,11 @@ fn subjects() -> Vec<SubjectId> {
 fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> String {
     let ids = subjects();
     let subject = b.pick(&ids).clone();
-    let back = |b: &mut Bytes<'_>| today.checked_sub_days(Days::new(u64::from(b.u8()) * 3)).unwrap_or(today);
+    let back = |b: &mut Bytes<'_>| {
+        today
+            .checked_sub_days(Days::new(u64::from(b.u8()) * 3))
+            .unwrap_or(today)
+    };
     let new_record = |b: &mut Bytes<'_>, subject: SubjectId| {
         let occurred = back(b);
         let fine = match b.u8() % 4 {
@@ -509,7 +527,11 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
             conduct: ConductKind::new(*b.pick(&CONDUCTS)),
             section: *b.pick(&Section::ALL),
             occurred_on: occurred,
-            ended_on: if b.u8() % 2 == 0 { Some(occurred) } else { None },
+            ended_on: if b.u8() % 2 == 0 {
+                Some(occurred)
+            } else {
+                None
+            },
             content: RecordContent {
                 description: "fuzzed finding".into(),
                 legal_basis: "Regulations on Social Organizations art. 30".into(),
@@ -555,7 +577,10 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
             };
             format!("{:?}", r.link_person(link, "clerk", today))
         }
-        2 => format!("{:?}", r.record_misconduct(new_record(b, subject), "section", today)),
+        2 => format!(
+            "{:?}",
+            r.record_misconduct(new_record(b, subject), "section", today)
+        ),
         3 => {
             let n = b.u8() % 8;
             let batch = (0..n).map(|_| new_record(b, subject.clone())).collect();
@@ -574,7 +599,13 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
                 .clone();
             format!(
                 "{:?}",
-                r.remove_from_list(&subject, &list, Citation::new("fuzz", "fuzz"), "clerk", today)
+                r.remove_from_list(
+                    &subject,
+                    &list,
+                    Citation::new("fuzz", "fuzz"),
+                    "clerk",
+                    today
+                )
             )
         }
         6 => {
@@ -591,7 +622,10 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
                 }
             };
             let record = RecordId(u64::from(b.u8() % 6));
-            format!("{:?}", r.receive_objection(record, receipt, "not us", "office"))
+            format!(
+                "{:?}",
+                r.receive_objection(record, receipt, "not us", "office")
+            )
         }
         7 => {
             let step = match b.u8() % 7 {
@@ -627,11 +661,16 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
                 0 => CommitmentKind::Credit,
                 1 => CommitmentKind::Repair,
                 _ => CommitmentKind::SupplyMaterials {
-                    due: today.checked_add_days(Days::new(u64::from(b.u8()))).unwrap_or(today),
+                    due: today
+                        .checked_add_days(Days::new(u64::from(b.u8())))
+                        .unwrap_or(today),
                     materials: vec!["annual report".into()],
                 },
             };
-            format!("{:?}", r.sign_commitment(&subject, kind, "we pledge", "clerk", today))
+            format!(
+                "{:?}",
+                r.sign_commitment(&subject, kind, "we pledge", "clerk", today)
+            )
         }
         9 => {
             let id = social_credit::commitment::CommitmentId(u64::from(b.u8() % 5));
@@ -642,7 +681,10 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
                 name: "李四".into(),
                 contact: "13800000000".into(),
             };
-            format!("{:?}", r.receive_report(&subject, "tip", reporter, "clerk", today))
+            format!(
+                "{:?}",
+                r.receive_report(&subject, "tip", reporter, "clerk", today)
+            )
         }
         11 => format!("{:?}", r.daily_sweep("sweeper", today)),
         12 => format!("{:?}", r.public_view(&subject, today)),
@@ -681,7 +723,10 @@ pub fn registry_ops(data: &[u8]) {
         today = today.checked_add_days(Days::new(advance)).unwrap_or(today);
         let left = step(&memory, &mut a, today);
         let right = step(&sqlite, &mut b, today);
-        assert_eq!(left, right, "the stores answer differently at operation {ops}");
+        assert_eq!(
+            left, right,
+            "the stores answer differently at operation {ops}"
+        );
     }
     let (Ok(left), Ok(right)) = (dump(memory.store()), dump(sqlite.store())) else {
         panic!("a store cannot be read");

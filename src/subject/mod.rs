@@ -263,8 +263,7 @@ impl fmt::Display for SubjectId {
 impl<'de> Deserialize<'de> for SubjectId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
-        const EXPECTED: &str =
-            "a subject id `{\"organization\": code}` or `{\"person\": number}`";
+        const EXPECTED: &str = "a subject id `{\"organization\": code}` or `{\"person\": number}`";
         fn refuse<E: serde::de::Error>(found: &str) -> E {
             E::custom(format_args!("expected {EXPECTED}, found {found}"))
         }
