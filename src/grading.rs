@@ -1516,7 +1516,7 @@ impl FindingIndex {
 fn merge_ranges(mut ranges: Vec<FineRange>) -> Vec<FineRange> {
     ranges.retain(|r| !r.is_empty());
     // Unbounded below first, then by lower bound.
-    ranges.sort_by(|a, b| a.at_least.cmp(&b.at_least));
+    ranges.sort_by_key(|r| r.at_least);
     let mut out: Vec<FineRange> = Vec::with_capacity(ranges.len());
     for r in ranges {
         match out.last_mut() {

@@ -173,7 +173,7 @@ fn write_seeds() {
     let objection = r
         .receive_objection(
             record.id,
-            receipt.clone(),
+            receipt,
             "the fine was annulled",
             "office",
         )

@@ -30,8 +30,11 @@ use social_credit::{
     RepairPolicy, RepairTimeline, ResidentId, Role, RoleLink, Section, Subject, SubjectId, Uscc,
 };
 
+/// A harness function: arbitrary bytes in, a panic for a defect.
+pub type Target = fn(&[u8]);
+
 /// The targets, by name: the fuzz target and the corpus directory of each.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("identifiers", identifiers),
     ("calendar", calendar),
     ("json_types", json_types),
@@ -93,7 +96,7 @@ pub fn identifiers(data: &[u8]) {
         Ok(id) => {
             // Display is the whole number, by design; Debug and the
             // default serialization mask it.
-            assert_eq!(ResidentId::parse(&id.to_string()).ok().as_ref(), Some(&id));
+            assert_eq!(ResidentId::parse(&format!("{id}")).ok().as_ref(), Some(&id));
             assert_no_number(&format!("{id:?}"), input, "ResidentId Debug");
             assert_no_number(&id.masked(), input, "ResidentId masked");
             let json = serde_json::to_string(&id).unwrap_or_default();
@@ -109,7 +112,7 @@ pub fn identifiers(data: &[u8]) {
     }
     match Uscc::parse(input) {
         Ok(code) => {
-            assert_eq!(Uscc::parse(&code.to_string()).ok().as_ref(), Some(&code));
+            assert_eq!(Uscc::parse(&format!("{code}")).ok().as_ref(), Some(&code));
         }
         Err(e) => {
             assert_no_number(&e.to_string(), input, "UsccError");
