@@ -1356,6 +1356,7 @@ impl PolicySet {
     /// stops at the rule's `at_least` and lists the dates of `facts` only.
     /// For the registry, which records a grade's severity, list and
     /// citation, not its matched facts.
+    #[allow(dead_code)] // As `FindingIndex`.
     pub(crate) fn grade_conduct_indexed(
         &self,
         conduct_on: NaiveDate,
@@ -1419,6 +1420,7 @@ pub struct TemporalGrade<'p> {
 /// needed, whatever the number of findings: a bulk import of one subject's
 /// findings grades each in bounded time (issue 17, defect 12).
 #[derive(Debug, Clone, Default)]
+#[allow(dead_code)] // The registry's import uses it once the registry split lands.
 pub(crate) struct FindingIndex {
     by_conduct: std::collections::HashMap<ConductKind, BTreeMap<NaiveDate, DayFindings>>,
 }
@@ -1454,6 +1456,7 @@ impl DayFindings {
 
 impl FindingIndex {
     /// Adds `finding`.
+    #[allow(dead_code)] // As `FindingIndex`.
     pub(crate) fn insert(&mut self, finding: &Finding) {
         let day = self
             .by_conduct
