@@ -171,12 +171,7 @@ fn write_seeds() {
         .unwrap();
     let receipt = Receipt::Written { on: d(2019, 3, 11) };
     let objection = r
-        .receive_objection(
-            record.id,
-            receipt,
-            "the fine was annulled",
-            "office",
-        )
+        .receive_objection(record.id, receipt, "the fine was annulled", "office")
         .unwrap();
     let commitment = r
         .sign_commitment(
