@@ -124,6 +124,33 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // One subject's findings in one import (issue 17, defect 12: was
+    // quadratic, 200,000 findings took 344 s): linear, so 40,000 take about
+    // twice as long as 20,000.
+    let mut g = c.benchmark_group("registry/import_one_subject");
+    g.sample_size(10);
+    for n in [20_000u64, 40_000] {
+        g.bench_function(format!("memory_{n}"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let registry = Registry::official(MemoryStore::new());
+                    let subject = register(&registry, 1).remove(0);
+                    let records: Vec<NewRecord> =
+                        (0..n).map(|i| finding(subject.clone(), i)).collect();
+                    let start = Instant::now();
+                    let ids = registry
+                        .import_records(records, "bench", d(2019, 12, 2))
+                        .unwrap();
+                    total += start.elapsed();
+                    assert_eq!(ids.len() as u64, n);
+                }
+                total
+            })
+        });
+    }
+    g.finish();
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -590,6 +590,7 @@ impl GradingPolicy {
                 .as_ref()
                 .map_or(facts.on, |f| f.on.min(facts.on));
             let from = sub_years(anchor, repeat.within_years).unwrap_or(NaiveDate::MIN);
+            examined(facts.earlier.len().saturating_add(1));
             let counted: Vec<NaiveDate> = facts
                 .finding
                 .iter()
@@ -1356,7 +1357,6 @@ impl PolicySet {
     /// stops at the rule's `at_least` and lists the dates of `facts` only.
     /// For the registry, which records a grade's severity, list and
     /// citation, not its matched facts.
-    #[allow(dead_code)] // As `FindingIndex`.
     pub(crate) fn grade_conduct_indexed(
         &self,
         conduct_on: NaiveDate,
@@ -1413,6 +1413,23 @@ pub struct TemporalGrade<'p> {
     pub basis: Citation,
 }
 
+thread_local! {
+    static EXAMINED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn examined(n: usize) {
+    EXAMINED.with(|e| e.set(e.get().saturating_add(n as u64)));
+}
+
+/// How many earlier findings grading has looked at on this thread, summed
+/// over every repeat condition evaluated: a measure of the work a bulk
+/// import does that does not depend on the machine (issue 17, defect 12).
+/// For tests; not part of the API.
+#[doc(hidden)]
+pub fn findings_examined() -> u64 {
+    EXAMINED.with(std::cell::Cell::get)
+}
+
 /// A subject's earlier findings indexed for repeat conditions: by conduct,
 /// then by day, each day's fines counted by amount. Counting the findings a
 /// repeat condition asks for costs, per day of the window that has
@@ -1420,7 +1437,6 @@ pub struct TemporalGrade<'p> {
 /// needed, whatever the number of findings: a bulk import of one subject's
 /// findings grades each in bounded time (issue 17, defect 12).
 #[derive(Debug, Clone, Default)]
-#[allow(dead_code)] // The registry's import uses it once the registry split lands.
 pub(crate) struct FindingIndex {
     by_conduct: std::collections::HashMap<ConductKind, BTreeMap<NaiveDate, DayFindings>>,
 }
@@ -1445,6 +1461,7 @@ impl DayFindings {
         let hi = range.below.map_or(Bound::Unbounded, Bound::Excluded);
         let mut n = 0usize;
         for (_, k) in self.fines.range((lo, hi)) {
+            examined(1);
             n = n.saturating_add(*k);
             if n >= cap {
                 return cap;
@@ -1456,7 +1473,6 @@ impl DayFindings {
 
 impl FindingIndex {
     /// Adds `finding`.
-    #[allow(dead_code)] // As `FindingIndex`.
     pub(crate) fn insert(&mut self, finding: &Finding) {
         let day = self
             .by_conduct
@@ -1497,6 +1513,7 @@ impl FindingIndex {
             };
             let ranges = ranges.map(merge_ranges);
             for day in days.range(from..=to).map(|(_, d)| d) {
+                examined(1);
                 match &ranges {
                     None => total = total.saturating_add(day.all),
                     Some(ranges) => {

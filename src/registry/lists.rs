@@ -60,13 +60,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         };
         // The entry's pseudonym concerns every record behind the entry, and
         // for a listing grounded on time on other lists, the records behind
-        // those. A red-list entry concerns no record.
-        if on_other_lists {
+        // those. A red-list entry concerns no record. An organization is
+        // named by its code: nothing to gather (a bulk import lists it once
+        // per finding, issue 17 defect 12).
+        let person = subject.is_person();
+        if on_other_lists && person {
             grounds = entries
                 .iter()
                 .flat_map(|(_, e)| e.events.iter().flat_map(|ev| ev.records.iter().copied()))
                 .collect();
-        } else if let Some((_, entry)) = entries.iter().find(|(k, _)| *k == key) {
+        } else if let Some((_, entry)) = entries.iter().find(|(k, _)| person && *k == key) {
             grounds.extend(
                 entry
                     .events
