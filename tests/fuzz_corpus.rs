@@ -53,9 +53,9 @@ fn write_seeds() {
     use social_credit::misconduct::{ConductKind, RecordContent};
     use social_credit::objection::Receipt;
     use social_credit::registry::{NewRecord, Registry};
-    use social_credit::report::Reporter;
     use social_credit::store::SqliteStore;
     use social_credit::subject::with_whole_identifiers;
+    use social_credit::tipoff::Reporter;
     use social_credit::*;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -226,7 +226,7 @@ fn write_seeds() {
         (18, whole(&RetentionPolicy::default())),
         (19, whole(record.decision.as_ref().unwrap())),
         (20, whole(&facts)),
-        (22, whole(&reporting::ReportingRule::default())),
+        (22, whole(&quarterly::ReportingRule::default())),
         (23, whole(&sweep)),
         (24, whole(&view)),
         (25, whole(&schedule)),

@@ -360,9 +360,9 @@ fn defect_09_debug_of_person_and_subject_hides_number_and_name() {
 /// and reads back (a backup).
 #[test]
 fn defect_08_store_docs_dumps_and_corrupt_errors_hide_personal_data() {
-    use social_credit::report::Reporter;
     use social_credit::store::{dump, Doc, Dump, Store, StoreError, Table};
     use social_credit::subject::with_whole_identifiers;
+    use social_credit::tipoff::Reporter;
     use social_credit::{Person, ResidentId};
 
     let number = "11010519491231002X";

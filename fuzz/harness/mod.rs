@@ -22,9 +22,9 @@ use social_credit::lists::{Domain, ListKind};
 use social_credit::misconduct::{ConductKind, RecordContent, RecordId};
 use social_credit::objection::{Finding, ObjectionId, Outcome, Receipt};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry};
-use social_credit::report::Reporter;
 use social_credit::store::{dump, MemoryStore, SqliteStore, Store};
 use social_credit::subject::with_whole_identifiers;
+use social_credit::tipoff::Reporter;
 use social_credit::{
     Catalogue, Citation, GradingPolicy, Organization, OrganizationKind, Person, PolicySet,
     RepairPolicy, RepairTimeline, ResidentId, Role, RoleLink, Section, Subject, SubjectId, Uscc,
@@ -250,7 +250,7 @@ pub fn json_types(data: &[u8]) {
         roundtrip::<PenaltyDecision>,
         roundtrip::<repair::RepairFacts>,
         roundtrip::<lists::ListLifecycle>,
-        roundtrip::<reporting::ReportingRule>,
+        roundtrip::<quarterly::ReportingRule>,
         roundtrip::<registry::SweepReport>,
         roundtrip::<registry::PublicView>,
         roundtrip::<Schedule>,
@@ -427,7 +427,7 @@ pub fn sqlite_file(data: &[u8]) {
         for n in 1..4 {
             let _ = registry.record(RecordId(n));
             let _ = registry.objection(ObjectionId(n));
-            let _ = registry.report(social_credit::report::ReportId(n));
+            let _ = registry.report(social_credit::tipoff::ReportId(n));
         }
         let _ = registry.daily_sweep("fuzz", day(2026, 1, 1));
     }

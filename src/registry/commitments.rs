@@ -6,9 +6,9 @@ use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind};
-use crate::report::{Report, ReportId, Reporter};
 use crate::store::{numeric_key, Store, StoreError, Table};
 use crate::subject::SubjectId;
+use crate::tipoff::{Report, ReportId, Reporter};
 
 use super::*;
 
