@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod actor;
 pub mod assess;
 pub mod audit;
 pub mod calendar;
@@ -12,6 +13,7 @@ pub mod grading;
 pub mod lists;
 pub mod misconduct;
 pub mod objection;
+pub mod permission;
 pub mod registry;
 pub mod repair;
 pub mod report;
@@ -20,6 +22,7 @@ pub mod retention;
 pub mod store;
 pub mod subject;
 
+pub use actor::{Actor, Capacity};
 pub use assess::{assess, Assessment, Dossier, Rules};
 pub use audit::AuditEntry;
 pub use catalogue::{Catalogue, Measure, SanctionKind};
@@ -28,6 +31,7 @@ pub use grading::{GradingPolicy, PolicySet};
 pub use lists::{ListEntry, ListKind};
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 pub use objection::{Objection, ObjectionError, ObjectionPolicy};
+pub use permission::{Operation, PermissionTable};
 pub use repair::{Eligibility, PenaltyDecision, RepairPolicy, RepairTimeline};
 pub use retention::RetentionPolicy;
 
@@ -57,4 +61,6 @@ const _: () = {
     assert_send_sync::<AuditEntry>();
     assert_send_sync::<calendar::ChinaCalendar>();
     assert_send_sync::<store::MemoryStore>();
+    assert_send_sync::<Actor>();
+    assert_send_sync::<PermissionTable>();
 };
