@@ -331,7 +331,9 @@ fn limited(
         .rate_limit(limits.requests_per_second.max(1), Duration::from_secs(1))
         // A body announced larger than the limit is refused before it is
         // read; one that turns out larger stops being read at the limit.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limits.body_bytes))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            limits.body_bytes,
+        ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
@@ -441,7 +443,9 @@ impl App {
         self.permissions
             .check(actor, operation, &target)
             .map(|_| ())
-            .map_err(|refusal| ApiError::new(StatusCode::FORBIDDEN, "forbidden", refusal.to_string()))
+            .map_err(|refusal| {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", refusal.to_string())
+            })
     }
 }
 
@@ -503,7 +507,10 @@ impl Tokens {
         if problems.is_empty() {
             Ok(tokens)
         } else {
-            Err(format!("the tokens file has problems: {}", problems.join("; ")))
+            Err(format!(
+                "the tokens file has problems: {}",
+                problems.join("; ")
+            ))
         }
     }
 
@@ -733,7 +740,10 @@ async fn register_subject(
     app.permit(&actor, Operation::RegisterSubject, Target::none())?;
     let req: RegisterSubject = body.parse()?;
     let id = path_id(&req.subject.id());
-    blocking(&app, move |r| r.register_subject(req.subject, &by(&actor), req.on)).await?;
+    blocking(&app, move |r| {
+        r.register_subject(req.subject, &by(&actor), req.on)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(Registered { id })))
 }
 
@@ -863,7 +873,11 @@ async fn objection(
 ) -> Result<impl IntoResponse, ApiError> {
     let id = parse_objection_id(&path_segment(id)?)?;
     let objection = blocking(&app, move |r| r.objection(id)).await?;
-    app.permit(&actor, Operation::ReadObjection, objection_target(&objection))?;
+    app.permit(
+        &actor,
+        Operation::ReadObjection,
+        objection_target(&objection),
+    )?;
     let state = blocking(&app, move |r| {
         let calendar = r.calendar();
         let deadlines = objection.deadlines(&*calendar)?;

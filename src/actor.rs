@@ -78,10 +78,7 @@ impl FromStr for AccountId {
                 max: MAX_ACCOUNT_ID_CHARS,
             });
         }
-        if let Some(position) = s
-            .chars()
-            .position(|c| c.is_whitespace() || c.is_control())
-        {
+        if let Some(position) = s.chars().position(|c| c.is_whitespace() || c.is_control()) {
             return Err(ActorError::AccountIdCharacter { position });
         }
         Ok(Self(s.to_owned()))
@@ -402,7 +399,10 @@ mod tests {
 
     #[test]
     fn account_ids_are_bounded_and_masked() {
-        assert!("a".repeat(MAX_ACCOUNT_ID_CHARS).parse::<AccountId>().is_ok());
+        assert!("a"
+            .repeat(MAX_ACCOUNT_ID_CHARS)
+            .parse::<AccountId>()
+            .is_ok());
         assert_eq!(
             "a".repeat(MAX_ACCOUNT_ID_CHARS + 1).parse::<AccountId>(),
             Err(ActorError::AccountIdLength {

@@ -350,7 +350,9 @@ pub enum PermissionProblem {
         operation: Operation,
     },
     /// A section scope granted to a capacity that is no section's.
-    #[error("rule `{rule}` limits its grant to a section's own items, but `{capacity}` is no section")]
+    #[error(
+        "rule `{rule}` limits its grant to a section's own items, but `{capacity}` is no section"
+    )]
     ScopeWithoutSection {
         /// The row.
         rule: String,
@@ -358,7 +360,9 @@ pub enum PermissionProblem {
         capacity: Capacity,
     },
     /// The public granted more than the published view (plan §6(2)).
-    #[error("rule `{rule}` grants `{operation}` to the public, which may only see what is published")]
+    #[error(
+        "rule `{rule}` grants `{operation}` to the public, which may only see what is published"
+    )]
     PublicBeyondPublication {
         /// The row.
         rule: String,
@@ -769,8 +773,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(other.rule.rule, "objection.opinion_by_providing_section");
         // plan §5(5)1: only the custodian unseals; nobody else, not the Office.
-        let custodian =
-            Actor::official("u-1".parse().unwrap(), Capacity::TipOffCustodian).unwrap();
+        let custodian = Actor::official("u-1".parse().unwrap(), Capacity::TipOffCustodian).unwrap();
         assert!(t
             .check(&custodian, Operation::UnsealReporter, &none)
             .is_ok());
@@ -833,9 +836,9 @@ mod tests {
         assert!(has(&PermissionProblem::DuplicateRule {
             rule: first.id.clone()
         }));
-        assert!(problems
-            .iter()
-            .any(|p| matches!(p, PermissionProblem::DuplicateGrant { rule, .. } if *rule == first.id)));
+        assert!(problems.iter().any(
+            |p| matches!(p, PermissionProblem::DuplicateGrant { rule, .. } if *rule == first.id)
+        ));
         assert!(has(&PermissionProblem::NoCapacities {
             rule: "empty".into()
         }));

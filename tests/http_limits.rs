@@ -98,7 +98,11 @@ fn many_slow_and_busy_connections_stay_bounded() {
     // The service still answers, at once.
     let started = Instant::now();
     assert_eq!(answer(), 404);
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(status("Threads") <= threads + blocking, "threads grew");
     // Each slow connection is closed once its head is late.
     let started = Instant::now();

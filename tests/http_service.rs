@@ -295,7 +295,11 @@ fn parse_response(raw: &[u8]) -> (u16, String, Value) {
         Some("application/json"),
         "every answer is JSON: {head}"
     );
-    (status, head.to_owned(), serde_json::from_slice(&body).unwrap())
+    (
+        status,
+        head.to_owned(),
+        serde_json::from_slice(&body).unwrap(),
+    )
 }
 
 fn dechunk(mut raw: &[u8]) -> Vec<u8> {
@@ -748,10 +752,7 @@ fn bad_input_is_refused_with_a_json_error_and_writes_nothing() {
     let second_steps = format!("/objections/{}/steps", second["id"]);
     let (status, o) = service.post(
         &second_steps,
-        &step(
-            "2019-10-08",
-            json!({ "step": "forward", "to": "office" }),
-        ),
+        &step("2019-10-08", json!({ "step": "forward", "to": "office" })),
     );
     assert_eq!(status, 200, "{o}");
     let (status, o) = service.post(
@@ -918,10 +919,7 @@ fn projected_deadlines_and_a_notice_loaded_at_run_time() {
     service.refused(
         "POST",
         "/calendar/notice",
-        Some(
-            &json!({"on": "2026-12-21", "schedule": {"rows": [new_year]}})
-                .to_string(),
-        ),
+        Some(&json!({"on": "2026-12-21", "schedule": {"rows": [new_year]}}).to_string()),
         422,
         "invalid_notice",
         "no holiday row for 2027-02-05 (Spring Festival 春节)",
@@ -1040,13 +1038,7 @@ fn an_objection_to_a_list_entry_shows_both_acts() {
     service.refused(
         "POST",
         &steps,
-        Some(
-            &step(
-                "2019-10-14",
-                json!({ "step": "reply", "reasons": "r" }),
-            )
-            .to_string(),
-        ),
+        Some(&step("2019-10-14", json!({ "step": "reply", "reasons": "r" })).to_string()),
         409,
         "objection_step",
         "first notify the applicant",
@@ -1219,7 +1211,10 @@ fn every_endpoint_by_token_and_capacity() {
     let id = o["id"].as_u64().unwrap();
     let (status, o) = service.post(
         &format!("/objections/{id}/steps"),
-        &step("2019-09-30", json!({ "step": "forward", "to": "social_organizations" })),
+        &step(
+            "2019-09-30",
+            json!({ "step": "forward", "to": "social_organizations" }),
+        ),
     );
     assert_eq!(status, 200, "{o}");
     let social = Target::section(Section::SocialOrganizations);
@@ -1229,46 +1224,193 @@ fn every_endpoint_by_token_and_capacity() {
     let new_year = json!({"schedule": 2027, "kind": "holiday", "first": "2027-01-01",
         "last": "2027-01-01", "name": "New Year's Day 元旦", "notice": "unconfirmed"});
     let endpoints: Vec<(&str, String, Option<Value>, Operation, Target)> = vec![
-        ("POST", "/subjects".into(), Some(person), Operation::RegisterSubject, Target::none()),
-        ("POST", "/records".into(), Some(fine(1_000, "fine")), Operation::RecordMisconduct, social),
-        ("GET", format!("/subjects/org:{USCC}/assessment?on=2019-04-01"), None, Operation::ReadSubject, Target::none()),
-        ("GET", format!("/subjects/org:{USCC}/list-entries"), None, Operation::ReadSubject, Target::none()),
-        ("POST", "/objections".into(), Some(json!({ "record": record,
+        (
+            "POST",
+            "/subjects".into(),
+            Some(person),
+            Operation::RegisterSubject,
+            Target::none(),
+        ),
+        (
+            "POST",
+            "/records".into(),
+            Some(fine(1_000, "fine")),
+            Operation::RecordMisconduct,
+            social,
+        ),
+        (
+            "GET",
+            format!("/subjects/org:{USCC}/assessment?on=2019-04-01"),
+            None,
+            Operation::ReadSubject,
+            Target::none(),
+        ),
+        (
+            "GET",
+            format!("/subjects/org:{USCC}/list-entries"),
+            None,
+            Operation::ReadSubject,
+            Target::none(),
+        ),
+        (
+            "POST",
+            "/objections".into(),
+            Some(json!({ "record": record,
             "receipt": { "channel": "written", "on": "2019-10-08" }, "grounds": "again" })),
-            Operation::ReceiveObjection, Target::none()),
-        ("GET", format!("/objections/{id}?on=2019-10-01"), None, Operation::ReadObjection, social),
-        ("POST", steps.clone(), Some(step("2019-09-30", json!({ "step": "forward", "to": "social_organizations" }))),
-            Operation::ForwardObjection, social),
-        ("POST", steps.clone(), Some(step("2019-10-08", json!({ "step": "opinion",
-            "finding": "not_confirmed", "summary": "the fine stands" }))), Operation::SubmitOpinion, social),
-        ("POST", steps.clone(), Some(step("2019-10-09", json!({ "step": "notify",
-            "outcome": { "decision": "kept", "reasons": "the fine stands" } }))), Operation::NotifyApplicant, social),
-        ("POST", steps.clone(), Some(step("2019-10-09", json!({ "step": "reply", "reasons": "the fine stands" }))),
-            Operation::ReplyToSubject, social),
-        ("POST", steps.clone(), Some(step("2019-10-10", json!({ "step": "withdraw" }))), Operation::RecordWithdrawal, social),
-        ("POST", steps.clone(), Some(step("2019-10-10", json!({ "step": "close" }))), Operation::CloseObjection, social),
-        ("GET", "/desk/overdue?on=2019-10-21".into(), None, Operation::ObjectionDesk, Target::none()),
-        ("POST", "/calendar/notice".into(), Some(json!({"on": "2026-12-21", "partial": true,
-            "schedule": {"rows": [new_year]}})), Operation::ReplaceCalendar, Target::none()),
-        ("GET", format!("/public/{USCC}?on=2019-04-01"), None, Operation::PublicView, Target::none()),
+            Operation::ReceiveObjection,
+            Target::none(),
+        ),
+        (
+            "GET",
+            format!("/objections/{id}?on=2019-10-01"),
+            None,
+            Operation::ReadObjection,
+            social,
+        ),
+        (
+            "POST",
+            steps.clone(),
+            Some(step(
+                "2019-09-30",
+                json!({ "step": "forward", "to": "social_organizations" }),
+            )),
+            Operation::ForwardObjection,
+            social,
+        ),
+        (
+            "POST",
+            steps.clone(),
+            Some(step(
+                "2019-10-08",
+                json!({ "step": "opinion",
+            "finding": "not_confirmed", "summary": "the fine stands" }),
+            )),
+            Operation::SubmitOpinion,
+            social,
+        ),
+        (
+            "POST",
+            steps.clone(),
+            Some(step(
+                "2019-10-09",
+                json!({ "step": "notify",
+            "outcome": { "decision": "kept", "reasons": "the fine stands" } }),
+            )),
+            Operation::NotifyApplicant,
+            social,
+        ),
+        (
+            "POST",
+            steps.clone(),
+            Some(step(
+                "2019-10-09",
+                json!({ "step": "reply", "reasons": "the fine stands" }),
+            )),
+            Operation::ReplyToSubject,
+            social,
+        ),
+        (
+            "POST",
+            steps.clone(),
+            Some(step("2019-10-10", json!({ "step": "withdraw" }))),
+            Operation::RecordWithdrawal,
+            social,
+        ),
+        (
+            "POST",
+            steps.clone(),
+            Some(step("2019-10-10", json!({ "step": "close" }))),
+            Operation::CloseObjection,
+            social,
+        ),
+        (
+            "GET",
+            "/desk/overdue?on=2019-10-21".into(),
+            None,
+            Operation::ObjectionDesk,
+            Target::none(),
+        ),
+        (
+            "POST",
+            "/calendar/notice".into(),
+            Some(json!({"on": "2026-12-21", "partial": true,
+            "schedule": {"rows": [new_year]}})),
+            Operation::ReplaceCalendar,
+            Target::none(),
+        ),
+        (
+            "GET",
+            format!("/public/{USCC}?on=2019-04-01"),
+            None,
+            Operation::PublicView,
+            Target::none(),
+        ),
     ];
     let table = PermissionTable::xinzheng_2019();
     // Hand-written expectations for the key rows, so that a table that
     // drifted from the plan fails here and not only the table's own test.
     let key_rows = [
-        (Operation::ReceiveObjection, Capacity::Section(Section::Office), true),
-        (Operation::ReceiveObjection, Capacity::Section(Section::SocialOrganizations), false),
-        (Operation::RecordMisconduct, Capacity::Section(Section::SocialOrganizations), true),
-        (Operation::RecordMisconduct, Capacity::Section(Section::SocialAffairs), false),
-        (Operation::RecordMisconduct, Capacity::Section(Section::Office), false),
-        (Operation::SubmitOpinion, Capacity::Section(Section::SocialOrganizations), true),
-        (Operation::SubmitOpinion, Capacity::Section(Section::Office), false),
-        (Operation::SubmitOpinion, Capacity::Section(Section::ElderlyCare), false),
-        (Operation::ForwardObjection, Capacity::Section(Section::Office), true),
-        (Operation::NotifyApplicant, Capacity::Section(Section::SocialOrganizations), false),
-        (Operation::ReplaceCalendar, Capacity::Section(Section::Office), true),
+        (
+            Operation::ReceiveObjection,
+            Capacity::Section(Section::Office),
+            true,
+        ),
+        (
+            Operation::ReceiveObjection,
+            Capacity::Section(Section::SocialOrganizations),
+            false,
+        ),
+        (
+            Operation::RecordMisconduct,
+            Capacity::Section(Section::SocialOrganizations),
+            true,
+        ),
+        (
+            Operation::RecordMisconduct,
+            Capacity::Section(Section::SocialAffairs),
+            false,
+        ),
+        (
+            Operation::RecordMisconduct,
+            Capacity::Section(Section::Office),
+            false,
+        ),
+        (
+            Operation::SubmitOpinion,
+            Capacity::Section(Section::SocialOrganizations),
+            true,
+        ),
+        (
+            Operation::SubmitOpinion,
+            Capacity::Section(Section::Office),
+            false,
+        ),
+        (
+            Operation::SubmitOpinion,
+            Capacity::Section(Section::ElderlyCare),
+            false,
+        ),
+        (
+            Operation::ForwardObjection,
+            Capacity::Section(Section::Office),
+            true,
+        ),
+        (
+            Operation::NotifyApplicant,
+            Capacity::Section(Section::SocialOrganizations),
+            false,
+        ),
+        (
+            Operation::ReplaceCalendar,
+            Capacity::Section(Section::Office),
+            true,
+        ),
         (Operation::ReplaceCalendar, Capacity::System, false),
-        (Operation::ReadObjection, Capacity::Section(Section::SocialAffairs), false),
+        (
+            Operation::ReadObjection,
+            Capacity::Section(Section::SocialAffairs),
+            false,
+        ),
         (Operation::ReadObjection, Capacity::TipOffCustodian, false),
         (Operation::RegisterSubject, Capacity::TipOffCustodian, false),
         (Operation::PublicView, Capacity::System, true),
@@ -1294,10 +1436,15 @@ fn every_endpoint_by_token_and_capacity() {
                 continue;
             }
             assert_eq!(status, 401, "{method} {path} with {token:?}: {error}");
-            let kind = if token.is_some() { "invalid_token" } else { "unauthenticated" };
+            let kind = if token.is_some() {
+                "invalid_token"
+            } else {
+                "unauthenticated"
+            };
             assert_eq!(error["kind"], kind, "{error}");
             assert!(
-                head.to_ascii_lowercase().contains("www-authenticate: bearer"),
+                head.to_ascii_lowercase()
+                    .contains("www-authenticate: bearer"),
                 "{head}"
             );
             assert_eq!(service.dump(), before, "{method} {path} wrote something");
@@ -1308,8 +1455,7 @@ fn every_endpoint_by_token_and_capacity() {
             }
             let allowed = table.check(&actor_of(capacity), *operation, target).is_ok();
             let before = service.dump();
-            let (status, error) =
-                service.call_as(Some(&token(capacity)), method, path, body);
+            let (status, error) = service.call_as(Some(&token(capacity)), method, path, body);
             if allowed {
                 assert!(
                     status != 401 && status != 403,
@@ -1323,7 +1469,11 @@ fn every_endpoint_by_token_and_capacity() {
                 for needed in [operation.name(), &capacity.to_string(), "rule"] {
                     assert!(message.contains(needed), "`{message}` lacks `{needed}`");
                 }
-                assert_eq!(service.dump(), before, "{method} {path} by {capacity} wrote");
+                assert_eq!(
+                    service.dump(),
+                    before,
+                    "{method} {path} by {capacity} wrote"
+                );
             }
         }
     }
@@ -1337,7 +1487,10 @@ fn every_endpoint_by_token_and_capacity() {
 fn an_oversized_body_is_413() {
     let service = Service::start();
     let token = token(Capacity::Section(Section::SocialOrganizations));
-    let big = format!("{{\"on\": \"2019-01-07\", \"pad\": \"{}\"}}", "x".repeat(70 << 10));
+    let big = format!(
+        "{{\"on\": \"2019-01-07\", \"pad\": \"{}\"}}",
+        "x".repeat(70 << 10)
+    );
     let before = service.dump();
     let (status, error) = service.call_as(Some(&token), "POST", "/subjects", Some(&big));
     assert_eq!(status, 413, "{error}");
@@ -1345,7 +1498,9 @@ fn an_oversized_body_is_413() {
     assert_eq!(service.dump(), before);
 
     let mut stream = TcpStream::connect(service.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     let head = format!(
         "POST /subjects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{{"
@@ -1372,7 +1527,9 @@ fn a_slow_body_is_408_and_closed() {
     let token = token(Capacity::Section(Section::SocialOrganizations));
     let before = service.dump();
     let mut stream = TcpStream::connect(service.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     let head = format!(
         "POST /subjects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
@@ -1389,7 +1546,10 @@ fn a_slow_body_is_408_and_closed() {
     let (status, head, error) = parse_response(&response);
     assert_eq!(status, 408, "{error}");
     assert_eq!(error["kind"], "timeout", "{error}");
-    assert!(head.to_ascii_lowercase().contains("connection: close"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
     assert_eq!(service.dump(), before);
 }
 
