@@ -208,13 +208,10 @@ impl Transaction for MemoryTx<'_> {
 }
 
 impl Store for MemoryStore {
-    fn transaction<R, E>(
+    fn transact(
         &self,
-        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
-    ) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         // A panic inside `work` cannot leave the state half-written: the state
         // is only changed below, after `work` returned. So a poisoned lock is
         // safe to take over.
@@ -226,7 +223,7 @@ impl Store for MemoryStore {
             counters: BTreeMap::new(),
             audit: Vec::new(),
         };
-        let result = work(&mut tx)?;
+        work(&mut tx)?;
         let MemoryTx {
             puts,
             counters,
@@ -238,6 +235,6 @@ impl Store for MemoryStore {
         }
         state.counters.extend(counters);
         state.audit.extend(audit);
-        Ok(result)
+        Ok(())
     }
 }

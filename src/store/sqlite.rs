@@ -347,13 +347,10 @@ impl Transaction for SqliteTx<'_> {
 }
 
 impl Store for SqliteStore {
-    fn transaction<R, E>(
+    fn transact(
         &self,
-        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
-    ) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         // A panic inside `work` drops the rusqlite transaction, which rolls
         // back: the database is consistent, so a poisoned lock is safe to take.
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
@@ -365,7 +362,7 @@ impl Store for SqliteStore {
             counters: std::collections::BTreeMap::new(),
             deleted: false,
         };
-        let result = work(&mut stx)?;
+        work(&mut stx)?;
         stx.write_counters()?;
         let deleted = stx.deleted;
         tx.commit().map_err(backend)?;
@@ -377,6 +374,6 @@ impl Store for SqliteStore {
             // the next one.
             let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
-        Ok(result)
+        Ok(())
     }
 }
