@@ -28,6 +28,35 @@ use social_credit::{
     SubjectId, Uscc,
 };
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
+
 type Error = Box<dyn std::error::Error>;
 
 fn d(y: i32, m: u32, day: u32) -> Result<NaiveDate, Error> {
@@ -342,7 +371,7 @@ fn main() -> Result<(), Error> {
         last.succ_opt().unwrap_or(last),
         retention.basis
     );
-    let sweep = registry.daily_sweep("system", last.succ_opt().unwrap_or(last))?;
+    let sweep = registry.daily_sweep(&who::system(), last.succ_opt().unwrap_or(last))?;
     let erased: Vec<String> = sweep.erased.iter().map(|r| r.to_string()).collect();
     println!(
         "  the daily sweep of that day erased 当日清理消除: {}",

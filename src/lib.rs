@@ -22,7 +22,7 @@ pub mod retention;
 pub mod store;
 pub mod subject;
 
-pub use actor::{Actor, Capacity};
+pub use actor::Actor;
 pub use assess::{assess, Assessment, Dossier, Rules};
 pub use audit::AuditEntry;
 pub use catalogue::{Catalogue, Measure, SanctionKind};

@@ -939,7 +939,7 @@ fn projected_deadlines_and_a_notice_loaded_at_run_time() {
     let log = service.registry.audit_log(0).unwrap();
     assert!(
         log.iter()
-            .any(|(_, e)| e.by == "section:office" && e.action.verb() == "replaced"),
+            .any(|(_, e)| e.by.ends_with(" as section:office") && e.action.verb() == "replaced"),
         "{log:?}"
     );
 }

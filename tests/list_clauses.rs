@@ -28,6 +28,35 @@ use social_credit::store::MemoryStore;
 use social_credit::subject::Subject;
 use social_credit::SubjectId;
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
+
 #[derive(Debug, Deserialize)]
 struct Table {
     case: Vec<Row>,
@@ -116,7 +145,7 @@ fn event(on: NaiveDate, rule: &str) -> ListingEvent {
 
 fn registered(r: &Registry<MemoryStore>, subject: Subject) -> SubjectId {
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
     id
 }
 
@@ -206,7 +235,7 @@ fn escalation(asked: NaiveDate) -> Outcome {
                 .unwrap();
         }
     }
-    let sweep = r.daily_sweep("system", asked).unwrap();
+    let sweep = r.daily_sweep(&who::system(), asked).unwrap();
     Outcome {
         escalated: Some(!sweep.listed.is_empty()),
         rule: sweep.listed.first().map(|l| l.1.rule.to_string()),
@@ -309,7 +338,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
                 rec.id,
                 Receipt::Written { on: d(2020, 5, 8) },
                 "wrong",
-                "office",
+                &who::office(),
             )
             .unwrap();
         for (step, by, on) in [
@@ -317,7 +346,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
                 ObjectionStep::Forward {
                     to: Section::SocialOrganizations,
                 },
-                "office",
+                &who::office(),
                 d(2020, 5, 8),
             ),
             (
@@ -326,7 +355,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
                     summary: "wrong".into(),
                     submitted_on: None,
                 },
-                "section",
+                &who::section(),
                 d(2020, 5, 11),
             ),
             (
@@ -335,7 +364,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
                         reasons: "fine was imposed on another organization".into(),
                     },
                 },
-                "office",
+                &who::office(),
                 d(2020, 5, 12),
             ),
         ] {

@@ -32,6 +32,35 @@ use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind};
 use social_credit::store::MemoryStore;
 use social_credit::{Catalogue, Citation, SubjectId};
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
+
 fn serious_list() -> ListKind {
     ListKind::BlackList {
         domain: social_credit::lists::Domain::new("social_organizations"),
@@ -102,8 +131,8 @@ fn a_removal_decision_takes_an_exemplar_off_the_red_list() {
     let r = Registry::official(MemoryStore::new());
     let subject = org(3);
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
-    r.add_to_red_list(&id, "office", d(2019, 2, 1)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
+    r.add_to_red_list(&id, &who::office(), d(2019, 2, 1)).unwrap();
     assert!(r
         .assess(&id, d(2019, 3, 1))
         .unwrap()
@@ -114,7 +143,7 @@ fn a_removal_decision_takes_an_exemplar_off_the_red_list() {
         &id,
         &ListKind::RedList,
         basis.clone(),
-        "office",
+        &who::office(),
         d(2019, 4, 1),
     )
     .unwrap();
@@ -124,7 +153,7 @@ fn a_removal_decision_takes_an_exemplar_off_the_red_list() {
     assert!(r.public_view(&id, d(2019, 4, 1)).unwrap().lists.is_empty());
     // Not on the list any more: a second removal is refused, nothing changes.
     let err = r
-        .remove_from_list(&id, &ListKind::RedList, basis, "office", d(2019, 5, 1))
+        .remove_from_list(&id, &ListKind::RedList, basis, &who::office(), d(2019, 5, 1))
         .unwrap_err();
     assert!(matches!(err, RegistryError::ListOperation { .. }), "{err}");
 }
@@ -279,7 +308,7 @@ proptest! {
 fn registered(r: &Registry<MemoryStore>, n: u32) -> SubjectId {
     let subject = org(n);
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
     id
 }
 
@@ -337,7 +366,7 @@ fn the_abnormal_list_is_left_on_the_removal_day_at_most_five_working_days_after_
         .unwrap();
     assert!(r.public_view(&id, d(2020, 3, 6)).unwrap().lists.is_empty());
     assert!(r
-        .daily_sweep("system", d(2020, 3, 12))
+        .daily_sweep(&who::system(), d(2020, 3, 12))
         .unwrap()
         .overdue_removals
         .is_empty());
@@ -363,11 +392,11 @@ fn an_unrecorded_removal_is_reported_overdue_by_the_sweep() {
         .unwrap();
     assert_eq!(due, d(2020, 3, 11));
     assert!(r
-        .daily_sweep("system", d(2020, 3, 10))
+        .daily_sweep(&who::system(), d(2020, 3, 10))
         .unwrap()
         .overdue_removals
         .is_empty());
-    let sweep = r.daily_sweep("system", d(2020, 3, 12)).unwrap();
+    let sweep = r.daily_sweep(&who::system(), d(2020, 3, 12)).unwrap();
     assert_eq!(sweep.overdue_removals.len(), 1);
     assert_eq!(sweep.overdue_removals[0].due, due);
     assert_eq!(sweep.overdue_removals[0].working_days_late, 1);
@@ -427,11 +456,11 @@ fn a_repeat_non_filer_reaches_the_serious_list_two_years_after_its_first_listing
         .unwrap();
     }
     assert!(r
-        .daily_sweep("system", d(2021, 7, 1))
+        .daily_sweep(&who::system(), d(2021, 7, 1))
         .unwrap()
         .listed
         .is_empty());
-    let sweep = r.daily_sweep("system", d(2021, 7, 2)).unwrap();
+    let sweep = r.daily_sweep(&who::system(), d(2021, 7, 2)).unwrap();
     assert_eq!(sweep.listed.len(), 1);
     assert_eq!(sweep.listed[0].1.rule, "serious.abnormal_two_years");
     assert_eq!(
@@ -440,7 +469,7 @@ fn a_repeat_non_filer_reaches_the_serious_list_two_years_after_its_first_listing
     );
     // Listed once per stay: the next day's sweep lists nothing new.
     assert!(r
-        .daily_sweep("system", d(2021, 7, 3))
+        .daily_sweep(&who::system(), d(2021, 7, 3))
         .unwrap()
         .listed
         .is_empty());
@@ -664,7 +693,7 @@ fn a_lighter_later_rule_wins_and_is_cited_on_the_record() {
 fn registered_on<C: WorkCalendar>(r: &Registry<MemoryStore, C>, n: u32) -> SubjectId {
     let subject = org(n);
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
     id
 }
 
@@ -678,7 +707,7 @@ fn a_person_is_never_graded_by_the_organizations_only_rules() {
     let r = Registry::official(MemoryStore::new());
     let who = person(70);
     let id = who.id();
-    r.register_subject(who, "clerk", d(2019, 1, 2)).unwrap();
+    r.register_subject(who, &who::clerk(), d(2019, 1, 2)).unwrap();
     let err = r
         .record_misconduct(
             finding(&id, "fine", d(2020, 5, 6), Some(2_000)),
@@ -723,7 +752,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
             rec.id,
             social_credit::objection::Receipt::Written { on: d(2020, 5, 8) },
             "wrong",
-            "office",
+            &who::office(),
         )
         .unwrap();
     use social_credit::objection::{Finding as Opinion, Outcome};
@@ -733,7 +762,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
         ObjectionStep::Forward {
             to: Section::SocialOrganizations,
         },
-        "office",
+        &who::office(),
         d(2020, 5, 8),
     )
     .unwrap();
@@ -744,7 +773,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
             summary: "wrong".into(),
             submitted_on: None,
         },
-        "section",
+        &who::section(),
         d(2020, 5, 11),
     )
     .unwrap();
@@ -755,7 +784,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
                 reasons: "fine was imposed on another organization".into(),
             },
         },
-        "office",
+        &who::office(),
         d(2020, 5, 12),
     )
     .unwrap();
@@ -779,7 +808,7 @@ fn the_sweep_and_the_assessment_agree_on_ten_thousand_organizations() {
     for i in 0..n {
         let subject = org(100_000 + i);
         ids.push(subject.id());
-        r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
+        r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
     }
     let mut batch = Vec::new();
     for (i, id) in ids.iter().enumerate() {
@@ -795,10 +824,10 @@ fn the_sweep_and_the_assessment_agree_on_ten_thousand_organizations() {
     }
     r.import_records(batch, "s", d(2021, 1, 5)).unwrap();
     for id in ids.iter().step_by(7) {
-        r.add_to_red_list(id, "office", d(2021, 1, 5)).unwrap();
+        r.add_to_red_list(id, &who::office(), d(2021, 1, 5)).unwrap();
     }
     let on = d(2021, 6, 1);
-    let sweep = r.daily_sweep("system", on).unwrap();
+    let sweep = r.daily_sweep(&who::system(), on).unwrap();
     let swept: std::collections::BTreeMap<String, Vec<ListKind>> =
         sweep.standings.into_iter().collect();
     for id in &ids {
@@ -890,7 +919,7 @@ proptest! {
             made.push((rec.id, day(*on), *revoke));
         }
         for (who, on) in &red {
-            r.add_to_red_list(&ids[*who as usize], "office", day(*on)).unwrap();
+            r.add_to_red_list(&ids[*who as usize], &who::office(), day(*on)).unwrap();
         }
         for (record, on, revoke) in made {
             if !revoke {
@@ -904,10 +933,10 @@ proptest! {
                     record,
                     social_credit::objection::Receipt::Written { on },
                     "wrong",
-                    "office",
+                    &who::office(),
                 )
                 .unwrap();
-            r.advance_objection(o.id(), ObjectionStep::Forward { to: Section::SocialOrganizations }, "office", on).unwrap();
+            r.advance_objection(o.id(), ObjectionStep::Forward { to: Section::SocialOrganizations }, &who::office(), on).unwrap();
             r.advance_objection(
                 o.id(),
                 ObjectionStep::Opinion {
@@ -915,20 +944,20 @@ proptest! {
                     summary: "wrong".into(),
                     submitted_on: None,
                 },
-                "section",
+                &who::section(),
                 on,
             )
             .unwrap();
             r.advance_objection(
                 o.id(),
                 ObjectionStep::Notify { outcome: Outcome::Revoked { reasons: "wrong".into() } },
-                "office",
+                &who::office(),
                 on,
             )
             .unwrap();
         }
         let on = day(asked).max(d(2021, 9, 1));
-        let sweep = r.daily_sweep("system", on).unwrap();
+        let sweep = r.daily_sweep(&who::system(), on).unwrap();
         let swept: std::collections::BTreeMap<String, Vec<ListKind>> =
             sweep.standings.into_iter().collect();
         for id in &ids {
