@@ -39,7 +39,6 @@ mod who {
     }
 }
 
-
 fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, String> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("no day {y}-{m}-{d}"))
 }

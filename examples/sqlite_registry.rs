@@ -51,7 +51,6 @@ mod who {
     }
 }
 
-
 type Error = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Error> {
@@ -129,7 +128,7 @@ fn main() -> Result<(), Error> {
             },
             decision: None,
         },
-        "Social Organizations Section 社会组织管理科",
+        &social_credit::Actor::section(Section::SocialOrganizations),
         on,
     )?;
     println!(

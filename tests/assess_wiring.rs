@@ -57,7 +57,6 @@ mod who {
     }
 }
 
-
 fn decided(
     mut r: MisconductRecord,
     on: NaiveDate,
@@ -973,7 +972,7 @@ fn the_registry_assesses_with_its_objection_policy() {
                 rec.id,
                 Receipt::Written { on: d(2019, 3, 20) },
                 "the fine was paid on time",
-                "王芳",
+                &who::office(),
             )
             .unwrap();
         (rec.id, registry.assess(&id, d(2019, 4, 1)).unwrap())

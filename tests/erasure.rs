@@ -37,7 +37,7 @@ mod who {
 
     /// The section that provided the records of these tests.
     pub fn section() -> Actor {
-        Actor::section(Section::SocialOrganizations)
+        Actor::section(Section::SocialAffairs)
     }
 
     /// The Office.
@@ -50,7 +50,6 @@ mod who {
         Actor::system()
     }
 }
-
 
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
@@ -173,8 +172,13 @@ fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
             &who::office(),
         )
         .unwrap();
-    r.advance_objection(ob.id(), ObjectionStep::Withdraw, "applicant", d(2019, 3, 8))
-        .unwrap();
+    r.advance_objection(
+        ob.id(),
+        ObjectionStep::Withdraw,
+        &who::office(),
+        d(2019, 3, 8),
+    )
+    .unwrap();
     let a = r
         .record_misconduct(
             finding("warning", "FIXTURE-A", d(2019, 6, 3), d(2019, 6, 3), 0),
@@ -214,7 +218,12 @@ fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
             d(2019, 6, 18),
         ),
     ] {
-        r.advance_objection(oa.id(), step, &who::office(), on).unwrap();
+        // The opinion is the providing section's; the other steps the Office's.
+        let by = match step {
+            ObjectionStep::Opinion { .. } => who::section(),
+            _ => who::office(),
+        };
+        r.advance_objection(oa.id(), step, &by, on).unwrap();
     }
     assert_eq!(
         r.daily_sweep(&who::system(), d(2024, 1, 6)).unwrap().erased,
@@ -484,7 +493,7 @@ fn a_repair_commitment_goes_with_the_record_it_repaired() {
         training_attended_on: None,
         credit_report_on: None,
     };
-    r.apply_repair(rec.id, &facts, &who::office(), d(2019, 10, 8))
+    r.apply_repair(rec.id, &facts, &who::section(), d(2019, 10, 8))
         .unwrap();
     r.daily_sweep(&who::system(), d(2024, 6, 4)).unwrap();
     assert_erased(&r, rec.id, "REPAIRED", d(2024, 6, 4));

@@ -47,7 +47,6 @@ mod who {
     }
 }
 
-
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
 }

@@ -56,7 +56,6 @@ mod who {
     }
 }
 
-
 #[derive(Debug, Deserialize)]
 struct Table {
     case: Vec<Row>,
@@ -145,7 +144,8 @@ fn event(on: NaiveDate, rule: &str) -> ListingEvent {
 
 fn registered(r: &Registry<MemoryStore>, subject: Subject) -> SubjectId {
     let id = subject.id();
-    r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
     id
 }
 
@@ -231,8 +231,12 @@ fn escalation(asked: NaiveDate) -> Outcome {
     for year in 2019..=2021 {
         let on = d(year, 7, 1);
         if on <= asked {
-            r.record_misconduct(finding(&id, "annual_report_late", on, None), "s", on)
-                .unwrap();
+            r.record_misconduct(
+                finding(&id, "annual_report_late", on, None),
+                &who::section(),
+                on,
+            )
+            .unwrap();
         }
     }
     let sweep = r.daily_sweep(&who::system(), asked).unwrap();
@@ -259,14 +263,15 @@ fn repeat_warning(decided: NaiveDate, asked: NaiveDate) -> Outcome {
         vec![PenaltyKind::Warning],
     ));
     // Recorded late, within three years of the second warning.
-    r.record_misconduct(earlier, "s", d(2021, 4, 1)).unwrap();
+    r.record_misconduct(earlier, &who::section(), d(2021, 4, 1))
+        .unwrap();
     record(&r, &id, finding(&id, "warning", asked, None), asked)
 }
 
 /// Records `new` on `on`, and reads the grade, the public view and the
 /// assessment on the same day.
 fn record(r: &Registry<MemoryStore>, id: &SubjectId, new: NewRecord, on: NaiveDate) -> Outcome {
-    let mut out = match r.record_misconduct(new, "s", on) {
+    let mut out = match r.record_misconduct(new, &who::section(), on) {
         Ok(rec) => Outcome {
             refused: Some(false),
             severity: Some(severity(rec.severity)),
@@ -328,7 +333,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
     let rec = r
         .record_misconduct(
             finding(&id, "fine", d(2020, 5, 6), Some(60_000)),
-            "s",
+            &who::section(),
             d(2020, 5, 6),
         )
         .unwrap();

@@ -60,7 +60,6 @@ mod who {
     }
 }
 
-
 fn serious_list() -> ListKind {
     ListKind::BlackList {
         domain: social_credit::lists::Domain::new("social_organizations"),
@@ -131,8 +130,10 @@ fn a_removal_decision_takes_an_exemplar_off_the_red_list() {
     let r = Registry::official(MemoryStore::new());
     let subject = org(3);
     let id = subject.id();
-    r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
-    r.add_to_red_list(&id, &who::office(), d(2019, 2, 1)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
+    r.add_to_red_list(&id, &who::office(), d(2019, 2, 1))
+        .unwrap();
     assert!(r
         .assess(&id, d(2019, 3, 1))
         .unwrap()
@@ -153,7 +154,13 @@ fn a_removal_decision_takes_an_exemplar_off_the_red_list() {
     assert!(r.public_view(&id, d(2019, 4, 1)).unwrap().lists.is_empty());
     // Not on the list any more: a second removal is refused, nothing changes.
     let err = r
-        .remove_from_list(&id, &ListKind::RedList, basis, &who::office(), d(2019, 5, 1))
+        .remove_from_list(
+            &id,
+            &ListKind::RedList,
+            basis,
+            &who::office(),
+            d(2019, 5, 1),
+        )
         .unwrap_err();
     assert!(matches!(err, RegistryError::ListOperation { .. }), "{err}");
 }
@@ -308,7 +315,8 @@ proptest! {
 fn registered(r: &Registry<MemoryStore>, n: u32) -> SubjectId {
     let subject = org(n);
     let id = subject.id();
-    r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
     id
 }
 
@@ -338,7 +346,7 @@ fn the_abnormal_list_is_left_on_the_removal_day_at_most_five_working_days_after_
     let id = registered(&r, 30);
     r.record_misconduct(
         finding(&id, "annual_report_late", d(2019, 7, 1), None),
-        "s",
+        &who::section(),
         d(2019, 7, 1),
     )
     .unwrap();
@@ -349,11 +357,14 @@ fn the_abnormal_list_is_left_on_the_removal_day_at_most_five_working_days_after_
     );
     // Verification needs an application first.
     assert!(matches!(
-        r.verify_list_exit(&id, "s", d(2020, 3, 2)).unwrap_err(),
+        r.verify_list_exit(&id, &who::section(), d(2020, 3, 2))
+            .unwrap_err(),
         RegistryError::ListOperation { .. }
     ));
-    r.apply_for_list_exit(&id, "s", d(2020, 3, 2)).unwrap();
-    r.verify_list_exit(&id, "s", d(2020, 3, 4)).unwrap();
+    r.apply_for_list_exit(&id, &who::section(), d(2020, 3, 2))
+        .unwrap();
+    r.verify_list_exit(&id, &who::section(), d(2020, 3, 4))
+        .unwrap();
     assert_eq!(
         r.public_view(&id, d(2020, 3, 5)).unwrap().lists,
         vec![ListKind::ActivityAbnormal]
@@ -362,8 +373,14 @@ fn the_abnormal_list_is_left_on_the_removal_day_at_most_five_working_days_after_
         "lists.abnormal_removal",
         "MCA Order No. 60 (2018) art. 13, unconfirmed",
     );
-    r.remove_from_list(&id, &ListKind::ActivityAbnormal, basis, "s", d(2020, 3, 6))
-        .unwrap();
+    r.remove_from_list(
+        &id,
+        &ListKind::ActivityAbnormal,
+        basis,
+        &who::section(),
+        d(2020, 3, 6),
+    )
+    .unwrap();
     assert!(r.public_view(&id, d(2020, 3, 6)).unwrap().lists.is_empty());
     assert!(r
         .daily_sweep(&who::system(), d(2020, 3, 12))
@@ -381,12 +398,14 @@ fn an_unrecorded_removal_is_reported_overdue_by_the_sweep() {
     let id = registered(&r, 31);
     r.record_misconduct(
         finding(&id, "annual_report_late", d(2019, 7, 1), None),
-        "s",
+        &who::section(),
         d(2019, 7, 1),
     )
     .unwrap();
-    r.apply_for_list_exit(&id, "s", d(2020, 3, 2)).unwrap();
-    r.verify_list_exit(&id, "s", d(2020, 3, 4)).unwrap(); // Wednesday
+    r.apply_for_list_exit(&id, &who::section(), d(2020, 3, 2))
+        .unwrap();
+    r.verify_list_exit(&id, &who::section(), d(2020, 3, 4))
+        .unwrap(); // Wednesday
     let due = ChinaCalendar::official()
         .add_working_days(d(2020, 3, 4), 5)
         .unwrap();
@@ -450,7 +469,7 @@ fn a_repeat_non_filer_reaches_the_serious_list_two_years_after_its_first_listing
     for year in 2019..=2021 {
         r.record_misconduct(
             finding(&id, "annual_report_late", d(year, 7, 1), None),
-            "s",
+            &who::section(),
             d(year, 7, 1),
         )
         .unwrap();
@@ -492,7 +511,7 @@ fn the_three_year_window_dates_penalties_by_their_decision() {
     ));
     // Conduct before Order 60: graded by nothing, so refused (no reaching back).
     let err = r
-        .record_misconduct(late.clone(), "s", d(2019, 4, 1))
+        .record_misconduct(late.clone(), &who::section(), d(2019, 4, 1))
         .unwrap_err();
     assert!(
         matches!(err, RegistryError::Policy(PolicyError::NoneInForce { .. })),
@@ -501,11 +520,12 @@ fn the_three_year_window_dates_penalties_by_their_decision() {
     late.occurred_on = d(2018, 2, 1);
     late.ended_on = Some(d(2018, 2, 1));
     late.decision.as_mut().unwrap().decided_on = d(2018, 2, 2);
-    r.record_misconduct(late, "s", d(2021, 4, 1)).unwrap();
+    r.record_misconduct(late, &who::section(), d(2021, 4, 1))
+        .unwrap();
     let second = r
         .record_misconduct(
             finding(&id, "warning", d(2021, 6, 1), None),
-            "s",
+            &who::section(),
             d(2021, 6, 1),
         )
         .unwrap();
@@ -680,7 +700,11 @@ fn a_lighter_later_rule_wins_and_is_cited_on_the_record() {
     let r = Registry::new(MemoryStore::new(), WeekendCalendar, rules);
     let id = registered_on(&r, 60);
     let rec = r
-        .record_misconduct(finding(&id, "warning", d(2020, 11, 1), None), "s", day)
+        .record_misconduct(
+            finding(&id, "warning", d(2020, 11, 1), None),
+            &who::section(),
+            day,
+        )
         .unwrap();
     assert_eq!(rec.severity, Severity::General);
     assert!(
@@ -693,7 +717,8 @@ fn a_lighter_later_rule_wins_and_is_cited_on_the_record() {
 fn registered_on<C: WorkCalendar>(r: &Registry<MemoryStore, C>, n: u32) -> SubjectId {
     let subject = org(n);
     let id = subject.id();
-    r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
     id
 }
 
@@ -707,11 +732,12 @@ fn a_person_is_never_graded_by_the_organizations_only_rules() {
     let r = Registry::official(MemoryStore::new());
     let who = person(70);
     let id = who.id();
-    r.register_subject(who, &who::clerk(), d(2019, 1, 2)).unwrap();
+    r.register_subject(who, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
     let err = r
         .record_misconduct(
             finding(&id, "fine", d(2020, 5, 6), Some(2_000)),
-            "s",
+            &who::section(),
             d(2020, 5, 6),
         )
         .unwrap_err();
@@ -739,7 +765,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
     let rec = r
         .record_misconduct(
             finding(&id, "fine", d(2020, 5, 6), Some(60_000)),
-            "s",
+            &who::section(),
             d(2020, 5, 6),
         )
         .unwrap();
@@ -808,7 +834,8 @@ fn the_sweep_and_the_assessment_agree_on_ten_thousand_organizations() {
     for i in 0..n {
         let subject = org(100_000 + i);
         ids.push(subject.id());
-        r.register_subject(subject, &who::clerk(), d(2019, 1, 2)).unwrap();
+        r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+            .unwrap();
     }
     let mut batch = Vec::new();
     for (i, id) in ids.iter().enumerate() {
@@ -822,9 +849,11 @@ fn the_sweep_and_the_assessment_agree_on_ten_thousand_organizations() {
             _ => {}
         }
     }
-    r.import_records(batch, "s", d(2021, 1, 5)).unwrap();
+    r.import_records(batch, &who::section(), d(2021, 1, 5))
+        .unwrap();
     for id in ids.iter().step_by(7) {
-        r.add_to_red_list(id, &who::office(), d(2021, 1, 5)).unwrap();
+        r.add_to_red_list(id, &who::office(), d(2021, 1, 5))
+            .unwrap();
     }
     let on = d(2021, 6, 1);
     let sweep = r.daily_sweep(&who::system(), on).unwrap();
@@ -853,7 +882,7 @@ fn the_supervising_units_certificate_exempts_only_under_a_policy_that_has_the_cl
         .record_misconduct_certified(
             finding(&id, "annual_report_late", d(2020, 7, 1), None),
             "业务主管单位证明 2020-01",
-            "s",
+            &who::section(),
             d(2020, 7, 1),
         )
         .unwrap_err();
@@ -877,7 +906,7 @@ fn the_supervising_units_certificate_exempts_only_under_a_policy_that_has_the_cl
         .record_misconduct_certified(
             finding(&id, "annual_report_late", d(2020, 7, 1), None),
             "业务主管单位证明 2020-01",
-            "s",
+            &who::section(),
             d(2020, 7, 1),
         )
         .unwrap();
@@ -914,7 +943,7 @@ proptest! {
             ][*what];
             let id = &ids[*who as usize];
             let rec = r
-                .record_misconduct(finding(id, conduct, day(*on), fine), "s", day(*on))
+                .record_misconduct(finding(id, conduct, day(*on), fine), &who::section(), day(*on))
                 .unwrap();
             made.push((rec.id, day(*on), *revoke));
         }

@@ -28,14 +28,14 @@ use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::{Finding, ObjectionId, Outcome, Receipt};
 use social_credit::permission::{Operation, PermissionTable, Target};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
-use social_credit::report::{ReportId, Reporter};
 use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind, RepairFacts};
+use social_credit::report::{ReportId, Reporter};
 use social_credit::store::kit::FaultyStore;
 use social_credit::store::{dump, MemoryStore};
 use social_credit::subject::check::resident_check;
 use social_credit::{
-    Organization, OrganizationKind, Person, RecordId, ResidentId, Role, RoleLink, Section,
-    Subject, SubjectId, Uscc,
+    Organization, OrganizationKind, Person, RecordId, ResidentId, Role, RoleLink, Section, Subject,
+    SubjectId, Uscc,
 };
 
 type Reg = Registry<FaultyStore<MemoryStore>>;
@@ -71,7 +71,6 @@ fn actor_of(capacity: Capacity) -> Actor {
         Capacity::System => Actor::system(),
         Capacity::TipOffCustodian => Actor::official("u-7".parse().unwrap(), capacity).unwrap(),
         Capacity::Section(s) => Actor::section(s),
-        other => panic!("a capacity this test does not know: {other}"),
     }
 }
 
@@ -322,7 +321,10 @@ fn cases() -> Vec<Case> {
     let social = Target::section(Section::SocialOrganizations);
     let nothing: fn(&Reg) = |_| {};
     let advance = |s: ObjectionStep, on: NaiveDate| {
-        move |r: &Reg, a: &Actor| r.advance_objection(ObjectionId(1), s.clone(), a, on).map(|_| ())
+        move |r: &Reg, a: &Actor| {
+            r.advance_objection(ObjectionId(1), s.clone(), a, on)
+                .map(|_| ())
+        }
     };
     vec![
         case(Operation::RegisterSubject, nothing, none, |r, a| {
@@ -359,8 +361,12 @@ fn cases() -> Vec<Case> {
             )
         }),
         case(Operation::RecordMisconduct, base, social, |r, a| {
-            r.record_misconduct(fine(org_id().into(), 60_000, d(2019, 3, 1)), a, d(2019, 3, 4))
-                .map(|_| ())
+            r.record_misconduct(
+                fine(org_id().into(), 60_000, d(2019, 3, 1)),
+                a,
+                d(2019, 3, 4),
+            )
+            .map(|_| ())
         }),
         case(Operation::ImportRecords, base, social, |r, a| {
             r.import_records(
@@ -373,15 +379,20 @@ fn cases() -> Vec<Case> {
             )
             .map(|_| ())
         }),
-        case(Operation::RecordMisconductCertified, base, social, |r, a| {
-            r.record_misconduct_certified(
-                fine(org_id().into(), 1_000, d(2019, 3, 1)),
-                "certificate 2019-7 of the supervising unit",
-                a,
-                d(2019, 3, 4),
-            )
-            .map(|_| ())
-        }),
+        case(
+            Operation::RecordMisconductCertified,
+            base,
+            social,
+            |r, a| {
+                r.record_misconduct_certified(
+                    fine(org_id().into(), 1_000, d(2019, 3, 1)),
+                    "certificate 2019-7 of the supervising unit",
+                    a,
+                    d(2019, 3, 4),
+                )
+                .map(|_| ())
+            },
+        ),
         case(Operation::AddToRedList, base, none, |r, a| {
             r.add_to_red_list(&org_id().into(), a, d(2019, 5, 1))
         }),
@@ -410,8 +421,13 @@ fn cases() -> Vec<Case> {
             },
             none,
             |r, a| {
-                r.receive_objection(RecordId(1), Receipt::Written { on: d(2019, 10, 8) }, "again", a)
-                    .map(|_| ())
+                r.receive_objection(
+                    RecordId(1),
+                    Receipt::Written { on: d(2019, 10, 8) },
+                    "again",
+                    a,
+                )
+                .map(|_| ())
             },
         ),
         case(
@@ -514,10 +530,8 @@ fn every_operation_by_every_capacity_as_the_table_says() {
     let table = PermissionTable::xinzheng_2019();
     let cases = cases();
     let covered: BTreeSet<Operation> = cases.iter().map(|c| c.operation).collect();
-    let changing: BTreeSet<Operation> = Operation::ALL
-        .into_iter()
-        .filter(|o| o.changes())
-        .collect();
+    let changing: BTreeSet<Operation> =
+        Operation::ALL.into_iter().filter(|o| o.changes()).collect();
     assert_eq!(covered, changing, "every changing operation has a case");
     let (mut allowed, mut refused) = (0, 0);
     for c in &cases {
@@ -554,8 +568,14 @@ fn every_operation_by_every_capacity_as_the_table_says() {
         }
     }
     assert_eq!(allowed + refused, changing.len() * Capacity::ALL.len());
-    assert!(allowed >= changing.len(), "each operation is someone's: {allowed}");
-    assert!(refused > allowed, "most pairs are refused: {refused} / {allowed}");
+    assert!(
+        allowed >= changing.len(),
+        "each operation is someone's: {allowed}"
+    );
+    assert!(
+        refused > allowed,
+        "most pairs are refused: {refused} / {allowed}"
+    );
 }
 
 /// The key rows, written out by hand (plan §6(1), §6(3), §5(5)1, §6(7)), so
@@ -621,8 +641,11 @@ fn the_audit_log_names_officials_by_pseudonym() {
         Capacity::Section(Section::SocialOrganizations),
     )
     .unwrap();
-    let desk = Actor::official("li.lei".parse().unwrap(), Capacity::Section(Section::Office))
-        .unwrap();
+    let desk = Actor::official(
+        "li.lei".parse().unwrap(),
+        Capacity::Section(Section::Office),
+    )
+    .unwrap();
     r.register_subject(
         Subject::Organization(Organization {
             uscc: org_id(),
@@ -635,7 +658,11 @@ fn the_audit_log_names_officials_by_pseudonym() {
     )
     .unwrap();
     let rec = r
-        .record_misconduct(fine(org_id().into(), 60_000, d(2019, 3, 1)), &clerk, d(2019, 3, 4))
+        .record_misconduct(
+            fine(org_id().into(), 60_000, d(2019, 3, 1)),
+            &clerk,
+            d(2019, 3, 4),
+        )
         .unwrap();
     let o = r
         .receive_objection(rec.id, Receipt::Written { on: d(2019, 9, 27) }, "no", &desk)
@@ -651,8 +678,13 @@ fn the_audit_log_names_officials_by_pseudonym() {
         "{by:?}"
     );
     // The same pseudonym for the same account; another for another.
-    assert!(by.iter().filter(|b| **b == clerk_name).count() >= 2, "{by:?}");
-    assert!(by.iter().any(|b| b.ends_with(" as section:office") && *b != clerk_name));
+    assert!(
+        by.iter().filter(|b| **b == clerk_name).count() >= 2,
+        "{by:?}"
+    );
+    assert!(by
+        .iter()
+        .any(|b| b.ends_with(" as section:office") && *b != clerk_name));
     let text = format!("{log:?}");
     for leak in ["wang", "li.lei"] {
         assert!(!text.contains(leak), "`{leak}` in the log: {text}");
@@ -662,7 +694,10 @@ fn the_audit_log_names_officials_by_pseudonym() {
     assert!(!o.received_by().contains("li.lei"), "{}", o.received_by());
     assert!(o.received_by().ends_with(" as section:office"));
     let shown = serde_json::to_string(&o).unwrap();
-    assert!(!shown.contains("li.lei") && !shown.contains("wang"), "{shown}");
+    assert!(
+        !shown.contains("li.lei") && !shown.contains("wang"),
+        "{shown}"
+    );
 }
 
 /// plan §5(5)1: the reporter is withheld from every report the registry
@@ -683,7 +718,13 @@ fn only_the_custodian_unseals_a_reporter_and_it_is_audited() {
             .unseal_reporter(ReportId(1), &actor_of(capacity), d(2019, 7, 2))
             .unwrap_err();
         assert!(
-            matches!(e, RegistryError::Forbidden { operation: Operation::UnsealReporter, .. }),
+            matches!(
+                e,
+                RegistryError::Forbidden {
+                    operation: Operation::UnsealReporter,
+                    ..
+                }
+            ),
             "{capacity}: {e}"
         );
         assert!(e.to_string().contains("plan §5(5)1"), "{e}");
@@ -722,10 +763,18 @@ fn a_registry_grants_by_the_table_it_is_given() {
     let table = PermissionTable::from_json(&json).unwrap();
     let r = registry().with_permissions(table);
     base(&r);
-    r.record_misconduct(fine(org_id().into(), 100, d(2019, 3, 1)), &office(), d(2019, 3, 4))
-        .unwrap();
+    r.record_misconduct(
+        fine(org_id().into(), 100, d(2019, 3, 1)),
+        &office(),
+        d(2019, 3, 4),
+    )
+    .unwrap();
     let e = r
-        .record_misconduct(fine(org_id().into(), 100, d(2019, 3, 1)), &section(), d(2019, 3, 4))
+        .record_misconduct(
+            fine(org_id().into(), 100, d(2019, 3, 1)),
+            &section(),
+            d(2019, 3, 4),
+        )
         .unwrap_err();
     assert!(e.to_string().contains("a bureau's own rule"), "{e}");
 }

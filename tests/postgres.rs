@@ -38,7 +38,6 @@ mod who {
     }
 }
 
-
 #[test]
 fn postgres_store_conforms() {
     let Some(schemas) = pg::schemas("conforms") else {
@@ -325,6 +324,7 @@ fn a_conflict_is_retried_and_then_given_up_with_a_typed_error() {
 }
 
 mod registry {
+    use super::who;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, Mutex};
 

@@ -60,7 +60,6 @@ mod who {
     }
 }
 
-
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
 }
@@ -254,7 +253,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
                 materials: vec!["audited accounts".into()],
             },
             "We will supply the audited accounts by 15 November 2019.",
-            "approval",
+            &social_credit::Actor::section(Section::AdministrativeApproval),
             d(2019, 11, 1),
         )
         .unwrap();
@@ -494,12 +493,26 @@ fn tip_offs_stay_sealed_everywhere() {
                 name: "Li Lei 李雷".into(),
                 contact: "13800138000".into(),
             },
-            &who::office(),
+            &who::section(),
             d(2020, 5, 6),
         )
         .unwrap();
-    let report = r.report(id).unwrap();
-    assert_eq!(report.reporter_identity_confidential().name, "Li Lei 李雷");
+    // Withheld from everyone but the custodian, who reads it audited.
+    assert!(r
+        .report(id)
+        .unwrap()
+        .reporter_identity_confidential()
+        .is_none());
+    let custodian = social_credit::Actor::official(
+        "u-7".parse().unwrap(),
+        social_credit::actor::Capacity::TipOffCustodian,
+    )
+    .unwrap();
+    let report = r.unseal_reporter(id, &custodian, d(2020, 5, 7)).unwrap();
+    assert_eq!(
+        report.reporter_identity_confidential().unwrap().name,
+        "Li Lei 李雷"
+    );
     let outputs = [
         format!("{report:?}"),
         report.to_string(),
@@ -657,7 +670,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             Box::new(|r| {
                 r.record_misconduct(
                     fine(org_id().into(), 60_000, d(2019, 3, 1)),
-                    "s",
+                    &who::section(),
                     d(2019, 3, 4),
                 )
                 .map(|_| ())
@@ -672,7 +685,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         fine(org_id().into(), 100, d(2019, 3, 1)),
                         fine(org_id().into(), 200, d(2019, 4, 1)),
                     ],
-                    "s",
+                    &who::section(),
                     d(2019, 4, 4),
                 )
                 .map(|_| ())
@@ -721,7 +734,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     &org_id().into(),
                     CommitmentKind::Credit,
                     "we pledge",
-                    "s",
+                    &who::section(),
                     d(2019, 7, 1),
                 )
                 .map(|_| ())
@@ -777,7 +790,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         materials: vec!["accounts".into()],
                     },
                     "we will supply the accounts",
-                    "s",
+                    &who::section(),
                     d(2019, 7, 1),
                 )
                 .unwrap();
@@ -785,7 +798,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             Box::new(|r| {
                 r.fulfil_commitment(
                     social_credit::commitment::CommitmentId(1),
-                    &who::office(),
+                    &who::section(),
                     d(2019, 7, 20),
                 )
                 .map(|_| ())
@@ -812,8 +825,13 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     training_attended_on: None,
                     credit_report_on: None,
                 };
-                r.apply_repair(social_credit::RecordId(2), &facts, &who::office(), d(2019, 10, 8))
-                    .map(|_| ())
+                r.apply_repair(
+                    social_credit::RecordId(2),
+                    &facts,
+                    &who::section(),
+                    d(2019, 10, 8),
+                )
+                .map(|_| ())
             }),
         ),
         (
@@ -910,7 +928,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
     register_both(r);
     r.record_misconduct(
         fine(org_id().into(), 60_000, d(2019, 3, 1)),
-        "s",
+        &who::section(),
         d(2019, 3, 4),
     )
     .unwrap();
@@ -946,7 +964,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
             conduct: ConductKind::new("warning"),
             ..fine(person_id().into(), 0, d(2019, 6, 3))
         },
-        "s",
+        &who::section(),
         d(2019, 6, 10),
     )
     .unwrap();
@@ -954,7 +972,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
         &org_id().into(),
         CommitmentKind::Credit,
         "we pledge",
-        "s",
+        &who::section(),
         d(2019, 7, 1),
     )
     .unwrap();
@@ -1041,7 +1059,7 @@ fn the_audit_log_names_who_when_what_and_why() {
     .unwrap();
     let log = r.audit_log(0).unwrap();
     let (_, last) = log.last().unwrap();
-    assert_eq!(last.by, &who::section());
+    assert_eq!(last.by, "section:social_organizations");
     assert_eq!(last.on, d(2019, 3, 4));
     assert!(last.basis.source.contains("MCA Order No. 60"), "{last}");
     // Sequence numbers are 1, 2, 3, … and entries only accumulate.
@@ -1063,7 +1081,9 @@ fn a_penalty_decision_opens_a_repair_window() {
         PenaltyDomain::Other,
         vec![PenaltyKind::Fine],
     ));
-    let rec = r.record_misconduct(new, &who::section(), d(2019, 3, 4)).unwrap();
+    let rec = r
+        .record_misconduct(new, &who::section(), d(2019, 3, 4))
+        .unwrap();
     let windows = r
         .with_assessment(&org_id().into(), d(2019, 4, 1), |a| {
             a.repair_windows()
@@ -1088,11 +1108,12 @@ fn an_objection_to_a_published_commitment_corrects_its_text_and_answers_twice() 
             &org_id().into(),
             CommitmentKind::Credit,
             "we pledge",
-            "s",
+            &who::section(),
             d(2019, 7, 1),
         )
         .unwrap();
-    r.publish_commitment(c.id, &who::office(), d(2019, 7, 2)).unwrap();
+    r.publish_commitment(c.id, &who::office(), d(2019, 7, 2))
+        .unwrap();
     // The legal representative objects for the organization (plan §6(3)).
     let o = r
         .receive_objection_about(

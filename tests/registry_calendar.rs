@@ -48,7 +48,6 @@ mod who {
     }
 }
 
-
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
 }
@@ -270,7 +269,7 @@ fn a_running_registry_takes_the_next_notice_on_every_thread() {
     // Audited: who, when, what.
     let log = r.audit_log(0).unwrap();
     let (_, entry) = log.last().unwrap();
-    assert_eq!(entry.by, &who::office());
+    assert_eq!(entry.by, "section:office");
     assert_eq!(entry.on, d(2026, 12, 29));
     assert_eq!(entry.action.verb(), "replaced");
     assert!(
@@ -284,8 +283,13 @@ fn calendar_and_rules_are_replaced_together() {
     let r = Registry::official(MemoryStore::new());
     let mut rules = (*r.rules()).clone();
     rules.retention = social_credit::retention::RetentionPolicy::default();
-    r.replace_calendar_and_rules(ChinaCalendar::official(), rules, &who::office(), d(2026, 12, 1))
-        .unwrap();
+    r.replace_calendar_and_rules(
+        ChinaCalendar::official(),
+        rules,
+        &who::office(),
+        d(2026, 12, 1),
+    )
+    .unwrap();
     assert_eq!(*r.calendar(), ChinaCalendar::official());
     r.replace_rules((*r.rules()).clone(), &who::office(), d(2026, 12, 1))
         .unwrap();

@@ -2,13 +2,13 @@
 
 use chrono::NaiveDate;
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind};
-use crate::report::{Report, ReportId, Reporter};
-use crate::actor::Actor;
 use crate::permission::{Operation, Target};
+use crate::report::{Report, ReportId, Reporter};
 use crate::store::{numeric_key, Store, StoreError, Table, Transaction};
 use crate::subject::SubjectId;
 

@@ -5,6 +5,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::NaiveDate;
 
+use crate::actor::Actor;
 use crate::assess::Rules;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::{ChinaCalendar, WorkCalendar};
@@ -12,10 +13,9 @@ use crate::catalogue::Catalogue;
 use crate::citation::Citation;
 use crate::grading::PolicySet;
 use crate::objection::ObjectionPolicy;
+use crate::permission::{Operation, PermissionTable, Target};
 use crate::repair::RepairTimeline;
 use crate::retention::RetentionPolicy;
-use crate::actor::Actor;
-use crate::permission::{Operation, PermissionTable, Target};
 use crate::store::Store;
 
 use super::*;

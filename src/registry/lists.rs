@@ -2,12 +2,12 @@
 
 use chrono::NaiveDate;
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
 use crate::grading::GradingPolicy;
 use crate::lists::{ListEntry, ListEntryId, ListKind, ListingEvent, Obligations};
-use crate::actor::Actor;
 use crate::misconduct::RecordId;
 use crate::permission::{Operation, Target};
 use crate::store::{numeric_key, Store, StoreError, Table, Transaction};

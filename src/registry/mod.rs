@@ -26,8 +26,8 @@ use std::sync::{Arc, RwLock};
 use chrono::NaiveDate;
 
 use crate::calendar::ChinaCalendar;
-use crate::permission::PermissionTable;
 use crate::grading::GradingPolicy;
+use crate::permission::PermissionTable;
 
 pub use config::RuleBook;
 pub use error::{plausible_dates, RegistryError, PLAUSIBLE_FIRST_YEAR, PLAUSIBLE_LAST_YEAR};

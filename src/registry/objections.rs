@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::{CalendarError, WorkCalendar};
 use crate::citation::Citation;
@@ -13,7 +14,6 @@ use crate::objection::{
     Applicant, CreditItem, Finding as OpinionFinding, ItemChange, LateStep, Objection, ObjectionId,
     ObjectionStatus, Outcome, Receipt,
 };
-use crate::actor::Actor;
 use crate::permission::{Operation, Target};
 use crate::store::{numeric_key, Store, Table, Transaction};
 use crate::subject::SubjectId;

@@ -259,7 +259,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
-        self.authorize(actor, Operation::RecordMisconduct, Target::section(new.section))?;
+        self.authorize(
+            actor,
+            Operation::RecordMisconduct,
+            Target::section(new.section),
+        )?;
         let setup = self.setup();
         self.store.transaction(|tx| {
             let by = &actor_name(tx, actor)?;
@@ -341,7 +345,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
-        self.authorize(actor, Operation::RecordMisconductCertified, Target::section(new.section))?;
+        self.authorize(
+            actor,
+            Operation::RecordMisconductCertified,
+            Target::section(new.section),
+        )?;
         let setup = self.setup();
         self.store.transaction(|tx| {
             let by = &actor_name(tx, actor)?;

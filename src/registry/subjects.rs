@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 
 use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget};
-use crate::permission::{Operation, Target};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
+use crate::permission::{Operation, Target};
 use crate::store::{numeric_key, Store, Table, Transaction};
 use crate::subject::{Organization, ResidentId, Role, RoleLink, Roster, Subject, SubjectId, Uscc};
 

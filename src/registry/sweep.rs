@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::assess::{self, AssessError};
 use crate::calendar::{CalendarError, Finality, WorkCalendar};
 use crate::citation::Citation;
@@ -11,7 +12,6 @@ use crate::grading::{Facts, Listing, SubjectKind};
 use crate::lists::{ListEntry, ListKind, OverdueRemoval, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus};
 use crate::objection::{Objection, ObjectionError, ObjectionId};
-use crate::actor::Actor;
 use crate::permission::{Operation, Target};
 use crate::store::{Store, Table};
 use crate::subject::SubjectId;
@@ -111,11 +111,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`RegistryError::Forbidden`] for any capacity but `system`; a store
     /// failure, an erasure that cannot be made, or no grading policy in
     /// force. Nothing is changed then.
-    pub fn daily_sweep(
-        &self,
-        actor: &Actor,
-        on: NaiveDate,
-    ) -> Result<SweepReport, RegistryError> {
+    pub fn daily_sweep(&self, actor: &Actor, on: NaiveDate) -> Result<SweepReport, RegistryError> {
         self.authorize(actor, Operation::DailySweep, Target::none())?;
         let setup = self.setup();
         let calendar = &*setup.calendar;
