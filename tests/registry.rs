@@ -845,7 +845,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         name: "x".into(),
                         contact: "y".into(),
                     },
-                    &who::office(),
+                    &who::section(),
                     d(2019, 7, 1),
                 )
                 .map(|_| ())
