@@ -23,10 +23,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::citation::Citation;
-use crate::commitment::CommitmentId;
+use crate::ids::{CommitmentId, ObjectionId, ReportId};
 use crate::misconduct::RecordId;
-use crate::objection::ObjectionId;
-use crate::report::ReportId;
 
 /// What was done to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

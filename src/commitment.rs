@@ -2,25 +2,13 @@
 //! the written pledge to supply missing materials by a date under
 //! accept-pending-materials (容缺受理, plan §4(3)).
 
-use std::fmt;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::citation::Citation;
+pub use crate::ids::CommitmentId;
 use crate::subject::SubjectId;
-
-/// The identifier a store gives a commitment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CommitmentId(pub u64);
-
-impl fmt::Display for CommitmentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "C{}", self.0)
-    }
-}
 
 /// What a commitment pledges.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::OnceLock;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -39,34 +39,9 @@ use crate::citation::Citation;
 use crate::lists::{ListKind, ListLifecycle};
 use crate::misconduct::{ConductKind, Severity};
 
-/// `day` shifted by `delta` calendar years; 29 February becomes 28
-/// February in a common year (Civil Code art. 202: the last day of the
-/// month when there is no corresponding day). `None` past the calendar.
-fn shift_years(day: NaiveDate, delta: i64) -> Option<NaiveDate> {
-    let year = i32::try_from(i64::from(day.year()).checked_add(delta)?).ok()?;
-    day.with_year(year)
-        .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
-}
-
-/// `day` plus `years` calendar years (29 February → 28 February); `None`
-/// past the end of the calendar.
-pub(crate) fn add_years(day: NaiveDate, years: u32) -> Option<NaiveDate> {
-    shift_years(day, i64::from(years))
-}
-
-/// `day` minus `years` calendar years; `None` before the start of the calendar.
-pub(crate) fn sub_years(day: NaiveDate, years: u32) -> Option<NaiveDate> {
-    shift_years(day, -i64::from(years))
-}
-
-/// The first day on which a period of `years` full years started on `start`
-/// has fully run (Civil Code arts. 201–202): `start + years + 1 day`.
-/// Saturates at [`NaiveDate::MAX`].
-pub(crate) fn full_years_run(start: NaiveDate, years: u32) -> NaiveDate {
-    add_years(start, years)
-        .and_then(|d| d.checked_add_days(Days::new(1)))
-        .unwrap_or(NaiveDate::MAX)
-}
+// Calendar-year arithmetic lives in `calendar::years`, below grading and
+// lists, which both count in years.
+pub(crate) use crate::calendar::years::{add_years, full_years_run, sub_years};
 
 /// A conduct kind a policy knows, with its names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -711,8 +686,55 @@ impl PolicyData {
             }
         }
         if let Some(lc) = &self.lifecycle {
-            for problem in lc.problems(self) {
+            for problem in self.lifecycle_problems(lc) {
                 out.push(problem);
+            }
+        }
+        out
+    }
+
+    /// The problems of a list lifecycle in this policy: lists and rules it
+    /// names that the policy lacks, and zero periods.
+    fn lifecycle_problems(&self, lc: &ListLifecycle) -> Vec<PolicyProblem> {
+        let policy = self;
+        let mut out = Vec::new();
+        for (setting, kind) in [
+            ("abnormal_list", &lc.abnormal_list),
+            ("serious_list", &lc.serious_list),
+        ] {
+            if !policy.lists.iter().any(|l| &l.kind == kind) {
+                out.push(PolicyProblem::UnknownList {
+                    rule: format!("lifecycle.{setting}"),
+                    list: kind.to_string(),
+                });
+            }
+        }
+        for (setting, rules) in [
+            (
+                "obligations_before_serious_exit",
+                &lc.obligations_before_serious_exit,
+            ),
+            ("exit_on_deregistration", &lc.exit_on_deregistration),
+            ("rules_with_obligations", &lc.rules_with_obligations),
+        ] {
+            for rule in rules {
+                if !policy.rules.iter().any(|r| &r.id == rule) {
+                    out.push(PolicyProblem::UnknownLifecycleRule {
+                        setting: setting.to_owned(),
+                        rule: rule.clone(),
+                    });
+                }
+            }
+        }
+        for (setting, value) in [
+            ("abnormal_exit_months", lc.abnormal_exit_months),
+            ("abnormal_exit_working_days", lc.abnormal_exit_working_days),
+            ("serious_exit_full_years", lc.serious_exit_full_years),
+        ] {
+            if value == 0 {
+                out.push(PolicyProblem::ZeroLifecyclePeriod {
+                    setting: setting.to_owned(),
+                });
             }
         }
         out

@@ -10,17 +10,127 @@ pub mod catalogue;
 pub mod citation;
 pub mod commitment;
 pub mod grading;
+mod ids;
 pub mod lists;
 pub mod misconduct;
 pub mod objection;
 pub mod permission;
+pub mod quarterly;
 pub mod registry;
 pub mod repair;
-pub mod report;
-pub mod reporting;
 pub mod retention;
 pub mod store;
 pub mod subject;
+pub mod tipoff;
+
+/// The old name of [`tipoff`] (tip-offs, 举报), kept for one release.
+///
+/// Every item is still here under its old path; each name warns as
+/// deprecated where it is used (rustc does not warn for a path through a
+/// deprecated module, so each item carries the attribute itself).
+#[allow(deprecated)]
+#[deprecated(note = "renamed `tipoff`: `report` read too close to `reporting`")]
+pub mod report {
+    // The glob keeps the constructor `ReportId(n)` working; the aliases
+    // below shadow it as types, so that naming a type warns.
+    pub use crate::tipoff::*;
+
+    /// Renamed [`crate::tipoff::Report`].
+    #[deprecated(note = "use `social_credit::tipoff::Report`")]
+    pub type Report = crate::tipoff::Report;
+    /// Renamed [`crate::tipoff::ReportId`].
+    #[deprecated(note = "use `social_credit::tipoff::ReportId`")]
+    pub type ReportId = crate::tipoff::ReportId;
+    /// Renamed [`crate::tipoff::Reporter`].
+    #[deprecated(note = "use `social_credit::tipoff::Reporter`")]
+    pub type Reporter = crate::tipoff::Reporter;
+    /// Renamed [`crate::tipoff::Sealed`].
+    #[deprecated(note = "use `social_credit::tipoff::Sealed`")]
+    pub type Sealed<T> = crate::tipoff::Sealed<T>;
+}
+
+/// The old name of [`quarterly`] (quarterly reports, plan §8(3)), kept for
+/// one release; each item warns as deprecated where it is used.
+#[allow(deprecated)]
+#[deprecated(note = "renamed `quarterly`: `reporting` read too close to `report`")]
+pub mod reporting {
+    use chrono::NaiveDate;
+
+    use crate::calendar::WorkCalendar;
+    use crate::misconduct::Section;
+    use crate::objection::{Objection, ObjectionError};
+    use crate::quarterly as new;
+
+    /// Renamed [`crate::quarterly::REPORTING_SECTIONS`].
+    #[deprecated(note = "use `social_credit::quarterly::REPORTING_SECTIONS`")]
+    pub const REPORTING_SECTIONS: [Section; 5] = new::REPORTING_SECTIONS;
+    /// Renamed [`crate::quarterly::ReportingRule`].
+    #[deprecated(note = "use `social_credit::quarterly::ReportingRule`")]
+    pub type ReportingRule = new::ReportingRule;
+    /// Renamed [`crate::quarterly::QuarterlyReport`].
+    #[deprecated(note = "use `social_credit::quarterly::QuarterlyReport`")]
+    pub type QuarterlyReport = new::QuarterlyReport;
+    /// Renamed [`crate::quarterly::LateObjectionStep`].
+    #[deprecated(note = "use `social_credit::quarterly::LateObjectionStep`")]
+    pub type LateObjectionStep = new::LateObjectionStep;
+    /// Renamed [`crate::quarterly::SectionLateness`].
+    #[deprecated(note = "use `social_credit::quarterly::SectionLateness`")]
+    pub type SectionLateness = new::SectionLateness;
+
+    /// Renamed [`crate::quarterly::quarterly_reports`].
+    #[deprecated(note = "use `social_credit::quarterly::quarterly_reports`")]
+    pub fn quarterly_reports(year: i32) -> Vec<QuarterlyReport> {
+        new::quarterly_reports(year)
+    }
+    /// Renamed [`crate::quarterly::quarterly_reports_under`].
+    #[deprecated(note = "use `social_credit::quarterly::quarterly_reports_under`")]
+    pub fn quarterly_reports_under(rule: &ReportingRule, year: i32) -> Vec<QuarterlyReport> {
+        new::quarterly_reports_under(rule, year)
+    }
+    /// Renamed [`crate::quarterly::next_due`].
+    #[deprecated(note = "use `social_credit::quarterly::next_due`")]
+    pub fn next_due(section: Section, day: NaiveDate) -> Option<QuarterlyReport> {
+        new::next_due(section, day)
+    }
+    /// Renamed [`crate::quarterly::next_due_under`].
+    #[deprecated(note = "use `social_credit::quarterly::next_due_under`")]
+    pub fn next_due_under(
+        rule: &ReportingRule,
+        section: Section,
+        day: NaiveDate,
+    ) -> Option<QuarterlyReport> {
+        new::next_due_under(rule, section, day)
+    }
+    /// Renamed [`crate::quarterly::objection_lateness`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::quarterly::objection_lateness`].
+    #[deprecated(note = "use `social_credit::quarterly::objection_lateness`")]
+    pub fn objection_lateness(
+        calendar: &(impl WorkCalendar + ?Sized),
+        objections: &[Objection],
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<SectionLateness>, ObjectionError> {
+        new::objection_lateness(calendar, objections, from, until)
+    }
+    /// Renamed [`crate::quarterly::quarterly_report`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::quarterly::quarterly_report`].
+    #[deprecated(note = "use `social_credit::quarterly::quarterly_report`")]
+    pub fn quarterly_report(
+        rule: &ReportingRule,
+        calendar: &(impl WorkCalendar + ?Sized),
+        objections: &[Objection],
+        year: i32,
+        quarter: u32,
+    ) -> Result<Vec<(QuarterlyReport, SectionLateness)>, ObjectionError> {
+        new::quarterly_report(rule, calendar, objections, year, quarter)
+    }
+}
 
 pub use actor::Actor;
 pub use assess::{assess, Assessment, Dossier, Rules};

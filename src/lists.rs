@@ -24,9 +24,9 @@ use std::fmt;
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::years::full_years_run;
 use crate::calendar::{CalendarError, WorkCalendar};
 use crate::citation::Citation;
-use crate::grading::{full_years_run, PolicyData, PolicyProblem};
 use crate::misconduct::{RecordId, Severity};
 use crate::subject::SubjectId;
 
@@ -393,53 +393,6 @@ pub struct OverdueRemoval {
 }
 
 impl ListLifecycle {
-    pub(crate) fn problems(&self, policy: &PolicyData) -> Vec<PolicyProblem> {
-        let mut out = Vec::new();
-        for (setting, kind) in [
-            ("abnormal_list", &self.abnormal_list),
-            ("serious_list", &self.serious_list),
-        ] {
-            if !policy.lists.iter().any(|l| &l.kind == kind) {
-                out.push(PolicyProblem::UnknownList {
-                    rule: format!("lifecycle.{setting}"),
-                    list: kind.to_string(),
-                });
-            }
-        }
-        for (setting, rules) in [
-            (
-                "obligations_before_serious_exit",
-                &self.obligations_before_serious_exit,
-            ),
-            ("exit_on_deregistration", &self.exit_on_deregistration),
-            ("rules_with_obligations", &self.rules_with_obligations),
-        ] {
-            for rule in rules {
-                if !policy.rules.iter().any(|r| &r.id == rule) {
-                    out.push(PolicyProblem::UnknownLifecycleRule {
-                        setting: setting.to_owned(),
-                        rule: rule.clone(),
-                    });
-                }
-            }
-        }
-        for (setting, value) in [
-            ("abnormal_exit_months", self.abnormal_exit_months),
-            (
-                "abnormal_exit_working_days",
-                self.abnormal_exit_working_days,
-            ),
-            ("serious_exit_full_years", self.serious_exit_full_years),
-        ] {
-            if value == 0 {
-                out.push(PolicyProblem::ZeroLifecyclePeriod {
-                    setting: setting.to_owned(),
-                });
-            }
-        }
-        out
-    }
-
     fn abnormal_basis(&self, rule: &'static str) -> Citation {
         Citation::owned(rule, self.abnormal_exit_source.clone())
     }

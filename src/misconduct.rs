@@ -8,8 +8,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::citation::Citation;
-use crate::repair::PenaltyDecision;
 use crate::subject::SubjectId;
+
+mod penalty;
+pub use penalty::{PenaltyConduct, PenaltyDecision, PenaltyDomain, PenaltyKind, Procedure};
 
 /// How dishonest a finding is graded, on one ordered scale
 /// `Minor < General < Serious < Severe`.

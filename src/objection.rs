@@ -67,6 +67,7 @@ use thiserror::Error;
 use crate::calendar::{china_date, CalendarError, Finality, WorkCalendar};
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentId};
+pub use crate::ids::ObjectionId;
 use crate::lists::{ListEntry, ListEntryId, ListingEvent};
 use crate::misconduct::{
     MisconductRecord, RecordContent, RecordId, RecordStatus, Section, Severity, StatusChange,
@@ -94,17 +95,6 @@ const REPLY_BASIS: Citation = Citation::new("objection.reply_by", PLAN);
 const REVOKE_BASIS: Citation = Citation::new("objection.revoke", PLAN);
 const CORRECT_BASIS: Citation = Citation::new("objection.correct", PLAN);
 const NO_SUSPENSION_BASIS: Citation = Citation::new("objection.no_suspension", PLAN);
-
-/// The identifier a service gives an objection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ObjectionId(pub u64);
-
-impl fmt::Display for ObjectionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "O{}", self.0)
-    }
-}
 
 /// The credit information an objection is about (plan §6(3):
 /// "信用信息主体对信用信息有异议的"): a misconduct record, a list entry or a
@@ -2019,7 +2009,7 @@ pub struct LateStep {
 /// Office for forwarding, notifying and replying, the originating section
 /// for its opinion. Within a section, the most overdue first, then by
 /// objection. Steps done late are not listed (see
-/// [`crate::reporting::objection_lateness`] for those); withdrawn and
+/// [`crate::quarterly::objection_lateness`] for those); withdrawn and
 /// closed objections have nothing overdue.
 ///
 /// # Errors

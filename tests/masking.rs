@@ -13,9 +13,9 @@ use social_credit::commitment::CommitmentKind;
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::Receipt;
 use social_credit::registry::{NewRecord, Registry};
-use social_credit::report::Reporter;
 use social_credit::store::MemoryStore;
 use social_credit::subject::with_whole_identifiers;
+use social_credit::tipoff::Reporter;
 use social_credit::{Person, ResidentId, Role, RoleLink, Roster, Section, Subject, SubjectId};
 
 /// Who acts in these examples and tests (issue 18): a section as a unit,

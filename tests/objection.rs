@@ -24,7 +24,7 @@ use social_credit::objection::{
     ItemChange, Objection, ObjectionError, ObjectionId, ObjectionPolicy, Outcome, Receipt,
     Recipient, Stage, Step,
 };
-use social_credit::reporting::{quarterly_report, ReportingRule};
+use social_credit::quarterly::{quarterly_report, ReportingRule};
 use social_credit::{Citation, SubjectId, Uscc};
 
 mod common;

@@ -29,10 +29,10 @@ use social_credit::objection::{Finding, ObjectionId, Outcome, Receipt};
 use social_credit::permission::{Operation, PermissionTable, Target};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
 use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind, RepairFacts};
-use social_credit::report::{ReportId, Reporter};
 use social_credit::store::kit::FaultyStore;
 use social_credit::store::{dump, MemoryStore};
 use social_credit::subject::check::resident_check;
+use social_credit::tipoff::{ReportId, Reporter};
 use social_credit::{
     Organization, OrganizationKind, Person, RecordId, ResidentId, Role, RoleLink, Section, Subject,
     SubjectId, Uscc,

@@ -23,10 +23,10 @@ use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::{Applicant, Capacity, CreditItem};
 use social_credit::objection::{Finding, Outcome, Receipt};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
-use social_credit::report::Reporter;
 use social_credit::store::kit::FaultyStore;
 use social_credit::store::{dump, MemoryStore, Store};
 use social_credit::subject::check::resident_check;
+use social_credit::tipoff::Reporter;
 use social_credit::{
     Organization, OrganizationKind, Person, RecordStatus, ResidentId, Role, RoleLink, Section,
     Severity, Subject, SubjectId, Uscc,
@@ -1100,7 +1100,7 @@ fn a_penalty_decision_opens_a_repair_window() {
 fn an_objection_to_a_published_commitment_corrects_its_text_and_answers_twice() {
     use social_credit::audit::{AuditAction, AuditTarget};
     use social_credit::commitment::CommitmentId;
-    use social_credit::reporting::ReportingRule;
+    use social_credit::quarterly::ReportingRule;
     let r = Registry::official(MemoryStore::new());
     register_both(&r);
     let c = r

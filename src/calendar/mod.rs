@@ -8,6 +8,7 @@ mod china;
 mod schedule;
 mod statutory;
 mod weekend;
+pub(crate) mod years;
 
 use std::ops::RangeInclusive;
 

@@ -8,9 +8,9 @@ use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind};
 use crate::permission::{Operation, Target};
-use crate::report::{Report, ReportId, Reporter};
 use crate::store::{numeric_key, Store, StoreError, Table, Transaction};
 use crate::subject::SubjectId;
+use crate::tipoff::{Report, ReportId, Reporter};
 
 use super::*;
 

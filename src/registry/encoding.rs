@@ -6,9 +6,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::lists::ListEntry;
-use crate::report::ReportId;
 use crate::store::{Doc, StoreError, Table, Transaction};
 use crate::subject::{with_whole_identifiers, SubjectId};
+use crate::tipoff::ReportId;
 
 use super::*;
 

@@ -12,7 +12,7 @@ use crate::commitment::Commitment;
 use crate::lists::{ListEntry, ListKind};
 use crate::misconduct::{ConductKind, MisconductRecord, RecordId, RecordStatus, Section, Severity};
 use crate::objection::Objection;
-use crate::reporting::{QuarterlyReport, ReportingRule, SectionLateness};
+use crate::quarterly::{QuarterlyReport, ReportingRule, SectionLateness};
 use crate::store::{Store, StoreError, Table, Transaction};
 use crate::subject::{ResidentId, RoleLink, Roster, Subject, SubjectId};
 
@@ -128,7 +128,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         quarter: u32,
     ) -> Result<Vec<(QuarterlyReport, SectionLateness)>, RegistryError> {
         let objections = self.all_objections()?;
-        Ok(crate::reporting::quarterly_report(
+        Ok(crate::quarterly::quarterly_report(
             rule,
             &*self.setup().calendar,
             &objections,

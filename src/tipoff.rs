@@ -6,20 +6,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
+pub use crate::ids::ReportId;
 use crate::subject::SubjectId;
-
-/// The identifier a store gives a report.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
-#[serde(transparent)]
-pub struct ReportId(pub u64);
-
-impl fmt::Display for ReportId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "T{}", self.0)
-    }
-}
 
 /// Who made a report: confidential.
 #[derive(Clone, PartialEq, Eq)]
@@ -79,7 +67,7 @@ impl<T> Serialize for Sealed<T> {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use social_credit::report::{Report, ReportId, Reporter};
+/// use social_credit::tipoff::{Report, ReportId, Reporter};
 ///
 /// let report = Report::new(
 ///     ReportId(7),

@@ -58,7 +58,7 @@ pub const REPORTING_SECTIONS: [Section; 5] = [
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use social_credit::reporting::ReportingRule;
+/// use social_credit::quarterly::ReportingRule;
 ///
 /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
 /// // The plan as published: the report on Q3 2019 is due on 30 September.
@@ -156,7 +156,7 @@ pub struct QuarterlyReport {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use social_credit::reporting::quarterly_reports;
+/// use social_credit::quarterly::quarterly_reports;
 ///
 /// let reports = quarterly_reports(2019);
 /// assert_eq!(reports.len(), 20); // 5 sections (the Office included), 4 quarters

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
-use social_credit::report::{Report, ReportId, Reporter, Sealed};
+use social_credit::tipoff::{Report, ReportId, Reporter, Sealed};
 
 fn report() -> Report {
     Report::new(
