@@ -40,7 +40,7 @@ pub struct NewRecord {
     /// What happened, its legal basis, evidence and fine.
     pub content: RecordContent,
     /// The administrative penalty decision behind the finding, if any: its
-    /// date starts the publication and repair periods (SPEC §5).
+    /// date starts the publication and repair periods (plan §6(7)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::repair::PenaltyDecision>,
 }
@@ -240,7 +240,7 @@ impl SubjectState {
 }
 
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
-    /// Records a finding, graded by the policy in force on `on` (SPEC §3):
+    /// Records a finding, graded by the policy in force on `on` (plan §3(3)):
     /// the record gets the severity and rule of the grade, and where the
     /// grade puts the subject on a list, the listing event is recorded too
     /// (a new event while listed restarts the listing period).
