@@ -13,7 +13,7 @@ use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::{MemoryStore, SqliteStore, Store};
 use social_credit::subject::check::{org_code_check, uscc_check};
-use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
+use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
 
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
@@ -40,7 +40,7 @@ fn register<S: Store>(r: &Registry<S>, n: u32) -> Vec<SubjectId> {
                     kind: OrganizationKind::SocialAssociation,
                     established_on: Some(d(2010, 1, 1)),
                 }),
-                "bench",
+                &Actor::section(Section::SocialOrganizations),
                 d(2019, 1, 2),
             )
             .unwrap();
@@ -79,7 +79,11 @@ fn record_and_assess<S: Store>(c: &mut Criterion, name: &str, registry: Registry
         b.iter(|| {
             let subject = subjects[(i as usize) % subjects.len()].clone();
             registry
-                .record_misconduct(finding(subject.clone(), i), "bench", on)
+                .record_misconduct(
+                    finding(subject.clone(), i),
+                    &Actor::section(Section::SocialOrganizations),
+                    on,
+                )
                 .unwrap();
             i += 1;
             black_box(registry.assess(&subject, on).unwrap())
@@ -113,7 +117,11 @@ fn benches(c: &mut Criterion) {
                     .collect();
                 let start = Instant::now();
                 let ids = registry
-                    .import_records(records, "bench", d(2019, 12, 2))
+                    .import_records(
+                        records,
+                        &Actor::section(Section::SocialOrganizations),
+                        d(2019, 12, 2),
+                    )
                     .unwrap();
                 total += start.elapsed();
                 assert_eq!(ids.len(), 100_000);

@@ -382,7 +382,7 @@ impl GradingPolicy {
         Self::new(data)
     }
 
-    /// The civil-affairs preset (SPEC §3): MCA Order No. 60 (2018),
+    /// The civil-affairs preset (plan §3(3)): MCA Order No. 60 (2018),
     /// 社会组织信用信息管理办法, in force from its promulgation on 2018-01-24.
     ///
     /// Onto the activity-abnormal list (活动异常名录), graded `General`

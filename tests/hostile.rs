@@ -19,6 +19,34 @@ use social_credit::registry::{NewRecord, Registry, RegistryError};
 use social_credit::store::MemoryStore;
 use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
 }
@@ -36,7 +64,7 @@ fn registry() -> Registry<MemoryStore> {
             kind: OrganizationKind::SocialAssociation,
             established_on: Some(d(2012, 5, 1)),
         }),
-        "clerk",
+        &who::clerk(),
         d(2019, 1, 7),
     )
     .unwrap();
@@ -74,10 +102,10 @@ fn defect_01_china_date_at_chrono_max() {
     // Reached from the registry: a typed error, nothing stored.
     let r = registry();
     let rec = r
-        .record_misconduct(fine(60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .record_misconduct(fine(60_000, d(2019, 3, 1)), &who::section(), d(2019, 3, 4))
         .unwrap();
     let err = r
-        .receive_objection(rec.id, receipt, "the fine was annulled", "office")
+        .receive_objection(rec.id, receipt, "the fine was annulled", &who::office())
         .unwrap_err();
     assert!(matches!(err, RegistryError::Calendar(_)), "{err:?}");
     assert!(matches!(
@@ -170,20 +198,20 @@ fn defect_04_implausible_values_refused() {
     let r = registry();
     // A negative fine is neither recorded nor graded.
     let err = r
-        .record_misconduct(fine(-60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .record_misconduct(fine(-60_000, d(2019, 3, 1)), &who::section(), d(2019, 3, 4))
         .unwrap_err();
     assert!(matches!(err, RegistryError::NegativeFine { .. }), "{err:?}");
     assert!(err.to_string().contains("negative"), "{err}");
     // Conduct in year -5000, recorded on 9999-12-31.
     let err = r
-        .record_misconduct(fine(100, d(-5000, 1, 1)), "section", d(2019, 3, 4))
+        .record_misconduct(fine(100, d(-5000, 1, 1)), &who::section(), d(2019, 3, 4))
         .unwrap_err();
     assert!(
         matches!(err, RegistryError::ImplausibleDate { .. }),
         "{err:?}"
     );
     let err = r
-        .record_misconduct(fine(100, d(2019, 3, 1)), "section", d(9999, 12, 31))
+        .record_misconduct(fine(100, d(2019, 3, 1)), &who::section(), d(9999, 12, 31))
         .unwrap_err();
     assert!(
         matches!(err, RegistryError::ImplausibleDate { .. }),
@@ -200,7 +228,7 @@ fn defect_04_implausible_values_refused() {
                 kind: OrganizationKind::SocialAssociation,
                 established_on: None,
             }),
-            "clerk",
+            &who::clerk(),
             d(9999, 12, 31),
         )
         .unwrap_err();
@@ -211,19 +239,19 @@ fn defect_04_implausible_values_refused() {
     assert!(r.subject(&other.into()).unwrap().is_none());
     // A zero fine is no negative fine.
     assert!(!matches!(
-        r.record_misconduct(fine(0, d(2019, 3, 1)), "section", d(2019, 3, 4)),
+        r.record_misconduct(fine(0, d(2019, 3, 1)), &who::section(), d(2019, 3, 4)),
         Err(RegistryError::NegativeFine { .. })
     ));
     // An objection received on a day the calendar cannot count from.
     let rec = r
-        .record_misconduct(fine(60_000, d(2019, 3, 1)), "section", d(2019, 3, 4))
+        .record_misconduct(fine(60_000, d(2019, 3, 1)), &who::section(), d(2019, 3, 4))
         .unwrap();
     let err = r
         .receive_objection(
             rec.id,
             Receipt::Written { on: d(2099, 6, 1) },
             "annulled",
-            "office",
+            &who::office(),
         )
         .unwrap_err();
     assert!(matches!(err, RegistryError::Calendar(_)), "{err:?}");

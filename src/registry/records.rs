@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget, PseudonymKey};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
@@ -14,6 +15,7 @@ use crate::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section,
 };
 use crate::objection::{CreditItem, Objection};
+use crate::permission::{Operation, Target};
 use crate::repair::RepairFacts;
 use crate::retention::Tombstone;
 use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
@@ -38,7 +40,7 @@ pub struct NewRecord {
     /// What happened, its legal basis, evidence and fine.
     pub content: RecordContent,
     /// The administrative penalty decision behind the finding, if any: its
-    /// date starts the publication and repair periods (SPEC §5).
+    /// date starts the publication and repair periods (plan §6(7)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::repair::PenaltyDecision>,
 }
@@ -328,7 +330,7 @@ impl SubjectState {
 }
 
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
-    /// Records a finding, graded by the policy in force on `on` (SPEC §3):
+    /// Records a finding, graded by the policy in force on `on` (plan §3(3)):
     /// the record gets the severity and rule of the grade, and where the
     /// grade puts the subject on a list, the listing event is recorded too
     /// (a new event while listed restarts the listing period).
@@ -344,11 +346,17 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn record_misconduct(
         &self,
         new: NewRecord,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        self.authorize(
+            actor,
+            Operation::RecordMisconduct,
+            Target::section(new.section),
+        )?;
         let setup = self.setup();
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             let mut state = SubjectState::load(tx, &new.subject)?;
             // The work may run again after a conflict: each run records a copy.
             let record = self.record_in(&setup, tx, &mut state, new.clone(), None, by, on)?;
@@ -365,11 +373,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn import_records(
         &self,
         records: Vec<NewRecord>,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<Vec<RecordId>, RegistryError> {
+        // Every finding is checked before any is recorded: all or none.
+        for r in &records {
+            self.authorize(actor, Operation::ImportRecords, Target::section(r.section))?;
+        }
         let setup = self.setup();
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             // Each subject's records and list entries are read once and kept
             // up to date here, so a bulk import costs the same per record as
             // one finding, whatever the batch size.
@@ -419,11 +432,17 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         new: NewRecord,
         certificate: &str,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        self.authorize(
+            actor,
+            Operation::RecordMisconductCertified,
+            Target::section(new.section),
+        )?;
         let setup = self.setup();
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             let mut state = SubjectState::load(tx, &new.subject)?;
             let record = self.record_in(
                 &setup,
@@ -686,12 +705,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         record: RecordId,
         facts: &RepairFacts,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
         self.store.transaction(|tx| {
             let (key, mut rec) = get_record(tx, record)?;
+            // Only the section that provided the record repairs it (plan
+            // §6(7)); checked before anything is written.
+            self.authorize(actor, Operation::ApplyRepair, Target::section(rec.section))?;
+            let by = &actor_name(tx, actor)?;
             let others: Vec<MisconductRecord> = scan(tx, Table::Records, Some(&rec.subject))?
                 .into_iter()
                 .map(|(_, r)| r)

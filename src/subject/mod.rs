@@ -66,7 +66,8 @@ pub struct Organization {
     /// Its kind.
     pub kind: OrganizationKind,
     /// The day it was established (registered), where known: the green
-    /// channel needs a subject to have existed for three years (SPEC §9).
+    /// channel needs a subject to have existed for three years (plan §4(3):
+    /// "连续三年无不良信用记录").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub established_on: Option<NaiveDate>,
 }
