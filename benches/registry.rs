@@ -149,7 +149,11 @@ fn benches(c: &mut Criterion) {
                         (0..n).map(|i| finding(subject.clone(), i)).collect();
                     let start = Instant::now();
                     let ids = registry
-                        .import_records(records, "bench", d(2019, 12, 2))
+                        .import_records(
+                            records,
+                            &Actor::section(Section::SocialOrganizations),
+                            d(2019, 12, 2),
+                        )
                         .unwrap();
                     total += start.elapsed();
                     assert_eq!(ids.len() as u64, n);

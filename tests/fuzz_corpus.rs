@@ -136,10 +136,18 @@ fn write_seeds() {
         kind: OrganizationKind::SocialAssociation,
         established_on: Some(d(2012, 5, 1)),
     });
-    r.register_subject(organization.clone(), "clerk", d(2019, 1, 7))
-        .unwrap();
-    r.register_subject(person.clone(), "clerk", d(2019, 1, 7))
-        .unwrap();
+    r.register_subject(
+        organization.clone(),
+        &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+        d(2019, 1, 7),
+    )
+    .unwrap();
+    r.register_subject(
+        person.clone(),
+        &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+        d(2019, 1, 7),
+    )
+    .unwrap();
     let link = RoleLink {
         organization: uscc.clone(),
         person: pid.clone(),
@@ -147,7 +155,12 @@ fn write_seeds() {
         from: d(2015, 1, 1),
         until: None,
     };
-    r.link_person(link.clone(), "clerk", d(2019, 1, 7)).unwrap();
+    r.link_person(
+        link.clone(),
+        &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+        d(2019, 1, 7),
+    )
+    .unwrap();
     let new = NewRecord {
         subject: org.clone(),
         conduct: ConductKind::new("fine"),
@@ -167,18 +180,27 @@ fn write_seeds() {
         )),
     };
     let record = r
-        .record_misconduct(new.clone(), "section", d(2019, 3, 4))
+        .record_misconduct(
+            new.clone(),
+            &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+            d(2019, 3, 4),
+        )
         .unwrap();
     let receipt = Receipt::Written { on: d(2019, 3, 11) };
     let objection = r
-        .receive_objection(record.id, receipt, "the fine was annulled", "office")
+        .receive_objection(
+            record.id,
+            receipt,
+            "the fine was annulled",
+            &social_credit::Actor::section(social_credit::Section::Office),
+        )
         .unwrap();
     let commitment = r
         .sign_commitment(
             &org,
             commitment::CommitmentKind::Credit,
             "we pledge",
-            "clerk",
+            &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
             d(2019, 4, 1),
         )
         .unwrap();
@@ -189,11 +211,13 @@ fn write_seeds() {
             name: "李四".into(),
             contact: "13800000000".into(),
         },
-        "clerk",
+        &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
         d(2019, 4, 2),
     )
     .unwrap();
-    let sweep = r.daily_sweep("sweeper", d(2019, 6, 3)).unwrap();
+    let sweep = r
+        .daily_sweep(&social_credit::Actor::system(), d(2019, 6, 3))
+        .unwrap();
     let view = r.public_view(&org, d(2019, 6, 3)).unwrap();
     let entries = r.list_entries(&org).unwrap();
     let audit = r.audit_log(0).unwrap();

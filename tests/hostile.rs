@@ -17,7 +17,7 @@ use social_credit::misconduct::{ConductKind, RecordContent, RecordId};
 use social_credit::objection::{ObjectionId, Receipt};
 use social_credit::registry::{NewRecord, Registry, RegistryError};
 use social_credit::store::MemoryStore;
-use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
+use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
 
 /// Who acts in these examples and tests (issue 18): a section as a unit,
 /// the Office, the system for the sweep.
@@ -402,7 +402,7 @@ fn defect_08_store_docs_dumps_and_corrupt_errors_hide_personal_data() {
             id: person,
             name: "欧阳明华".into(),
         }),
-        "clerk",
+        &Actor::section(Section::SocialOrganizations),
         d(2019, 1, 7),
     )
     .unwrap();
@@ -414,7 +414,7 @@ fn defect_08_store_docs_dumps_and_corrupt_errors_hide_personal_data() {
                 name: "李四海".into(),
                 contact: "13812345678".into(),
             },
-            "clerk",
+            &Actor::section(Section::SocialOrganizations),
             d(2019, 4, 2),
         )
         .unwrap();
@@ -694,7 +694,13 @@ fn import_work(n: u64) -> (u64, usize) {
         })
         .collect();
     let before = social_credit::grading::findings_examined();
-    let ids = r.import_records(records, "bench", d(2019, 12, 2)).unwrap();
+    let ids = r
+        .import_records(
+            records,
+            &Actor::section(Section::SocialOrganizations),
+            d(2019, 12, 2),
+        )
+        .unwrap();
     (
         social_credit::grading::findings_examined() - before,
         ids.len(),

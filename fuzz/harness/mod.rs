@@ -363,7 +363,7 @@ fn sample_record(
                 kind: OrganizationKind::SocialAssociation,
                 established_on: Some(day(2012, 5, 1)),
             }),
-            "clerk",
+            &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
             day(2019, 1, 7),
         )
         .ok()?;
@@ -381,7 +381,12 @@ fn sample_record(
             },
             decision: None,
         };
-        r.record_misconduct(new, "section", day(2019, 3, 4)).ok()
+        r.record_misconduct(
+            new,
+            &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+            day(2019, 3, 4),
+        )
+        .ok()
     });
     let mut record = base.clone()?;
     record.decision = decision;
@@ -429,7 +434,7 @@ pub fn sqlite_file(data: &[u8]) {
             let _ = registry.objection(ObjectionId(n));
             let _ = registry.report(social_credit::tipoff::ReportId(n));
         }
-        let _ = registry.daily_sweep("fuzz", day(2026, 1, 1));
+        let _ = registry.daily_sweep(&social_credit::Actor::system(), day(2026, 1, 1));
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -562,7 +567,14 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
                     name: "张伟".into(),
                 }),
             };
-            format!("{:?}", r.register_subject(subject, "clerk", today))
+            format!(
+                "{:?}",
+                r.register_subject(
+                    subject,
+                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+                    today
+                )
+            )
         }
         1 => {
             let (Some(org), Some(person)) = (
@@ -578,18 +590,43 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
                 from: back(b),
                 until: None,
             };
-            format!("{:?}", r.link_person(link, "clerk", today))
+            format!(
+                "{:?}",
+                r.link_person(
+                    link,
+                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+                    today
+                )
+            )
         }
         2 => format!(
             "{:?}",
-            r.record_misconduct(new_record(b, subject), "section", today)
+            r.record_misconduct(
+                new_record(b, subject),
+                &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+                today
+            )
         ),
         3 => {
             let n = b.u8() % 8;
             let batch = (0..n).map(|_| new_record(b, subject.clone())).collect();
-            format!("{:?}", r.import_records(batch, "section", today))
+            format!(
+                "{:?}",
+                r.import_records(
+                    batch,
+                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+                    today
+                )
+            )
         }
-        4 => format!("{:?}", r.add_to_red_list(&subject, "clerk", today)),
+        4 => format!(
+            "{:?}",
+            r.add_to_red_list(
+                &subject,
+                &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+                today
+            )
+        ),
         5 => {
             let list = b
                 .pick(&[
@@ -606,7 +643,7 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
                     &subject,
                     &list,
                     Citation::new("fuzz", "fuzz"),
-                    "clerk",
+                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
                     today
                 )
             )
@@ -627,7 +664,12 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
             let record = RecordId(u64::from(b.u8() % 6));
             format!(
                 "{:?}",
-                r.receive_objection(record, receipt, "not us", "office")
+                r.receive_objection(
+                    record,
+                    receipt,
+                    "not us",
+                    &social_credit::Actor::section(social_credit::Section::Office)
+                )
             )
         }
         7 => {
@@ -657,7 +699,15 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
                 },
             };
             let id = ObjectionId(u64::from(b.u8() % 5));
-            format!("{:?}", r.advance_objection(id, step, "office", today))
+            format!(
+                "{:?}",
+                r.advance_objection(
+                    id,
+                    step,
+                    &social_credit::Actor::section(social_credit::Section::Office),
+                    today
+                )
+            )
         }
         8 => {
             let kind = match b.u8() % 3 {
@@ -672,12 +722,25 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
             };
             format!(
                 "{:?}",
-                r.sign_commitment(&subject, kind, "we pledge", "clerk", today)
+                r.sign_commitment(
+                    &subject,
+                    kind,
+                    "we pledge",
+                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+                    today
+                )
             )
         }
         9 => {
             let id = social_credit::commitment::CommitmentId(u64::from(b.u8() % 5));
-            format!("{:?}", r.fulfil_commitment(id, "clerk", today))
+            format!(
+                "{:?}",
+                r.fulfil_commitment(
+                    id,
+                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+                    today
+                )
+            )
         }
         10 => {
             let reporter = Reporter {
@@ -686,10 +749,19 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
             };
             format!(
                 "{:?}",
-                r.receive_report(&subject, "tip", reporter, "clerk", today)
+                r.receive_report(
+                    &subject,
+                    "tip",
+                    reporter,
+                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
+                    today
+                )
             )
         }
-        11 => format!("{:?}", r.daily_sweep("sweeper", today)),
+        11 => format!(
+            "{:?}",
+            r.daily_sweep(&social_credit::Actor::system(), today)
+        ),
         12 => format!("{:?}", r.public_view(&subject, today)),
         13 => format!("{:?}", r.assess(&subject, today)),
         14 => format!("{:?}", r.list_entries(&subject)),
