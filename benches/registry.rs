@@ -13,7 +13,7 @@ use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::{MemoryStore, SqliteStore, Store};
 use social_credit::subject::check::{org_code_check, uscc_check};
-use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
+use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
 
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
@@ -40,7 +40,7 @@ fn register<S: Store>(r: &Registry<S>, n: u32) -> Vec<SubjectId> {
                     kind: OrganizationKind::SocialAssociation,
                     established_on: Some(d(2010, 1, 1)),
                 }),
-                "bench",
+                &Actor::section(Section::SocialOrganizations),
                 d(2019, 1, 2),
             )
             .unwrap();
@@ -79,7 +79,11 @@ fn record_and_assess<S: Store>(c: &mut Criterion, name: &str, registry: Registry
         b.iter(|| {
             let subject = subjects[(i as usize) % subjects.len()].clone();
             registry
-                .record_misconduct(finding(subject.clone(), i), "bench", on)
+                .record_misconduct(
+                    finding(subject.clone(), i),
+                    &Actor::section(Section::SocialOrganizations),
+                    on,
+                )
                 .unwrap();
             i += 1;
             black_box(registry.assess(&subject, on).unwrap())
@@ -113,7 +117,11 @@ fn benches(c: &mut Criterion) {
                     .collect();
                 let start = Instant::now();
                 let ids = registry
-                    .import_records(records, "bench", d(2019, 12, 2))
+                    .import_records(
+                        records,
+                        &Actor::section(Section::SocialOrganizations),
+                        d(2019, 12, 2),
+                    )
                     .unwrap();
                 total += start.elapsed();
                 assert_eq!(ids.len(), 100_000);
@@ -123,6 +131,37 @@ fn benches(c: &mut Criterion) {
             total
         })
     });
+    g.finish();
+
+    // One subject's findings in one import (issue 17, defect 12: was
+    // quadratic, 200,000 findings took 344 s): linear, so 40,000 take about
+    // twice as long as 20,000.
+    let mut g = c.benchmark_group("registry/import_one_subject");
+    g.sample_size(10);
+    for n in [20_000u64, 40_000] {
+        g.bench_function(format!("memory_{n}"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let registry = Registry::official(MemoryStore::new());
+                    let subject = register(&registry, 1).remove(0);
+                    let records: Vec<NewRecord> =
+                        (0..n).map(|i| finding(subject.clone(), i)).collect();
+                    let start = Instant::now();
+                    let ids = registry
+                        .import_records(
+                            records,
+                            &Actor::section(Section::SocialOrganizations),
+                            d(2019, 12, 2),
+                        )
+                        .unwrap();
+                    total += start.elapsed();
+                    assert_eq!(ids.len() as u64, n);
+                }
+                total
+            })
+        });
+    }
     g.finish();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -19,7 +19,7 @@ use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::{Doc, PostgresStore, SqliteStore, Store, Table};
 use social_credit::subject::check::{org_code_check, uscc_check};
-use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
+use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
 
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
@@ -45,7 +45,7 @@ fn register<S: Store>(r: &Registry<S>, from: u32, n: u32) -> Vec<SubjectId> {
                     kind: OrganizationKind::SocialAssociation,
                     established_on: Some(d(2010, 1, 1)),
                 }),
-                "bench",
+                &Actor::section(Section::SocialOrganizations),
                 d(2019, 1, 2),
             )
             .unwrap();
@@ -103,8 +103,12 @@ fn record_and_assess<S: Store + 'static>(label: &str, r: Arc<Registry<S>>) {
                     for i in 0..per_thread {
                         let subject = mine[(i % 10) as usize].clone();
                         let t = Instant::now();
-                        r.record_misconduct(finding(subject.clone(), i), "bench", d(2019, 12, 2))
-                            .unwrap();
+                        r.record_misconduct(
+                            finding(subject.clone(), i),
+                            &Actor::section(Section::SocialOrganizations),
+                            d(2019, 12, 2),
+                        )
+                        .unwrap();
                         lat.push(t.elapsed());
                         let t = Instant::now();
                         r.assess(&subject, d(2019, 12, 3)).unwrap();
@@ -140,8 +144,12 @@ fn import<S: Store>(label: &str, r: &Registry<S>) {
         .collect();
     let start = Instant::now();
     for chunk in records.chunks(5_000) {
-        r.import_records(chunk.to_vec(), "bench", d(2019, 12, 2))
-            .unwrap();
+        r.import_records(
+            chunk.to_vec(),
+            &Actor::section(Section::SocialOrganizations),
+            d(2019, 12, 2),
+        )
+        .unwrap();
     }
     let elapsed = start.elapsed();
     println!(

@@ -11,6 +11,34 @@ use social_credit::registry::{NewRecord, ObjectionStep, Registry};
 use social_credit::store::{dump, MemoryStore, Store};
 use social_credit::{Person, Section, Subject, SubjectId};
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, String> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("no day {y}-{m}-{d}"))
 }
@@ -54,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             id,
             name: "张伟".into(),
         }),
-        "clerk",
+        &who::clerk(),
         day(2019, 1, 7)?,
     )?;
     let record = registry.record_misconduct(
@@ -72,7 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
             decision: None,
         },
-        "section",
+        &who::section(),
         day(2019, 6, 10)?,
     )?;
     let objection = registry.receive_objection(
@@ -81,7 +109,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             on: day(2019, 6, 12)?,
         },
         "I was abroad that month",
-        "office",
+        &who::office(),
     )?;
     for (step, on) in [
         (
@@ -107,14 +135,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             day(2019, 6, 18)?,
         ),
     ] {
-        registry.advance_objection(objection.id(), step, "office", on)?;
+        registry.advance_objection(objection.id(), step, &who::office(), on)?;
     }
-    registry.daily_sweep("system", day(2024, 6, 3)?)?;
+    registry.daily_sweep(&who::system(), day(2024, 6, 3)?)?;
     show(
         &registry,
         "2024-06-03, the last retained day (conduct ended 2019-06-03)",
     )?;
-    let sweep = registry.daily_sweep("system", day(2024, 6, 4)?)?;
+    let sweep = registry.daily_sweep(&who::system(), day(2024, 6, 4)?)?;
     println!("the sweep of 2024-06-04 erased {:?}\n", sweep.erased);
     show(&registry, "2024-06-04, the day after")?;
     let view = registry.public_view(&person, day(2024, 6, 4)?)?;

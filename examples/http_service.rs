@@ -1,45 +1,79 @@
 //! A small JSON-over-HTTP service over the registry, kept in SQLite.
 //!
 //! It shows how a service wraps [`Registry`]: one registry shared behind an
-//! `Arc`, every store call on tokio's blocking pool (SQLite blocks), each
-//! request's date taken from the request (the crate never reads the clock,
-//! and neither does this service), and every refusal mapped to a 4xx status
-//! with a JSON body `{"error": "…", "kind": "…"}` naming the problem. A
-//! refused request writes nothing: each registry operation is one store
-//! transaction. A store failure answers 500 without its details, which go
-//! to the service's standard error.
+//! `Arc`, every store call on tokio's blocking pool (SQLite blocks) under a
+//! cap, each request's date taken from the request (the crate never reads
+//! the clock, and neither does this service), and every refusal mapped to a
+//! 4xx status with a JSON body `{"error": "…", "kind": "…"}` naming the
+//! problem. A refused request writes nothing: each registry operation is
+//! one store transaction. A store failure answers 500 without its details,
+//! which go to the service's standard error.
+//!
+//! # Who may do what
+//!
+//! Every endpoint but the public view needs `Authorization: Bearer <token>`.
+//! The tokens file, read once at start, maps each token's SHA-256 digest
+//! (never the token) to an [`Actor`]: an official's account in a capacity,
+//! or a section as a unit. Without a token, or with one the file does not
+//! know, the answer is 401; with a token whose capacity the permission table
+//! ([`PermissionTable::xinzheng_2019`]) does not grant the operation, 403
+//! naming the operation, the capacity and the rule. Nobody names who acts in
+//! a request body: the token says it.
+//!
+//! ```json
+//! {"tokens": [
+//!   {"sha256": "<64 hex digits>", "actor": {"who": {"account": "u-0192"}, "capacity": "section:office"}},
+//!   {"sha256": "<64 hex digits>", "actor": {"who": {"section": "social_organizations"}, "capacity": "section:social_organizations"}}
+//! ]}
+//! ```
+//!
+//! A token is 32 random bytes or more, e.g. `openssl rand -hex 32`;
+//! `cargo run --example http_service --features sqlite -- hash-token` reads
+//! one on standard input and prints its digest.
+//!
+//! # Limits
+//!
+//! [`Limits`]: a body over 64 KiB is refused with 413 before it is read; a
+//! request not answered within 10 s (a body trickling in included) gets 408
+//! and its connection is closed; a connection that has not sent a whole
+//! request head within 5 s is closed; at most 64 requests are served at
+//! once and at most 100 started per second (beyond that, 503 and 429 at
+//! once, never a queue); at most 4 registry operations run on blocking
+//! threads at once (the others wait, within their 10 s); at most 512
+//! connections are open (further ones wait in the kernel's backlog).
 //!
 //! Run with
 //!
 //! ```text
-//! cargo run --example http_service --features sqlite -- [path.sqlite] [addr] [notice.csv|notice.json]
+//! cargo run --example http_service --features sqlite -- [path.sqlite] [addr] [tokens.json] [notice.csv|notice.json]
 //! ```
 //!
-//! (defaults `registry.sqlite` and `127.0.0.1:3000`; the optional third
-//! argument is a holiday notice file loaded over the built-in calendar,
-//! e.g. the 2027 notice before a release ships it), then, for example:
+//! (defaults `registry.sqlite`, `127.0.0.1:3000` and `tokens.json`; the
+//! optional fourth argument is a holiday notice file loaded over the
+//! built-in calendar, e.g. the 2027 notice before a release ships it), then,
+//! for example:
 //!
 //! ```text
-//! curl -X POST localhost:3000/subjects -d '{"on": "2019-01-07", "by": "clerk",
+//! curl -X POST localhost:3000/subjects -H "Authorization: Bearer $TOKEN" -d '{"on": "2019-01-07",
 //!   "subject": {"type": "organization", "uscc": "91350100M000100Y43",
 //!   "name": "Example Association", "kind": "social_association"}}'
-//! curl 'localhost:3000/subjects/org:91350100M000100Y43/assessment?on=2019-04-01'
+//! curl 'localhost:3000/public/91350100M000100Y43?on=2019-04-01'
 //! ```
 //!
 //! # Endpoints
 //!
-//! | method and path | body | answer |
-//! | --- | --- | --- |
-//! | `POST /subjects` | `{"on", "by", "subject": Subject}` | 201 `{"id": "org:…"}` |
-//! | `POST /records` | `{"on", "by", "record": NewRecord}` | 201 the graded record |
-//! | `GET /subjects/{id}/assessment?on=` | | 200 the assessment summary |
-//! | `GET /subjects/{id}/list-entries` | | 200 `[{"id", "entry"}]`, the subject's list entries |
-//! | `POST /objections` | `{"by", "about": CreditItem, "applicant"?: Applicant, "receipt", "grounds"}` (or `"record": id` for a record) | 201 the objection |
-//! | `POST /objections/{id}/steps` | `{"on", "by", "step": ObjectionStep}` | 200 the objection |
-//! | `GET /objections/{id}[?on=]` | | 200 `{"objection", "deadlines", "acts", "status"}` |
-//! | `GET /desk/overdue?on=` | | 200 the overdue objection steps by section (plan §6(9)) |
-//! | `GET /public/{uscc}?on=` | | 200 the public view |
-//! | `POST /calendar/notice` | `{"on", "by", "schedule": Schedule, "partial"?}` | 200 `{"coverage", "last_notice_day"}` |
+//! | method and path | operation | body | answer |
+//! | --- | --- | --- | --- |
+//! | `POST /subjects` | `register_subject` | `{"on", "subject": Subject}` | 201 `{"id": "org:…"}` |
+//! | `POST /records` | `record_misconduct` (own section's field) | `{"on", "record": NewRecord}` | 201 the graded record |
+//! | `GET /subjects/{id}/assessment?on=` | `read_subject` | | 200 the assessment summary |
+//! | `GET /subjects/{id}/list-entries` | `read_subject` | | 200 `[{"id", "entry"}]`, the subject's list entries |
+//! | `POST /objections` | `receive_objection` | `{"about": CreditItem, "applicant"?: Applicant, "receipt", "grounds"}` (or `"record": id` for a record) | 201 the objection |
+//! | `POST /objections/{id}/steps` | the step's: `forward_objection`, `submit_opinion` (the section it was forwarded to), `notify_applicant`, `reply_to_subject`, `close_objection`, `record_withdrawal` | `{"on", "step": ObjectionStep}` | 200 the objection |
+//! | `GET /objections/{id}[?on=]` | `read_objection` | | 200 `{"objection", "deadlines", "acts", "status"}` |
+//! | `GET /desk/overdue?on=` | `objection_desk` | | 200 the overdue objection steps by section (plan §6(9)) |
+//! | `GET /public/{uscc}?on=` | `public_view`: no token needed | | 200 the public view |
+//! | `POST /calendar/notice` | `replace_calendar` | `{"on", "schedule": Schedule, "partial"?}` | 200 `{"coverage", "last_notice_day"}` |
 //!
 //! Working days after the last loaded holiday notice are projected by the
 //! statutory rules (全国年节及纪念日放假办法); an objection's answer says so
@@ -69,26 +103,38 @@
 //! | status | kind | when |
 //! | --- | --- | --- |
 //! | 400 | `invalid_body`, `invalid_uscc`, `invalid_resident_id`, `invalid_subject_id`, `invalid_objection_id`, `missing_date`, `invalid_date`, `invalid_query` | the request cannot be read |
+//! | 401 | `unauthenticated`, `invalid_token` | no bearer token, or one the service does not know |
+//! | 403 | `forbidden` | the token's capacity is not granted the operation (the message names both and the rule) |
 //! | 404 | `not_found`, `no_route` | an unknown subject, record or objection, or path |
 //! | 405 | `method_not_allowed` | |
+//! | 408 | `timeout` | the request was not read and answered within the time limit |
 //! | 409 | `already_registered`, `objection_step` | the request conflicts with what is stored: a subject registered twice, an objection step out of turn |
+//! | 413 | `body_too_large` | the body is over the limit |
 //! | 422 | `ungraded`, `dates`, `wrong_subject_kind`, `role_link`, `no_policy_in_force`, `outside_calendar`, `before_receipt`, `objection`, `invalid_notice`, `unprocessable` | the request is well formed but the rules refuse it, e.g. a conduct kind no grading rule knows |
+//! | 429 | `rate_limited` | more requests per second than the service takes |
+//! | 503 | `overloaded` | as many requests in progress as the service serves at once |
 //! | 500 | `internal` | the store failed; nothing is said of why |
 
 use std::collections::HashMap;
 use std::error::Error;
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{BoxError, Json, Router};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use social_credit::actor::Actor;
 use social_credit::assess::AssessError;
 use social_credit::calendar::{ChinaCalendar, Schedule, WorkCalendar};
 use social_credit::grading::PolicyError;
@@ -98,19 +144,29 @@ use social_credit::objection::{
     Applicant, CreditItem, Deadlines, LateStep, Objection, ObjectionId, ObjectionStatus,
     OfficeAnswer, Receipt,
 };
+use social_credit::permission::{Operation, PermissionTable, Target};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
 use social_credit::store::SqliteStore;
 use social_credit::{ObjectionError, RecordId, ResidentId, Subject, SubjectId, Uscc};
+use tokio::sync::Semaphore;
+use tower::ServiceBuilder;
 
-/// The registry the handlers share.
-pub type Shared = Arc<Registry<SqliteStore>>;
-
-/// Serves the registry at `path.sqlite` on `addr`.
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn Error>> {
-    let mut args = std::env::args().skip(1);
+/// Serves the registry at `path.sqlite` on `addr`, or with `hash-token`
+/// prints the digest of the token read on standard input.
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("hash-token") {
+        let mut token = String::new();
+        std::io::stdin().read_line(&mut token)?;
+        println!("{}", Tokens::hex_digest(token.trim()));
+        return Ok(());
+    }
     let path = args.next().unwrap_or_else(|| "registry.sqlite".to_owned());
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+    let tokens_path = args.next().unwrap_or_else(|| "tokens.json".to_owned());
+    let tokens = Tokens::from_json(&std::fs::read_to_string(&tokens_path).map_err(|e| {
+        format!("tokens file `{tokens_path}` could not be read ({e}); see the example's docs")
+    })?)?;
     // The built-in notices, projected five years ahead, with the notice
     // file given (if any) loaded over them.
     let mut calendar = ChinaCalendar::official_projected();
@@ -127,17 +183,422 @@ async fn main() -> Result<(), Box<dyn Error>> {
         calendar,
         RuleBook::xinzheng_2019(),
     ));
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
-    println!(
-        "registry `{path}` served on http://{}",
-        listener.local_addr()?
-    );
-    axum::serve(listener, router(registry)).await?;
-    Ok(())
+    let limits = Limits::default();
+    runtime(&limits)?.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&addr).await?;
+        println!(
+            "registry `{path}` served on http://{} to {} token(s)",
+            listener.local_addr()?,
+            tokens.len()
+        );
+        let app = App::new(registry, tokens, &limits);
+        serve(listener, app, limits, std::future::pending()).await?;
+        Ok(())
+    })
 }
 
-/// The service's routes over `registry`.
-pub fn router(registry: Shared) -> Router {
+// ---------------------------------------------------------------------------
+// Limits and serving
+
+/// How much the service takes on at once, and for how long.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The largest request body (bytes); a larger one is refused with 413.
+    pub body_bytes: usize,
+    /// The time to read a request's body and answer it; then 408, and the
+    /// connection closes.
+    pub request_timeout: Duration,
+    /// The time a connection has to send a whole request head, counted
+    /// from when the service starts waiting for one (an idle keep-alive
+    /// connection included); then the connection is closed.
+    pub header_timeout: Duration,
+    /// Requests served at once; beyond, 503 at once.
+    pub concurrent_requests: usize,
+    /// Requests started per second; beyond, 429 at once.
+    pub requests_per_second: u64,
+    /// Registry operations running on blocking threads at once (the
+    /// runtime's blocking pool is sized to it too).
+    pub blocking_operations: usize,
+    /// Connections open at once; further ones wait in the listen backlog.
+    pub connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            body_bytes: 64 << 10,
+            request_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(5),
+            concurrent_requests: 64,
+            requests_per_second: 100,
+            blocking_operations: 4,
+            connections: 512,
+        }
+    }
+}
+
+/// The runtime the service runs on: one thread for connections, and a
+/// blocking pool no larger than the registry operations allowed at once.
+pub fn runtime(limits: &Limits) -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .max_blocking_threads(limits.blocking_operations.max(1))
+        .build()
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, within `limits`.
+/// Call inside the runtime ([`runtime`]).
+///
+/// # Errors
+///
+/// Accepting a connection failed.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let service = limited(router(app), &limits);
+    let connections = Arc::new(Semaphore::new(limits.connections.max(1)));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        // A permit before accepting: past the cap, connections wait in the
+        // listen backlog instead of costing memory here.
+        let Ok(permit) = Arc::clone(&connections).acquire_owned().await else {
+            return Ok(());
+        };
+        let (stream, _) = tokio::select! {
+            () = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of descriptors and the like: this connection is lost,
+                // the service goes on.
+                Err(e) => {
+                    eprintln!("accept failed: {e}");
+                    continue;
+                }
+            },
+        };
+        let connection = builder.serve_connection(
+            hyper_util::rt::TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service.clone()),
+        );
+        tokio::spawn(async move {
+            // A client that goes away or breaks the protocol ends only its
+            // own connection.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+}
+
+/// `router` behind the limits: time, body size, concurrency, rate.
+fn limited(
+    router: Router,
+    limits: &Limits,
+) -> impl tower::Service<
+    Request<hyper::body::Incoming>,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future = impl Send,
+> + Clone
+       + Send
+       + 'static {
+    ServiceBuilder::new()
+        .map_response(json_for_bare_refusals)
+        .layer(HandleErrorLayer::new(overloaded))
+        // Beyond the requests in progress, refuse at once (503): a queue
+        // would hold memory and answer late.
+        .load_shed()
+        .concurrency_limit(limits.concurrent_requests.max(1))
+        .map_err(|e: BoxError| -> BoxError {
+            if e.is::<tower::load_shed::error::Overloaded>() {
+                Box::new(RateLimited)
+            } else {
+                e
+            }
+        })
+        // The rate limiter is not `Clone`: one buffered instance serves
+        // every connection (a request waits in the buffer only while the
+        // limiter is asked, since the shedding below never waits).
+        .buffer(limits.concurrent_requests.max(1))
+        .load_shed()
+        .rate_limit(limits.requests_per_second.max(1), Duration::from_secs(1))
+        // A body announced larger than the limit is refused before it is
+        // read; one that turns out larger stops being read at the limit.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            limits.body_bytes,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .service(router)
+}
+
+/// Refused by the rate limiter.
+#[derive(Debug)]
+struct RateLimited;
+
+impl std::fmt::Display for RateLimited {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("rate limited")
+    }
+}
+
+impl Error for RateLimited {}
+
+async fn overloaded(error: BoxError) -> ApiError {
+    if error.is::<RateLimited>() {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "more requests per second than the service takes; try again shortly",
+        )
+    } else if error.is::<tower::load_shed::error::Overloaded>() {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "the service is serving as many requests as it can; try again shortly",
+        )
+    } else {
+        eprintln!("request failed in the service's layers: {error}");
+        ApiError::internal()
+    }
+}
+
+/// The middleware's own refusals (413, 408) come with a plain or empty
+/// body; every answer of this service is JSON.
+fn json_for_bare_refusals<B>(response: axum::http::Response<B>) -> Response
+where
+    B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    let json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE if !json => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "the request body is larger than the service takes",
+        )
+        .into_response(),
+        StatusCode::REQUEST_TIMEOUT if !json => {
+            let mut answer = ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "the request was not received and answered in time; nothing was changed unless the answer says so",
+            )
+            .into_response();
+            answer
+                .headers_mut()
+                .insert("connection", HeaderValue::from_static("close"));
+            answer
+        }
+        _ => response.into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The service's state: registry, tokens, permissions
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct App {
+    registry: Shared,
+    tokens: Arc<Tokens>,
+    permissions: &'static PermissionTable,
+    blocking: Arc<Semaphore>,
+}
+
+/// The registry the handlers share.
+pub type Shared = Arc<Registry<SqliteStore>>;
+
+impl App {
+    /// The service's state over `registry`, authenticating with `tokens`
+    /// and granting by the built-in permission table.
+    pub fn new(registry: Shared, tokens: Tokens, limits: &Limits) -> Self {
+        Self {
+            registry,
+            tokens: Arc::new(tokens),
+            permissions: PermissionTable::xinzheng_2019(),
+            blocking: Arc::new(Semaphore::new(limits.blocking_operations.max(1))),
+        }
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Shared {
+        &self.registry
+    }
+
+    /// Refuses (403) unless `actor` may perform `operation` on `target`.
+    fn permit(&self, actor: &Actor, operation: Operation, target: Target) -> Result<(), ApiError> {
+        self.permissions
+            .check(actor, operation, &target)
+            .map(|_| ())
+            .map_err(|refusal| {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", refusal.to_string())
+            })
+    }
+}
+
+/// The most bytes a tokens file may have.
+pub const MAX_TOKENS_FILE_BYTES: usize = 1 << 20;
+
+/// Bearer tokens by their SHA-256 digest, each standing for an actor.
+///
+/// Only digests are kept, in memory and in the file: whoever reads them
+/// cannot act. The tokens are random values of 256 bits, so a fast,
+/// unsalted digest is enough (there is no dictionary to try, unlike a
+/// password); and a lookup by digest compares no secret byte by byte.
+#[derive(Debug, Default)]
+pub struct Tokens {
+    by_digest: HashMap<[u8; 32], Actor>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenFile {
+    tokens: Vec<TokenEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenEntry {
+    sha256: String,
+    actor: Actor,
+}
+
+impl Tokens {
+    /// The tokens of a tokens file (see the example's docs).
+    ///
+    /// # Errors
+    ///
+    /// A file over [`MAX_TOKENS_FILE_BYTES`], malformed, or with digests
+    /// that are not 64 hex digits or appear twice: every problem is listed.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        if text.len() > MAX_TOKENS_FILE_BYTES {
+            return Err(format!(
+                "the tokens file has {} bytes, more than the {MAX_TOKENS_FILE_BYTES} it may have",
+                text.len()
+            ));
+        }
+        let file: TokenFile = serde_json::from_str(text)
+            .map_err(|e| format!("the tokens file could not be read: {e}"))?;
+        let mut tokens = Self::default();
+        let mut problems = Vec::new();
+        for (i, entry) in file.tokens.into_iter().enumerate() {
+            match parse_digest(&entry.sha256) {
+                None => problems.push(format!("entry {i}: `sha256` is not 64 hex digits")),
+                Some(digest) => {
+                    if tokens.by_digest.insert(digest, entry.actor).is_some() {
+                        problems.push(format!("entry {i}: the digest appears twice"));
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(tokens)
+        } else {
+            Err(format!(
+                "the tokens file has problems: {}",
+                problems.join("; ")
+            ))
+        }
+    }
+
+    /// Adds a token (its digest) for `actor`.
+    pub fn insert(&mut self, token: &str, actor: Actor) {
+        self.by_digest.insert(Self::digest(token), actor);
+    }
+
+    /// How many tokens there are.
+    pub fn len(&self) -> usize {
+        self.by_digest.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.by_digest.is_empty()
+    }
+
+    /// The SHA-256 digest of a token.
+    pub fn digest(token: &str) -> [u8; 32] {
+        Sha256::digest(token.as_bytes()).into()
+    }
+
+    /// The digest as a tokens file writes it: 64 lowercase hex digits.
+    pub fn hex_digest(token: &str) -> String {
+        Self::digest(token)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    fn actor(&self, token: &str) -> Option<&Actor> {
+        self.by_digest.get(&Self::digest(token))
+    }
+}
+
+fn parse_digest(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The actor a request's bearer token stands for; 401 without one.
+pub struct Auth(pub Actor);
+
+impl FromRequestParts<App> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        let unauthenticated = |kind: &str, error: &str| {
+            let mut e = ApiError::new(StatusCode::UNAUTHORIZED, kind, error);
+            e.challenge = true;
+            e
+        };
+        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+            unauthenticated(
+                "unauthenticated",
+                "this endpoint needs `Authorization: Bearer <token>`",
+            )
+        })?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                unauthenticated(
+                    "unauthenticated",
+                    "the `Authorization` header must be `Bearer <token>`",
+                )
+            })?;
+        // The token is never echoed or logged.
+        app.tokens
+            .actor(token)
+            .cloned()
+            .map(Auth)
+            .ok_or_else(|| unauthenticated("invalid_token", "the bearer token is not valid"))
+    }
+}
+
+/// The service's routes over `app`, without the limits (see [`serve`]).
+pub fn router(app: App) -> Router {
     Router::new()
         .route("/subjects", post(register_subject))
         .route("/subjects/{id}/assessment", get(assess))
@@ -151,7 +612,7 @@ pub fn router(registry: Shared) -> Router {
         .route("/calendar/notice", post(load_notice))
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(registry)
+        .with_state(app)
 }
 
 // ---------------------------------------------------------------------------
@@ -163,8 +624,6 @@ pub fn router(registry: Shared) -> Router {
 pub struct RegisterSubject {
     /// The day of registration.
     pub on: NaiveDate,
-    /// Who registers it.
-    pub by: String,
     /// The subject.
     pub subject: Subject,
 }
@@ -182,8 +641,6 @@ pub struct Registered {
 pub struct RecordFinding {
     /// The day the record is made (grading uses the policy in force then).
     pub on: NaiveDate,
-    /// Who records it.
-    pub by: String,
     /// The finding.
     pub record: NewRecord,
 }
@@ -192,8 +649,6 @@ pub struct RecordFinding {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiveObjection {
-    /// Who at the Office receives it.
-    pub by: String,
     /// The credit information objected to.
     #[serde(default)]
     pub about: Option<CreditItem>,
@@ -215,8 +670,6 @@ pub struct ReceiveObjection {
 pub struct AdvanceObjection {
     /// The day of the step.
     pub on: NaiveDate,
-    /// Who takes it.
-    pub by: String,
     /// The step.
     pub step: ObjectionStep,
 }
@@ -254,8 +707,6 @@ pub struct ObjectionState {
 pub struct LoadNotice {
     /// The day it is loaded.
     pub on: NaiveDate,
-    /// Who loads it.
-    pub by: String,
     /// The notice's rows.
     pub schedule: Schedule,
     /// A notice known only in part: the days it does not name stay projected.
@@ -276,54 +727,65 @@ pub struct NoticeLoaded {
 // Handlers
 
 async fn register_subject(
-    State(registry): State<Shared>,
-    JsonBody(req): JsonBody<RegisterSubject>,
+    State(app): State<App>,
+    Auth(actor): Auth,
+    body: RawBody,
 ) -> Result<(StatusCode, Json<Registered>), ApiError> {
+    app.permit(&actor, Operation::RegisterSubject, Target::none())?;
+    let req: RegisterSubject = body.parse()?;
     let id = path_id(&req.subject.id());
-    blocking(&registry, move |r| {
-        r.register_subject(req.subject, &req.by, req.on)
+    blocking(&app, move |r| {
+        r.register_subject(req.subject, &actor, req.on)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(Registered { id })))
 }
 
 async fn record_misconduct(
-    State(registry): State<Shared>,
+    State(app): State<App>,
+    Auth(actor): Auth,
     JsonBody(req): JsonBody<RecordFinding>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let record = blocking(&registry, move |r| {
-        r.record_misconduct(req.record, &req.by, req.on)
+    // The registry checks that the record is of the actor's own section.
+    let record = blocking(&app, move |r| {
+        r.record_misconduct(req.record, &actor, req.on)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
 async fn assess(
-    State(registry): State<Shared>,
+    State(app): State<App>,
+    Auth(actor): Auth,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
     Day(on): Day,
 ) -> Result<impl IntoResponse, ApiError> {
+    app.permit(&actor, Operation::ReadSubject, Target::none())?;
     let id = parse_subject_id(&path_segment(id)?)?;
-    let summary = blocking(&registry, move |r| r.assess(&id, on)).await?;
+    let summary = blocking(&app, move |r| r.assess(&id, on)).await?;
     Ok(Json(summary))
 }
 
 async fn public_view(
-    State(registry): State<Shared>,
+    State(app): State<App>,
     uscc: Result<Path<String>, axum::extract::rejection::PathRejection>,
     Day(on): Day,
 ) -> Result<impl IntoResponse, ApiError> {
+    // plan §6(2): open to everyone, no token.
+    app.permit(&Actor::public(), Operation::PublicView, Target::none())?;
     let uscc = parse_uscc(&path_segment(uscc)?)?;
-    let view = blocking(&registry, move |r| r.public_view(&uscc.into(), on)).await?;
+    let view = blocking(&app, move |r| r.public_view(&uscc.into(), on)).await?;
     Ok(Json(view))
 }
 
 async fn list_entries(
-    State(registry): State<Shared>,
+    State(app): State<App>,
+    Auth(actor): Auth,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
+    app.permit(&actor, Operation::ReadSubject, Target::none())?;
     let id = parse_subject_id(&path_segment(id)?)?;
-    let entries = blocking(&registry, move |r| r.list_entries(&id)).await?;
+    let entries = blocking(&app, move |r| r.list_entries(&id)).await?;
     Ok(Json(
         entries
             .into_iter()
@@ -333,9 +795,12 @@ async fn list_entries(
 }
 
 async fn receive_objection(
-    State(registry): State<Shared>,
-    JsonBody(req): JsonBody<ReceiveObjection>,
+    State(app): State<App>,
+    Auth(actor): Auth,
+    body: RawBody,
 ) -> Result<impl IntoResponse, ApiError> {
+    app.permit(&actor, Operation::ReceiveObjection, Target::none())?;
+    let req: ReceiveObjection = body.parse()?;
     let item = match (req.about, req.record) {
         (Some(item), None) => item,
         (None, Some(record)) => CreditItem::Record(record),
@@ -346,34 +811,51 @@ async fn receive_objection(
             ))
         }
     };
-    let objection = blocking(&registry, move |r| {
-        r.receive_objection_about(item, req.applicant, req.receipt, &req.grounds, &req.by)
+    let objection = blocking(&app, move |r| {
+        r.receive_objection_about(item, req.applicant, req.receipt, &req.grounds, &actor)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(objection)))
 }
 
+/// The section an objection belongs to for the permission table: the one
+/// it was forwarded to.
+fn objection_target(objection: &Objection) -> Target {
+    Target {
+        section: objection.forwarded().map(|f| f.to),
+    }
+}
+
 async fn advance_objection(
-    State(registry): State<Shared>,
+    State(app): State<App>,
+    Auth(actor): Auth,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
     JsonBody(req): JsonBody<AdvanceObjection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = parse_objection_id(&path_segment(id)?)?;
-    let objection = blocking(&registry, move |r| {
-        r.advance_objection(id, req.step, &req.by, req.on)
+    // The registry checks the step against the permission table (the
+    // opinion only by the section the objection was forwarded to).
+    let objection = blocking(&app, move |r| {
+        r.advance_objection(id, req.step, &actor, req.on)
     })
     .await?;
     Ok(Json(objection))
 }
 
 async fn objection(
-    State(registry): State<Shared>,
+    State(app): State<App>,
+    Auth(actor): Auth,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
     MaybeDay(on): MaybeDay,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = parse_objection_id(&path_segment(id)?)?;
-    let state = blocking(&registry, move |r| {
-        let objection = r.objection(id)?;
+    let objection = blocking(&app, move |r| r.objection(id)).await?;
+    app.permit(
+        &actor,
+        Operation::ReadObjection,
+        objection_target(&objection),
+    )?;
+    let state = blocking(&app, move |r| {
         let calendar = r.calendar();
         let deadlines = objection.deadlines(&*calendar)?;
         let status = on
@@ -419,10 +901,13 @@ fn in_words(calendar: &ChinaCalendar, d: &Deadlines) -> Vec<String> {
 }
 
 async fn load_notice(
-    State(registry): State<Shared>,
-    JsonBody(req): JsonBody<LoadNotice>,
+    State(app): State<App>,
+    Auth(actor): Auth,
+    body: RawBody,
 ) -> Result<Json<NoticeLoaded>, ApiError> {
-    let current = registry.calendar();
+    app.permit(&actor, Operation::ReplaceCalendar, Target::none())?;
+    let req: LoadNotice = body.parse()?;
+    let current = app.registry.calendar();
     let loaded = if req.partial {
         current.with_partial_schedule(req.schedule)
     } else {
@@ -433,8 +918,8 @@ async fn load_notice(
         coverage: (*loaded.coverage().start(), *loaded.coverage().end()),
         last_notice_day: loaded.last_notice_day(),
     };
-    let (on, by) = (req.on, req.by);
-    blocking(&registry, move |r| r.replace_calendar(loaded, &by, on)).await?;
+    let on = req.on;
+    blocking(&app, move |r| r.replace_calendar(loaded, &actor, on)).await?;
     Ok(Json(answer))
 }
 
@@ -448,10 +933,12 @@ pub struct SectionOverdue {
 }
 
 async fn overdue_steps(
-    State(registry): State<Shared>,
+    State(app): State<App>,
+    Auth(actor): Auth,
     Day(on): Day,
 ) -> Result<impl IntoResponse, ApiError> {
-    let by_section = blocking(&registry, move |r| r.overdue_objection_steps(on)).await?;
+    app.permit(&actor, Operation::ObjectionDesk, Target::none())?;
+    let by_section = blocking(&app, move |r| r.overdue_objection_steps(on)).await?;
     Ok(Json(
         by_section
             .into_iter()
@@ -472,14 +959,27 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// Runs a registry operation on tokio's blocking pool: SQLite calls block.
-async fn blocking<T, F>(registry: &Shared, op: F) -> Result<T, ApiError>
+/// Runs a registry operation on tokio's blocking pool (SQLite calls
+/// block), at most [`Limits::blocking_operations`] at once: a request waits
+/// for a turn within its time limit. The turn is held by the blocking work
+/// itself, so a request that times out does not free it before its
+/// operation ends.
+async fn blocking<T, F>(app: &App, op: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&Registry<SqliteStore>) -> Result<T, RegistryError> + Send + 'static,
 {
-    let registry = Arc::clone(registry);
-    match tokio::task::spawn_blocking(move || op(&registry)).await {
+    let registry = Arc::clone(&app.registry);
+    let Ok(turn) = Arc::clone(&app.blocking).acquire_owned().await else {
+        return Err(ApiError::internal());
+    };
+    match tokio::task::spawn_blocking(move || {
+        let answer = op(&registry);
+        drop(turn);
+        answer
+    })
+    .await
+    {
         Ok(answer) => answer.map_err(ApiError::from),
         Err(e) => {
             eprintln!("registry operation did not finish: {e}");
@@ -585,21 +1085,46 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeDay {
 /// own `Json` answers some problems in plain text).
 pub struct JsonBody<T>(pub T);
 
+/// A body read but not yet parsed: a handler checks the caller's
+/// permission first, then parses it ([`RawBody::parse`]), so a caller who
+/// may not act learns nothing from the body's validation.
+pub struct RawBody(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| ApiError::new(e.status(), "invalid_body", e.body_text()))
+    }
+}
+
+impl RawBody {
+    /// The body as `T`.
+    fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        parse_json(&self.0)
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut reader)
+        .map_err(|e| ApiError::bad_request("invalid_body", body_problem(&e)))?;
+    // Trailing characters: a syntax error, which names a position only.
+    reader
+        .end()
+        .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
+    Ok(value)
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::new(e.status(), "invalid_body", e.body_text()))?;
-        let mut reader = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut reader)
-            .map_err(|e| ApiError::bad_request("invalid_body", body_problem(&e)))?;
-        // Trailing characters: a syntax error, which names a position only.
-        reader
-            .end()
-            .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
-        Ok(JsonBody(value))
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
+        parse_json(&bytes).map(JsonBody)
     }
 }
 
@@ -674,6 +1199,8 @@ fn without_value(message: &str) -> String {
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    /// A 401 that asks for a bearer token (`WWW-Authenticate: Bearer`).
+    challenge: bool,
 }
 
 /// The JSON body of a refusal.
@@ -693,6 +1220,7 @@ impl ApiError {
                 error: error.into(),
                 kind: kind.to_owned(),
             },
+            challenge: false,
         }
     }
 
@@ -715,7 +1243,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.challenge {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
 
@@ -723,6 +1257,9 @@ impl From<RegistryError> for ApiError {
     fn from(e: RegistryError) -> Self {
         let message = e.to_string();
         match e {
+            RegistryError::Forbidden { .. } => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
             RegistryError::NotFound { .. } => {
                 Self::new(StatusCode::NOT_FOUND, "not_found", message)
             }

@@ -28,6 +28,34 @@ use social_credit::{
     SubjectId, Uscc,
 };
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 type Error = Box<dyn std::error::Error>;
 
 fn d(y: i32, m: u32, day: u32) -> Result<NaiveDate, Error> {
@@ -103,7 +131,7 @@ fn main() -> Result<(), Error> {
             kind: OrganizationKind::SocialAssociation,
             established_on: Some(d(2014, 6, 1)?),
         }),
-        "clerk 登记员",
+        &who::clerk(),
         d(2019, 1, 7)?,
     )?;
     registry.register_subject(
@@ -111,7 +139,7 @@ fn main() -> Result<(), Error> {
             id: chair.clone(),
             name: "王建国".into(),
         }),
-        "clerk 登记员",
+        &who::clerk(),
         d(2019, 1, 7)?,
     )?;
     registry.link_person(
@@ -122,7 +150,7 @@ fn main() -> Result<(), Error> {
             from: d(2014, 6, 1)?,
             until: None,
         },
-        "clerk 登记员",
+        &who::clerk(),
         d(2019, 1, 7)?,
     )?;
     println!(
@@ -145,7 +173,7 @@ fn main() -> Result<(), Error> {
             None,
             "warning for holding an unapproved branch meeting",
         ),
-        "Social Organizations Section 社会组织管理科",
+        &who::section(),
         d(2019, 3, 4)?,
     )?;
     let fine = registry.record_misconduct(
@@ -156,7 +184,7 @@ fn main() -> Result<(), Error> {
             Some(80_000),
             "fined ¥80,000 for collecting fees above the approved standard",
         ),
-        "Social Organizations Section 社会组织管理科",
+        &who::section(),
         d(2019, 5, 13)?,
     )?;
     for r in [&warning, &fine] {
@@ -223,7 +251,7 @@ fn main() -> Result<(), Error> {
             on: d(2019, 9, 27)?,
         },
         "the fine was annulled on administrative review 行政复议",
-        "Office 办公室",
+        &who::office(),
     )?;
     let deadlines = objection.deadlines(&*registry.calendar())?;
     println!("  received 受理          2019-09-27 (Friday 星期五)");
@@ -249,7 +277,7 @@ fn main() -> Result<(), Error> {
         ObjectionStep::Forward {
             to: Section::SocialOrganizations,
         },
-        "Office 办公室",
+        &who::office(),
         d(2019, 9, 30)?,
     )?;
     registry.advance_objection(
@@ -259,7 +287,7 @@ fn main() -> Result<(), Error> {
             summary: "the penalty decision was annulled on 2019-09-20".into(),
             submitted_on: None,
         },
-        "Social Organizations Section 社会组织管理科",
+        &who::section(),
         d(2019, 10, 9)?,
     )?;
     registry.advance_objection(
@@ -269,7 +297,7 @@ fn main() -> Result<(), Error> {
                 reasons: "the fine behind the record was annulled".into(),
             },
         },
-        "Office 办公室",
+        &who::office(),
         d(2019, 10, 10)?,
     )?;
     // The applicant is the subject: the same letter replies with the reasons.
@@ -278,7 +306,7 @@ fn main() -> Result<(), Error> {
         ObjectionStep::Reply {
             reasons: "the penalty decision behind the record was annulled on review".into(),
         },
-        "Office 办公室",
+        &who::office(),
         d(2019, 10, 10)?,
     )?;
 
@@ -326,7 +354,7 @@ fn main() -> Result<(), Error> {
                 "warning as the person directly responsible",
             )
         },
-        "Social Affairs Section 社会事务科",
+        &social_credit::Actor::section(Section::SocialAffairs),
         d(2019, 6, 10)?,
     )?;
     let retention = &registry.rules().retention;
@@ -342,7 +370,7 @@ fn main() -> Result<(), Error> {
         last.succ_opt().unwrap_or(last),
         retention.basis
     );
-    let sweep = registry.daily_sweep("system", last.succ_opt().unwrap_or(last))?;
+    let sweep = registry.daily_sweep(&who::system(), last.succ_opt().unwrap_or(last))?;
     let erased: Vec<String> = sweep.erased.iter().map(|r| r.to_string()).collect();
     println!(
         "  the daily sweep of that day erased 当日清理消除: {}",

@@ -23,6 +23,34 @@ use social_credit::registry::{NewRecord, Registry, RuleBook};
 use social_credit::store::SqliteStore;
 use social_credit::{Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 type Error = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Error> {
@@ -63,7 +91,7 @@ fn main() -> Result<(), Error> {
                     kind: OrganizationKind::Foundation,
                     established_on: NaiveDate::from_ymd_opt(2016, 9, 1),
                 }),
-                "clerk",
+                &who::clerk(),
                 start,
             )?;
             0
@@ -100,7 +128,7 @@ fn main() -> Result<(), Error> {
             },
             decision: None,
         },
-        "Social Organizations Section 社会组织管理科",
+        &social_credit::Actor::section(Section::SocialOrganizations),
         on,
     )?;
     println!(

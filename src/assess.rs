@@ -1,5 +1,5 @@
 //! Assessing a subject on a date: how dishonest it stands, which incentives
-//! and sanctions apply and why, and what changes next (SPEC §4, §9).
+//! and sanctions apply and why, and what changes next (plan §4, §5, §6(7)).
 //!
 //! [`assess`] is a pure, deterministic function of the subject's dossier
 //! (its records, list entries, the persons linked to organizations and its
@@ -15,7 +15,8 @@
 //!
 //! Repaired records (信用修复) no longer bring sanctions, but they are still
 //! adverse records for the green channel's "three years without an adverse
-//! record" (SPEC §9).
+//! record" (plan §4(3): "连续三年无不良信用记录"; DESIGN.md, "What
+//! does an assessment count, and as of when?").
 //!
 //! # Responsibility reaches persons (plan §5(6), "落实到人")
 //!
@@ -33,7 +34,7 @@
 //! [`PolicySet`]) runs the lists: a list exit is judged by the lifecycle in
 //! force that day. Records carry the grade they were given when recorded.
 //!
-//! # Credit repair windows (plan §6(7); SPEC §5)
+//! # Credit repair windows (plan §6(7); DESIGN.md, "Which repair rules govern a record?")
 //!
 //! A record with a penalty decision ([`MisconductRecord::decision`]) may be
 //! repaired once its minimum publication period has run, counted from the
@@ -124,7 +125,7 @@ pub struct Rules<'a> {
     /// The personal retention period (plan §6(7)).
     pub retention: &'a RetentionPolicy,
     /// The credit repair policies by the days they are in force (plan
-    /// §6(7); SPEC §5).
+    /// §6(7)).
     pub repair: &'a RepairTimeline,
     /// Whether an open objection suspends sanctions (plan §6(3)).
     pub objections: &'a ObjectionPolicy,
@@ -284,7 +285,7 @@ pub enum GreenChannelUnmet {
     ExistenceUnknown,
 }
 
-/// Green channel and accept-pending-materials eligibility (plan §4(3); SPEC §9).
+/// Green channel and accept-pending-materials eligibility (plan §4(3)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GreenChannel {
     /// Whether the subject qualifies.
@@ -336,7 +337,7 @@ pub enum Change<'a> {
     /// corrected records with a penalty decision: the first day after the
     /// day asked on which the minimum publication period has run under the
     /// repair policy in force that day, and no rule of that policy bars
-    /// repair (plan §6(7); SPEC §5). Other conditions (conduct corrected,
+    /// repair (plan §6(7)). Other conditions (conduct corrected,
     /// effects removed, commitment signed) are not checked here.
     RepairWindowOpens {
         /// The record.
@@ -433,7 +434,7 @@ pub struct SuspendedRecord<'a> {
     pub basis: Citation,
 }
 
-/// The repair window of a record (plan §6(7); SPEC §5): its publication
+/// The repair window of a record (plan §6(7)): its publication
 /// periods under the repair policy in force on the day asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RepairWindow<'a> {
@@ -1851,7 +1852,7 @@ fn adverse_in_window(c: &Counted<'_>, from: NaiveDate) -> bool {
         && c.record.ended_on.is_none_or(|e| e >= from)
 }
 
-/// Green-channel eligibility (plan §4(3); SPEC §9): an honesty exemplar, or
+/// Green-channel eligibility (plan §4(3)): an honesty exemplar, or
 /// no adverse record (active, repaired or corrected) whose conduct fell in
 /// the `years` years before `as_of`, no standing on an adverse list, and
 /// existence since the start of those years.

@@ -71,6 +71,9 @@ pub enum AuditAction {
     ExitVerified,
     /// The calendar or the rules a registry decides by were replaced.
     SettingsReplaced,
+    /// A tip-off's reporter was read by the designated custodian (plan
+    /// §5(5)1).
+    ReporterUnsealed,
 }
 
 impl AuditAction {
@@ -96,6 +99,7 @@ impl AuditAction {
             Self::ExitApplied => "took the application to leave the list of",
             Self::ExitVerified => "verified the fulfilment of",
             Self::SettingsReplaced => "replaced",
+            Self::ReporterUnsealed => "read the reporter of",
         }
     }
 }
@@ -203,7 +207,10 @@ pub struct PseudonymKey {
 pub struct AuditEntry {
     /// The day the change took effect.
     pub on: NaiveDate,
-    /// Who made it: an official, a section, or `system` for sweeps.
+    /// Who made it (issue 18): `system` for the sweep, a section acting as
+    /// a unit by its capacity (`section:office`), an official by the
+    /// registry's pseudonym of the account and the capacity
+    /// (`A3 as section:office`), never by the account id or a name.
     pub by: String,
     /// What was done.
     pub action: AuditAction,

@@ -25,7 +25,7 @@
 //! - "N full years on a list" listed (or relisted) on day `S` holds from
 //!   `S + N years + 1 day` on: the N years have fully run by then.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -382,7 +382,7 @@ impl GradingPolicy {
         Self::new(data)
     }
 
-    /// The civil-affairs preset (SPEC §3): MCA Order No. 60 (2018),
+    /// The civil-affairs preset (plan §3(3)): MCA Order No. 60 (2018),
     /// 社会组织信用信息管理办法, in force from its promulgation on 2018-01-24.
     ///
     /// Onto the activity-abnormal list (活动异常名录), graded `General`
@@ -503,7 +503,7 @@ impl GradingPolicy {
         self.data
             .rules
             .iter()
-            .filter_map(|r| self.evaluate(r, facts))
+            .filter_map(|r| self.evaluate(r, facts, None))
             .collect()
     }
 
@@ -511,19 +511,29 @@ impl GradingPolicy {
     /// (the first in the policy's order among equals); `None` when no rule
     /// holds.
     pub fn grade(&self, facts: &Facts) -> Option<Grade> {
+        self.grade_with(facts, None)
+    }
+
+    /// [`GradingPolicy::grade`], with earlier findings also in `index`.
+    fn grade_with(&self, facts: &Facts, index: Option<&FindingIndex>) -> Option<Grade> {
         let mut best: Option<Grade> = None;
         for rule in &self.data.rules {
             if best.as_ref().is_some_and(|b| b.severity >= rule.severity) {
                 continue;
             }
-            if let Some(g) = self.evaluate(rule, facts) {
+            if let Some(g) = self.evaluate(rule, facts, index) {
                 best = Some(g);
             }
         }
         best
     }
 
-    fn evaluate(&self, rule: &GradingRule, facts: &Facts) -> Option<Grade> {
+    fn evaluate(
+        &self,
+        rule: &GradingRule,
+        facts: &Facts,
+        index: Option<&FindingIndex>,
+    ) -> Option<Grade> {
         if let Some(kind) = facts.subject {
             if !kind.within(self.data.rule_subjects(rule)) {
                 return None;
@@ -555,6 +565,7 @@ impl GradingPolicy {
                 .as_ref()
                 .map_or(facts.on, |f| f.on.min(facts.on));
             let from = sub_years(anchor, repeat.within_years).unwrap_or(NaiveDate::MIN);
+            examined(facts.earlier.len().saturating_add(1));
             let counted: Vec<NaiveDate> = facts
                 .finding
                 .iter()
@@ -563,11 +574,23 @@ impl GradingPolicy {
                 .filter(|f| repeat.of.iter().any(|p| p.matches(f)))
                 .map(|f| f.on)
                 .collect();
-            if counted.len() < usize::try_from(repeat.at_least).unwrap_or(usize::MAX) {
+            let needed = usize::try_from(repeat.at_least).unwrap_or(usize::MAX);
+            // Indexed findings are counted only as far as the rule needs
+            // (a registry's bulk import: linear in the findings).
+            let indexed = index.map_or(0, |i| {
+                i.count(
+                    &repeat.of,
+                    from,
+                    facts.on,
+                    needed.saturating_sub(counted.len()),
+                )
+            });
+            let count = counted.len().saturating_add(indexed);
+            if count < needed {
                 return None;
             }
             matched.push(MatchedFact::Repeat {
-                count: counted.len(),
+                count,
                 within_years: repeat.within_years,
                 dates: counted,
             });
@@ -1347,6 +1370,30 @@ impl PolicySet {
         conduct_on: NaiveDate,
         facts: &Facts,
     ) -> Result<Option<TemporalGrade<'_>>, PolicyError> {
+        self.grade_conduct_with(conduct_on, facts, None)
+    }
+
+    /// [`PolicySet::grade_conduct`] with the subject's earlier findings in
+    /// `index` (beside any in `facts.earlier`): a repeat condition counts
+    /// them only as far as it needs, so its [`MatchedFact::Repeat`] count
+    /// stops at the rule's `at_least` and lists the dates of `facts` only.
+    /// For the registry, which records a grade's severity, list and
+    /// citation, not its matched facts.
+    pub(crate) fn grade_conduct_indexed(
+        &self,
+        conduct_on: NaiveDate,
+        facts: &Facts,
+        index: &FindingIndex,
+    ) -> Result<Option<TemporalGrade<'_>>, PolicyError> {
+        self.grade_conduct_with(conduct_on, facts, Some(index))
+    }
+
+    fn grade_conduct_with(
+        &self,
+        conduct_on: NaiveDate,
+        facts: &Facts,
+        index: Option<&FindingIndex>,
+    ) -> Result<Option<TemporalGrade<'_>>, PolicyError> {
         let now = self.in_force(facts.on)?;
         let then = self.in_force(conduct_on.min(facts.on))?;
         let at_conduct = |grade: Grade, policy| TemporalGrade {
@@ -1355,10 +1402,10 @@ impl PolicySet {
             basis: Citation::new("grading.rules_at_conduct", TEMPORAL_SOURCE),
         };
         if std::ptr::eq(then, now) {
-            return Ok(now.grade(facts).map(|g| at_conduct(g, now)));
+            return Ok(now.grade_with(facts, index).map(|g| at_conduct(g, now)));
         }
-        let old = then.grade(facts);
-        let new = now.grade(facts);
+        let old = then.grade_with(facts, index);
+        let new = now.grade_with(facts, index);
         Ok(match (old, new) {
             (Some(o), Some(n)) if n.severity < o.severity => Some(TemporalGrade {
                 grade: n,
@@ -1386,6 +1433,153 @@ pub struct TemporalGrade<'p> {
     /// Why that policy: the rules in force at the conduct, or a lighter
     /// later rule.
     pub basis: Citation,
+}
+
+thread_local! {
+    static EXAMINED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn examined(n: usize) {
+    EXAMINED.with(|e| e.set(e.get().saturating_add(n as u64)));
+}
+
+/// How many earlier findings grading has looked at on this thread, summed
+/// over every repeat condition evaluated: a measure of the work a bulk
+/// import does that does not depend on the machine (issue 17, defect 12).
+/// For tests; not part of the API.
+#[doc(hidden)]
+pub fn findings_examined() -> u64 {
+    EXAMINED.with(std::cell::Cell::get)
+}
+
+/// A subject's earlier findings indexed for repeat conditions: by conduct,
+/// then by day, each day's fines counted by amount. Counting the findings a
+/// repeat condition asks for costs, per day of the window that has
+/// findings of a conduct it names, a lookup and at most the number still
+/// needed, whatever the number of findings: a bulk import of one subject's
+/// findings grades each in bounded time (issue 17, defect 12).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FindingIndex {
+    by_conduct: std::collections::HashMap<ConductKind, BTreeMap<NaiveDate, DayFindings>>,
+}
+
+/// The findings of one conduct on one day.
+#[derive(Debug, Clone, Default)]
+struct DayFindings {
+    /// How many.
+    all: usize,
+    /// How many with each fine.
+    fines: BTreeMap<Decimal, usize>,
+}
+
+impl DayFindings {
+    /// How many have a fine in `range`, counted up to `cap`.
+    fn count_in(&self, range: &FineRange, cap: usize) -> usize {
+        use std::ops::Bound;
+        if range.is_empty() || cap == 0 {
+            return 0;
+        }
+        let lo = range.at_least.map_or(Bound::Unbounded, Bound::Included);
+        let hi = range.below.map_or(Bound::Unbounded, Bound::Excluded);
+        let mut n = 0usize;
+        for (_, k) in self.fines.range((lo, hi)) {
+            examined(1);
+            n = n.saturating_add(*k);
+            if n >= cap {
+                return cap;
+            }
+        }
+        n
+    }
+}
+
+impl FindingIndex {
+    /// Adds `finding`.
+    pub(crate) fn insert(&mut self, finding: &Finding) {
+        let day = self
+            .by_conduct
+            .entry(finding.conduct.clone())
+            .or_default()
+            .entry(finding.on)
+            .or_default();
+        day.all = day.all.saturating_add(1);
+        if let Some(fine) = finding.fine {
+            let k = day.fines.entry(fine.normalize()).or_default();
+            *k = k.saturating_add(1);
+        }
+    }
+
+    /// How many findings match any of `of` and fall on `from` to `to`,
+    /// counted up to `enough`.
+    fn count(&self, of: &[FindingPattern], from: NaiveDate, to: NaiveDate, enough: usize) -> usize {
+        if enough == 0 || from > to {
+            return 0;
+        }
+        // Each conduct once, with the fine ranges asked of it merged (a
+        // finding matching two patterns counts once); `None`: any finding.
+        let mut asked: BTreeMap<&ConductKind, Option<Vec<FineRange>>> = BTreeMap::new();
+        for p in of {
+            for c in &p.conduct {
+                let slot = asked.entry(c).or_insert_with(|| Some(Vec::new()));
+                match (&p.fine, slot.as_mut()) {
+                    (None, _) => *slot = None,
+                    (Some(range), Some(ranges)) => ranges.push(range.clone()),
+                    (Some(_), None) => {}
+                }
+            }
+        }
+        let mut total = 0usize;
+        for (conduct, ranges) in asked {
+            let Some(days) = self.by_conduct.get(conduct) else {
+                continue;
+            };
+            let ranges = ranges.map(merge_ranges);
+            for day in days.range(from..=to).map(|(_, d)| d) {
+                examined(1);
+                match &ranges {
+                    None => total = total.saturating_add(day.all),
+                    Some(ranges) => {
+                        for r in ranges {
+                            total =
+                                total.saturating_add(day.count_in(r, enough - total.min(enough)));
+                        }
+                    }
+                }
+                if total >= enough {
+                    return enough;
+                }
+            }
+        }
+        total
+    }
+}
+
+/// `ranges` as disjoint ranges covering the same fines, in order.
+fn merge_ranges(mut ranges: Vec<FineRange>) -> Vec<FineRange> {
+    ranges.retain(|r| !r.is_empty());
+    // Unbounded below first, then by lower bound.
+    ranges.sort_by_key(|r| r.at_least);
+    let mut out: Vec<FineRange> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            // `last` reaches `r`: it starts before `r` (sorted) and ends at
+            // or after `r`'s start, or never ends.
+            Some(last)
+                if match (last.below, r.at_least) {
+                    (None, _) => true,
+                    (Some(_), None) => true,
+                    (Some(end), Some(start)) => start <= end,
+                } =>
+            {
+                last.below = match (last.below, r.below) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+            }
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1453,5 +1647,128 @@ mod tests {
         assert!(below.intersects(&FineRange::default()));
         assert!(below.contains(Decimal::new(49_999, 0)));
         assert!(!below.contains(Decimal::new(50_000, 0)));
+    }
+
+    mod indexed {
+        //! The finding index counts as the plain scan does (issue 17,
+        //! defect 12).
+        use super::*;
+        use chrono::Days;
+        use proptest::prelude::*;
+
+        const CONDUCTS: [&str; 4] = ["warning", "fine", "annual_report_late", "unreachable"];
+
+        fn finding() -> impl Strategy<Value = Finding> {
+            (0usize..4, prop::option::of(0i64..6), 0u64..2_000).prop_map(|(c, fine, day)| Finding {
+                conduct: ConductKind::new(CONDUCTS[c]),
+                fine: fine.map(|f| Decimal::new(f * 10_000, 0)),
+                on: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + Days::new(day),
+            })
+        }
+
+        fn range() -> impl Strategy<Value = Option<FineRange>> {
+            prop::option::of(
+                (prop::option::of(0i64..6), prop::option::of(0i64..6)).prop_map(|(lo, hi)| {
+                    FineRange {
+                        at_least: lo.map(|v| Decimal::new(v * 10_000, 0)),
+                        below: hi.map(|v| Decimal::new(v * 10_000, 0)),
+                    }
+                }),
+            )
+        }
+
+        fn pattern() -> impl Strategy<Value = FindingPattern> {
+            (prop::collection::vec(0usize..4, 1..3), range()).prop_map(|(cs, fine)| {
+                FindingPattern {
+                    conduct: cs
+                        .into_iter()
+                        .map(|c| ConductKind::new(CONDUCTS[c]))
+                        .collect(),
+                    fine,
+                }
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn count_matches_the_scan(
+                findings in prop::collection::vec(finding(), 0..60),
+                of in prop::collection::vec(pattern(), 1..4),
+                from in 0u64..2_000,
+                len in 0u64..1_500,
+                enough in 0usize..8,
+            ) {
+                let from = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + Days::new(from);
+                let to = from + Days::new(len);
+                let mut index = FindingIndex::default();
+                for f in &findings {
+                    index.insert(f);
+                }
+                let scanned = findings
+                    .iter()
+                    .filter(|f| from <= f.on && f.on <= to)
+                    .filter(|f| of.iter().any(|p| p.matches(f)))
+                    .count();
+                prop_assert_eq!(index.count(&of, from, to, enough), scanned.min(enough));
+            }
+
+            #[test]
+            fn indexed_grades_equal_scanned_grades(
+                earlier in prop::collection::vec(finding(), 0..40),
+                graded in finding(),
+                person in any::<bool>(),
+            ) {
+                for policy in [
+                    GradingPolicy::civil_affairs_mca_2018(),
+                    GradingPolicy::xinzheng_plan_2019_example(),
+                ] {
+                    let set = PolicySet::new(vec![policy.clone()]).unwrap();
+                    let on = graded.on;
+                    let kind = if person { SubjectKind::Person } else { SubjectKind::Organization };
+                    let mut scanned = Facts::new(on).about(kind).finding(graded.clone());
+                    let mut index = FindingIndex::default();
+                    for f in &earlier {
+                        scanned = scanned.earlier(f.clone());
+                        index.insert(f);
+                    }
+                    let plain = Facts::new(on).about(kind).finding(graded.clone());
+                    let a = set.grade_conduct(on, &scanned);
+                    let b = set.grade_conduct_indexed(on, &plain, &index);
+                    match (a, b) {
+                        (Ok(a), Ok(b)) => {
+                            let key = |g: Option<TemporalGrade<'_>>| g.map(|g| {
+                                (g.grade.severity, g.grade.list, g.grade.citation, g.basis)
+                            });
+                            prop_assert_eq!(key(a), key(b));
+                        }
+                        (a, b) => prop_assert_eq!(a.is_err(), b.is_err()),
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn overlapping_ranges_count_a_finding_once() {
+            let mut index = FindingIndex::default();
+            let on = NaiveDate::from_ymd_opt(2019, 3, 1).unwrap();
+            for fine in [1_000, 20_000, 60_000] {
+                index.insert(&Finding {
+                    conduct: ConductKind::new("fine"),
+                    fine: Some(Decimal::new(fine, 0)),
+                    on,
+                });
+            }
+            let p = |lo: Option<i64>, hi: Option<i64>| FindingPattern {
+                conduct: vec![ConductKind::new("fine")],
+                fine: Some(FineRange {
+                    at_least: lo.map(|v| Decimal::new(v, 0)),
+                    below: hi.map(|v| Decimal::new(v, 0)),
+                }),
+            };
+            let of = [p(None, Some(50_000)), p(Some(10_000), None)];
+            assert_eq!(index.count(&of, on, on, 10), 3);
+            assert_eq!(index.count(&of[..1], on, on, 10), 2);
+            assert_eq!(index.count(&of, on, on, 2), 2);
+        }
     }
 }

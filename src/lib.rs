@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod actor;
 pub mod assess;
 pub mod audit;
 pub mod calendar;
@@ -13,6 +14,7 @@ mod ids;
 pub mod lists;
 pub mod misconduct;
 pub mod objection;
+pub mod permission;
 pub mod quarterly;
 pub mod registry;
 pub mod repair;
@@ -130,6 +132,7 @@ pub mod reporting {
     }
 }
 
+pub use actor::Actor;
 pub use assess::{assess, Assessment, Dossier, Rules};
 pub use audit::AuditEntry;
 pub use catalogue::{Catalogue, Measure, SanctionKind};
@@ -138,6 +141,7 @@ pub use grading::{GradingPolicy, PolicySet};
 pub use lists::{ListEntry, ListKind};
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
 pub use objection::{Objection, ObjectionError, ObjectionPolicy};
+pub use permission::{Operation, PermissionTable};
 pub use repair::{Eligibility, PenaltyDecision, RepairPolicy, RepairTimeline};
 pub use retention::RetentionPolicy;
 
@@ -167,4 +171,6 @@ const _: () = {
     assert_send_sync::<AuditEntry>();
     assert_send_sync::<calendar::ChinaCalendar>();
     assert_send_sync::<store::MemoryStore>();
+    assert_send_sync::<Actor>();
+    assert_send_sync::<PermissionTable>();
 };

@@ -1,7 +1,7 @@
 //! Published lists: the red list of honesty exemplars (红榜), the blacklists
 //! of each domain (黑榜, 领域), and the civil-affairs lists of MCA Order No. 60
 //! (2018) with their lifecycle: entry, relisting and exit (plan §6(5);
-//! SPEC §3).
+//! DESIGN.md, "Where is list standing decided?").
 //!
 //! A [`ListEntry`] is one listing episode of one subject on one list: the
 //! listing events (the first lists the subject; each later one, while
@@ -314,7 +314,12 @@ pub struct ExitEligibility {
     pub basis: Citation,
 }
 
-/// The list lifecycle of a policy (SPEC §3 "removal"; MCA Order No. 60
+/// The source an automatic exit cites: the plan's exit mechanism and the
+/// Order 60 removals it follows (article numbers unconfirmed; DESIGN.md,
+/// "How is the activity-abnormal list left?").
+const AUTOMATIC_EXIT_SOURCE: &str = "plan §6(5); MCA Order No. 60 (2018), unconfirmed";
+
+/// The list lifecycle of a policy (plan §6(5) "建立健全信用修复和退出机制"; MCA Order No. 60
 /// (2018) arts. 12, 13, 15, 16, unconfirmed), as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -524,7 +529,7 @@ impl ListLifecycle {
 
     fn basis(&self, path: ExitPath) -> Citation {
         match path {
-            ExitPath::NotListed => Citation::new("lists.not_listed", "SPEC §3"),
+            ExitPath::NotListed => Citation::new("lists.not_listed", "plan §6(5)"),
             ExitPath::NotGoverned => Citation::new("lists.exit_by_listing_authority", "plan §6(5)"),
             ExitPath::AbnormalAfterMonths => {
                 self.abnormal_basis("lists.abnormal_exit_after_six_months")
@@ -664,7 +669,7 @@ impl ListLifecycle {
                         return Ok((
                             Standing::Exited {
                                 on,
-                                basis: Citation::new("lists.automatic_exit", "SPEC §3"),
+                                basis: Citation::new("lists.automatic_exit", AUTOMATIC_EXIT_SOURCE),
                             },
                             Some(plan),
                         ));
@@ -681,7 +686,7 @@ impl ListLifecycle {
             Some(on) if plan.automatic() && plan.complete_on(day) => Ok((
                 Standing::Exited {
                     on,
-                    basis: Citation::new("lists.automatic_exit", "SPEC §3"),
+                    basis: Citation::new("lists.automatic_exit", AUTOMATIC_EXIT_SOURCE),
                 },
                 Some(plan),
             )),

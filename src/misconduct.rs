@@ -1,5 +1,5 @@
 //! Dishonest acts (失信行为) and their records: severity, originating section,
-//! dates and status (SPEC §3).
+//! dates and status (plan §3(3), §6(3), §6(7)).
 
 use std::fmt;
 
@@ -157,7 +157,7 @@ impl fmt::Display for ConductKind {
     }
 }
 
-/// The status of a record (SPEC §3). Records change status; they are never
+/// The status of a record (plan §6(3), §6(7)). Records change status; they are never
 /// silently dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -188,7 +188,7 @@ pub struct StatusChange {
 }
 
 /// The content of a record that a correction may replace and an erasure
-/// removes (the personal content, SPEC §6).
+/// removes (the personal content, plan §6(7)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordContent {
     /// What happened, as the originating section wrote it.
@@ -202,7 +202,7 @@ pub struct RecordContent {
     pub fine: Option<Decimal>,
 }
 
-/// A recorded dishonest act (失信行为记录) about one subject (SPEC §3).
+/// A recorded dishonest act (失信行为记录) about one subject (plan §3(3)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MisconductRecord {
     /// The store's identifier.
@@ -226,7 +226,7 @@ pub struct MisconductRecord {
     /// The day it was recorded; an assessment as of an earlier day ignores it.
     pub recorded_on: NaiveDate,
     /// The administrative penalty decision behind the record, where there is
-    /// one: its day starts the publication and repair periods (SPEC §5;
+    /// one: its day starts the publication and repair periods (plan §6(7);
     /// [`RepairPolicy::periods`](crate::repair::RepairPolicy::periods)). A
     /// record without one has no repair window.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1102,7 +1102,8 @@ impl RepairPolicy {
     }
 }
 
-/// Repair policies in force one after another (SPEC §5): a question asked
+/// Repair policies in force one after another (plan §6(7); DESIGN.md,
+/// "Which repair rules govern a record?"): a question asked
 /// on a day is answered by the policy in force that day.
 ///
 /// The [`Default`] is the national sequence: [`RepairPolicy::plan_era_2019`]

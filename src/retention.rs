@@ -13,7 +13,8 @@
 //!   the pseudonymous keys of audit entries about it) in one transaction
 //!   (DESIGN.md, "What does an erasure remove?").
 //!
-//! Records about organizations are not covered by this rule (SPEC §6): their
+//! Records about organizations are not covered by this rule (plan §6(7) speaks of
+//! records "涉及个人的", about persons): their
 //! publication periods come from the repair policy ([`crate::repair`]).
 
 use chrono::{Datelike, Months, NaiveDate};

@@ -55,7 +55,9 @@ impl<T> Serialize for Sealed<T> {
 ///
 /// The reporter's identity is sealed: it is not in `Debug`, `Display` or
 /// serde output, and never in the public view or the audit log. It is read
-/// only through [`Report::reporter_identity_confidential`].
+/// only through [`Report::reporter_identity_confidential`], and a
+/// registry hands out reports without it (`withheld`) except to the
+/// designated custodian.
 ///
 /// `Report` implements `Serialize` (with the identity sealed) but not
 /// `Deserialize`: a store persists the identity through the named accessor
@@ -76,7 +78,8 @@ impl<T> Serialize for Sealed<T> {
 /// );
 /// assert!(!format!("{report:?}").contains("Wang"));
 /// assert!(!serde_json::to_string(&report)?.contains("Wang"));
-/// assert_eq!(report.reporter_identity_confidential().name, "Wang Fang");
+/// assert_eq!(report.reporter_identity_confidential().unwrap().name, "Wang Fang");
+/// assert!(report.withheld().reporter_identity_confidential().is_none());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,7 +92,8 @@ pub struct Report {
     pub received_on: NaiveDate,
     /// What is reported.
     pub summary: String,
-    reporter: Sealed<Reporter>,
+    // `None` once withheld ([`Report::withheld`]).
+    reporter: Option<Sealed<Reporter>>,
 }
 
 impl Report {
@@ -106,14 +110,24 @@ impl Report {
             subject,
             received_on,
             summary,
-            reporter: Sealed::new(reporter),
+            reporter: Some(Sealed::new(reporter)),
         }
     }
 
-    /// The reporter's identity. Confidential (plan §5(5)1): only for the
-    /// official investigating the report and for the store that keeps it.
-    pub fn reporter_identity_confidential(&self) -> &Reporter {
-        self.reporter.unseal()
+    /// The same report without its reporter's identity, as
+    /// [`Registry::report`](crate::registry::Registry::report) gives it to
+    /// anyone who is not the designated custodian.
+    pub fn withheld(mut self) -> Self {
+        self.reporter = None;
+        self
+    }
+
+    /// The reporter's identity, unless withheld. Confidential (plan
+    /// §5(5)1): only for the designated custodian
+    /// ([`Registry::unseal_reporter`](crate::registry::Registry::unseal_reporter),
+    /// audited) and for the store that keeps it.
+    pub fn reporter_identity_confidential(&self) -> Option<&Reporter> {
+        self.reporter.as_ref().map(Sealed::unseal)
     }
 }
 

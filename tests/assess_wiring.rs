@@ -29,6 +29,34 @@ use social_credit::repair::{
 use social_credit::subject::Role;
 use social_credit::{Citation, Section};
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 fn decided(
     mut r: MisconductRecord,
     on: NaiveDate,
@@ -917,7 +945,7 @@ fn the_registry_assesses_with_its_objection_policy() {
         let subject = org(40);
         let id = subject.id();
         registry
-            .register_subject(subject, "clerk", d(2019, 1, 7))
+            .register_subject(subject, &who::clerk(), d(2019, 1, 7))
             .unwrap();
         let rec = registry
             .record_misconduct(
@@ -935,7 +963,7 @@ fn the_registry_assesses_with_its_objection_policy() {
                     },
                     decision: None,
                 },
-                "section",
+                &who::section(),
                 d(2019, 3, 4),
             )
             .unwrap();
@@ -944,7 +972,7 @@ fn the_registry_assesses_with_its_objection_policy() {
                 rec.id,
                 Receipt::Written { on: d(2019, 3, 20) },
                 "the fine was paid on time",
-                "王芳",
+                &who::office(),
             )
             .unwrap();
         (rec.id, registry.assess(&id, d(2019, 4, 1)).unwrap())

@@ -1,4 +1,4 @@
-//! The official working-day calendar (SPEC §8, issue 3).
+//! The official working-day calendar (the State Council's holiday notices, issue 3).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -23,6 +23,34 @@ use social_credit::{
     SubjectId, Uscc,
 };
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialAffairs)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
 }
@@ -101,7 +129,7 @@ fn register<S: Store>(r: &Registry<S>) {
             kind: OrganizationKind::SocialAssociation,
             established_on: Some(d(2012, 5, 1)),
         }),
-        "clerk",
+        &who::clerk(),
         d(2019, 1, 7),
     )
     .unwrap();
@@ -110,7 +138,7 @@ fn register<S: Store>(r: &Registry<S>) {
             id: person_id(),
             name: "张伟".into(),
         }),
-        "clerk",
+        &who::clerk(),
         d(2019, 1, 7),
     )
     .unwrap();
@@ -122,7 +150,7 @@ fn register<S: Store>(r: &Registry<S>) {
             from: d(2015, 1, 1),
             until: None,
         },
-        "clerk",
+        &who::clerk(),
         d(2019, 1, 7),
     )
     .unwrap();
@@ -132,7 +160,7 @@ fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
     let b = r
         .record_misconduct(
             finding("fine", "FIXTURE-B", d(2019, 1, 2), d(2019, 1, 5), 1_000),
-            "section",
+            &who::section(),
             d(2019, 3, 4),
         )
         .unwrap();
@@ -141,15 +169,20 @@ fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
             b.id,
             Receipt::Written { on: d(2019, 3, 6) },
             "FIXTURE-B grounds: the fine was paid",
-            "office",
+            &who::office(),
         )
         .unwrap();
-    r.advance_objection(ob.id(), ObjectionStep::Withdraw, "applicant", d(2019, 3, 8))
-        .unwrap();
+    r.advance_objection(
+        ob.id(),
+        ObjectionStep::Withdraw,
+        &who::office(),
+        d(2019, 3, 8),
+    )
+    .unwrap();
     let a = r
         .record_misconduct(
             finding("warning", "FIXTURE-A", d(2019, 6, 3), d(2019, 6, 3), 0),
-            "section",
+            &who::section(),
             d(2019, 6, 10),
         )
         .unwrap();
@@ -158,7 +191,7 @@ fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
             a.id,
             Receipt::Written { on: d(2019, 6, 12) },
             "FIXTURE-A grounds: I was abroad",
-            "office",
+            &who::office(),
         )
         .unwrap();
     for (step, on) in [
@@ -185,10 +218,15 @@ fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
             d(2019, 6, 18),
         ),
     ] {
-        r.advance_objection(oa.id(), step, "office", on).unwrap();
+        // The opinion is the providing section's; the other steps the Office's.
+        let by = match step {
+            ObjectionStep::Opinion { .. } => who::section(),
+            _ => who::office(),
+        };
+        r.advance_objection(oa.id(), step, &by, on).unwrap();
     }
     assert_eq!(
-        r.daily_sweep("system", d(2024, 1, 6)).unwrap().erased,
+        r.daily_sweep(&who::system(), d(2024, 1, 6)).unwrap().erased,
         vec![b.id]
     );
     a.id
@@ -342,14 +380,14 @@ fn assert_erased<S: Store>(r: &Registry<S>, record: RecordId, tag: &str, on: Nai
 /// R2 (conduct ended 2019-06-03) is kept through 2024-06-03 and erased on
 /// 2024-06-04; before that everything about it is there.
 fn keep_then_erase<S: Store>(r: &Registry<S>, record: RecordId) {
-    let before = r.daily_sweep("system", d(2024, 6, 3)).unwrap();
+    let before = r.daily_sweep(&who::system(), d(2024, 6, 3)).unwrap();
     assert!(before.erased.is_empty());
     let kept = r.record(record).unwrap();
     assert!(kept.content.is_some());
     let text = text_of(&dump(r.store()).unwrap(), &Table::ALL, false);
     assert!(text.contains("FIXTURE-A grounds"), "{text}");
     assert!(text.contains("FIXTURE-A description"), "{text}");
-    let after = r.daily_sweep("system", d(2024, 6, 4)).unwrap();
+    let after = r.daily_sweep(&who::system(), d(2024, 6, 4)).unwrap();
     assert_eq!(after.erased, vec![record]);
     assert_erased(r, record, "FIXTURE-A", d(2024, 6, 4));
     // The erasure of R1 on 2024-01-06 left nothing either.
@@ -392,7 +430,7 @@ fn an_erasure_removes_only_what_the_record_alone_grounded() {
     let c = r
         .record_misconduct(
             finding("warning", "FIXTURE-C", d(2020, 1, 6), d(2020, 1, 6), 0),
-            "section",
+            &who::section(),
             d(2020, 1, 8),
         )
         .unwrap();
@@ -401,10 +439,10 @@ fn an_erasure_removes_only_what_the_record_alone_grounded() {
             c.id,
             Receipt::Written { on: d(2020, 1, 9) },
             "FIXTURE-C grounds",
-            "office",
+            &who::office(),
         )
         .unwrap();
-    r.daily_sweep("system", d(2024, 6, 4)).unwrap();
+    r.daily_sweep(&who::system(), d(2024, 6, 4)).unwrap();
     assert_erased(&r, a, "FIXTURE-A", d(2024, 6, 4));
     assert!(r.record(c.id).unwrap().content.is_some());
     assert_eq!(r.objection(oc.id()).unwrap().grounds(), "FIXTURE-C grounds");
@@ -429,12 +467,12 @@ fn a_repair_commitment_goes_with_the_record_it_repaired() {
     let rec = r
         .record_misconduct(
             finding("warning", "REPAIRED", d(2019, 6, 3), d(2019, 6, 3), 0),
-            "section",
+            &who::section(),
             d(2019, 6, 10),
         )
         .unwrap();
     let pledge = |kind, text: &str| {
-        r.sign_commitment(&person, kind, text, "office", d(2019, 6, 20))
+        r.sign_commitment(&person, kind, text, &who::office(), d(2019, 6, 20))
             .unwrap()
     };
     let repair = pledge(
@@ -455,9 +493,9 @@ fn a_repair_commitment_goes_with_the_record_it_repaired() {
         training_attended_on: None,
         credit_report_on: None,
     };
-    r.apply_repair(rec.id, &facts, "office", d(2019, 10, 8))
+    r.apply_repair(rec.id, &facts, &who::section(), d(2019, 10, 8))
         .unwrap();
-    r.daily_sweep("system", d(2024, 6, 4)).unwrap();
+    r.daily_sweep(&who::system(), d(2024, 6, 4)).unwrap();
     assert_erased(&r, rec.id, "REPAIRED", d(2024, 6, 4));
     let dump = dump(r.store()).unwrap();
     let text = text_of(&dump, &Table::ALL, true);
@@ -484,7 +522,7 @@ fn an_organizations_record_reaches_a_person_for_five_years_only() {
     let mut severe = finding("fine", "ORG", d(2019, 3, 1), d(2019, 3, 1), 60_000);
     severe.subject = org_id().into();
     let rec = r
-        .record_misconduct(severe, "section", d(2019, 3, 4))
+        .record_misconduct(severe, &who::section(), d(2019, 3, 4))
         .unwrap();
     let person: SubjectId = person_id().into();
     let reached = |on| {
@@ -495,7 +533,7 @@ fn an_organizations_record_reaches_a_person_for_five_years_only() {
     };
     assert!(reached(d(2024, 3, 1)), "kept through the last retained day");
     assert!(!reached(d(2024, 3, 2)), "not from the day after");
-    r.daily_sweep("system", d(2024, 3, 2)).unwrap();
+    r.daily_sweep(&who::system(), d(2024, 3, 2)).unwrap();
     // The organization's record is kept whole.
     let kept = r.record(rec.id).unwrap();
     assert!(kept.content.is_some());
@@ -639,7 +677,7 @@ mod properties {
                     id: person_number(p),
                     name: format!("王{p}芳"),
                 }),
-                "clerk",
+                &who::clerk(),
                 start,
             )
             .unwrap();
@@ -658,7 +696,7 @@ mod properties {
                     let conduct = ["warning", "fine", "annual_report_late"][usize::from(*c)];
                     let mut new = finding(conduct, &tag, occurred, ended, i64::from(*f) * 1_000);
                     new.subject = person_number(*p).into();
-                    if let Ok(rec) = r.record_misconduct(new, "section", occurred) {
+                    if let Ok(rec) = r.record_misconduct(new, &who::section(), occurred) {
                         records.push((rec.id, occurred));
                         secrets.push(tag);
                         last_end = last_end.max(ended);
@@ -673,7 +711,7 @@ mod properties {
                             *id,
                             Receipt::Written { on: received },
                             &tag,
-                            "office",
+                            &who::office(),
                         ) {
                             objections.push((o.id(), received));
                             secrets.push(tag);
@@ -687,25 +725,25 @@ mod properties {
                             ObjectionStep::Forward {
                                 to: Section::SocialAffairs,
                             },
-                            "office",
+                            &who::office(),
                             *on + chrono::Days::new(1),
                         );
                     }
                 }
                 Op::RedList(p) => {
-                    r.add_to_red_list(&person_number(*p).into(), "office", clock)
+                    r.add_to_red_list(&person_number(*p).into(), &who::office(), clock)
                         .unwrap();
                 }
                 Op::Sweep(n) => {
                     let on = day(*n).max(clock);
-                    r.daily_sweep("system", on).unwrap();
+                    r.daily_sweep(&who::system(), on).unwrap();
                     clock = on;
                 }
             }
         }
         // Past every record's retention (the calendar covers 2026).
         let end = (last_end + chrono::Months::new(60) + chrono::Days::new(1)).max(clock);
-        let sweep = r.daily_sweep("system", end).unwrap();
+        let sweep = r.daily_sweep(&who::system(), end).unwrap();
         let _ = sweep;
         let dump = dump(r.store()).unwrap();
         let everything = text_of(&dump, &Table::ALL, true);

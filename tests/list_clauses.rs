@@ -28,6 +28,34 @@ use social_credit::store::MemoryStore;
 use social_credit::subject::Subject;
 use social_credit::SubjectId;
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct Table {
     case: Vec<Row>,
@@ -116,7 +144,8 @@ fn event(on: NaiveDate, rule: &str) -> ListingEvent {
 
 fn registered(r: &Registry<MemoryStore>, subject: Subject) -> SubjectId {
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
     id
 }
 
@@ -202,11 +231,15 @@ fn escalation(asked: NaiveDate) -> Outcome {
     for year in 2019..=2021 {
         let on = d(year, 7, 1);
         if on <= asked {
-            r.record_misconduct(finding(&id, "annual_report_late", on, None), "s", on)
-                .unwrap();
+            r.record_misconduct(
+                finding(&id, "annual_report_late", on, None),
+                &who::section(),
+                on,
+            )
+            .unwrap();
         }
     }
-    let sweep = r.daily_sweep("system", asked).unwrap();
+    let sweep = r.daily_sweep(&who::system(), asked).unwrap();
     Outcome {
         escalated: Some(!sweep.listed.is_empty()),
         rule: sweep.listed.first().map(|l| l.1.rule.to_string()),
@@ -230,14 +263,15 @@ fn repeat_warning(decided: NaiveDate, asked: NaiveDate) -> Outcome {
         vec![PenaltyKind::Warning],
     ));
     // Recorded late, within three years of the second warning.
-    r.record_misconduct(earlier, "s", d(2021, 4, 1)).unwrap();
+    r.record_misconduct(earlier, &who::section(), d(2021, 4, 1))
+        .unwrap();
     record(&r, &id, finding(&id, "warning", asked, None), asked)
 }
 
 /// Records `new` on `on`, and reads the grade, the public view and the
 /// assessment on the same day.
 fn record(r: &Registry<MemoryStore>, id: &SubjectId, new: NewRecord, on: NaiveDate) -> Outcome {
-    let mut out = match r.record_misconduct(new, "s", on) {
+    let mut out = match r.record_misconduct(new, &who::section(), on) {
         Ok(rec) => Outcome {
             refused: Some(false),
             severity: Some(severity(rec.severity)),
@@ -299,7 +333,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
     let rec = r
         .record_misconduct(
             finding(&id, "fine", d(2020, 5, 6), Some(60_000)),
-            "s",
+            &who::section(),
             d(2020, 5, 6),
         )
         .unwrap();
@@ -309,7 +343,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
                 rec.id,
                 Receipt::Written { on: d(2020, 5, 8) },
                 "wrong",
-                "office",
+                &who::office(),
             )
             .unwrap();
         for (step, by, on) in [
@@ -317,7 +351,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
                 ObjectionStep::Forward {
                     to: Section::SocialOrganizations,
                 },
-                "office",
+                &who::office(),
                 d(2020, 5, 8),
             ),
             (
@@ -326,7 +360,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
                     summary: "wrong".into(),
                     submitted_on: None,
                 },
-                "section",
+                &who::section(),
                 d(2020, 5, 11),
             ),
             (
@@ -335,7 +369,7 @@ fn revoked_fine(revoke: bool, asked: NaiveDate) -> Outcome {
                         reasons: "fine was imposed on another organization".into(),
                     },
                 },
-                "office",
+                &who::office(),
                 d(2020, 5, 12),
             ),
         ] {

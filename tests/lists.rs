@@ -32,6 +32,34 @@ use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind};
 use social_credit::store::MemoryStore;
 use social_credit::{Catalogue, Citation, SubjectId};
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 fn serious_list() -> ListKind {
     ListKind::BlackList {
         domain: social_credit::lists::Domain::new("social_organizations"),
@@ -102,8 +130,10 @@ fn a_removal_decision_takes_an_exemplar_off_the_red_list() {
     let r = Registry::official(MemoryStore::new());
     let subject = org(3);
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
-    r.add_to_red_list(&id, "office", d(2019, 2, 1)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
+    r.add_to_red_list(&id, &who::office(), d(2019, 2, 1))
+        .unwrap();
     assert!(r
         .assess(&id, d(2019, 3, 1))
         .unwrap()
@@ -114,7 +144,7 @@ fn a_removal_decision_takes_an_exemplar_off_the_red_list() {
         &id,
         &ListKind::RedList,
         basis.clone(),
-        "office",
+        &who::office(),
         d(2019, 4, 1),
     )
     .unwrap();
@@ -124,7 +154,13 @@ fn a_removal_decision_takes_an_exemplar_off_the_red_list() {
     assert!(r.public_view(&id, d(2019, 4, 1)).unwrap().lists.is_empty());
     // Not on the list any more: a second removal is refused, nothing changes.
     let err = r
-        .remove_from_list(&id, &ListKind::RedList, basis, "office", d(2019, 5, 1))
+        .remove_from_list(
+            &id,
+            &ListKind::RedList,
+            basis,
+            &who::office(),
+            d(2019, 5, 1),
+        )
         .unwrap_err();
     assert!(matches!(err, RegistryError::ListOperation { .. }), "{err}");
 }
@@ -279,7 +315,8 @@ proptest! {
 fn registered(r: &Registry<MemoryStore>, n: u32) -> SubjectId {
     let subject = org(n);
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
     id
 }
 
@@ -309,7 +346,7 @@ fn the_abnormal_list_is_left_on_the_removal_day_at_most_five_working_days_after_
     let id = registered(&r, 30);
     r.record_misconduct(
         finding(&id, "annual_report_late", d(2019, 7, 1), None),
-        "s",
+        &who::section(),
         d(2019, 7, 1),
     )
     .unwrap();
@@ -320,11 +357,14 @@ fn the_abnormal_list_is_left_on_the_removal_day_at_most_five_working_days_after_
     );
     // Verification needs an application first.
     assert!(matches!(
-        r.verify_list_exit(&id, "s", d(2020, 3, 2)).unwrap_err(),
+        r.verify_list_exit(&id, &who::section(), d(2020, 3, 2))
+            .unwrap_err(),
         RegistryError::ListOperation { .. }
     ));
-    r.apply_for_list_exit(&id, "s", d(2020, 3, 2)).unwrap();
-    r.verify_list_exit(&id, "s", d(2020, 3, 4)).unwrap();
+    r.apply_for_list_exit(&id, &who::section(), d(2020, 3, 2))
+        .unwrap();
+    r.verify_list_exit(&id, &who::section(), d(2020, 3, 4))
+        .unwrap();
     assert_eq!(
         r.public_view(&id, d(2020, 3, 5)).unwrap().lists,
         vec![ListKind::ActivityAbnormal]
@@ -333,11 +373,17 @@ fn the_abnormal_list_is_left_on_the_removal_day_at_most_five_working_days_after_
         "lists.abnormal_removal",
         "MCA Order No. 60 (2018) art. 13, unconfirmed",
     );
-    r.remove_from_list(&id, &ListKind::ActivityAbnormal, basis, "s", d(2020, 3, 6))
-        .unwrap();
+    r.remove_from_list(
+        &id,
+        &ListKind::ActivityAbnormal,
+        basis,
+        &who::section(),
+        d(2020, 3, 6),
+    )
+    .unwrap();
     assert!(r.public_view(&id, d(2020, 3, 6)).unwrap().lists.is_empty());
     assert!(r
-        .daily_sweep("system", d(2020, 3, 12))
+        .daily_sweep(&who::system(), d(2020, 3, 12))
         .unwrap()
         .overdue_removals
         .is_empty());
@@ -352,22 +398,24 @@ fn an_unrecorded_removal_is_reported_overdue_by_the_sweep() {
     let id = registered(&r, 31);
     r.record_misconduct(
         finding(&id, "annual_report_late", d(2019, 7, 1), None),
-        "s",
+        &who::section(),
         d(2019, 7, 1),
     )
     .unwrap();
-    r.apply_for_list_exit(&id, "s", d(2020, 3, 2)).unwrap();
-    r.verify_list_exit(&id, "s", d(2020, 3, 4)).unwrap(); // Wednesday
+    r.apply_for_list_exit(&id, &who::section(), d(2020, 3, 2))
+        .unwrap();
+    r.verify_list_exit(&id, &who::section(), d(2020, 3, 4))
+        .unwrap(); // Wednesday
     let due = ChinaCalendar::official()
         .add_working_days(d(2020, 3, 4), 5)
         .unwrap();
     assert_eq!(due, d(2020, 3, 11));
     assert!(r
-        .daily_sweep("system", d(2020, 3, 10))
+        .daily_sweep(&who::system(), d(2020, 3, 10))
         .unwrap()
         .overdue_removals
         .is_empty());
-    let sweep = r.daily_sweep("system", d(2020, 3, 12)).unwrap();
+    let sweep = r.daily_sweep(&who::system(), d(2020, 3, 12)).unwrap();
     assert_eq!(sweep.overdue_removals.len(), 1);
     assert_eq!(sweep.overdue_removals[0].due, due);
     assert_eq!(sweep.overdue_removals[0].working_days_late, 1);
@@ -421,17 +469,17 @@ fn a_repeat_non_filer_reaches_the_serious_list_two_years_after_its_first_listing
     for year in 2019..=2021 {
         r.record_misconduct(
             finding(&id, "annual_report_late", d(year, 7, 1), None),
-            "s",
+            &who::section(),
             d(year, 7, 1),
         )
         .unwrap();
     }
     assert!(r
-        .daily_sweep("system", d(2021, 7, 1))
+        .daily_sweep(&who::system(), d(2021, 7, 1))
         .unwrap()
         .listed
         .is_empty());
-    let sweep = r.daily_sweep("system", d(2021, 7, 2)).unwrap();
+    let sweep = r.daily_sweep(&who::system(), d(2021, 7, 2)).unwrap();
     assert_eq!(sweep.listed.len(), 1);
     assert_eq!(sweep.listed[0].1.rule, "serious.abnormal_two_years");
     assert_eq!(
@@ -440,7 +488,7 @@ fn a_repeat_non_filer_reaches_the_serious_list_two_years_after_its_first_listing
     );
     // Listed once per stay: the next day's sweep lists nothing new.
     assert!(r
-        .daily_sweep("system", d(2021, 7, 3))
+        .daily_sweep(&who::system(), d(2021, 7, 3))
         .unwrap()
         .listed
         .is_empty());
@@ -463,7 +511,7 @@ fn the_three_year_window_dates_penalties_by_their_decision() {
     ));
     // Conduct before Order 60: graded by nothing, so refused (no reaching back).
     let err = r
-        .record_misconduct(late.clone(), "s", d(2019, 4, 1))
+        .record_misconduct(late.clone(), &who::section(), d(2019, 4, 1))
         .unwrap_err();
     assert!(
         matches!(err, RegistryError::Policy(PolicyError::NoneInForce { .. })),
@@ -472,11 +520,12 @@ fn the_three_year_window_dates_penalties_by_their_decision() {
     late.occurred_on = d(2018, 2, 1);
     late.ended_on = Some(d(2018, 2, 1));
     late.decision.as_mut().unwrap().decided_on = d(2018, 2, 2);
-    r.record_misconduct(late, "s", d(2021, 4, 1)).unwrap();
+    r.record_misconduct(late, &who::section(), d(2021, 4, 1))
+        .unwrap();
     let second = r
         .record_misconduct(
             finding(&id, "warning", d(2021, 6, 1), None),
-            "s",
+            &who::section(),
             d(2021, 6, 1),
         )
         .unwrap();
@@ -651,7 +700,11 @@ fn a_lighter_later_rule_wins_and_is_cited_on_the_record() {
     let r = Registry::new(MemoryStore::new(), WeekendCalendar, rules);
     let id = registered_on(&r, 60);
     let rec = r
-        .record_misconduct(finding(&id, "warning", d(2020, 11, 1), None), "s", day)
+        .record_misconduct(
+            finding(&id, "warning", d(2020, 11, 1), None),
+            &who::section(),
+            day,
+        )
         .unwrap();
     assert_eq!(rec.severity, Severity::General);
     assert!(
@@ -664,7 +717,8 @@ fn a_lighter_later_rule_wins_and_is_cited_on_the_record() {
 fn registered_on<C: WorkCalendar>(r: &Registry<MemoryStore, C>, n: u32) -> SubjectId {
     let subject = org(n);
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
     id
 }
 
@@ -678,11 +732,12 @@ fn a_person_is_never_graded_by_the_organizations_only_rules() {
     let r = Registry::official(MemoryStore::new());
     let who = person(70);
     let id = who.id();
-    r.register_subject(who, "clerk", d(2019, 1, 2)).unwrap();
+    r.register_subject(who, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
     let err = r
         .record_misconduct(
             finding(&id, "fine", d(2020, 5, 6), Some(2_000)),
-            "s",
+            &who::section(),
             d(2020, 5, 6),
         )
         .unwrap_err();
@@ -710,7 +765,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
     let rec = r
         .record_misconduct(
             finding(&id, "fine", d(2020, 5, 6), Some(60_000)),
-            "s",
+            &who::section(),
             d(2020, 5, 6),
         )
         .unwrap();
@@ -723,7 +778,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
             rec.id,
             social_credit::objection::Receipt::Written { on: d(2020, 5, 8) },
             "wrong",
-            "office",
+            &who::office(),
         )
         .unwrap();
     use social_credit::objection::{Finding as Opinion, Outcome};
@@ -733,7 +788,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
         ObjectionStep::Forward {
             to: Section::SocialOrganizations,
         },
-        "office",
+        &who::office(),
         d(2020, 5, 8),
     )
     .unwrap();
@@ -744,7 +799,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
             summary: "wrong".into(),
             submitted_on: None,
         },
-        "section",
+        &who::section(),
         d(2020, 5, 11),
     )
     .unwrap();
@@ -755,7 +810,7 @@ fn the_public_view_drops_the_blacklist_of_a_revoked_record() {
                 reasons: "fine was imposed on another organization".into(),
             },
         },
-        "office",
+        &who::office(),
         d(2020, 5, 12),
     )
     .unwrap();
@@ -779,7 +834,8 @@ fn the_sweep_and_the_assessment_agree_on_ten_thousand_organizations() {
     for i in 0..n {
         let subject = org(100_000 + i);
         ids.push(subject.id());
-        r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
+        r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+            .unwrap();
     }
     let mut batch = Vec::new();
     for (i, id) in ids.iter().enumerate() {
@@ -793,12 +849,14 @@ fn the_sweep_and_the_assessment_agree_on_ten_thousand_organizations() {
             _ => {}
         }
     }
-    r.import_records(batch, "s", d(2021, 1, 5)).unwrap();
+    r.import_records(batch, &who::section(), d(2021, 1, 5))
+        .unwrap();
     for id in ids.iter().step_by(7) {
-        r.add_to_red_list(id, "office", d(2021, 1, 5)).unwrap();
+        r.add_to_red_list(id, &who::office(), d(2021, 1, 5))
+            .unwrap();
     }
     let on = d(2021, 6, 1);
-    let sweep = r.daily_sweep("system", on).unwrap();
+    let sweep = r.daily_sweep(&who::system(), on).unwrap();
     let swept: std::collections::BTreeMap<String, Vec<ListKind>> =
         sweep.standings.into_iter().collect();
     for id in &ids {
@@ -824,7 +882,7 @@ fn the_supervising_units_certificate_exempts_only_under_a_policy_that_has_the_cl
         .record_misconduct_certified(
             finding(&id, "annual_report_late", d(2020, 7, 1), None),
             "业务主管单位证明 2020-01",
-            "s",
+            &who::section(),
             d(2020, 7, 1),
         )
         .unwrap_err();
@@ -848,7 +906,7 @@ fn the_supervising_units_certificate_exempts_only_under_a_policy_that_has_the_cl
         .record_misconduct_certified(
             finding(&id, "annual_report_late", d(2020, 7, 1), None),
             "业务主管单位证明 2020-01",
-            "s",
+            &who::section(),
             d(2020, 7, 1),
         )
         .unwrap();
@@ -885,12 +943,12 @@ proptest! {
             ][*what];
             let id = &ids[*who as usize];
             let rec = r
-                .record_misconduct(finding(id, conduct, day(*on), fine), "s", day(*on))
+                .record_misconduct(finding(id, conduct, day(*on), fine), &who::section(), day(*on))
                 .unwrap();
             made.push((rec.id, day(*on), *revoke));
         }
         for (who, on) in &red {
-            r.add_to_red_list(&ids[*who as usize], "office", day(*on)).unwrap();
+            r.add_to_red_list(&ids[*who as usize], &who::office(), day(*on)).unwrap();
         }
         for (record, on, revoke) in made {
             if !revoke {
@@ -904,10 +962,10 @@ proptest! {
                     record,
                     social_credit::objection::Receipt::Written { on },
                     "wrong",
-                    "office",
+                    &who::office(),
                 )
                 .unwrap();
-            r.advance_objection(o.id(), ObjectionStep::Forward { to: Section::SocialOrganizations }, "office", on).unwrap();
+            r.advance_objection(o.id(), ObjectionStep::Forward { to: Section::SocialOrganizations }, &who::office(), on).unwrap();
             r.advance_objection(
                 o.id(),
                 ObjectionStep::Opinion {
@@ -915,20 +973,20 @@ proptest! {
                     summary: "wrong".into(),
                     submitted_on: None,
                 },
-                "section",
+                &who::section(),
                 on,
             )
             .unwrap();
             r.advance_objection(
                 o.id(),
                 ObjectionStep::Notify { outcome: Outcome::Revoked { reasons: "wrong".into() } },
-                "office",
+                &who::office(),
                 on,
             )
             .unwrap();
         }
         let on = day(asked).max(d(2021, 9, 1));
-        let sweep = r.daily_sweep("system", on).unwrap();
+        let sweep = r.daily_sweep(&who::system(), on).unwrap();
         let swept: std::collections::BTreeMap<String, Vec<ListKind>> =
             sweep.standings.into_iter().collect();
         for id in &ids {

@@ -1,4 +1,4 @@
-//! Objections (plan §6(3), SPEC §7) as a user sees them: the deadlines on the
+//! Objections (plan §6(3)) as a user sees them: the deadlines on the
 //! official calendar, worked out by hand; the checked workflow; storage as
 //! JSON; the desk listing; outcomes applied to records; and property tests
 //! over every receipt day the official calendar covers.

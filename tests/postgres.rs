@@ -10,6 +10,34 @@ mod pg;
 
 use social_credit::store::{dump, kit, Doc, PostgresStore, Store, StoreError, Table};
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 #[test]
 fn postgres_store_conforms() {
     let Some(schemas) = pg::schemas("conforms") else {
@@ -296,6 +324,7 @@ fn a_conflict_is_retried_and_then_given_up_with_a_typed_error() {
 }
 
 mod registry {
+    use super::who;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, Mutex};
 
@@ -324,7 +353,7 @@ mod registry {
                 kind: OrganizationKind::SocialAssociation,
                 established_on: Some(d(2012, 5, 1)),
             }),
-            "clerk",
+            &who::clerk(),
             d(2019, 1, 7),
         )
         .unwrap();
@@ -367,7 +396,7 @@ mod registry {
         let ids = on_threads(&registries, 3, |r| {
             (0..per_thread)
                 .map(|i| {
-                    r.record_misconduct(fine(100 + i), "section", d(2019, 3, 4))
+                    r.record_misconduct(fine(100 + i), &who::section(), d(2019, 3, 4))
                         .unwrap()
                         .id
                         .0
@@ -524,7 +553,7 @@ mod registry {
             let before = dump(&r.store().inner).unwrap();
             r.store().writes.store(0, Ordering::SeqCst);
             r.store().kill_at.store(k, Ordering::SeqCst);
-            let result = r.record_misconduct(fine(100), "section", d(2019, 3, 4));
+            let result = r.record_misconduct(fine(100), &who::section(), d(2019, 3, 4));
             r.store().kill_at.store(usize::MAX, Ordering::SeqCst);
             match result {
                 Err(RegistryError::Store(_)) => {
@@ -560,7 +589,7 @@ mod registry {
         let boxed: Box<dyn Store> = Box::new(schemas.store());
         let r = Registry::official(boxed);
         register(&r);
-        r.record_misconduct(fine(100), "section", d(2019, 3, 4))
+        r.record_misconduct(fine(100), &who::section(), d(2019, 3, 4))
             .unwrap();
 
         let shared: Arc<dyn Store> = Arc::new(schemas.store());
@@ -568,7 +597,7 @@ mod registry {
         let b = Registry::official(shared);
         register(&a);
         let id = b
-            .record_misconduct(fine(200), "section", d(2019, 3, 4))
+            .record_misconduct(fine(200), &who::section(), d(2019, 3, 4))
             .unwrap()
             .id;
         assert_eq!(a.record(id).unwrap().id, id);

@@ -32,6 +32,34 @@ use social_credit::{
     Severity, Subject, SubjectId, Uscc,
 };
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
 }
@@ -54,7 +82,7 @@ fn register_both<S: Store>(r: &Registry<S>) {
             kind: OrganizationKind::SocialAssociation,
             established_on: Some(d(2012, 5, 1)),
         }),
-        "clerk",
+        &who::clerk(),
         d(2019, 1, 7),
     )
     .unwrap();
@@ -63,7 +91,7 @@ fn register_both<S: Store>(r: &Registry<S>) {
             id: person_id(),
             name: "张伟".into(),
         }),
-        "clerk",
+        &who::clerk(),
         d(2019, 1, 7),
     )
     .unwrap();
@@ -75,7 +103,7 @@ fn register_both<S: Store>(r: &Registry<S>) {
             from: d(2015, 1, 1),
             until: None,
         },
-        "clerk",
+        &who::clerk(),
         d(2019, 1, 7),
     )
     .unwrap();
@@ -123,7 +151,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
     let rec = r
         .record_misconduct(
             fine(org.clone(), 60_000, d(2019, 3, 1)),
-            "section",
+            &who::section(),
             d(2019, 3, 4),
         )
         .unwrap();
@@ -154,7 +182,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
             rec.id,
             Receipt::Written { on: d(2019, 9, 27) },
             "the fine was annulled on review",
-            "office",
+            &who::office(),
         )
         .unwrap();
     assert_eq!(
@@ -166,7 +194,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
         ObjectionStep::Forward {
             to: Section::SocialOrganizations,
         },
-        "office",
+        &who::office(),
         d(2019, 9, 30),
     )
     .unwrap();
@@ -177,7 +205,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
             summary: "the decision was annulled on 2019-09-20".into(),
             submitted_on: None,
         },
-        "section",
+        &who::section(),
         d(2019, 10, 9),
     )
     .unwrap();
@@ -188,7 +216,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
                 reasons: "the penalty decision was annulled".into(),
             },
         },
-        "office",
+        &who::office(),
         d(2019, 10, 10),
     )
     .unwrap();
@@ -209,7 +237,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
             ObjectionStep::Forward {
                 to: Section::SocialAffairs,
             },
-            "office",
+            &who::office(),
             d(2019, 10, 11),
         )
         .unwrap_err();
@@ -225,16 +253,16 @@ fn run_flow<S: Store>(r: &Registry<S>) {
                 materials: vec!["audited accounts".into()],
             },
             "We will supply the audited accounts by 15 November 2019.",
-            "approval",
+            &social_credit::Actor::section(Section::AdministrativeApproval),
             d(2019, 11, 1),
         )
         .unwrap();
     assert!(r
-        .daily_sweep("system", d(2019, 11, 15))
+        .daily_sweep(&who::system(), d(2019, 11, 15))
         .unwrap()
         .overdue_pledges
         .is_empty());
-    let sweep = r.daily_sweep("system", d(2019, 11, 16)).unwrap();
+    let sweep = r.daily_sweep(&who::system(), d(2019, 11, 16)).unwrap();
     assert_eq!(sweep.overdue_pledges.len(), 1);
     assert_eq!(sweep.overdue_pledges[0].id, pledge.id);
 
@@ -245,16 +273,16 @@ fn run_flow<S: Store>(r: &Registry<S>) {
                 conduct: ConductKind::new("warning"),
                 ..fine(person.clone(), 0, d(2019, 6, 3))
             },
-            "section",
+            &who::section(),
             d(2019, 6, 10),
         )
         .unwrap();
     assert!(r
-        .daily_sweep("system", d(2024, 6, 3))
+        .daily_sweep(&who::system(), d(2024, 6, 3))
         .unwrap()
         .erased
         .is_empty());
-    let sweep = r.daily_sweep("system", d(2024, 6, 4)).unwrap();
+    let sweep = r.daily_sweep(&who::system(), d(2024, 6, 4)).unwrap();
     assert_eq!(sweep.erased, vec![personal.id]);
     // Only the tombstone is left (issue 13: the record itself goes).
     assert!(matches!(
@@ -312,7 +340,7 @@ fn a_correction_that_lowers_the_severity_is_restored_for_the_organization_and_it
     let rec = r
         .record_misconduct(
             fine(org.clone(), 60_000, d(2019, 3, 1)),
-            "section",
+            &who::section(),
             d(2019, 3, 4),
         )
         .unwrap();
@@ -322,7 +350,7 @@ fn a_correction_that_lowers_the_severity_is_restored_for_the_organization_and_it
             rec.id,
             Receipt::Written { on: d(2019, 9, 27) },
             "the fine was 6,000 yuan",
-            "office",
+            &who::office(),
         )
         .unwrap();
     for (step, by, on) in [
@@ -330,7 +358,7 @@ fn a_correction_that_lowers_the_severity_is_restored_for_the_organization_and_it
             ObjectionStep::Forward {
                 to: Section::SocialOrganizations,
             },
-            "office",
+            &who::office(),
             d(2019, 9, 30),
         ),
         (
@@ -339,7 +367,7 @@ fn a_correction_that_lowers_the_severity_is_restored_for_the_organization_and_it
                 summary: "the decision states 6,000 yuan".into(),
                 submitted_on: None,
             },
-            "section",
+            &who::section(),
             d(2019, 10, 9),
         ),
         (
@@ -356,7 +384,7 @@ fn a_correction_that_lowers_the_severity_is_restored_for_the_organization_and_it
                     reasons: "the decision document states 6,000 yuan".into(),
                 },
             },
-            "office",
+            &who::office(),
             d(2019, 10, 10),
         ),
     ] {
@@ -421,7 +449,7 @@ fn no_record_without_a_rule() {
     new.conduct = ConductKind::new("littering");
     let before = dump(r.store()).unwrap();
     let err = r
-        .record_misconduct(new, "section", d(2019, 3, 4))
+        .record_misconduct(new, &who::section(), d(2019, 3, 4))
         .unwrap_err();
     assert!(matches!(err, RegistryError::Ungraded { .. }), "{err}");
     assert!(err.to_string().contains("`littering`"), "{err}");
@@ -434,7 +462,7 @@ fn unregistered_subjects_are_refused() {
     let err = r
         .record_misconduct(
             fine(org_id().into(), 100, d(2019, 3, 1)),
-            "section",
+            &who::section(),
             d(2019, 3, 4),
         )
         .unwrap_err();
@@ -465,12 +493,26 @@ fn tip_offs_stay_sealed_everywhere() {
                 name: "Li Lei 李雷".into(),
                 contact: "13800138000".into(),
             },
-            "office",
+            &who::section(),
             d(2020, 5, 6),
         )
         .unwrap();
-    let report = r.report(id).unwrap();
-    assert_eq!(report.reporter_identity_confidential().name, "Li Lei 李雷");
+    // Withheld from everyone but the custodian, who reads it audited.
+    assert!(r
+        .report(id)
+        .unwrap()
+        .reporter_identity_confidential()
+        .is_none());
+    let custodian = social_credit::Actor::official(
+        "u-7".parse().unwrap(),
+        social_credit::actor::Capacity::TipOffCustodian,
+    )
+    .unwrap();
+    let report = r.unseal_reporter(id, &custodian, d(2020, 5, 7)).unwrap();
+    assert_eq!(
+        report.reporter_identity_confidential().unwrap().name,
+        "Li Lei 李雷"
+    );
     let outputs = [
         format!("{report:?}"),
         report.to_string(),
@@ -504,7 +546,7 @@ fn the_public_view_masks_persons_and_hides_content() {
             conduct: ConductKind::new("warning"),
             ..fine(person.clone(), 0, d(2020, 6, 3))
         },
-        "section",
+        &who::section(),
         d(2020, 6, 10),
     )
     .unwrap();
@@ -586,7 +628,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         id: person_id(),
                         name: "张伟".into(),
                     }),
-                    "clerk",
+                    &who::clerk(),
                     d(2019, 1, 7),
                 )
             }),
@@ -603,7 +645,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         from: d(2016, 1, 1),
                         until: None,
                     },
-                    "clerk",
+                    &who::clerk(),
                     d(2019, 1, 8),
                 )
             }),
@@ -617,7 +659,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     &person_id(),
                     Role::LegalRepresentative,
                     d(2019, 2, 1),
-                    "clerk",
+                    &who::clerk(),
                     d(2019, 2, 1),
                 )
             }),
@@ -628,7 +670,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             Box::new(|r| {
                 r.record_misconduct(
                     fine(org_id().into(), 60_000, d(2019, 3, 1)),
-                    "s",
+                    &who::section(),
                     d(2019, 3, 4),
                 )
                 .map(|_| ())
@@ -643,7 +685,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         fine(org_id().into(), 100, d(2019, 3, 1)),
                         fine(org_id().into(), 200, d(2019, 4, 1)),
                     ],
-                    "s",
+                    &who::section(),
                     d(2019, 4, 4),
                 )
                 .map(|_| ())
@@ -652,7 +694,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
         (
             "add_to_red_list",
             both(),
-            Box::new(|r| r.add_to_red_list(&org_id().into(), "office", d(2019, 5, 1))),
+            Box::new(|r| r.add_to_red_list(&org_id().into(), &who::office(), d(2019, 5, 1))),
         ),
         (
             "receive_objection",
@@ -662,7 +704,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     social_credit::RecordId(1),
                     Receipt::Written { on: d(2019, 10, 8) },
                     "again",
-                    "office",
+                    &who::office(),
                 )
                 .map(|_| ())
             }),
@@ -678,7 +720,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                             reasons: "annulled".into(),
                         },
                     },
-                    "office",
+                    &who::office(),
                     d(2019, 10, 9),
                 )
                 .map(|_| ())
@@ -692,7 +734,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     &org_id().into(),
                     CommitmentKind::Credit,
                     "we pledge",
-                    "s",
+                    &who::section(),
                     d(2019, 7, 1),
                 )
                 .map(|_| ())
@@ -704,7 +746,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             Box::new(|r| {
                 r.publish_commitment(
                     social_credit::commitment::CommitmentId(1),
-                    "office",
+                    &who::office(),
                     d(2019, 7, 2),
                 )
                 .map(|_| ())
@@ -720,7 +762,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         social_credit::RecordId(2),
                         Receipt::Written { on: d(2019, 9, 27) },
                         "again",
-                        "office",
+                        &who::office(),
                     )
                     .unwrap();
                 }) as Box<dyn Fn(&Registry<FaultyStore<S>>)>
@@ -731,7 +773,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     ObjectionStep::Forward {
                         to: Section::SocialAffairs,
                     },
-                    "office",
+                    &who::office(),
                     d(2019, 9, 30),
                 )
                 .map(|_| ())
@@ -748,7 +790,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         materials: vec!["accounts".into()],
                     },
                     "we will supply the accounts",
-                    "s",
+                    &who::section(),
                     d(2019, 7, 1),
                 )
                 .unwrap();
@@ -756,7 +798,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             Box::new(|r| {
                 r.fulfil_commitment(
                     social_credit::commitment::CommitmentId(1),
-                    "office",
+                    &who::section(),
                     d(2019, 7, 20),
                 )
                 .map(|_| ())
@@ -783,8 +825,13 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     training_attended_on: None,
                     credit_report_on: None,
                 };
-                r.apply_repair(social_credit::RecordId(2), &facts, "office", d(2019, 10, 8))
-                    .map(|_| ())
+                r.apply_repair(
+                    social_credit::RecordId(2),
+                    &facts,
+                    &who::section(),
+                    d(2019, 10, 8),
+                )
+                .map(|_| ())
             }),
         ),
         (
@@ -798,7 +845,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                         name: "x".into(),
                         contact: "y".into(),
                     },
-                    "office",
+                    &who::section(),
                     d(2019, 7, 1),
                 )
                 .map(|_| ())
@@ -807,7 +854,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
         (
             "daily_sweep (erasing)",
             with_record(),
-            Box::new(|r| r.daily_sweep("system", d(2024, 6, 4)).map(|_| ())),
+            Box::new(|r| r.daily_sweep(&who::system(), d(2024, 6, 4)).map(|_| ())),
         ),
         (
             "receive_objection_about (a list entry, by an agent)",
@@ -821,7 +868,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     },
                     Receipt::Written { on: d(2019, 9, 27) },
                     "listed in error",
-                    "office",
+                    &who::office(),
                 )
                 .map(|_| ())
             }),
@@ -837,7 +884,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                             reasons: "annulled".into(),
                         },
                     },
-                    "office",
+                    &who::office(),
                     d(2019, 10, 9),
                 )
                 .map(|_| ())
@@ -854,7 +901,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                             reasons: "annulled".into(),
                         },
                     },
-                    "office",
+                    &who::office(),
                     d(2019, 10, 9),
                 )
                 .unwrap();
@@ -865,7 +912,7 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
                     ObjectionStep::Reply {
                         reasons: "the decision was annulled".into(),
                     },
-                    "office",
+                    &who::office(),
                     d(2019, 10, 10),
                 )
                 .map(|_| ())
@@ -881,7 +928,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
     register_both(r);
     r.record_misconduct(
         fine(org_id().into(), 60_000, d(2019, 3, 1)),
-        "s",
+        &who::section(),
         d(2019, 3, 4),
     )
     .unwrap();
@@ -889,7 +936,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
         social_credit::RecordId(1),
         Receipt::Written { on: d(2019, 9, 27) },
         "wrong",
-        "office",
+        &who::office(),
     )
     .unwrap();
     r.advance_objection(
@@ -897,7 +944,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
         ObjectionStep::Forward {
             to: Section::SocialOrganizations,
         },
-        "office",
+        &who::office(),
         d(2019, 9, 30),
     )
     .unwrap();
@@ -908,7 +955,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
             summary: "annulled".into(),
             submitted_on: None,
         },
-        "section",
+        &who::section(),
         d(2019, 10, 8),
     )
     .unwrap();
@@ -917,7 +964,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
             conduct: ConductKind::new("warning"),
             ..fine(person_id().into(), 0, d(2019, 6, 3))
         },
-        "s",
+        &who::section(),
         d(2019, 6, 10),
     )
     .unwrap();
@@ -925,7 +972,7 @@ fn with_record_setup<S: Store>(r: &Registry<FaultyStore<S>>) {
         &org_id().into(),
         CommitmentKind::Credit,
         "we pledge",
-        "s",
+        &who::section(),
         d(2019, 7, 1),
     )
     .unwrap();
@@ -944,7 +991,7 @@ fn with_listing_objection<S: Store + 'static>() -> Box<dyn Fn(&Registry<FaultySt
             },
             Receipt::Written { on: d(2019, 9, 27) },
             "listed in error",
-            "office",
+            &who::office(),
         )
         .unwrap();
         r.advance_objection(
@@ -952,7 +999,7 @@ fn with_listing_objection<S: Store + 'static>() -> Box<dyn Fn(&Registry<FaultySt
             ObjectionStep::Forward {
                 to: Section::SocialOrganizations,
             },
-            "office",
+            &who::office(),
             d(2019, 9, 30),
         )
         .unwrap();
@@ -963,7 +1010,7 @@ fn with_listing_objection<S: Store + 'static>() -> Box<dyn Fn(&Registry<FaultySt
                 summary: "annulled".into(),
                 submitted_on: Some(d(2019, 10, 7)),
             },
-            "section",
+            &who::section(),
             d(2019, 10, 8),
         )
         .unwrap();
@@ -1006,13 +1053,13 @@ fn the_audit_log_names_who_when_what_and_why() {
     register_both(&r);
     r.record_misconduct(
         fine(org_id().into(), 1_000, d(2019, 3, 1)),
-        "section-chief",
+        &who::section(),
         d(2019, 3, 4),
     )
     .unwrap();
     let log = r.audit_log(0).unwrap();
     let (_, last) = log.last().unwrap();
-    assert_eq!(last.by, "section-chief");
+    assert_eq!(last.by, "section:social_organizations");
     assert_eq!(last.on, d(2019, 3, 4));
     assert!(last.basis.source.contains("MCA Order No. 60"), "{last}");
     // Sequence numbers are 1, 2, 3, … and entries only accumulate.
@@ -1034,7 +1081,9 @@ fn a_penalty_decision_opens_a_repair_window() {
         PenaltyDomain::Other,
         vec![PenaltyKind::Fine],
     ));
-    let rec = r.record_misconduct(new, "section", d(2019, 3, 4)).unwrap();
+    let rec = r
+        .record_misconduct(new, &who::section(), d(2019, 3, 4))
+        .unwrap();
     let windows = r
         .with_assessment(&org_id().into(), d(2019, 4, 1), |a| {
             a.repair_windows()
@@ -1059,11 +1108,12 @@ fn an_objection_to_a_published_commitment_corrects_its_text_and_answers_twice() 
             &org_id().into(),
             CommitmentKind::Credit,
             "we pledge",
-            "s",
+            &who::section(),
             d(2019, 7, 1),
         )
         .unwrap();
-    r.publish_commitment(c.id, "office", d(2019, 7, 2)).unwrap();
+    r.publish_commitment(c.id, &who::office(), d(2019, 7, 2))
+        .unwrap();
     // The legal representative objects for the organization (plan §6(3)).
     let o = r
         .receive_objection_about(
@@ -1074,12 +1124,12 @@ fn an_objection_to_a_published_commitment_corrects_its_text_and_answers_twice() 
             },
             Receipt::Written { on: d(2019, 9, 27) },
             "the published text was cut short",
-            "office",
+            &who::office(),
         )
         .unwrap();
     assert_eq!(o.subject(), &SubjectId::from(org_id()));
     // The Office published it (plan §4(1)): it verifies its own item.
-    let step = |s, on| r.advance_objection(o.id(), s, "office", on).unwrap();
+    let step = |s, on| r.advance_objection(o.id(), s, &who::office(), on).unwrap();
     step(
         ObjectionStep::Forward {
             to: Section::Office,

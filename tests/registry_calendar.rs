@@ -20,6 +20,34 @@ use social_credit::{
     Organization, OrganizationKind, Person, ResidentId, Section, Subject, SubjectId, Uscc,
 };
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
 }
@@ -78,7 +106,7 @@ fn bureau(
             kind: OrganizationKind::SocialAssociation,
             established_on: Some(d(2012, 5, 1)),
         }),
-        "clerk",
+        &who::clerk(),
         d(2021, 1, 4),
     )
     .unwrap();
@@ -87,21 +115,21 @@ fn bureau(
             id: person_id(),
             name: "张伟".into(),
         }),
-        "clerk",
+        &who::clerk(),
         d(2021, 1, 4),
     )
     .unwrap();
     let personal = r
         .record_misconduct(
             record(person_id().into(), "warning", d(2021, 12, 27)),
-            "section",
+            &who::section(),
             d(2021, 12, 29),
         )
         .unwrap();
     let org_record = r
         .record_misconduct(
             record(org_id().into(), "fine", d(2026, 11, 2)),
-            "section",
+            &who::section(),
             d(2026, 11, 9),
         )
         .unwrap();
@@ -112,7 +140,7 @@ fn bureau(
                 on: d(2026, 12, 20),
             },
             "the fine was paid",
-            "office",
+            &who::office(),
         )
         .unwrap();
     (personal.id, objection.id())
@@ -126,7 +154,7 @@ fn a_sweep_on_28_december_2026_erases_and_reports_projected_deadlines() {
         personal_rules(),
     );
     let (personal, objection) = bureau(&r);
-    let sweep = r.daily_sweep("system", d(2026, 12, 28)).unwrap();
+    let sweep = r.daily_sweep(&who::system(), d(2026, 12, 28)).unwrap();
     assert_eq!(sweep.erased, vec![personal]);
     // Only the tombstone is left of an erased record (issue 13).
     assert_eq!(
@@ -154,7 +182,7 @@ fn a_strict_sweep_still_erases_and_says_what_it_could_not_count() {
         personal_rules(),
     );
     let (personal, objection) = bureau(&r);
-    let sweep = r.daily_sweep("system", d(2026, 12, 28)).unwrap();
+    let sweep = r.daily_sweep(&who::system(), d(2026, 12, 28)).unwrap();
     assert_eq!(sweep.erased, vec![personal]);
     assert_eq!(sweep.not_computed.len(), 1, "{:?}", sweep.not_computed);
     let gap = &sweep.not_computed[0];
@@ -219,7 +247,7 @@ fn a_running_registry_takes_the_next_notice_on_every_thread() {
     let loader = {
         let r = Arc::clone(&r);
         let loaded = loaded.clone();
-        std::thread::spawn(move || r.replace_calendar(loaded, "admin", d(2026, 12, 29)))
+        std::thread::spawn(move || r.replace_calendar(loaded, &who::office(), d(2026, 12, 29)))
     };
     loader.join().unwrap().unwrap();
 
@@ -241,7 +269,7 @@ fn a_running_registry_takes_the_next_notice_on_every_thread() {
     // Audited: who, when, what.
     let log = r.audit_log(0).unwrap();
     let (_, entry) = log.last().unwrap();
-    assert_eq!(entry.by, "admin");
+    assert_eq!(entry.by, "section:office");
     assert_eq!(entry.on, d(2026, 12, 29));
     assert_eq!(entry.action.verb(), "replaced");
     assert!(
@@ -255,10 +283,15 @@ fn calendar_and_rules_are_replaced_together() {
     let r = Registry::official(MemoryStore::new());
     let mut rules = (*r.rules()).clone();
     rules.retention = social_credit::retention::RetentionPolicy::default();
-    r.replace_calendar_and_rules(ChinaCalendar::official(), rules, "admin", d(2026, 12, 1))
-        .unwrap();
+    r.replace_calendar_and_rules(
+        ChinaCalendar::official(),
+        rules,
+        &who::office(),
+        d(2026, 12, 1),
+    )
+    .unwrap();
     assert_eq!(*r.calendar(), ChinaCalendar::official());
-    r.replace_rules((*r.rules()).clone(), "admin", d(2026, 12, 1))
+    r.replace_rules((*r.rules()).clone(), &who::office(), d(2026, 12, 1))
         .unwrap();
     assert_eq!(r.audit_log(0).unwrap().len(), 2);
 }

@@ -1,4 +1,4 @@
-//! Credit repair as a user sees it: SPEC §5, plan §6(7).
+//! Credit repair as a user sees it: plan §6(7) and the national repair rules.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,4 +1,4 @@
-//! Personal record retention and erasure as a user sees them: SPEC §6, plan §6(7).
+//! Personal record retention and erasure as a user sees them: plan §6(7).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,4 +1,4 @@
-//! Identifiers and subjects as a user sees them: SPEC §2.
+//! Identifiers and subjects as a user sees them: GB 32100-2015, GB 11643-1999.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

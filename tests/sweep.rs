@@ -14,6 +14,34 @@ use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::MemoryStore;
 use social_credit::SubjectId;
 
+/// Who acts in these examples and tests (issue 18): a section as a unit,
+/// the Office, the system for the sweep.
+#[allow(dead_code)]
+mod who {
+    use social_credit::misconduct::Section;
+    use social_credit::Actor;
+
+    /// The Social Organizations Section, which records in its own field.
+    pub fn clerk() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The section that provided the records of these tests.
+    pub fn section() -> Actor {
+        Actor::section(Section::SocialOrganizations)
+    }
+
+    /// The Office.
+    pub fn office() -> Actor {
+        Actor::section(Section::Office)
+    }
+
+    /// The daily sweep.
+    pub fn system() -> Actor {
+        Actor::system()
+    }
+}
+
 fn warning(subject: &SubjectId, on: NaiveDate) -> NewRecord {
     NewRecord {
         subject: subject.clone(),
@@ -42,8 +70,9 @@ fn a_missed_night_loses_no_list_exit() {
     let r = Registry::official(MemoryStore::new());
     let subject = org(70);
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
-    r.record_misconduct(warning(&id, d(2019, 3, 1)), "s", d(2019, 3, 1))
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
+    r.record_misconduct(warning(&id, d(2019, 3, 1)), &who::section(), d(2019, 3, 1))
         .unwrap();
     // The exit day: the first day the public view shows no list.
     let exit = (0..400)
@@ -51,22 +80,22 @@ fn a_missed_night_loses_no_list_exit() {
         .find(|day| r.public_view(&id, *day).unwrap().lists.is_empty())
         .unwrap();
     let before = exit - chrono::Days::new(3);
-    let first = r.daily_sweep("system", before).unwrap();
+    let first = r.daily_sweep(&who::system(), before).unwrap();
     assert!(first.list_exits.is_empty());
     assert_eq!(first.since, None);
     // Nights `exit - 2` to `exit + 1` missed.
     let late = exit + chrono::Days::new(2);
-    let caught_up = r.daily_sweep("system", late).unwrap();
+    let caught_up = r.daily_sweep(&who::system(), late).unwrap();
     assert_eq!(caught_up.since, Some(before));
     assert_eq!(
         caught_up.list_exits,
         vec![(id.display_masked(), ListKind::ActivityAbnormal)]
     );
     // Run again on the same day (say, after a failure): the same report.
-    assert_eq!(r.daily_sweep("system", late).unwrap(), caught_up);
+    assert_eq!(r.daily_sweep(&who::system(), late).unwrap(), caught_up);
     // The next night's sweep continues from this one.
     let next = r
-        .daily_sweep("system", late + chrono::Days::new(1))
+        .daily_sweep(&who::system(), late + chrono::Days::new(1))
         .unwrap();
     assert_eq!(next.since, Some(late));
     assert!(next.list_exits.is_empty());
@@ -79,27 +108,28 @@ fn the_first_sweep_reports_its_own_day() {
     let r = Registry::official(MemoryStore::new());
     let subject = org(71);
     let id = subject.id();
-    r.register_subject(subject, "clerk", d(2019, 1, 2)).unwrap();
-    r.record_misconduct(warning(&id, d(2019, 3, 1)), "s", d(2019, 3, 1))
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
+    r.record_misconduct(warning(&id, d(2019, 3, 1)), &who::section(), d(2019, 3, 1))
         .unwrap();
     let exit = (0..400)
         .map(|n| d(2019, 3, 2) + chrono::Days::new(n))
         .find(|day| r.public_view(&id, *day).unwrap().lists.is_empty())
         .unwrap();
     let after = r
-        .daily_sweep("system", exit + chrono::Days::new(1))
+        .daily_sweep(&who::system(), exit + chrono::Days::new(1))
         .unwrap();
     assert!(after.list_exits.is_empty());
     let fresh = Registry::official(MemoryStore::new());
     let subject = org(71);
     fresh
-        .register_subject(subject, "clerk", d(2019, 1, 2))
+        .register_subject(subject, &who::clerk(), d(2019, 1, 2))
         .unwrap();
     fresh
-        .record_misconduct(warning(&id, d(2019, 3, 1)), "s", d(2019, 3, 1))
+        .record_misconduct(warning(&id, d(2019, 3, 1)), &who::section(), d(2019, 3, 1))
         .unwrap();
     assert_eq!(
-        fresh.daily_sweep("system", exit).unwrap().list_exits,
+        fresh.daily_sweep(&who::system(), exit).unwrap().list_exits,
         vec![(id.display_masked(), ListKind::ActivityAbnormal)]
     );
 }

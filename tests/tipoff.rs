@@ -41,8 +41,18 @@ fn identity_is_in_no_output() {
 #[test]
 fn only_the_named_accessor_opens_it() {
     let r = report();
-    assert_eq!(r.reporter_identity_confidential().name, "Li Lei 李雷");
-    assert_eq!(r.reporter_identity_confidential().contact, "13800138000");
+    assert_eq!(
+        r.reporter_identity_confidential().unwrap().name,
+        "Li Lei 李雷"
+    );
+    assert_eq!(
+        r.reporter_identity_confidential().unwrap().contact,
+        "13800138000"
+    );
+    // As a registry hands it to anyone but the custodian (issue 18).
+    let withheld = r.withheld();
+    assert!(withheld.reporter_identity_confidential().is_none());
+    assert!(!serde_json::to_string(&withheld).unwrap().contains("sealed"));
     let s = Sealed::new(42);
     assert_eq!(format!("{s:?}"), "<sealed>");
     assert_eq!(*s.unseal(), 42);

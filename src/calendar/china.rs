@@ -21,7 +21,7 @@ pub const OFFICIAL_CSV: &str = include_str!("../../data/calendar/cn.csv");
 
 /// The working-day calendar of mainland China: Saturdays and Sundays off,
 /// the public holidays of each year's State Council notice off, and the
-/// adjusted working days (调休) of that notice worked (SPEC §8).
+/// adjusted working days (调休) of that notice worked (国务院办公厅关于…部分节假日安排的通知).
 ///
 /// [`ChinaCalendar::official`] covers 1 January 2004 to 31 December 2026 and
 /// refuses any date outside with [`CalendarError::OutOfCoverage`] rather than

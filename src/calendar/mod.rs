@@ -2,7 +2,8 @@
 //!
 //! Every deadline in the plan is counted in working days: days that are
 //! neither a weekend nor a public holiday, counting the adjusted working days
-//! (调休) the State Council moves onto weekends (SPEC §8).
+//! (调休) the State Council moves onto weekends (each year's notice of the State Council General
+//! Office, 国务院办公厅关于…部分节假日安排的通知).
 
 mod china;
 mod schedule;
@@ -27,7 +28,7 @@ pub use weekend::WeekendCalendar;
 const CST_SECONDS: i32 = 8 * 3600;
 
 /// The calendar date that counts for an instant: its date in China Standard
-/// Time (UTC+08:00), as an online submission is dated (SPEC §7).
+/// Time (UTC+08:00), as an online objection is dated (plan §6(3): "在线异议提交").
 ///
 /// # Example
 ///

@@ -2,11 +2,13 @@
 
 use chrono::NaiveDate;
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentError, CommitmentId, CommitmentKind};
-use crate::store::{numeric_key, Store, StoreError, Table};
+use crate::permission::{Operation, Target};
+use crate::store::{numeric_key, Store, StoreError, Table, Transaction};
 use crate::subject::SubjectId;
 use crate::tipoff::{Report, ReportId, Reporter};
 
@@ -23,10 +25,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &SubjectId,
         kind: CommitmentKind,
         text: &str,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<Commitment, RegistryError> {
+        self.authorize(actor, Operation::SignCommitment, Target::none())?;
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, subject)?;
             let id = CommitmentId(tx.next_id(Table::Commitments)?);
             let commitment = Commitment {
@@ -60,13 +64,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub(super) fn change_commitment(
         &self,
         id: CommitmentId,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
         action: AuditAction,
         basis: Citation,
         mut change: impl FnMut(&mut Commitment) -> Result<(), CommitmentError>,
     ) -> Result<Commitment, RegistryError> {
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             let key = numeric_key(id.0);
             let mut c: Commitment =
                 get(tx, Table::Commitments, &key)?.ok_or_else(|| not_found("commitment", id))?;
@@ -93,12 +98,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn publish_commitment(
         &self,
         id: CommitmentId,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<Commitment, RegistryError> {
+        self.authorize(actor, Operation::PublishCommitment, Target::none())?;
         self.change_commitment(
             id,
-            by,
+            actor,
             on,
             AuditAction::CommitmentPublished,
             Citation::new("commitment.publish", "plan §4(1)"),
@@ -115,12 +121,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn fulfil_commitment(
         &self,
         id: CommitmentId,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<Commitment, RegistryError> {
+        self.authorize(actor, Operation::FulfilCommitment, Target::none())?;
         self.change_commitment(
             id,
-            by,
+            actor,
             on,
             AuditAction::CommitmentFulfilled,
             Citation::new("commitment.fulfil", "plan §4(3)"),
@@ -138,10 +145,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &SubjectId,
         summary: &str,
         reporter: Reporter,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<ReportId, RegistryError> {
+        self.authorize(actor, Operation::ReceiveReport, Target::none())?;
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, subject)?;
             let id = ReportId(tx.next_id(Table::Reports)?);
             let body = ReportBody {
@@ -171,36 +180,74 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
-    /// A tip-off by id, with its reporter sealed.
+    /// The report at `id`, its reporter read from the sealed part.
+    fn report_in(tx: &mut dyn Transaction, id: ReportId) -> Result<Report, RegistryError> {
+        let key = numeric_key(id.0);
+        let doc = tx
+            .get(Table::Reports, &key)?
+            .ok_or_else(|| not_found("report", id))?;
+        let body: ReportBody = load(Table::Reports, &key, &doc)?;
+        let sealed: SealedReporter =
+            serde_json::from_str(doc.sealed.as_deref().unwrap_or_default()).map_err(|e| {
+                StoreError::Corrupt {
+                    table: Table::Reports,
+                    key: key.clone(),
+                    problem: e.to_string(),
+                }
+            })?;
+        Ok(Report::new(
+            body.id,
+            body.subject,
+            body.received_on,
+            body.summary,
+            Reporter {
+                name: sealed.name,
+                contact: sealed.contact,
+            },
+        ))
+    }
+
+    /// A tip-off by id, **without** its reporter
+    /// ([`Report::reporter_identity_confidential`] is `None`): the
+    /// identity is read only through [`Registry::unseal_reporter`].
     ///
     /// # Errors
     ///
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn report(&self, id: ReportId) -> Result<Report, RegistryError> {
+        self.store
+            .transaction(|tx| Self::report_in(tx, id).map(Report::withheld))
+    }
+
+    /// A tip-off with its reporter's identity, for the one capacity the
+    /// permission table designates (`tip_off_custodian`; plan §5(5)1,
+    /// "对举报人信息严格保密"). Every unsealing is audited (who, when, which
+    /// report), in the same transaction as the read: an unsealing that
+    /// cannot be audited does not happen.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Forbidden`] for any other capacity (nothing is read
+    /// or written), [`RegistryError::NotFound`], or a store failure.
+    pub fn unseal_reporter(
+        &self,
+        id: ReportId,
+        actor: &Actor,
+        on: NaiveDate,
+    ) -> Result<Report, RegistryError> {
+        self.authorize(actor, Operation::UnsealReporter, Target::none())?;
         self.store.transaction(|tx| {
-            let key = numeric_key(id.0);
-            let doc = tx
-                .get(Table::Reports, &key)?
-                .ok_or_else(|| not_found("report", id))?;
-            let body: ReportBody = load(Table::Reports, &key, &doc)?;
-            let sealed: SealedReporter =
-                serde_json::from_str(doc.sealed.as_deref().unwrap_or_default()).map_err(|e| {
-                    StoreError::Corrupt {
-                        table: Table::Reports,
-                        key: key.clone(),
-                        problem: e.to_string(),
-                    }
-                })?;
-            Ok(Report::new(
-                body.id,
-                body.subject,
-                body.received_on,
-                body.summary,
-                Reporter {
-                    name: sealed.name,
-                    contact: sealed.contact,
-                },
-            ))
+            let report = Self::report_in(tx, id)?;
+            let by = actor_name(tx, actor)?;
+            audit(
+                tx,
+                on,
+                &by,
+                AuditAction::ReporterUnsealed,
+                AuditTarget::Report(id),
+                Citation::new("report.unseal_by_custodian", "plan §5(5)1"),
+            )?;
+            Ok(report)
         })
     }
 }

@@ -5,6 +5,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::NaiveDate;
 
+use crate::actor::Actor;
 use crate::assess::Rules;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::{ChinaCalendar, WorkCalendar};
@@ -12,6 +13,7 @@ use crate::catalogue::Catalogue;
 use crate::citation::Citation;
 use crate::grading::PolicySet;
 use crate::objection::ObjectionPolicy;
+use crate::permission::{Operation, PermissionTable, Target};
 use crate::repair::RepairTimeline;
 use crate::retention::RetentionPolicy;
 use crate::store::Store;
@@ -92,6 +94,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 calendar: Arc::new(calendar),
                 rules: Arc::new(rules),
             })),
+            permissions: Arc::new(PermissionTable::xinzheng_2019().clone()),
         }
     }
 
@@ -127,36 +130,41 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// A store failure writing the audit entry; the calendar is then unchanged.
+    /// [`RegistryError::Forbidden`] unless `actor` may replace the
+    /// calendar (the Office, plan §8(1)); a store failure writing the audit
+    /// entry. The calendar is then unchanged.
     ///
     /// # Example
     ///
     /// ```
     /// use chrono::NaiveDate;
     /// use social_credit::calendar::ChinaCalendar;
+    /// use social_credit::misconduct::Section;
     /// use social_credit::registry::Registry;
     /// use social_credit::store::MemoryStore;
+    /// use social_credit::Actor;
     ///
     /// let registry = Registry::official(MemoryStore::new());
     /// let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     /// let stricter = ChinaCalendar::official();
-    /// registry.replace_calendar(stricter.clone(), "admin", day)?;
+    /// registry.replace_calendar(stricter.clone(), &Actor::section(Section::Office), day)?;
     /// assert_eq!(*registry.calendar(), stricter);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn replace_calendar(
         &self,
         calendar: C,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
+        self.authorize(actor, Operation::ReplaceCalendar, Target::none())?;
         let coverage = calendar.coverage();
         let what = format!(
             "the calendar, now covering {} to {}",
             coverage.start(),
             coverage.end()
         );
-        self.replace(Some(calendar), None, what, by, on)
+        self.replace(Some(calendar), None, what, actor, on)
     }
 
     /// Replaces the rules of a running registry, audited and seen by the
@@ -165,14 +173,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// A store failure writing the audit entry; the rules are then unchanged.
+    /// [`RegistryError::Forbidden`] unless `actor` may replace the rules;
+    /// a store failure writing the audit entry. The rules are then unchanged.
     pub fn replace_rules(
         &self,
         rules: RuleBook,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
-        self.replace(None, Some(rules), "the rules".to_owned(), by, on)
+        self.authorize(actor, Operation::ReplaceRules, Target::none())?;
+        self.replace(None, Some(rules), "the rules".to_owned(), actor, on)
     }
 
     /// Replaces the calendar and the rules together, in one step: no
@@ -185,16 +195,18 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         calendar: C,
         rules: RuleBook,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
+        self.authorize(actor, Operation::ReplaceCalendar, Target::none())?;
+        self.authorize(actor, Operation::ReplaceRules, Target::none())?;
         let coverage = calendar.coverage();
         let what = format!(
             "the calendar, now covering {} to {}, and the rules",
             coverage.start(),
             coverage.end()
         );
-        self.replace(Some(calendar), Some(rules), what, by, on)
+        self.replace(Some(calendar), Some(rules), what, actor, on)
     }
 
     pub(super) fn replace(
@@ -202,17 +214,18 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         calendar: Option<C>,
         rules: Option<RuleBook>,
         what: String,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
         // Held while the audit entry is written, so replacements are
         // serialized and the log's order is the order they took effect.
         let mut slot = self.setup.write().unwrap_or_else(PoisonError::into_inner);
         self.store.transaction(|tx| {
+            let by = actor_name(tx, actor)?;
             audit(
                 tx,
                 on,
-                by,
+                &by,
                 AuditAction::SettingsReplaced,
                 AuditTarget::Settings(what.clone()),
                 Citation::new(

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::actor::Capacity;
 use crate::assess::AssessError;
 use crate::calendar::CalendarError;
 use crate::citation::Citation;
@@ -10,6 +11,7 @@ use crate::commitment::CommitmentError;
 use crate::grading::PolicyError;
 use crate::misconduct::RecordId;
 use crate::objection::ObjectionError;
+use crate::permission::{Operation, Refusal};
 use crate::repair::RepairError;
 use crate::retention::ErasureError;
 use crate::store::StoreError;
@@ -22,6 +24,20 @@ pub enum RegistryError {
     /// The store failed; the operation was rolled back.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The actor's capacity is not granted the operation on its target by
+    /// the permission table (issue 18). Checked before anything is written.
+    #[error("`{capacity}` may not `{operation}`: {reason} (rule {rule})")]
+    Forbidden {
+        /// The actor's capacity.
+        capacity: Capacity,
+        /// The operation refused.
+        operation: Operation,
+        /// The table's row that grants it to others, or whose scope the
+        /// target is outside, with its plan clause.
+        rule: Citation,
+        /// Why, in words.
+        reason: String,
+    },
     /// Something the operation names does not exist.
     #[error("no {what} `{id}` is registered")]
     NotFound {
@@ -165,5 +181,16 @@ pub(super) fn not_found(what: &'static str, id: impl ToString) -> RegistryError 
     RegistryError::NotFound {
         what,
         id: id.to_string(),
+    }
+}
+
+impl From<Refusal> for RegistryError {
+    fn from(r: Refusal) -> Self {
+        Self::Forbidden {
+            capacity: r.capacity,
+            operation: r.operation,
+            rule: r.rule,
+            reason: r.reason,
+        }
     }
 }

@@ -2,12 +2,14 @@
 
 use chrono::NaiveDate;
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
 use crate::grading::GradingPolicy;
 use crate::lists::{ListEntry, ListEntryId, ListKind, ListingEvent, Obligations};
 use crate::misconduct::RecordId;
+use crate::permission::{Operation, Target};
 use crate::store::{numeric_key, Store, StoreError, Table, Transaction};
 use crate::subject::SubjectId;
 
@@ -60,13 +62,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         };
         // The entry's pseudonym concerns every record behind the entry, and
         // for a listing grounded on time on other lists, the records behind
-        // those. A red-list entry concerns no record.
-        if on_other_lists {
+        // those. A red-list entry concerns no record. An organization is
+        // named by its code: nothing to gather (a bulk import lists it once
+        // per finding, issue 17 defect 12).
+        let person = subject.is_person();
+        if on_other_lists && person {
             grounds = entries
                 .iter()
                 .flat_map(|(_, e)| e.events.iter().flat_map(|ev| ev.records.iter().copied()))
                 .collect();
-        } else if let Some((_, entry)) = entries.iter().find(|(k, _)| *k == key) {
+        } else if let Some((_, entry)) = entries.iter().find(|(k, _)| person && *k == key) {
             grounds.extend(
                 entry
                     .events
@@ -97,10 +102,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn add_to_red_list(
         &self,
         subject: &SubjectId,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
+        self.authorize(actor, Operation::AddToRedList, Target::none())?;
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, subject)?;
             let mut entries = scan(tx, Table::ListEntries, Some(subject))?;
             let key = self.list_in(
@@ -153,13 +160,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &SubjectId,
         list: &ListKind,
         basis: Citation,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<ListEntry, RegistryError> {
+        self.authorize(actor, Operation::RemoveFromList, Target::none())?;
         self.change_open_entry(
             subject,
             list,
-            by,
+            actor,
             on,
             AuditAction::Delisted,
             basis,
@@ -181,13 +189,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         subject: &SubjectId,
         list: &ListKind,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
         action: AuditAction,
         basis: Citation,
         mut change: impl FnMut(&mut ListEntry) -> Result<(), RegistryError>,
     ) -> Result<ListEntry, RegistryError> {
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
             change(&mut entry)?;
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
@@ -219,15 +228,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn apply_for_list_exit(
         &self,
         subject: &SubjectId,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<ListEntry, RegistryError> {
+        self.authorize(actor, Operation::ApplyForListExit, Target::none())?;
         let list = ListKind::ActivityAbnormal;
         let basis = self.exit_basis(on, "lists.abnormal_exit_application")?;
         self.change_open_entry(
             subject,
             &list,
-            by,
+            actor,
             on,
             AuditAction::ExitApplied,
             basis,
@@ -262,15 +272,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn verify_list_exit(
         &self,
         subject: &SubjectId,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<ListEntry, RegistryError> {
+        self.authorize(actor, Operation::VerifyListExit, Target::none())?;
         let list = ListKind::ActivityAbnormal;
         let basis = self.exit_basis(on, "lists.abnormal_exit_verification")?;
         self.change_open_entry(
             subject,
             &list,
-            by,
+            actor,
             on,
             AuditAction::ExitVerified,
             basis,

@@ -8,6 +8,7 @@
 //! [`crate::objection`], [`crate::repair`], [`crate::retention`]); the
 //! registry only loads, calls and saves.
 
+mod authority;
 mod commitments;
 mod config;
 mod encoding;
@@ -26,6 +27,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::ChinaCalendar;
 use crate::grading::GradingPolicy;
+use crate::permission::PermissionTable;
 
 pub use config::RuleBook;
 pub use error::{plausible_dates, RegistryError, PLAUSIBLE_FIRST_YEAR, PLAUSIBLE_LAST_YEAR};
@@ -36,6 +38,7 @@ pub use trail::upgrade_to_pseudonyms;
 pub use views::{PublicMeasure, PublicRecord, PublicView, RestorationView, RestoredRange};
 
 // Helpers the operation files share.
+use authority::actor_name;
 use encoding::{get, load, put_entry, scan, subject_key, to_doc, ReportBody, SealedReporter};
 use error::{not_found, plausible};
 use records::{erase_in, get_record};
@@ -49,9 +52,10 @@ use trail::{
 ///
 /// ```
 /// use chrono::NaiveDate;
+/// use social_credit::misconduct::Section;
 /// use social_credit::registry::Registry;
 /// use social_credit::store::MemoryStore;
-/// use social_credit::{Organization, OrganizationKind, Subject};
+/// use social_credit::{Actor, Organization, OrganizationKind, Subject};
 ///
 /// let registry = Registry::official(MemoryStore::new());
 /// let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
@@ -63,7 +67,7 @@ use trail::{
 ///         kind: OrganizationKind::SocialAssociation,
 ///         established_on: Some(NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()),
 ///     }),
-///     "clerk",
+///     &Actor::section(Section::SocialOrganizations),
 ///     day,
 /// )?;
 /// let view = registry.assess(&uscc.into(), day)?;
@@ -77,6 +81,8 @@ pub struct Registry<S, C = ChinaCalendar> {
     /// when it starts and uses it throughout; a replacement is seen by the
     /// next operation on any thread.
     setup: RwLock<Arc<Setup<C>>>,
+    /// Who may do what (issue 18): checked before every change.
+    permissions: Arc<PermissionTable>,
 }
 
 /// The calendar and rules an operation runs with.

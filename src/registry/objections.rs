@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::{CalendarError, WorkCalendar};
 use crate::citation::Citation;
@@ -13,6 +14,7 @@ use crate::objection::{
     Applicant, CreditItem, Finding as OpinionFinding, ItemChange, LateStep, Objection, ObjectionId,
     ObjectionStatus, Outcome, Receipt,
 };
+use crate::permission::{Operation, Target};
 use crate::store::{numeric_key, Store, Table, Transaction};
 use crate::subject::SubjectId;
 
@@ -31,14 +33,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         record: RecordId,
         receipt: Receipt,
         grounds: &str,
-        by: &str,
+        actor: &Actor,
     ) -> Result<Objection, RegistryError> {
         self.receive_objection_about(
             CreditItem::Record(record),
             Applicant::Subject,
             receipt,
             grounds,
-            by,
+            actor,
         )
     }
 
@@ -58,8 +60,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         applicant: Applicant,
         receipt: Receipt,
         grounds: &str,
-        by: &str,
+        actor: &Actor,
     ) -> Result<Objection, RegistryError> {
+        self.authorize(actor, Operation::ReceiveObjection, Target::none())?;
         // Every deadline of the objection counts from its receipt day: one
         // the calendar does not cover is refused now, not stored to fail
         // on every later step (issue 17, defect 4).
@@ -73,6 +76,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             }));
         }
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);
             let objection = Objection::receive(id, item, subject.clone(), receipt, by, grounds)
@@ -140,22 +144,28 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         id: ObjectionId,
         step: ObjectionStep,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<Objection, RegistryError> {
         self.store.transaction(|tx| {
             let key = numeric_key(id.0);
             let mut objection: Objection =
                 get(tx, Table::Objections, &key)?.ok_or_else(|| not_found("objection", id))?;
+            // Before anything is written: the step's operation, on the
+            // section the objection was forwarded to (plan §6(3): only the
+            // providing section gives the opinion).
+            self.authorize(
+                actor,
+                step.operation(),
+                Target {
+                    section: objection.forwarded().map(|f| f.to),
+                },
+            )?;
+            // Who acted, as the audit log names it: never an account id or
+            // a name. A withdrawal is the applicant's act, recorded by the
+            // Office official who received it.
+            let by = &actor_name(tx, actor)?;
             let notifies = matches!(step, ObjectionStep::Notify { .. });
-            // A withdrawal is the applicant's act: the objection records who
-            // withdrew (and goes when its record is erased), the append-only
-            // log only that the applicant did, never the applicant's name.
-            let logged_by = if matches!(step, ObjectionStep::Withdraw) {
-                "applicant"
-            } else {
-                by
-            };
             match step.clone() {
                 ObjectionStep::Forward { to } => objection.forward(on, by, to)?,
                 ObjectionStep::Opinion {
@@ -185,7 +195,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             audit(
                 tx,
                 on,
-                logged_by,
+                by,
                 AuditAction::ObjectionAdvanced,
                 AuditTarget::Objection(id),
                 Citation::new("objection.step", "plan §6(3)"),
@@ -335,4 +345,18 @@ pub enum ObjectionStep {
     Close,
     /// The applicant withdraws it.
     Withdraw,
+}
+
+impl ObjectionStep {
+    /// The operation the permission table grants this step as.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Self::Forward { .. } => Operation::ForwardObjection,
+            Self::Opinion { .. } => Operation::SubmitOpinion,
+            Self::Notify { .. } => Operation::NotifyApplicant,
+            Self::Reply { .. } => Operation::ReplyToSubject,
+            Self::Close => Operation::CloseObjection,
+            Self::Withdraw => Operation::RecordWithdrawal,
+        }
+    }
 }

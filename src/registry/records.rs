@@ -4,16 +4,18 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget, PseudonymKey};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
 use crate::commitment::{Commitment, CommitmentKind};
-use crate::grading::{Facts, Finding, Listing, SubjectKind};
+use crate::grading::{Facts, Finding, FindingIndex, Listing, SubjectKind};
 use crate::lists::{ListEntry, ListEntryId, ListKind, Obligations};
 use crate::misconduct::{
     ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section,
 };
 use crate::objection::{CreditItem, Objection};
+use crate::permission::{Operation, Target};
 use crate::repair::RepairFacts;
 use crate::retention::Tombstone;
 use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
@@ -38,7 +40,7 @@ pub struct NewRecord {
     /// What happened, its legal basis, evidence and fine.
     pub content: RecordContent,
     /// The administrative penalty decision behind the finding, if any: its
-    /// date starts the publication and repair periods (SPEC §5).
+    /// date starts the publication and repair periods (plan §6(7)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::repair::PenaltyDecision>,
 }
@@ -207,6 +209,50 @@ pub(super) struct SubjectState {
     // Keys of entries changed since loading, written by `flush`: a bulk
     // import writes each changed entry once, not once per record.
     pub(super) dirty: std::collections::BTreeSet<String>,
+    // What grading needs of the records and entries on one day, made once
+    // and kept up to date as records are added: a bulk import grades each
+    // finding in bounded time, not in time growing with the subject's
+    // records (issue 17, defect 12).
+    on_day: Option<DayView>,
+}
+
+/// A subject's earlier findings and open listings as of one day.
+struct DayView {
+    on: NaiveDate,
+    findings: FindingIndex,
+    // Entry key, list, and the day its listing clock starts.
+    listings: Vec<(String, ListKind, NaiveDate)>,
+}
+
+/// The finding `record` counts as on `on` for repeat conditions, if it
+/// counts: in force (not revoked) that day, dated by its penalty decision
+/// where there is one by then ("three years, two penalties", MCA Order
+/// No. 60 (2018) art. 14(5), unconfirmed).
+fn earlier_finding(record: &MisconductRecord, on: NaiveDate) -> Option<Finding> {
+    if !record
+        .status_on(on)
+        .is_some_and(|s| s != RecordStatus::Revoked)
+    {
+        return None;
+    }
+    Some(Finding {
+        conduct: record.conduct.clone(),
+        fine: record.effective_content().and_then(|c| c.fine),
+        on: penalty_day(record.decision.as_ref(), on, record.recorded_on),
+    })
+}
+
+/// The day a penalty counts from: its decision, where there is one by
+/// `on`; `otherwise` else.
+fn penalty_day(
+    decision: Option<&crate::repair::PenaltyDecision>,
+    on: NaiveDate,
+    otherwise: NaiveDate,
+) -> NaiveDate {
+    decision
+        .map(|d| d.decided_on)
+        .filter(|d| *d <= on)
+        .unwrap_or(otherwise)
 }
 
 impl SubjectState {
@@ -225,7 +271,53 @@ impl SubjectState {
                 .collect(),
             entries: scan(tx, Table::ListEntries, Some(subject))?,
             dirty: std::collections::BTreeSet::new(),
+            on_day: None,
         })
+    }
+
+    /// The view of the records and entries as of `on`, made on first use.
+    fn view(&mut self, on: NaiveDate) -> &mut DayView {
+        if self.on_day.as_ref().is_some_and(|v| v.on != on) {
+            self.on_day = None;
+        }
+        let (records, entries) = (&self.records, &self.entries);
+        self.on_day.get_or_insert_with(|| {
+            let mut findings = FindingIndex::default();
+            for f in records.iter().filter_map(|r| earlier_finding(r, on)) {
+                findings.insert(&f);
+            }
+            let listings = entries
+                .iter()
+                .filter(|(_, e)| e.removed_on.is_none_or(|r| r > on))
+                .filter_map(|(k, e)| Some((k.clone(), e.list.clone(), e.clock_start(on)?)))
+                .collect();
+            DayView {
+                on,
+                findings,
+                listings,
+            }
+        })
+    }
+
+    /// Adds `record`, recorded on `on`, keeping the view of `on` up to date.
+    fn push_record(&mut self, record: MisconductRecord, on: NaiveDate) {
+        if let Some(view) = self.on_day.as_mut().filter(|v| v.on == on) {
+            if let Some(f) = earlier_finding(&record, on) {
+                view.findings.insert(&f);
+            }
+        }
+        self.records.push(record);
+    }
+
+    /// Notes that the entry at `key` on `list` had a listing event on `on`
+    /// (its clock restarts that day), keeping the view of `on` up to date.
+    fn listed(&mut self, key: &str, list: &ListKind, on: NaiveDate) {
+        if let Some(view) = self.on_day.as_mut().filter(|v| v.on == on) {
+            match view.listings.iter_mut().find(|(k, _, _)| k == key) {
+                Some((_, _, since)) => *since = on.max(*since),
+                None => view.listings.push((key.to_owned(), list.clone(), on)),
+            }
+        }
     }
 
     /// Writes the changed list entries.
@@ -238,7 +330,7 @@ impl SubjectState {
 }
 
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
-    /// Records a finding, graded by the policy in force on `on` (SPEC §3):
+    /// Records a finding, graded by the policy in force on `on` (plan §3(3)):
     /// the record gets the severity and rule of the grade, and where the
     /// grade puts the subject on a list, the listing event is recorded too
     /// (a new event while listed restarts the listing period).
@@ -254,11 +346,17 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn record_misconduct(
         &self,
         new: NewRecord,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        self.authorize(
+            actor,
+            Operation::RecordMisconduct,
+            Target::section(new.section),
+        )?;
         let setup = self.setup();
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             let mut state = SubjectState::load(tx, &new.subject)?;
             // The work may run again after a conflict: each run records a copy.
             let record = self.record_in(&setup, tx, &mut state, new.clone(), None, by, on)?;
@@ -275,11 +373,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn import_records(
         &self,
         records: Vec<NewRecord>,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<Vec<RecordId>, RegistryError> {
+        // Every finding is checked before any is recorded: all or none.
+        for r in &records {
+            self.authorize(actor, Operation::ImportRecords, Target::section(r.section))?;
+        }
         let setup = self.setup();
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             // Each subject's records and list entries are read once and kept
             // up to date here, so a bulk import costs the same per record as
             // one finding, whatever the batch size.
@@ -329,11 +432,17 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         new: NewRecord,
         certificate: &str,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
+        self.authorize(
+            actor,
+            Operation::RecordMisconductCertified,
+            Target::section(new.section),
+        )?;
         let setup = self.setup();
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             let mut state = SubjectState::load(tx, &new.subject)?;
             let record = self.record_in(
                 &setup,
@@ -399,33 +508,20 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         };
         // Penalties are dated by their decision where there is one ("three
         // years, two penalties", MCA Order No. 60 (2018) art. 14(5), unconfirmed).
-        let dated = |decision: Option<&crate::repair::PenaltyDecision>, otherwise: NaiveDate| {
-            decision
-                .map(|d| d.decided_on)
-                .filter(|d| *d <= on)
-                .unwrap_or(otherwise)
-        };
         let mut facts = Facts::new(on).about(kind).finding(Finding {
             conduct: new.conduct.clone(),
             fine: new.content.fine,
-            on: dated(new.decision.as_ref(), on),
+            on: penalty_day(new.decision.as_ref(), on, on),
         });
-        for r in &state.records {
-            if r.status_on(on).is_some_and(|s| s != RecordStatus::Revoked) {
-                facts = facts.earlier(Finding {
-                    conduct: r.conduct.clone(),
-                    fine: r.effective_content().and_then(|c| c.fine),
-                    on: dated(r.decision.as_ref(), r.recorded_on),
+        // The earlier findings are in the day's index, which grading counts
+        // only as far as a repeat condition needs.
+        let view = state.view(on);
+        for (_, list, since) in &view.listings {
+            if let Some(list) = Self::list_id_for(policy, list) {
+                facts.listings.push(Listing {
+                    list,
+                    since: *since,
                 });
-            }
-        }
-        for (_, e) in &state.entries {
-            if let (Some(list), Some(since)) =
-                (Self::list_id_for(policy, &e.list), e.clock_start(on))
-            {
-                if e.removed_on.is_none_or(|r| r > on) {
-                    facts.listings.push(Listing { list, since });
-                }
             }
         }
         // The rules in force when the conduct took place (its last day, or
@@ -443,7 +539,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let graded = setup
             .rules
             .policies
-            .grade_conduct(conduct_on, &facts)?
+            .grade_conduct_indexed(conduct_on, &facts, &state.view(on).findings)?
             .ok_or_else(ungraded)?;
         let changed_since_conduct =
             !std::ptr::eq(setup.rules.policies.in_force(conduct_on.min(on))?, policy);
@@ -534,7 +630,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     format!("{clause}; certificate {certificate}"),
                 ),
             )?;
-            state.records.push(record.clone());
+            state.push_record(record.clone(), on);
             return Ok(record);
         }
         if let Some(list_id) = &grade.list {
@@ -546,7 +642,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 tx,
                 &mut state.entries,
                 &record.subject,
-                kind,
+                kind.clone(),
                 on,
                 Some(grade.citation.rule.to_string()),
                 vec![id],
@@ -567,9 +663,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     }
                 }
             }
+            state.listed(&key, &kind, on);
             state.dirty.insert(key);
         }
-        state.records.push(record.clone());
+        state.push_record(record.clone(), on);
         Ok(record)
     }
 
@@ -608,12 +705,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         record: RecordId,
         facts: &RepairFacts,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
         self.store.transaction(|tx| {
             let (key, mut rec) = get_record(tx, record)?;
+            // Only the section that provided the record repairs it (plan
+            // §6(7)); checked before anything is written.
+            self.authorize(actor, Operation::ApplyRepair, Target::section(rec.section))?;
+            let by = &actor_name(tx, actor)?;
             let others: Vec<MisconductRecord> = scan(tx, Table::Records, Some(&rec.subject))?
                 .into_iter()
                 .map(|(_, r)| r)

@@ -2,9 +2,11 @@
 
 use chrono::NaiveDate;
 
+use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditTarget};
 use crate::calendar::WorkCalendar;
 use crate::citation::Citation;
+use crate::permission::{Operation, Target};
 use crate::store::{numeric_key, Store, Table, Transaction};
 use crate::subject::{Organization, ResidentId, Role, RoleLink, Roster, Subject, SubjectId, Uscc};
 
@@ -21,9 +23,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn register_subject(
         &self,
         subject: Subject,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
+        self.authorize(actor, Operation::RegisterSubject, Target::none())?;
         plausible("the registration date", on)?;
         if let Subject::Organization(Organization {
             established_on: Some(founded),
@@ -35,6 +38,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let id = subject.id();
         let key = subject_key(&id);
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             if tx.get(Table::Subjects, &key)?.is_some() {
                 return Err(RegistryError::AlreadyRegistered {
                     id: id.display_masked(),
@@ -83,12 +87,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn link_person(
         &self,
         link: RoleLink,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
+        self.authorize(actor, Operation::LinkPerson, Target::none())?;
         Roster::default().link(link.clone())?;
         let person: SubjectId = link.person.clone().into();
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, &link.organization.clone().into())?;
             Self::require_subject(tx, &person)?;
             let id = tx.next_id(Table::RoleLinks)?;
@@ -119,11 +125,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         person: &ResidentId,
         role: Role,
         until: NaiveDate,
-        by: &str,
+        actor: &Actor,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
+        self.authorize(actor, Operation::UnlinkPerson, Target::none())?;
         let subject: SubjectId = person.clone().into();
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             let links: Vec<(String, RoleLink)> = scan(tx, Table::RoleLinks, Some(&subject))?;
             let (key, mut link) = links
                 .into_iter()

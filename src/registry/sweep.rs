@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::assess::{self, AssessError};
 use crate::calendar::{CalendarError, Finality, WorkCalendar};
 use crate::citation::Citation;
@@ -11,6 +12,7 @@ use crate::grading::{Facts, Listing, SubjectKind};
 use crate::lists::{ListEntry, ListKind, OverdueRemoval, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus};
 use crate::objection::{Objection, ObjectionError, ObjectionId};
+use crate::permission::{Operation, Target};
 use crate::store::{Store, Table};
 use crate::subject::SubjectId;
 
@@ -87,7 +89,7 @@ pub(super) fn entry_item(entry: &ListEntry) -> String {
 }
 
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
-    /// The daily sweep for `on`, run by `by` (usually `system`): erases the
+    /// The daily sweep for `on`, run by the system ([`Actor::system`]): erases the
     /// personal records due (plan §6(7)) with every document about them
     /// (DESIGN.md, "What does an erasure remove?"), records listings that time on a
     /// list leads to, and reports automatic list exits, overdue objection
@@ -106,12 +108,15 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// A store failure, an erasure that cannot be made, or no grading
-    /// policy in force; nothing is changed then.
-    pub fn daily_sweep(&self, by: &str, on: NaiveDate) -> Result<SweepReport, RegistryError> {
+    /// [`RegistryError::Forbidden`] for any capacity but `system`; a store
+    /// failure, an erasure that cannot be made, or no grading policy in
+    /// force. Nothing is changed then.
+    pub fn daily_sweep(&self, actor: &Actor, on: NaiveDate) -> Result<SweepReport, RegistryError> {
+        self.authorize(actor, Operation::DailySweep, Target::none())?;
         let setup = self.setup();
         let calendar = &*setup.calendar;
         self.store.transaction(|tx| {
+            let by = &actor_name(tx, actor)?;
             // The last completed sweep before `on`: every event due after
             // it is handled now (a sweep that did not run loses nothing).
             let since = last_sweep_before(tx, on)?;

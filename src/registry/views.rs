@@ -18,7 +18,7 @@ use crate::subject::{ResidentId, RoleLink, Roster, Subject, SubjectId};
 
 use super::*;
 
-/// What may be published about a subject on a day (plan §6(2), SPEC §9):
+/// What may be published about a subject on a day (plan §6(2)):
 /// an organization by its USCC, a person masked; the records and lists in
 /// force, the measures that apply with their clauses, and published
 /// commitments. Nothing confidential: no record content beyond its kind,
@@ -262,7 +262,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         }
     }
 
-    /// Assesses a subject as of `on` (SPEC §4): worst severity, measures
+    /// Assesses a subject as of `on` (plan §4, §5): worst severity, measures
     /// with their clauses, lists, green channel, the next dated change.
     ///
     /// # Errors

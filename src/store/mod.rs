@@ -38,6 +38,7 @@
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod redact;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -54,8 +55,9 @@ use thiserror::Error;
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use redact::{masked_key, masked_problem};
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore, DEFAULT_BUSY_TIMEOUT};
 
 /// The kinds of document a store keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -133,7 +135,13 @@ impl fmt::Display for Table {
 }
 
 /// One stored document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` and the default serialization show neither the body nor the
+/// sealed part, and mask a person's subject key ([`masked_key`]): the body
+/// is the storage representation, with identity numbers and names whole.
+/// Inside [`crate::subject::with_whole_identifiers`] it serializes whole and
+/// reads back, for a backup; the redacted form does not read back.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 pub struct Doc {
     /// The identifier of the subject the document is about, for
     /// [`Transaction::scan`]; `None` for documents about no single subject.
@@ -147,7 +155,9 @@ pub struct Doc {
 }
 
 /// A document that falls due, from [`Transaction::due`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` masks the key and the subject ([`masked_key`]).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Due {
     /// The document's key.
     pub key: String,
@@ -158,7 +168,11 @@ pub struct Due {
 }
 
 /// A store could not do what was asked.
-#[derive(Debug, Error)]
+///
+/// `Display` and `Debug` print a [`StoreError::Corrupt`] key and problem
+/// masked ([`masked_key`], [`masked_problem`]); the fields keep them whole
+/// for the program.
+#[derive(Error)]
 #[non_exhaustive]
 pub enum StoreError {
     /// The storage backend failed (I/O, a database error, an injected fault).
@@ -169,7 +183,11 @@ pub enum StoreError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A stored document cannot be read back.
-    #[error("stored {table} document `{key}` cannot be read: {problem}")]
+    #[error(
+        "stored {table} document `{}` cannot be read: {}",
+        masked_key(.key),
+        masked_problem(.problem)
+    )]
     Corrupt {
         /// The table.
         table: Table,
@@ -177,6 +195,13 @@ pub enum StoreError {
         key: String,
         /// What is wrong.
         problem: String,
+    },
+    /// Other connections held the database's lock for the whole busy
+    /// timeout (a setting of the SQLite store); nothing was written.
+    #[error("the database stayed locked by another connection for {timeout:?}")]
+    Busy {
+        /// How long the store waited.
+        timeout: std::time::Duration,
     },
     /// The transaction kept conflicting with concurrent ones: it was rolled
     /// back and run again `attempts` times, and nothing of it took effect.
@@ -199,6 +224,35 @@ pub enum StoreError {
         /// The newest version this crate knows.
         supported: i64,
     },
+}
+
+impl fmt::Debug for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Backend { source } => f.debug_struct("Backend").field("source", source).finish(),
+            Self::Corrupt {
+                table,
+                key,
+                problem,
+            } => f
+                .debug_struct("Corrupt")
+                .field("table", table)
+                .field("key", &masked_key(key))
+                .field("problem", &masked_problem(problem))
+                .finish(),
+            Self::Busy { timeout } => f.debug_struct("Busy").field("timeout", timeout).finish(),
+            Self::Conflict { attempts } => f
+                .debug_struct("Conflict")
+                .field("attempts", attempts)
+                .finish(),
+            Self::WorkFailed => f.write_str("WorkFailed"),
+            Self::SchemaTooNew { found, supported } => f
+                .debug_struct("SchemaTooNew")
+                .field("found", found)
+                .field("supported", supported)
+                .finish(),
+        }
+    }
 }
 
 impl StoreError {
@@ -424,7 +478,12 @@ pub trait Transaction {
 
 /// Everything a store holds, for comparing two states: every table's
 /// documents, their due days and the audit log.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` and the default serialization redact each [`Doc`]; serialized
+/// inside [`crate::subject::with_whole_identifiers`] it holds everything
+/// whole and reads back (a backup; keep it where the law lets the data be
+/// kept).
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Dump {
     /// Documents by table and key.
     pub tables: BTreeMap<Table, BTreeMap<String, Doc>>,

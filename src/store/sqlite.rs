@@ -3,8 +3,9 @@
 
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
 use chrono::NaiveDate;
 
@@ -85,10 +86,89 @@ fn forget_erased_persons(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreErro
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    busy_timeout: Duration,
 }
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)
+}
+
+/// How long a store waits, by default, while another connection (another
+/// process, or another store on the same file) holds the database's lock:
+/// 5 seconds. See [`SqliteOptions::busy_timeout`].
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Settings of an [`SqliteStore`] on a file.
+///
+/// ```
+/// use std::time::Duration;
+/// use social_credit::store::{SqliteOptions, DEFAULT_BUSY_TIMEOUT};
+///
+/// assert_eq!(SqliteOptions::default().busy_timeout, DEFAULT_BUSY_TIMEOUT);
+/// let patient = SqliteOptions::default().with_busy_timeout(Duration::from_secs(30));
+/// assert_eq!(patient.busy_timeout, Duration::from_secs(30));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SqliteOptions {
+    /// How long opening the database, and each transaction's start and
+    /// commit, wait while another connection holds the lock, before failing
+    /// with [`StoreError::Busy`] ([`DEFAULT_BUSY_TIMEOUT`] by default).
+    pub busy_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+        }
+    }
+}
+
+impl SqliteOptions {
+    /// These settings with `busy_timeout`.
+    #[must_use]
+    pub fn with_busy_timeout(mut self, busy_timeout: Duration) -> Self {
+        self.busy_timeout = busy_timeout;
+        self
+    }
+}
+
+/// Whether SQLite refused because another connection holds a lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+/// A short pause between two tries for a lock SQLite's own busy handler
+/// did not wait for.
+fn pause() {
+    std::thread::sleep(Duration::from_millis(2));
+}
+
+/// Why one try at opening failed: a lock held elsewhere (try again), or
+/// anything else (give up).
+enum OpenFailure {
+    Busy,
+    Failed(StoreError),
+}
+
+impl From<rusqlite::Error> for OpenFailure {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_busy(&e) {
+            Self::Busy
+        } else {
+            Self::Failed(backend(e))
+        }
+    }
+}
+
+impl From<StoreError> for OpenFailure {
+    fn from(e: StoreError) -> Self {
+        Self::Failed(e)
+    }
 }
 
 impl SqliteStore {
@@ -100,18 +180,35 @@ impl SqliteStore {
     /// [`StoreError`] when the file cannot be opened or migrated, or was
     /// written by a newer version of the crate.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path, SqliteOptions::default())
+    }
+
+    /// Opens (or creates) the database at `path` with `options`, migrating
+    /// it to the current schema.
+    ///
+    /// Several processes may open one new file at the same time: the switch
+    /// to WAL is retried while another opener holds the lock (SQLite cannot
+    /// switch inside a transaction), then reading the schema version and
+    /// migrating happen in one exclusive transaction, also retried, so the
+    /// schema is made once and every opener sees it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Busy`] when other connections held the lock for the
+    /// whole busy timeout; otherwise as [`SqliteStore::open`].
+    pub fn open_with(path: impl AsRef<Path>, options: SqliteOptions) -> Result<Self, StoreError> {
         let conn = Connection::open(path).map_err(backend)?;
-        // WAL with NORMAL sync: durable at each commit against a process
-        // crash, and fast enough for many small transactions.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(backend)?;
+        conn.busy_timeout(options.busy_timeout).map_err(backend)?;
+        // NORMAL sync with WAL (set in `init`): durable at each commit
+        // against a process crash, and fast enough for many small
+        // transactions.
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(backend)?;
         // A 64 MiB page cache (the default is 2 MiB): large imports and
         // scans stay in memory.
         conn.pragma_update(None, "cache_size", -65_536)
             .map_err(backend)?;
-        Self::init(conn)
+        Self::init(conn, options.busy_timeout, true)
     }
 
     /// A new database in memory, for tests and short-lived tools.
@@ -120,43 +217,90 @@ impl SqliteStore {
     ///
     /// [`StoreError`] when SQLite fails.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        Self::init(Connection::open_in_memory().map_err(backend)?)
+        Self::init(
+            Connection::open_in_memory().map_err(backend)?,
+            DEFAULT_BUSY_TIMEOUT,
+            false,
+        )
     }
 
-    fn init(mut conn: Connection) -> Result<Self, StoreError> {
+    fn init(mut conn: Connection, busy_timeout: Duration, file: bool) -> Result<Self, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(backend)?;
         // Deleted content is overwritten with zeros, not left in free pages
         // where a file dump would still show it (erasure, plan §6(7)).
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(backend)?;
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(backend)?;
+        let start = Instant::now();
+        loop {
+            match Self::migrate(&mut conn, file) {
+                Ok(()) => break,
+                Err(OpenFailure::Failed(e)) => return Err(e),
+                Err(OpenFailure::Busy) if start.elapsed() < busy_timeout => pause(),
+                Err(OpenFailure::Busy) => {
+                    return Err(StoreError::Busy {
+                        timeout: busy_timeout,
+                    })
+                }
+            }
+        }
+        Ok(Self {
+            conn: Mutex::new(conn),
+            busy_timeout,
+        })
+    }
+
+    /// One try at opening: WAL on a file, then the schema version read and
+    /// the missing migrations applied in one exclusive transaction.
+    fn migrate(conn: &mut Connection, file: bool) -> Result<(), OpenFailure> {
+        if file {
+            let mode: String =
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                // Another opener held the lock: the mode is unchanged.
+                return Err(OpenFailure::Busy);
+            }
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported = MIGRATIONS.len() as i64;
         if version > supported {
             return Err(StoreError::SchemaTooNew {
                 found: version,
                 supported,
-            });
+            }
+            .into());
         }
-        let tx = conn.transaction().map_err(backend)?;
         for (i, migration) in MIGRATIONS
             .iter()
             .enumerate()
             .skip(usize::try_from(version).unwrap_or(0))
         {
             match migration {
-                Migration::Sql(sql) => tx.execute_batch(sql).map_err(backend)?,
+                Migration::Sql(sql) => tx.execute_batch(sql)?,
                 Migration::Convert(convert) => convert(&tx)?,
             }
-            tx.pragma_update(None, "user_version", i as i64 + 1)
-                .map_err(backend)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
         }
-        tx.commit().map_err(backend)?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-        })
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A busy refusal as [`StoreError::Busy`], anything else as a backend
+    /// error.
+    fn busy_or_backend(&self, e: rusqlite::Error) -> StoreError {
+        if is_busy(&e) {
+            StoreError::Busy {
+                timeout: self.busy_timeout,
+            }
+        } else {
+            backend(e)
+        }
+    }
+
+    /// The busy timeout this store was opened with.
+    pub fn busy_timeout(&self) -> Duration {
+        self.busy_timeout
     }
 
     /// The schema version of the open database.
@@ -413,9 +557,10 @@ impl Store for SqliteStore {
         // A panic inside `work` drops the rusqlite transaction, which rolls
         // back: the database is consistent, so a poisoned lock is safe to take.
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        // SQLite's busy handler waits up to the busy timeout for the lock.
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(backend)?;
+            .map_err(|e| self.busy_or_backend(e))?;
         let mut stx = SqliteTx {
             tx: &tx,
             counters: std::collections::BTreeMap::new(),
@@ -424,7 +569,17 @@ impl Store for SqliteStore {
         work(&mut stx)?;
         stx.write_counters()?;
         let deleted = stx.deleted;
-        tx.commit().map_err(backend)?;
+        // A commit refused for a lock held elsewhere is tried again within
+        // the busy timeout; on failure `tx` rolls back when dropped.
+        let start = Instant::now();
+        loop {
+            match tx.execute_batch("COMMIT") {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && start.elapsed() < self.busy_timeout => pause(),
+                Err(e) => return Err(self.busy_or_backend(e)),
+            }
+        }
+        drop(tx);
         if deleted {
             // `secure_delete` zeroed the deleted content in the new page
             // versions; the checkpoint copies them into the database and

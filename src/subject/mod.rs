@@ -66,7 +66,8 @@ pub struct Organization {
     /// Its kind.
     pub kind: OrganizationKind,
     /// The day it was established (registered), where known: the green
-    /// channel needs a subject to have existed for three years (SPEC §9).
+    /// channel needs a subject to have existed for three years (plan §4(3):
+    /// "连续三年无不良信用记录").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub established_on: Option<NaiveDate>,
 }
@@ -222,7 +223,11 @@ impl Subject {
 /// (masked; whole only in the storage representation,
 /// [`with_whole_identifiers`]). `Debug` and [`SubjectId::display_masked`]
 /// mask a person's number; `Display` gives it whole.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Reading one needs a self-describing format (JSON, TOML): a rejected
+/// value is described, never quoted, since it may be a person's number
+/// (issue 17).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectId {
     /// An organization's code.
@@ -254,6 +259,100 @@ impl fmt::Display for SubjectId {
             Self::Person(p) => fmt::Display::fmt(p, f),
         }
     }
+}
+
+impl<'de> Deserialize<'de> for SubjectId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        const EXPECTED: &str = "a subject id `{\"organization\": code}` or `{\"person\": number}`";
+        fn refuse<E: serde::de::Error>(found: &str) -> E {
+            E::custom(format_args!("expected {EXPECTED}, found {found}"))
+        }
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubjectId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<SubjectId, E> {
+                Err(refuse("a string (not quoted here)"))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<SubjectId, E> {
+                Err(refuse("a number (not quoted here)"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<SubjectId, E> {
+                Err(refuse("a number (not quoted here)"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<SubjectId, E> {
+                Err(refuse("a number (not quoted here)"))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubjectId, A::Error> {
+                let kind: Option<String> = map.next_key()?;
+                let id = match kind.as_deref() {
+                    Some("organization") => SubjectId::Organization(map.next_value()?),
+                    Some("person") => SubjectId::Person(map.next_value()?),
+                    Some(_) => return Err(refuse("another key (not quoted here)")),
+                    None => return Err(refuse("an empty object")),
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(refuse("more than one key"));
+                }
+                Ok(id)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Reads an identifier's text (a code or a number) with `deserialize_any`,
+/// so that a value of the wrong type is described, never quoted: a number
+/// given where a string was expected may be a person's number (issue 17).
+pub(crate) fn identifier_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+    what: &'static str,
+) -> Result<String, D::Error> {
+    struct Visitor(&'static str);
+    impl Visitor {
+        fn refuse<E: serde::de::Error>(&self, found: &str) -> E {
+            E::custom(format_args!(
+                "expected {} as a string, found {found} (not quoted here)",
+                self.0
+            ))
+        }
+    }
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{} as a string", self.0)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<String, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<String, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<String, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<String, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<String, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<String, E> {
+            Err(self.refuse("bytes"))
+        }
+    }
+    deserializer.deserialize_any(Visitor(what))
 }
 
 impl From<Uscc> for SubjectId {

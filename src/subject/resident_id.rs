@@ -363,7 +363,7 @@ impl Serialize for ResidentId {
 
 impl<'de> Deserialize<'de> for ResidentId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
+        let s = super::identifier_text(deserializer, "a citizen identity number")?;
         Self::parse(&s).map_err(serde::de::Error::custom)
     }
 }

@@ -361,7 +361,8 @@ fn division_problem(division: &[u8; 6]) -> Option<&'static str> {
 }
 
 /// A caller-supplied list of lawful codes that fail their check character
-/// (SPEC §2: codes issued in early pilot areas, e.g. `91350100M0001TGQXM`).
+/// (DESIGN.md, "Why may a pilot-area USCC skip both check characters?":
+/// codes issued in early pilot areas, e.g. `91350100M0001TGQXM`).
 ///
 /// Entries are normalized like input (ASCII uppercase). The list is only
 /// consulted by [`Uscc::parse_with_exceptions`].
@@ -432,7 +433,7 @@ impl Serialize for Uscc {
 
 impl<'de> Deserialize<'de> for Uscc {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
+        let s = super::identifier_text(deserializer, "a unified social credit code")?;
         Self::parse(&s).map_err(serde::de::Error::custom)
     }
 }
