@@ -19,6 +19,7 @@ pub mod reporting;
 pub mod retention;
 pub mod store;
 pub mod subject;
+pub mod text;
 
 pub use assess::{assess, Assessment, Dossier, Rules};
 pub use audit::AuditEntry;
@@ -31,9 +32,11 @@ pub use objection::{Objection, ObjectionError, ObjectionPolicy};
 pub use repair::{Eligibility, PenaltyDecision, RepairPolicy, RepairTimeline};
 pub use retention::RetentionPolicy;
 
+pub use text::ParseNameError;
+
 pub use subject::{
     Organization, OrganizationKind, Person, ResidentId, ResidentIdError, Role, RoleLink, Roster,
-    Subject, SubjectId, Uscc, UsccError,
+    Subject, SubjectId, SubjectIdError, Uscc, UsccError,
 };
 
 /// Compile-time proof that the types a service shares across threads are

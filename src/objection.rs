@@ -106,6 +106,15 @@ impl fmt::Display for ObjectionId {
     }
 }
 
+impl std::str::FromStr for ObjectionId {
+    type Err = crate::text::ParseNameError;
+
+    /// Parses `O4` (the `Display` form) or `4`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::text::parse_id(s, 'O', "objection id").map(Self)
+    }
+}
+
 /// The credit information an objection is about (plan §6(3):
 /// "信用信息主体对信用信息有异议的"): a misconduct record, a list entry or a
 /// published commitment.

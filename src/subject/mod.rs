@@ -56,6 +56,52 @@ impl OrganizationKind {
     }
 }
 
+impl OrganizationKind {
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::Enterprise => "企业",
+            Self::SocialAssociation => "社会团体",
+            Self::SocialServiceOrganization => "社会服务机构",
+            Self::Foundation => "基金会",
+            Self::PublicInstitution => "事业单位",
+            Self::Other => "其他",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Enterprise => "enterprise",
+            Self::SocialAssociation => "social association",
+            Self::SocialServiceOrganization => "social service organization",
+            Self::Foundation => "foundation",
+            Self::PublicInstitution => "public institution",
+            Self::Other => "other",
+        }
+    }
+}
+
+crate::text::text_forms!(
+    OrganizationKind,
+    "organization kind",
+    Some(|v: OrganizationKind| (v.english_name(), v.chinese_name())),
+    [
+        Enterprise => "enterprise",
+        SocialAssociation => "social_association",
+        SocialServiceOrganization => "social_service_organization",
+        Foundation => "foundation",
+        PublicInstitution => "public_institution",
+        Other => "other",
+    ]
+);
+
+impl fmt::Display for OrganizationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
+    }
+}
+
 /// An organization (法人和非法人组织).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organization {
@@ -256,6 +302,69 @@ impl fmt::Display for SubjectId {
     }
 }
 
+impl std::str::FromStr for SubjectId {
+    type Err = SubjectIdError;
+
+    /// Parses `org:` followed by a unified social credit code or `person:`
+    /// followed by a citizen identity number (the `Display` form);
+    /// surrounding whitespace is ignored.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim();
+        if let Some(code) = text.strip_prefix("org:") {
+            code.parse().map(Self::Organization).map_err(|e| {
+                // A USCC error quotes its input; a mistyped identity number
+                // after `org:` must not be quoted whole.
+                if code.chars().filter(char::is_ascii_digit).count() >= 17 {
+                    SubjectIdError::Organization {
+                        input: crate::text::shown(code),
+                        problem: None,
+                    }
+                } else {
+                    SubjectIdError::Organization {
+                        input: code.to_owned(),
+                        problem: Some(e),
+                    }
+                }
+            })
+        } else if let Some(number) = text.strip_prefix("person:") {
+            number
+                .parse()
+                .map(Self::Person)
+                .map_err(SubjectIdError::Person)
+        } else {
+            Err(SubjectIdError::Prefix {
+                input: crate::text::shown(text),
+            })
+        }
+    }
+}
+
+/// A text that is not a [`SubjectId`]. No variant holds a citizen identity
+/// number whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SubjectIdError {
+    /// The text starts with neither `org:` nor `person:`.
+    #[error("subject id `{input}` starts with neither `org:` (a unified social credit code follows) nor `person:` (a citizen identity number follows)")]
+    Prefix {
+        /// The input as shown (digits after the sixth masked).
+        input: String,
+    },
+    /// What follows `org:` is not a unified social credit code.
+    #[error("`{input}` after `org:` is not a unified social credit code{}", problem.as_ref().map(|p| format!(": {p}")).unwrap_or_default())]
+    Organization {
+        /// The code as shown: whole, or with digits after the sixth masked
+        /// when it has the 17 digits of a citizen identity number.
+        input: String,
+        /// What is wrong with it, when the code may be quoted.
+        problem: Option<UsccError>,
+    },
+    /// What follows `person:` is not a citizen identity number (the error
+    /// masks the number).
+    #[error("after `person:`: {0}")]
+    Person(ResidentIdError),
+}
+
 impl From<Uscc> for SubjectId {
     fn from(u: Uscc) -> Self {
         Self::Organization(u)
@@ -316,6 +425,19 @@ impl Role {
         }
     }
 }
+
+crate::text::text_forms!(
+    Role,
+    "role",
+    Some(|v: Role| (v.english_name(), v.chinese_name())),
+    [
+        LegalRepresentative => "legal_representative",
+        PrincipalOfficer => "principal_officer",
+        SeniorManager => "senior_manager",
+        DirectlyResponsible => "directly_responsible",
+        RegisteredPractitioner => "registered_practitioner",
+    ]
+);
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
