@@ -41,7 +41,11 @@ fn a_report_names_each_measure_its_grounds_and_when_they_change() {
     // clause, its grounds and its records.
     let ids: Vec<&str> = a.measures().map(|m| m.measure().id.as_str()).collect();
     assert_eq!(
-        report.measures.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        report
+            .measures
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>(),
         ids
     );
     assert!(!report.measures.is_empty());
@@ -73,7 +77,10 @@ fn a_report_names_each_measure_its_grounds_and_when_they_change() {
     assert_eq!(window.earliest_application, Some(d(2025, 4, 11)));
     assert_eq!(window.last_published_day, Some(d(2028, 1, 10)));
     assert!(sanction.outlook.iter().any(|o| o.on == d(2028, 1, 11)
-        && o.change == ChangeReport::PublicationEnds { record: RecordId(1) }));
+        && o.change
+            == ChangeReport::PublicationEnds {
+                record: RecordId(1)
+            }));
     let next = report.next_change.as_ref().unwrap();
     assert_eq!(next.on, d(2025, 4, 11));
 
