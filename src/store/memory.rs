@@ -1,6 +1,7 @@
 //! The embedded default store: everything in memory, behind a mutex.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::sync::Mutex;
 
 use super::{Doc, Store, StoreError, Table, Transaction};
@@ -175,6 +176,95 @@ impl Transaction for MemoryTx<'_> {
             }
         }
         Ok(found.into_iter().collect())
+    }
+
+    fn scan_page(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        // The candidate keys in order from both the stored documents and the
+        // staged writes, through the key or the subject index. Staged writes
+        // hide at most `puts.len()` stored documents (deleted, or moved to
+        // another subject), so that many more stored keys than the page
+        // holds are enough to fill it in order.
+        let enough = limit.saturating_add(self.puts.len());
+        let (stored, staged): (Vec<String>, Vec<String>) = match subject {
+            Some(s) => {
+                let lower = match after {
+                    Some(a) => Bound::Excluded((table, s.to_owned(), a.to_owned())),
+                    None => Bound::Included((table, s.to_owned(), String::new())),
+                };
+                let keys = |set: &BTreeSet<(Table, String, String)>, most: usize| {
+                    set.range((lower.clone(), Bound::Unbounded))
+                        .take_while(|(t, subj, _)| *t == table && subj == s)
+                        .take(most)
+                        .map(|(_, _, k)| k.clone())
+                        .collect::<Vec<_>>()
+                };
+                (
+                    keys(&self.base.by_subject, enough),
+                    keys(&self.puts_by_subject, usize::MAX),
+                )
+            }
+            None => {
+                let lower = match after {
+                    Some(a) => Bound::Excluded((table, a.to_owned())),
+                    None => Bound::Included((table, String::new())),
+                };
+                (
+                    self.base
+                        .docs
+                        .range((lower.clone(), Bound::Unbounded))
+                        .take_while(|((t, _), _)| *t == table)
+                        .take(enough)
+                        .map(|((_, k), _)| k.clone())
+                        .collect(),
+                    self.puts
+                        .range((lower, Bound::Unbounded))
+                        .take_while(|((t, _), _)| *t == table)
+                        .map(|((_, k), _)| k.clone())
+                        .collect(),
+                )
+            }
+        };
+        let mut keys = stored;
+        keys.extend(staged);
+        keys.sort_unstable();
+        keys.dedup();
+        let mut page = Vec::with_capacity(limit.min(keys.len()));
+        for key in keys {
+            if page.len() >= limit {
+                break;
+            }
+            let k = (table, key);
+            let doc = match self.puts.get(&k) {
+                Some(staged) => staged.clone(),
+                None => self.base.docs.get(&k).cloned(),
+            };
+            if let Some(doc) =
+                doc.filter(|d| subject.is_none_or(|s| d.subject.as_deref() == Some(s)))
+            {
+                page.push((k.1, doc));
+            }
+        }
+        Ok(page)
+    }
+
+    fn audit_page(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
+        let start = usize::try_from(after).unwrap_or(usize::MAX);
+        Ok(self
+            .base
+            .audit
+            .iter()
+            .chain(&self.audit)
+            .enumerate()
+            .skip(start)
+            .take(limit)
+            .map(|(i, e)| (i as u64 + 1, e.clone()))
+            .collect())
     }
 
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {

@@ -233,6 +233,32 @@ pub trait Transaction {
         subject: Option<&str>,
     ) -> Result<Vec<(String, Doc)>, StoreError>;
 
+    /// One page of [`Transaction::scan`]: at most `limit` documents of
+    /// `table` whose keys come after `after` (from the first when `None`),
+    /// in key order; only those whose [`Doc::subject`] is `subject` when it
+    /// is given. A caller pages by passing the last key of one page as
+    /// `after` of the next.
+    ///
+    /// The default filters a whole [`Transaction::scan`]; a store overrides
+    /// it to read only the page from its key and subject indexes (both the
+    /// memory and the SQLite store do).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn scan_page(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        let mut docs = self.scan(table, subject)?;
+        docs.retain(|(key, _)| after.is_none_or(|a| key.as_str() > a));
+        docs.truncate(limit);
+        Ok(docs)
+    }
+
     /// A new identifier for `table`: 1, 2, 3, … Never handed out twice by
     /// committed transactions.
     ///
@@ -255,6 +281,20 @@ pub trait Transaction {
     ///
     /// [`StoreError`] when the backend fails.
     fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError>;
+
+    /// One page of [`Transaction::audit_since`]: at most `limit` entries
+    /// with sequence numbers after `after`, oldest first. The default
+    /// truncates [`Transaction::audit_since`]; the memory and SQLite stores
+    /// read only the page.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn audit_page(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
+        let mut entries = self.audit_since(after)?;
+        entries.truncate(limit);
+        Ok(entries)
+    }
 }
 
 /// Everything a store holds, for comparing two states: every table's
