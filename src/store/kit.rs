@@ -113,6 +113,74 @@ pub fn conformance<S: Store>(make: impl Fn() -> S) -> Result<(), KitFailure> {
     sealed_kept(&make())?;
     concurrent_transactions(&make())?;
     pages_match_scans(&make())?;
+    reads_and_generations(&make())?;
+    Ok(())
+}
+
+/// A read-only transaction sees what is committed; a subject's generation,
+/// where the store tracks it, changes with every committed write or delete
+/// of one of its documents (also one moved away), and only then; inside a
+/// transaction that wrote it is `None`.
+fn reads_and_generations<S: Store>(store: &S) -> Result<(), KitFailure> {
+    const C: &str = "reads_and_generations";
+    let generations = |store: &S| -> Result<(Option<u64>, Option<u64>), KitFailure> {
+        store
+            .read(|tx| Ok::<_, KitError>((tx.generation("s")?, tx.generation("t")?)))
+            .map_err(|e| fail(C, format!("read failed: {e:?}")))
+    };
+    let g0 = generations(store)?;
+    run(store, C, |tx| {
+        tx.put(Table::Records, "k1", doc(Some("s"), 1))?;
+        Ok(())
+    })?;
+    let seen = store
+        .read(|tx| Ok::<_, KitError>(tx.get(Table::Records, "k1")?))
+        .map_err(|e| fail(C, format!("read failed: {e:?}")))?;
+    ensure(C, seen == Some(doc(Some("s"), 1)), || {
+        format!("a read saw {seen:?} after a committed put")
+    })?;
+    let g1 = generations(store)?;
+    if g0.0.is_none() && g1.0.is_none() {
+        return Ok(()); // generations not tracked
+    }
+    ensure(C, g1.0 != g0.0 && g1.1 == g0.1, || {
+        format!("a put to `s` moved the generations from {g0:?} to {g1:?}")
+    })?;
+    run(store, C, |tx| {
+        tx.put(Table::Objections, "k2", doc(Some("t"), 2))?;
+        Ok(())
+    })?;
+    let g2 = generations(store)?;
+    ensure(C, g2.0 == g1.0 && g2.1 != g1.1, || {
+        format!("a put to `t` moved the generations from {g1:?} to {g2:?}")
+    })?;
+    let _ = store.transaction(|tx| {
+        tx.put(Table::Records, "k3", doc(Some("s"), 3))?;
+        Err::<(), _>(KitError::Rollback)
+    });
+    let g3 = generations(store)?;
+    ensure(C, g3 == g2, || {
+        format!("a rolled-back put moved the generations from {g2:?} to {g3:?}")
+    })?;
+    let inside = run(store, C, |tx| {
+        tx.put(Table::Records, "k1", doc(Some("t"), 4))?;
+        Ok(tx.generation("s")?)
+    })?;
+    ensure(C, inside.is_none(), || {
+        format!("a transaction that wrote saw generation {inside:?}")
+    })?;
+    let g4 = generations(store)?;
+    ensure(C, g4.0 != g3.0 && g4.1 != g3.1, || {
+        format!("moving a document from `s` to `t` moved the generations from {g3:?} to {g4:?}")
+    })?;
+    run(store, C, |tx| {
+        tx.delete(Table::Objections, "k2")?;
+        Ok(())
+    })?;
+    let g5 = generations(store)?;
+    ensure(C, g5.0 == g4.0 && g5.1 != g4.1, || {
+        format!("deleting a document of `t` moved the generations from {g4:?} to {g5:?}")
+    })?;
     Ok(())
 }
 
@@ -801,6 +869,10 @@ impl Transaction for FaultyTx<'_> {
         self.inner.audit_page(after, limit)
     }
 
+    fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
+        self.inner.generation(subject)
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         self.write()?;
         self.inner.next_id(table)
@@ -826,6 +898,20 @@ impl<S: Store> Store for FaultyStore<S> {
     {
         let fail_at = self.fail_at.load(Ordering::SeqCst);
         self.inner.transaction(|tx| {
+            work(&mut FaultyTx {
+                inner: tx,
+                writes: &self.writes,
+                fail_at,
+            })
+        })
+    }
+
+    fn read<R, E>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
+    where
+        E: From<StoreError>,
+    {
+        let fail_at = self.fail_at.load(Ordering::SeqCst);
+        self.inner.read(|tx| {
             work(&mut FaultyTx {
                 inner: tx,
                 writes: &self.writes,

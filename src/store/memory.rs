@@ -1,8 +1,10 @@
-//! The embedded default store: everything in memory, behind a mutex.
+//! The embedded default store: everything in memory, behind a read-write
+//! lock.
 
+use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
-use std::sync::Mutex;
+use std::sync::RwLock;
 
 use super::{Doc, Store, StoreError, Table, Transaction};
 
@@ -13,28 +15,37 @@ struct State {
     by_subject: BTreeSet<(Table, String, String)>,
     counters: BTreeMap<Table, u64>,
     audit: Vec<String>,
+    // The number of committed transactions that wrote a document.
+    commits: u64,
+    // INVARIANT: the commit that last wrote or deleted a document of each
+    // subject (see `Transaction::generation`).
+    generations: HashMap<String, u64>,
 }
 
 impl State {
-    /// Puts `doc` at `key`, or deletes what is there when `doc` is `None`.
-    fn write(&mut self, table: Table, key: String, doc: Option<Doc>) {
+    /// Puts `doc` at `key`, or deletes what is there when `doc` is `None`,
+    /// as part of commit number `commit`.
+    fn write(&mut self, table: Table, key: String, doc: Option<Doc>, commit: u64) {
         if let Some(old) = self.docs.remove(&(table, key.clone())) {
-            if let Some(s) = &old.subject {
+            if let Some(s) = old.subject {
                 self.by_subject.remove(&(table, s.clone(), key.clone()));
+                self.generations.insert(s, commit);
             }
         }
         if let Some(doc) = doc {
             if let Some(s) = &doc.subject {
                 self.by_subject.insert((table, s.clone(), key.clone()));
+                self.generations.insert(s.clone(), commit);
             }
             self.docs.insert((table, key), doc);
         }
     }
 }
 
-/// The embedded default store: thread-safe, in memory, one transaction at a
-/// time. A transaction's writes are staged and applied together when its
-/// work returns `Ok`; on `Err` they are dropped.
+/// The embedded default store: thread-safe, in memory. A transaction's
+/// writes are staged and applied together when its work returns `Ok`; on
+/// `Err` they are dropped. Transactions run one at a time; read-only ones
+/// ([`Store::read`]) run side by side, with each other only.
 ///
 /// # Example
 ///
@@ -52,7 +63,7 @@ impl State {
 /// ```
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    state: Mutex<State>,
+    state: RwLock<State>,
 }
 
 impl MemoryStore {
@@ -267,6 +278,13 @@ impl Transaction for MemoryTx<'_> {
             .collect())
     }
 
+    fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .puts
+            .is_empty()
+            .then(|| self.base.generations.get(subject).copied().unwrap_or(0)))
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         let current = self
             .counters
@@ -297,6 +315,18 @@ impl Transaction for MemoryTx<'_> {
     }
 }
 
+impl MemoryTx<'_> {
+    fn over(base: &State) -> MemoryTx<'_> {
+        MemoryTx {
+            base,
+            puts: BTreeMap::new(),
+            puts_by_subject: BTreeSet::new(),
+            counters: BTreeMap::new(),
+            audit: Vec::new(),
+        }
+    }
+}
+
 impl Store for MemoryStore {
     fn transaction<R, E>(
         &self,
@@ -308,14 +338,8 @@ impl Store for MemoryStore {
         // A panic inside `work` cannot leave the state half-written: the state
         // is only changed below, after `work` returned. So a poisoned lock is
         // safe to take over.
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let mut tx = MemoryTx {
-            base: &state,
-            puts: BTreeMap::new(),
-            puts_by_subject: BTreeSet::new(),
-            counters: BTreeMap::new(),
-            audit: Vec::new(),
-        };
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let mut tx = MemoryTx::over(&state);
         let result = work(&mut tx)?;
         let MemoryTx {
             puts,
@@ -323,11 +347,31 @@ impl Store for MemoryStore {
             audit,
             ..
         } = tx;
+        if !puts.is_empty() {
+            state.commits += 1;
+        }
+        let commit = state.commits;
         for ((table, key), doc) in puts {
-            state.write(table, key, doc);
+            state.write(table, key, doc, commit);
         }
         state.counters.extend(counters);
         state.audit.extend(audit);
+        Ok(result)
+    }
+
+    fn read<R, E>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
+    where
+        E: From<StoreError>,
+    {
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let mut tx = MemoryTx::over(&state);
+        let result = work(&mut tx)?;
+        if !tx.puts.is_empty() || !tx.counters.is_empty() || !tx.audit.is_empty() {
+            return Err(StoreError::backend(
+                "a read-only transaction tried to write; nothing was written",
+            )
+            .into());
+        }
         Ok(result)
     }
 }

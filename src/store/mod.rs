@@ -193,6 +193,26 @@ pub trait Store: Send + Sync {
     ) -> Result<R, E>
     where
         E: From<StoreError>;
+
+    /// Runs `work`, which only reads, in one transaction: it sees one
+    /// consistent state, as [`Store::transaction`] does. The facade runs
+    /// its read-only operations (assessments, views, queries) here, so a
+    /// store that can run reads side by side lets them: the memory store
+    /// runs them concurrently with each other, the SQLite store without
+    /// taking SQLite's write lock.
+    ///
+    /// The default runs [`Store::transaction`]. A store may refuse a write
+    /// inside `work` (the memory store fails the transaction).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::transaction`].
+    fn read<R, E>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
+    where
+        E: From<StoreError>,
+    {
+        self.transaction(work)
+    }
 }
 
 /// Reads and writes inside one transaction. Reads see the transaction's own
@@ -257,6 +277,25 @@ pub trait Transaction {
         docs.retain(|(key, _)| after.is_none_or(|a| key.as_str() > a));
         docs.truncate(limit);
         Ok(docs)
+    }
+
+    /// The generation of `subject`'s documents: a number that changes
+    /// whenever a committed transaction writes or deletes a document whose
+    /// [`Doc::subject`] is (or was) `subject`, and stays the same otherwise.
+    /// The facade keeps decoded documents per subject and reuses them while
+    /// the generations it read them at are unchanged, so it does not reparse
+    /// a subject's history on every read.
+    ///
+    /// `None` (the default) when the store does not track generations, or
+    /// when this transaction has written: nothing is reused then, which is
+    /// always correct.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
+        let _ = subject;
+        Ok(None)
     }
 
     /// A new identifier for `table`: 1, 2, 3, … Never handed out twice by

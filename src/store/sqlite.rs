@@ -448,4 +448,25 @@ impl Store for SqliteStore {
         }
         Ok(result)
     }
+
+    /// A deferred transaction: it reads a snapshot and never takes SQLite's
+    /// write lock, so other processes write meanwhile (WAL). Its writes, if
+    /// `work` made any, are rolled back.
+    fn read<R, E>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
+    where
+        E: From<StoreError>,
+    {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+            .map_err(backend)?;
+        let mut stx = SqliteTx {
+            tx: &tx,
+            counters: std::collections::BTreeMap::new(),
+            deleted: false,
+        };
+        let result = work(&mut stx)?;
+        tx.rollback().map_err(backend)?;
+        Ok(result)
+    }
 }
