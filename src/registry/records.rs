@@ -1,0 +1,618 @@
+//! Records and imports: recording findings, one by one or in bulk,
+//! reading them, erasing them and applying credit repair.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{AuditAction, AuditTarget, PseudonymKey};
+use crate::calendar::WorkCalendar;
+use crate::citation::Citation;
+use crate::commitment::{Commitment, CommitmentKind};
+use crate::grading::{Facts, Finding, Listing, SubjectKind};
+use crate::lists::{ListEntry, ListEntryId, ListKind, Obligations};
+use crate::misconduct::{
+    ConductKind, MisconductRecord, RecordContent, RecordId, RecordStatus, Section,
+};
+use crate::objection::{CreditItem, Objection};
+use crate::repair::RepairFacts;
+use crate::retention::Tombstone;
+use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
+use crate::subject::SubjectId;
+
+use super::*;
+
+/// A new finding to record. The registry grades it and gives it an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRecord {
+    /// Who it is about (must be registered).
+    pub subject: SubjectId,
+    /// The kind of conduct (must be known to the grading policy in force).
+    pub conduct: ConductKind,
+    /// The section making the record.
+    pub section: Section,
+    /// The day the conduct happened or began.
+    pub occurred_on: NaiveDate,
+    /// The day it ended, if it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_on: Option<NaiveDate>,
+    /// What happened, its legal basis, evidence and fine.
+    pub content: RecordContent,
+    /// The administrative penalty decision behind the finding, if any: its
+    /// date starts the publication and repair periods (SPEC §5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::repair::PenaltyDecision>,
+}
+
+/// The record at `id`, or [`RegistryError::Erased`] when only its tombstone
+/// is left.
+pub(super) fn get_record(
+    tx: &mut dyn Transaction,
+    id: RecordId,
+) -> Result<(String, MisconductRecord), RegistryError> {
+    let key = numeric_key(id.0);
+    if let Some(record) = get(tx, Table::Records, &key)? {
+        return Ok((key, record));
+    }
+    match get::<Tombstone>(tx, Table::Erasures, &key)? {
+        Some(t) => Err(RegistryError::Erased {
+            record: t.record,
+            on: t.erased_on,
+            basis: t.basis,
+        }),
+        None => Err(not_found("record", id)),
+    }
+}
+
+/// Completes the erasure of `record` (stored at `key`), which the retention
+/// rule has erased (its latest status is `Erased`): in the caller's
+/// transaction, deletes the record and keeps its [`Tombstone`] apart;
+/// deletes the objections to it, the repair commitments that can only be
+/// about it, the pseudonymous keys of audit entries about it, and the listing events it alone grounded (a list entry left
+/// with no event goes too); and audits each removal under the erasure's
+/// rule, naming nothing that leads to the person.
+pub(super) fn erase_in(
+    tx: &mut dyn Transaction,
+    key: &str,
+    record: &MisconductRecord,
+    by: &str,
+) -> Result<(), StoreError> {
+    let tombstone = Tombstone::of(record).ok_or_else(|| StoreError::Corrupt {
+        table: Table::Records,
+        key: key.to_owned(),
+        problem: format!("record `{}` is not erased", record.id),
+    })?;
+    let (id, on, basis) = (record.id, tombstone.erased_on, tombstone.basis.clone());
+    let subject = &record.subject;
+    // The record: deleted; its tombstone is about nobody.
+    tx.delete(Table::Records, key)?;
+    tx.put(
+        Table::Erasures,
+        key,
+        Doc {
+            subject: None,
+            body: serde_json::to_string(&tombstone).map_err(StoreError::backend)?,
+            sealed: None,
+        },
+    )?;
+    audit(tx, on, by, AuditAction::Erased, id.into(), basis.clone())?;
+    // Items removed with it (the record, list entries, commitments): the
+    // objections to any of them go at the end.
+    let mut removed = vec![CreditItem::Record(id)];
+    // The person's repair commitments (plan §6(7)) that could only be about
+    // it: signed from the day it was recorded to the day it was repaired
+    // (or erased), and within no such span of a record still kept.
+    let span = |r: &MisconductRecord, open_end: NaiveDate| {
+        let until = r
+            .history
+            .iter()
+            .find(|c| c.status == RecordStatus::Repaired)
+            .map_or(open_end, |c| c.on);
+        (r.recorded_on, until)
+    };
+    let (from, until) = span(record, on);
+    let kept: Vec<(NaiveDate, NaiveDate)> =
+        scan::<MisconductRecord>(tx, Table::Records, Some(subject))?
+            .iter()
+            .map(|(_, r)| span(r, NaiveDate::MAX))
+            .collect();
+    let commitments: Vec<(String, Commitment)> = scan(tx, Table::Commitments, Some(subject))?;
+    for (k, c) in commitments {
+        let signed = c.signed_on;
+        if matches!(c.kind, CommitmentKind::Repair)
+            && (from..=until).contains(&signed)
+            && !kept.iter().any(|(f, u)| (*f..=*u).contains(&signed))
+        {
+            tx.delete(Table::Commitments, &k)?;
+            removed.push(CreditItem::Commitment(c.id));
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Erased,
+                AuditTarget::Commitment(c.id),
+                basis.clone(),
+            )?;
+        }
+    }
+    // The keys of audit entries about it: those entries lead to nobody now.
+    let keys: Vec<(String, PseudonymKey)> = scan(tx, Table::Pseudonyms, Some(subject))?;
+    let mut entry_names = std::collections::BTreeMap::new();
+    for (k, pk) in keys {
+        if pk.records.contains(&id) {
+            tx.delete(Table::Pseudonyms, &k)?;
+            if let Some(entry) = pk.list_entry {
+                entry_names.insert(entry, pk.pseudonym);
+            }
+        }
+    }
+    // Listings it grounded: its events go (an event with other records
+    // keeps them), and an entry with no event left goes.
+    let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, Some(subject))?;
+    for (k, mut entry) in entries {
+        if !entry.events.iter().any(|e| e.records.contains(&id)) {
+            continue;
+        }
+        entry.events.retain_mut(|e| {
+            let grounded = !e.records.is_empty();
+            e.records.retain(|r| *r != id);
+            !(grounded && e.records.is_empty())
+        });
+        if entry.events.is_empty() {
+            tx.delete(Table::ListEntries, &k)?;
+            if let Ok(n) = k.parse() {
+                removed.push(CreditItem::ListEntry(ListEntryId(n)));
+            }
+        } else {
+            tx.put(Table::ListEntries, &k, to_doc(subject, &entry)?)?;
+        }
+        let name = match entry_names.remove(&k) {
+            Some(name) => name,
+            None => unlinked_pseudonym(tx)?,
+        };
+        audit(
+            tx,
+            on,
+            by,
+            AuditAction::Erased,
+            AuditTarget::ListEntry {
+                list: entry.list.to_string(),
+                subject: name,
+            },
+            basis.clone(),
+        )?;
+    }
+    // Objections to what was removed: grounds, opinions and the applicant go.
+    let objections: Vec<(String, Objection)> = scan(tx, Table::Objections, Some(subject))?;
+    for (k, o) in objections {
+        if removed.contains(&o.item()) {
+            tx.delete(Table::Objections, &k)?;
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Erased,
+                AuditTarget::Objection(o.id()),
+                basis.clone(),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A subject's records and list entries, as grading needs them; kept up to
+/// date within one transaction.
+pub(super) struct SubjectState {
+    pub(super) records: Vec<MisconductRecord>,
+    pub(super) entries: Vec<(String, ListEntry)>,
+    // Keys of entries changed since loading, written by `flush`: a bulk
+    // import writes each changed entry once, not once per record.
+    pub(super) dirty: std::collections::BTreeSet<String>,
+}
+
+impl SubjectState {
+    /// Loads the state of a registered subject.
+    pub(super) fn load(
+        tx: &mut dyn Transaction,
+        subject: &SubjectId,
+    ) -> Result<Self, RegistryError> {
+        if tx.get(Table::Subjects, &subject_key(subject))?.is_none() {
+            return Err(not_found("subject", subject.display_masked()));
+        }
+        Ok(Self {
+            records: scan(tx, Table::Records, Some(subject))?
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect(),
+            entries: scan(tx, Table::ListEntries, Some(subject))?,
+            dirty: std::collections::BTreeSet::new(),
+        })
+    }
+
+    /// Writes the changed list entries.
+    pub(super) fn flush(&mut self, tx: &mut dyn Transaction) -> Result<(), RegistryError> {
+        for key in std::mem::take(&mut self.dirty) {
+            put_entry(tx, &self.entries, &key)?;
+        }
+        Ok(())
+    }
+}
+
+impl<S: Store, C: WorkCalendar> Registry<S, C> {
+    /// Records a finding, graded by the policy in force on `on` (SPEC §3):
+    /// the record gets the severity and rule of the grade, and where the
+    /// grade puts the subject on a list, the listing event is recorded too
+    /// (a new event while listed restarts the listing period).
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::NotFound`] for an unregistered subject,
+    /// [`RegistryError::Ungraded`] when no rule covers the finding,
+    /// [`RegistryError::Dates`] for dates out of order,
+    /// [`RegistryError::ImplausibleDate`] for a date outside
+    /// [`plausible_dates`], [`RegistryError::NegativeFine`], or a store
+    /// failure. Nothing is stored on an error.
+    pub fn record_misconduct(
+        &self,
+        new: NewRecord,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
+        self.store.transaction(|tx| {
+            let mut state = SubjectState::load(tx, &new.subject)?;
+            let record = self.record_in(&setup, tx, &mut state, new, None, by, on)?;
+            state.flush(tx)?;
+            Ok(record)
+        })
+    }
+
+    /// Records many findings in one transaction: all or none.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::record_misconduct`], for the first finding that fails.
+    pub fn import_records(
+        &self,
+        records: Vec<NewRecord>,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<RecordId>, RegistryError> {
+        let setup = self.setup();
+        self.store.transaction(|tx| {
+            // Each subject's records and list entries are read once and kept
+            // up to date here, so a bulk import costs the same per record as
+            // one finding, whatever the batch size.
+            let mut states: std::collections::HashMap<SubjectId, SubjectState> =
+                std::collections::HashMap::new();
+            let ids = records
+                .into_iter()
+                .map(|r| {
+                    let state = match states.entry(r.subject.clone()) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(SubjectState::load(tx, &r.subject)?)
+                        }
+                    };
+                    self.record_in(&setup, tx, state, r, None, by, on)
+                        .map(|rec| rec.id)
+                })
+                .collect::<Result<Vec<_>, RegistryError>>()?;
+            for state in states.values_mut() {
+                state.flush(tx)?;
+            }
+            Ok(ids)
+        })
+    }
+
+    /// Records a finding about an organization whose supervising unit (业务主管
+    /// 单位) or another department certified in writing that it was not
+    /// directly responsible: the record is made and graded as by
+    /// [`Registry::record_misconduct`], but the organization is not put on
+    /// the activity-abnormal list, under the policy's exemption clause
+    /// ([`crate::lists::ListLifecycle::abnormal_exemption_source`]).
+    /// `certificate` names the certificate (its number and issuer); it is
+    /// kept in the audit entry.
+    ///
+    /// The built-in preset has no exemption clause: the 2017 draft of MCA
+    /// Order No. 60 had one (art. 12), the promulgated text could not be
+    /// checked for it (DESIGN.md). A bureau that confirms it loads a policy
+    /// with the clause.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::ListOperation`] when the policy in force has no
+    /// exemption clause or the finding does not lead to the abnormal list;
+    /// otherwise as [`Registry::record_misconduct`]. Nothing changes then.
+    pub fn record_misconduct_certified(
+        &self,
+        new: NewRecord,
+        certificate: &str,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
+        self.store.transaction(|tx| {
+            let mut state = SubjectState::load(tx, &new.subject)?;
+            let record = self.record_in(&setup, tx, &mut state, new, Some(certificate), by, on)?;
+            state.flush(tx)?;
+            Ok(record)
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn record_in(
+        &self,
+        setup: &Setup<C>,
+        tx: &mut dyn Transaction,
+        state: &mut SubjectState,
+        new: NewRecord,
+        exempt: Option<&str>,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        plausible("the recording date", on)?;
+        plausible("the conduct date", new.occurred_on)?;
+        if let Some(ended) = new.ended_on {
+            plausible("the conduct's end date", ended)?;
+        }
+        if let Some(decision) = &new.decision {
+            plausible("the penalty decision date", decision.decided_on)?;
+        }
+        if let Some(fine) = new
+            .content
+            .fine
+            .filter(|f| f.is_sign_negative() && !f.is_zero())
+        {
+            return Err(RegistryError::NegativeFine { fine });
+        }
+        if new.occurred_on > on {
+            return Err(RegistryError::Dates {
+                problem: format!(
+                    "the conduct occurred on {}, after it is recorded on {on}",
+                    new.occurred_on
+                ),
+            });
+        }
+        if let Some(ended) = new.ended_on.filter(|e| *e < new.occurred_on) {
+            return Err(RegistryError::Dates {
+                problem: format!(
+                    "the conduct ended on {ended}, before it occurred on {}",
+                    new.occurred_on
+                ),
+            });
+        }
+        let policy = setup.policy(on)?;
+        let kind = if new.subject.is_person() {
+            SubjectKind::Person
+        } else {
+            SubjectKind::Organization
+        };
+        // Penalties are dated by their decision where there is one ("three
+        // years, two penalties", MCA Order No. 60 (2018) art. 14(5), unconfirmed).
+        let dated = |decision: Option<&crate::repair::PenaltyDecision>, otherwise: NaiveDate| {
+            decision
+                .map(|d| d.decided_on)
+                .filter(|d| *d <= on)
+                .unwrap_or(otherwise)
+        };
+        let mut facts = Facts::new(on).about(kind).finding(Finding {
+            conduct: new.conduct.clone(),
+            fine: new.content.fine,
+            on: dated(new.decision.as_ref(), on),
+        });
+        for r in &state.records {
+            if r.status_on(on).is_some_and(|s| s != RecordStatus::Revoked) {
+                facts = facts.earlier(Finding {
+                    conduct: r.conduct.clone(),
+                    fine: r.effective_content().and_then(|c| c.fine),
+                    on: dated(r.decision.as_ref(), r.recorded_on),
+                });
+            }
+        }
+        for (_, e) in &state.entries {
+            if let (Some(list), Some(since)) =
+                (Self::list_id_for(policy, &e.list), e.clock_start(on))
+            {
+                if e.removed_on.is_none_or(|r| r > on) {
+                    facts.listings.push(Listing { list, since });
+                }
+            }
+        }
+        // The rules in force when the conduct took place (its last day, or
+        // the day recorded while it continues), unless later ones are lighter.
+        let conduct_on = new.ended_on.unwrap_or(on);
+        let ungraded = || RegistryError::Ungraded {
+            policy: policy.id().to_owned(),
+            conduct: new.conduct.to_string(),
+            fine: new
+                .content
+                .fine
+                .map(|f| format!(" with a fine of ¥{f}"))
+                .unwrap_or_default(),
+        };
+        let graded = setup
+            .rules
+            .policies
+            .grade_conduct(conduct_on, &facts)?
+            .ok_or_else(ungraded)?;
+        let changed_since_conduct =
+            !std::ptr::eq(setup.rules.policies.in_force(conduct_on.min(on))?, policy);
+        let policy = graded.policy;
+        let mut grade = graded.grade;
+        if changed_since_conduct {
+            // Say on the record which rules graded it, and why those.
+            grade.citation = Citation::owned(
+                grade.citation.rule.to_string(),
+                format!(
+                    "{}; policy `{}` by {} ({})",
+                    grade.citation.source,
+                    policy.id(),
+                    graded.basis.rule,
+                    graded.basis.source
+                ),
+            );
+        }
+        if let Some(def) = grade.list.as_ref().and_then(|l| policy.list(l)) {
+            if !kind.within(def.takes()) {
+                return Err(RegistryError::WrongSubjectKind {
+                    id: new.subject.display_masked(),
+                    expected: "a subject the list takes",
+                });
+            }
+        }
+        let id = RecordId(tx.next_id(Table::Records)?);
+        let record = MisconductRecord {
+            id,
+            subject: new.subject.clone(),
+            conduct: new.conduct,
+            severity: grade.severity,
+            graded_by: grade.citation.clone(),
+            section: new.section,
+            occurred_on: new.occurred_on,
+            ended_on: new.ended_on,
+            recorded_on: on,
+            decision: new.decision,
+            content: Some(new.content),
+            corrected: None,
+            corrected_severity: None,
+            history: Vec::new(),
+        };
+        tx.put(
+            Table::Records,
+            &numeric_key(id.0),
+            to_doc(&record.subject, &record)?,
+        )?;
+        audit(
+            tx,
+            on,
+            by,
+            AuditAction::Recorded,
+            id.into(),
+            grade.citation.clone(),
+        )?;
+        if let Some(certificate) = exempt {
+            let clause = policy
+                .lifecycle()
+                .and_then(|lc| lc.abnormal_exemption_source.clone())
+                .ok_or_else(|| RegistryError::ListOperation {
+                    list: ListKind::ActivityAbnormal.to_string(),
+                    problem: format!(
+                        "grading policy `{}` has no exemption for a certified lack of direct responsibility",
+                        policy.id()
+                    ),
+                })?;
+            let to_abnormal = grade
+                .list
+                .as_ref()
+                .and_then(|l| policy.list(l))
+                .is_some_and(|l| l.kind == ListKind::ActivityAbnormal);
+            if !to_abnormal {
+                return Err(RegistryError::ListOperation {
+                    list: ListKind::ActivityAbnormal.to_string(),
+                    problem: "the finding does not lead to the list, so there is nothing to exempt"
+                        .to_owned(),
+                });
+            }
+            audit(
+                tx,
+                on,
+                by,
+                AuditAction::Recorded,
+                id.into(),
+                Citation::owned(
+                    "lists.abnormal_exemption",
+                    format!("{clause}; certificate {certificate}"),
+                ),
+            )?;
+            state.records.push(record.clone());
+            return Ok(record);
+        }
+        if let Some(list_id) = &grade.list {
+            let kind = policy
+                .list(list_id)
+                .map(|l| l.kind.clone())
+                .ok_or_else(|| not_found("list", list_id))?;
+            let key = self.list_in(
+                tx,
+                &mut state.entries,
+                &record.subject,
+                kind,
+                on,
+                Some(grade.citation.rule.to_string()),
+                vec![id],
+                by,
+                &grade.citation,
+            )?;
+            // Something to fulfil: the entry is left on application, once
+            // the fulfilment is verified (MCA Order No. 60 (2018) art. 13,
+            // unconfirmed), not six months on.
+            if let Some(lc) = policy.lifecycle() {
+                if lc
+                    .rules_with_obligations
+                    .iter()
+                    .any(|r| *r == grade.citation.rule)
+                {
+                    if let Some((_, entry)) = state.entries.iter_mut().find(|(k, _)| *k == key) {
+                        entry.obligations = Obligations::Pending;
+                    }
+                }
+            }
+            state.dirty.insert(key);
+        }
+        state.records.push(record.clone());
+        Ok(record)
+    }
+
+    /// A record by id.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Erased`] for an erased record,
+    /// [`RegistryError::NotFound`], or a store failure.
+    pub fn record(&self, id: RecordId) -> Result<MisconductRecord, RegistryError> {
+        self.store
+            .transaction(|tx| get_record(tx, id).map(|(_, record)| record))
+    }
+
+    /// The tombstone of an erased record: its id, the erasure day and the
+    /// rule (plan §6(7)); `None` when the record was not erased.
+    ///
+    /// # Errors
+    ///
+    /// A store failure.
+    pub fn erasure(&self, id: RecordId) -> Result<Option<Tombstone>, RegistryError> {
+        self.store
+            .transaction(|tx| Ok(get(tx, Table::Erasures, &numeric_key(id.0))?))
+    }
+
+    /// Applies credit repair to a record (plan §6(7)) under the repair
+    /// policy in force on `on`: its status becomes `Repaired` and its
+    /// sanctions end that day; nothing is deleted.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Repair`] when the record is not eligible (the error
+    /// lists every unmet condition), [`RegistryError::NotFound`], or a store
+    /// failure.
+    pub fn apply_repair(
+        &self,
+        record: RecordId,
+        facts: &RepairFacts,
+        by: &str,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        let setup = self.setup();
+        self.store.transaction(|tx| {
+            let (key, mut rec) = get_record(tx, record)?;
+            let others: Vec<MisconductRecord> = scan(tx, Table::Records, Some(&rec.subject))?
+                .into_iter()
+                .map(|(_, r)| r)
+                .filter(|r: &MisconductRecord| r.id != record)
+                .collect();
+            let repair = setup.rules.repair.apply(&mut rec, facts, &others, on, by)?;
+            tx.put(Table::Records, &key, to_doc(&rec.subject, &rec)?)?;
+            append_entry(tx, &repair.audit)?;
+            Ok(rec)
+        })
+    }
+}
