@@ -150,10 +150,7 @@ fn an_identity_number_in_the_wrong_field_is_never_quoted_whole() {
     let message = number.parse::<SubjectId>().unwrap_err().to_string();
     assert!(!message.contains(&number[6..14]), "{message}");
     let err = format!("org:{number}").parse::<SubjectId>().unwrap_err();
-    assert!(matches!(
-        err,
-        SubjectIdError::Organization { problem: None, .. }
-    ));
+    assert!(matches!(err, SubjectIdError::Organization(_)));
     assert!(!err.to_string().contains(&number[6..14]), "{err}");
     assert!(!format!("{err:?}").contains(&number[6..14]), "{err:?}");
     let mut bad = number.clone().into_bytes();
@@ -173,14 +170,8 @@ fn a_subject_id_names_its_kind() {
         Err(SubjectIdError::Prefix { .. })
     ));
     let err = "org:91350100M000100Y44".parse::<SubjectId>().unwrap_err();
-    assert!(matches!(
-        err,
-        SubjectIdError::Organization {
-            problem: Some(_),
-            ..
-        }
-    ));
-    assert!(err.to_string().contains("91350100M000100Y44"), "{err}");
+    assert!(matches!(err, SubjectIdError::Organization(_)));
+    assert!(err.to_string().contains("check character"), "{err}");
 }
 
 proptest! {

@@ -264,10 +264,35 @@ impl Subject {
 
 /// The identifier of a [`Subject`]: a USCC or a citizen identity number.
 ///
+/// # Text form
+///
+/// `Display` writes `org:` followed by the unified social credit code, or
+/// `person:` followed by the citizen identity number, whole; `FromStr` reads
+/// it back (surrounding whitespace ignored), so the text form round-trips.
+/// It is the identifier form, for storage keys, URLs a service controls and
+/// the bureau's own files, the number being the identifier. What may be
+/// shown or logged is [`SubjectId::display_masked`] (a person's number
+/// masked, plan §6(2)); `Debug` masks it too.
+///
 /// Serialized as `{"organization": "9135…"}` or `{"person": "340524********001X"}`
 /// (masked; whole only in the storage representation,
-/// [`with_whole_identifiers`]). `Debug` and [`SubjectId::display_masked`]
-/// mask a person's number; `Display` gives it whole.
+/// [`with_whole_identifiers`]).
+///
+/// # Example
+///
+/// ```
+/// use social_credit::SubjectId;
+///
+/// let org: SubjectId = "org:91350100M000100Y43".parse()?;
+/// assert_eq!(org.to_string(), "org:91350100M000100Y43");
+/// let person: SubjectId = "person:34052419800101001X".parse()?;
+/// assert_eq!(person.to_string().parse::<SubjectId>()?, person);
+/// assert_eq!(person.display_masked(), "340524********001X");
+/// assert!(!format!("{person:?}").contains("34052419800101001X"));
+/// let err = "34052419800101001X".parse::<SubjectId>().unwrap_err();
+/// assert!(!err.to_string().contains("19800101"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectId {
@@ -294,10 +319,11 @@ impl SubjectId {
 }
 
 impl fmt::Display for SubjectId {
+    /// The text form: `org:<code>` or `person:<number>`, whole.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Organization(u) => fmt::Display::fmt(u, f),
-            Self::Person(p) => fmt::Display::fmt(p, f),
+            Self::Organization(u) => write!(f, "org:{u}"),
+            Self::Person(p) => write!(f, "person:{p}"),
         }
     }
 }
@@ -311,21 +337,10 @@ impl std::str::FromStr for SubjectId {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
         if let Some(code) = text.strip_prefix("org:") {
-            code.parse().map(Self::Organization).map_err(|e| {
-                // A USCC error quotes its input; a mistyped identity number
-                // after `org:` must not be quoted whole.
-                if code.chars().filter(char::is_ascii_digit).count() >= 17 {
-                    SubjectIdError::Organization {
-                        input: crate::text::shown(code),
-                        problem: None,
-                    }
-                } else {
-                    SubjectIdError::Organization {
-                        input: code.to_owned(),
-                        problem: Some(e),
-                    }
-                }
-            })
+            // A USCC error quotes its input masked, as an identity number is.
+            code.parse()
+                .map(Self::Organization)
+                .map_err(SubjectIdError::Organization)
         } else if let Some(number) = text.strip_prefix("person:") {
             number
                 .parse()
@@ -350,15 +365,10 @@ pub enum SubjectIdError {
         /// The input as shown (digits after the sixth masked).
         input: String,
     },
-    /// What follows `org:` is not a unified social credit code.
-    #[error("`{input}` after `org:` is not a unified social credit code{}", problem.as_ref().map(|p| format!(": {p}")).unwrap_or_default())]
-    Organization {
-        /// The code as shown: whole, or with digits after the sixth masked
-        /// when it has the 17 digits of a citizen identity number.
-        input: String,
-        /// What is wrong with it, when the code may be quoted.
-        problem: Option<UsccError>,
-    },
+    /// What follows `org:` is not a unified social credit code (the error
+    /// masks the code, as it masks an identity number).
+    #[error("after `org:`: {0}")]
+    Organization(UsccError),
     /// What follows `person:` is not a citizen identity number (the error
     /// masks the number).
     #[error("after `person:`: {0}")]
