@@ -10,6 +10,9 @@
     clippy::type_complexity
 )]
 
+#[cfg(feature = "postgres")]
+mod pg;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use social_credit::calendar::ChinaCalendar;
@@ -284,6 +287,15 @@ fn a_bureau_flow_on_the_sqlite_store() {
     run_flow(&with_personal_rules(
         social_credit::store::SqliteStore::open_in_memory().unwrap(),
     ));
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn a_bureau_flow_on_the_postgres_store() {
+    let Some(schemas) = pg::schemas("flow") else {
+        return;
+    };
+    run_flow(&with_personal_rules(schemas.store()));
 }
 
 /// plan §6(3): an objection finds a 60,000-yuan fine was 6,000 yuan. The
@@ -971,6 +983,19 @@ fn every_operation_is_atomic_on_the_sqlite_store() {
     use social_credit::store::SqliteStore;
     let make = || SqliteStore::open_in_memory().unwrap();
     for (name, setup, op) in every_operation::<SqliteStore>() {
+        assert_atomic(name, &make, &*setup, &*op);
+    }
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn every_operation_is_atomic_on_the_postgres_store() {
+    use social_credit::store::PostgresStore;
+    let Some(schemas) = pg::schemas("atomic") else {
+        return;
+    };
+    let make = || schemas.store_with(1);
+    for (name, setup, op) in every_operation::<PostgresStore>() {
         assert_atomic(name, &make, &*setup, &*op);
     }
 }

@@ -11,7 +11,8 @@
 //! changes status and is kept.
 //!
 //! The crate ships [`MemoryStore`], the embedded default, and, with the
-//! `sqlite` feature, [`SqliteStore`]. With the `test-kit` feature,
+//! `sqlite` feature, [`SqliteStore`], and with the `postgres` feature,
+//! `PostgresStore`. With the `test-kit` feature,
 //! [`kit`] holds the conformance checks any implementation runs against
 //! itself, and a fault-injecting wrapper.
 //!
@@ -32,6 +33,8 @@
 //! the work rolls everything back, counters and audit entries included.
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -45,6 +48,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
