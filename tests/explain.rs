@@ -1,7 +1,12 @@
 //! Issue 21 point 2: an owned, serializable explanation of an assessment
 //! that leaves the closure: every measure with its clause and grounds, what
 //! would change it and when, and no personal data.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "data/fixtures.rs"]
 mod fixtures;

@@ -1,6 +1,12 @@
 //! Issue 21 point 6: text forms round-trip (`x.to_string().parse() == x`),
 //! parse the identifiers serde uses, and refuse anything else with a typed
 //! error listing the accepted values, never quoting an identity number whole.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use proptest::prelude::*;
 use social_credit::catalogue::SanctionKind;
