@@ -154,3 +154,40 @@ mod sqlite {
         assert!(delete.unwrap_err().to_string().contains("append-only"));
     }
 }
+
+/// The `Store` trait is object-safe (issue 21): a registry over a boxed
+/// store, and two registries sharing one store through an `Arc`, each
+/// seeing the other's writes.
+#[test]
+fn registries_share_one_store_through_an_arc_and_hold_a_boxed_one() {
+    use social_credit::registry::Registry;
+    use social_credit::store::{Doc, Store, Table};
+    use std::sync::Arc;
+
+    let shared = Arc::new(MemoryStore::new());
+    let a = Registry::official(Arc::clone(&shared));
+    let b = Registry::official(Arc::clone(&shared));
+    a.store()
+        .transaction(|tx| {
+            tx.put(
+                Table::Subjects,
+                "k",
+                Doc {
+                    subject: None,
+                    body: "1".into(),
+                    sealed: None,
+                },
+            )
+        })
+        .unwrap();
+    let seen = b
+        .store()
+        .transaction(|tx| tx.get(Table::Subjects, "k"))
+        .unwrap();
+    assert_eq!(seen.map(|d| d.body), Some("1".to_owned()));
+
+    let boxed: Box<dyn Store> = Box::new(MemoryStore::new());
+    let r = Registry::official(boxed);
+    assert!(r.audit_log(0).unwrap().is_empty());
+    kit::conformance(|| Box::new(MemoryStore::new()) as Box<dyn Store>).unwrap();
+}

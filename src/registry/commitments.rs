@@ -32,7 +32,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let commitment = Commitment {
                 id,
                 subject: subject.clone(),
-                kind,
+                kind: kind.clone(),
                 text: text.to_owned(),
                 signed_on: on,
                 published_on: None,
@@ -64,7 +64,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
         action: AuditAction,
         basis: Citation,
-        change: impl FnOnce(&mut Commitment) -> Result<(), CommitmentError>,
+        mut change: impl FnMut(&mut Commitment) -> Result<(), CommitmentError>,
     ) -> Result<Commitment, RegistryError> {
         self.store.transaction(|tx| {
             let key = numeric_key(id.0);
@@ -72,7 +72,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 get(tx, Table::Commitments, &key)?.ok_or_else(|| not_found("commitment", id))?;
             change(&mut c)?;
             tx.put(Table::Commitments, &key, to_doc(&c.subject, &c)?)?;
-            audit(tx, on, by, action, AuditTarget::Commitment(id), basis)?;
+            audit(
+                tx,
+                on,
+                by,
+                action,
+                AuditTarget::Commitment(id),
+                basis.clone(),
+            )?;
             Ok(c)
         })
     }
@@ -146,8 +153,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let mut doc = to_doc(subject, &body)?;
             doc.sealed = Some(
                 serde_json::to_string(&SealedReporter {
-                    name: reporter.name,
-                    contact: reporter.contact,
+                    name: reporter.name.clone(),
+                    contact: reporter.contact.clone(),
                 })
                 .map_err(StoreError::backend)?,
             );

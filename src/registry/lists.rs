@@ -185,7 +185,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
         action: AuditAction,
         basis: Citation,
-        change: impl FnOnce(&mut ListEntry) -> Result<(), RegistryError>,
+        mut change: impl FnMut(&mut ListEntry) -> Result<(), RegistryError>,
     ) -> Result<ListEntry, RegistryError> {
         self.store.transaction(|tx| {
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
@@ -201,7 +201,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     list: list.to_string(),
                     subject: name,
                 },
-                basis,
+                basis.clone(),
             )?;
             Ok(entry)
         })

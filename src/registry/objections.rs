@@ -156,7 +156,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             } else {
                 by
             };
-            match step {
+            match step.clone() {
                 ObjectionStep::Forward { to } => objection.forward(on, by, to)?,
                 ObjectionStep::Opinion {
                     finding,

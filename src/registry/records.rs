@@ -260,7 +260,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let setup = self.setup();
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(&setup, tx, &mut state, new, None, by, on)?;
+            // The work may run again after a conflict: each run records a copy.
+            let record = self.record_in(&setup, tx, &mut state, new.clone(), None, by, on)?;
             state.flush(tx)?;
             Ok(record)
         })
@@ -285,7 +286,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let mut states: std::collections::HashMap<SubjectId, SubjectState> =
                 std::collections::HashMap::new();
             let ids = records
-                .into_iter()
+                .iter()
+                .cloned()
                 .map(|r| {
                     let state = match states.entry(r.subject.clone()) {
                         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -333,7 +335,15 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let setup = self.setup();
         self.store.transaction(|tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(&setup, tx, &mut state, new, Some(certificate), by, on)?;
+            let record = self.record_in(
+                &setup,
+                tx,
+                &mut state,
+                new.clone(),
+                Some(certificate),
+                by,
+                on,
+            )?;
             state.flush(tx)?;
             Ok(record)
         })

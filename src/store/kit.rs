@@ -90,7 +90,7 @@ impl From<StoreError> for KitError {
 fn run<S: Store, R>(
     store: &S,
     check: &'static str,
-    work: impl FnOnce(&mut dyn Transaction) -> Result<R, KitError>,
+    work: impl FnMut(&mut dyn Transaction) -> Result<R, KitError>,
 ) -> Result<R, KitFailure> {
     store
         .transaction(work)
@@ -493,8 +493,9 @@ fn sealed_kept<S: Store>(store: &S) -> Result<(), KitFailure> {
     let mut d = doc(Some("s"), 1);
     d.sealed = Some(text(serde_json::json!({"name": "reporter"})));
     let put = d.clone();
-    run(store, C, move |tx| {
-        tx.put(Table::Reports, "r", put).map_err(KitError::from)
+    run(store, C, |tx| {
+        tx.put(Table::Reports, "r", put.clone())
+            .map_err(KitError::from)
     })?;
     let back = run(store, C, |tx| {
         tx.get(Table::Reports, "r").map_err(KitError::from)
@@ -889,15 +890,12 @@ impl Transaction for FaultyTx<'_> {
 }
 
 impl<S: Store> Store for FaultyStore<S> {
-    fn transaction<R, E>(
+    fn transact(
         &self,
-        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
-    ) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let fail_at = self.fail_at.load(Ordering::SeqCst);
-        self.inner.transaction(|tx| {
+        self.inner.transact(&mut |tx| {
             work(&mut FaultyTx {
                 inner: tx,
                 writes: &self.writes,
@@ -906,12 +904,12 @@ impl<S: Store> Store for FaultyStore<S> {
         })
     }
 
-    fn read<R, E>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let fail_at = self.fail_at.load(Ordering::SeqCst);
-        self.inner.read(|tx| {
+        self.inner.transact_read(&mut |tx| {
             work(&mut FaultyTx {
                 inner: tx,
                 writes: &self.writes,

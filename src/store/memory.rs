@@ -328,19 +328,16 @@ impl MemoryTx<'_> {
 }
 
 impl Store for MemoryStore {
-    fn transaction<R, E>(
+    fn transact(
         &self,
-        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
-    ) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         // A panic inside `work` cannot leave the state half-written: the state
         // is only changed below, after `work` returned. So a poisoned lock is
         // safe to take over.
         let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
         let mut tx = MemoryTx::over(&state);
-        let result = work(&mut tx)?;
+        work(&mut tx)?;
         let MemoryTx {
             puts,
             counters,
@@ -356,22 +353,21 @@ impl Store for MemoryStore {
         }
         state.counters.extend(counters);
         state.audit.extend(audit);
-        Ok(result)
+        Ok(())
     }
 
-    fn read<R, E>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
         let mut tx = MemoryTx::over(&state);
-        let result = work(&mut tx)?;
+        work(&mut tx)?;
         if !tx.puts.is_empty() || !tx.counters.is_empty() || !tx.audit.is_empty() {
             return Err(StoreError::backend(
                 "a read-only transaction tried to write; nothing was written",
-            )
-            .into());
+            ));
         }
-        Ok(result)
+        Ok(())
     }
 }

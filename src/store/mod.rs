@@ -30,7 +30,10 @@
 //!
 //! Every facade operation runs in exactly one [`Store::transaction`]: all of
 //! its reads and writes, or none of its writes, take effect. An `Err` from
-//! the work rolls everything back, counters and audit entries included.
+//! the work rolls everything back, counters and audit entries included. A
+//! store may run the work again after a conflict with a concurrent
+//! transaction (the PostgreSQL store does, at SERIALIZABLE isolation), so
+//! the work is `FnMut` and starts afresh each time.
 
 mod memory;
 #[cfg(feature = "postgres")]
@@ -158,6 +161,19 @@ pub enum StoreError {
         /// What is wrong.
         problem: String,
     },
+    /// The transaction kept conflicting with concurrent ones: it was rolled
+    /// back and run again `attempts` times, and nothing of it took effect.
+    /// Retrying later may succeed.
+    #[error("the transaction conflicted with concurrent ones {attempts} times and was given up; nothing was written")]
+    Conflict {
+        /// How many times the transaction was run.
+        attempts: u32,
+    },
+    /// The transaction's work returned an error (a stand-in that
+    /// [`Store::transaction`] replaces with the work's own error): the
+    /// store rolled the transaction back.
+    #[error("the transaction's work failed; nothing was written")]
+    WorkFailed,
     /// The database was written by a newer version of this crate.
     #[error("the database schema is version {found}, newer than this crate's {supported}")]
     SchemaTooNew {
@@ -182,41 +198,210 @@ impl StoreError {
 ///
 /// Implementations must be `Send + Sync`: a service calls the facade from
 /// many threads. Transactions must be serializable with respect to each
-/// other (the simplest correct implementation runs one at a time).
+/// other: either run one at a time, or run them at a serializable isolation
+/// level and run the work again when the database finds a conflict (that is
+/// why the work is `FnMut`).
+///
+/// The trait is object-safe: a service can hold a `Box<dyn Store>` or an
+/// `Arc<dyn Store>`, and every smart pointer to a store (`Box`, `Arc`, `&`)
+/// is a store too, so two registries can share one store through an `Arc`.
 pub trait Store: Send + Sync {
-    /// Runs `work` in one transaction. When `work` returns `Ok`, every write
-    /// it made takes effect together; when it returns `Err` (or the commit
-    /// fails), none does: tables, counters and the audit log are as before.
+    /// Runs `work` in one transaction, perhaps several times: when a
+    /// conflict with a concurrent transaction rolls an attempt back, the
+    /// store runs `work` again from the start in a new transaction (a
+    /// bounded number of times, then [`StoreError::Conflict`]). When `work`
+    /// returns `Ok`, every write of that attempt takes effect together; when
+    /// it returns `Err` (or the commit fails), none does: tables, counters
+    /// and the audit log are as before.
+    ///
+    /// Call [`Store::transaction`] rather than this: it carries the work's
+    /// own result and error type.
+    ///
+    /// # Errors
+    ///
+    /// The error of `work`, or a [`StoreError`] when the transaction cannot
+    /// start or commit.
+    fn transact(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Runs `work` in one transaction (see [`Store::transact`]; `work` may
+    /// run more than once, so it must not keep state from one run to the
+    /// next) and returns its result. When `work` returns `Err`, nothing it
+    /// wrote takes effect and its error is returned.
     ///
     /// # Errors
     ///
     /// The error of `work`, or a [`StoreError`] (converted into `E`) when the
-    /// transaction cannot start or commit.
+    /// transaction cannot start or commit or keeps conflicting.
     fn transaction<R, E>(
         &self,
-        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
+        mut work: impl FnMut(&mut dyn Transaction) -> Result<R, E>,
     ) -> Result<R, E>
     where
-        E: From<StoreError>;
+        E: From<StoreError>,
+        Self: Sized,
+    {
+        transaction_in(self, &mut work)
+    }
 
-    /// Runs `work`, which only reads, in one transaction: it sees one
-    /// consistent state, as [`Store::transaction`] does. The facade runs
-    /// its read-only operations (assessments, views, queries) here, so a
-    /// store that can run reads side by side lets them: the memory store
-    /// runs them concurrently with each other, the SQLite store without
-    /// taking SQLite's write lock.
+    /// Runs `work`, which only reads, in one transaction that sees one
+    /// consistent state (see [`Store::transact`]). The facade runs its
+    /// read-only operations (assessments, views, queries) here, so a store
+    /// that can run reads side by side lets them: the memory store runs them
+    /// concurrently with each other, the SQLite store in a deferred
+    /// transaction that does not take SQLite's write lock.
     ///
-    /// The default runs [`Store::transaction`]. A store may refuse a write
+    /// The default runs [`Store::transact`]. A store may refuse a write
     /// inside `work` (the memory store fails the transaction).
+    ///
+    /// Call [`Store::read`] rather than this.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::transact`].
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.transact(work)
+    }
+
+    /// Runs `work`, which only reads, in one read-only transaction (see
+    /// [`Store::transact_read`]) and returns its result.
     ///
     /// # Errors
     ///
     /// As [`Store::transaction`].
-    fn read<R, E>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
+    fn read<R, E>(&self, mut work: impl FnMut(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
     where
         E: From<StoreError>,
+        Self: Sized,
     {
-        self.transaction(work)
+        run_in(self, true, &mut work)
+    }
+}
+
+/// [`Store::transaction`] for any store, sized or not.
+///
+/// # Errors
+///
+/// As [`Store::transaction`].
+pub fn transaction_in<S, R, E>(
+    store: &S,
+    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<R, E>,
+) -> Result<R, E>
+where
+    S: Store + ?Sized,
+    E: From<StoreError>,
+{
+    run_in(store, false, work)
+}
+
+/// [`Store::read`] for any store, sized or not.
+///
+/// # Errors
+///
+/// As [`Store::transaction`].
+pub fn read_in<S, R, E>(
+    store: &S,
+    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<R, E>,
+) -> Result<R, E>
+where
+    S: Store + ?Sized,
+    E: From<StoreError>,
+{
+    run_in(store, true, work)
+}
+
+fn run_in<S, R, E>(
+    store: &S,
+    read: bool,
+    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<R, E>,
+) -> Result<R, E>
+where
+    S: Store + ?Sized,
+    E: From<StoreError>,
+{
+    // The outcome of the last attempt: its result, or the work's own error
+    // (the store only sees a stand-in, which rolls the attempt back).
+    let mut outcome: Option<Result<R, E>> = None;
+    let mut attempt = |tx: &mut dyn Transaction| {
+        outcome = None;
+        match work(tx) {
+            Ok(r) => {
+                outcome = Some(Ok(r));
+                Ok(())
+            }
+            Err(e) => {
+                outcome = Some(Err(e));
+                Err(StoreError::WorkFailed)
+            }
+        }
+    };
+    let ran = if read {
+        store.transact_read(&mut attempt)
+    } else {
+        store.transact(&mut attempt)
+    };
+    match (ran, outcome) {
+        (Ok(()), Some(Ok(r))) => Ok(r),
+        // The work failed and the store gave up on it: the work's error.
+        (Err(StoreError::WorkFailed), Some(Err(e))) => Err(e),
+        (Err(StoreError::WorkFailed), _) | (Ok(()), _) => Err(E::from(StoreError::backend(
+            "the store did not report the outcome of the transaction's work",
+        ))),
+        // The store failed on its own (a commit, or conflicts to the bound).
+        (Err(e), _) => Err(E::from(e)),
+    }
+}
+
+impl<S: Store + ?Sized> Store for &S {
+    fn transact(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact(work)
+    }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact_read(work)
+    }
+}
+
+impl<S: Store + ?Sized> Store for Box<S> {
+    fn transact(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact(work)
+    }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact_read(work)
+    }
+}
+
+impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
+    fn transact(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact(work)
+    }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact_read(work)
     }
 }
 
@@ -357,7 +542,7 @@ pub struct Dump {
 ///
 /// [`StoreError`] when the backend fails.
 pub fn dump<S: Store + ?Sized>(store: &S) -> Result<Dump, StoreError> {
-    store.transaction(|tx| {
+    transaction_in(store, &mut |tx| {
         let mut dump = Dump::default();
         for table in Table::ALL {
             let docs = tx.scan(table, None)?;

@@ -5,7 +5,8 @@ use std::fmt;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use postgres::{Client, Config, NoTls, Statement};
+use postgres::error::SqlState;
+use postgres::{Client, Config, IsolationLevel, NoTls, Statement};
 
 use super::{Doc, Store, StoreError, Table, Transaction};
 
@@ -15,9 +16,18 @@ const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_documents.s
 
 /// The first key of the advisory locks this store takes (ASCII "soci").
 const LOCK_CLASS: i32 = 0x736f_6369;
-/// The second key of the lock that serializes migrations of one schema is
-/// `hashtext(current_schema())`; this one serializes transactions.
-const LOCK_WRITE: i32 = 1;
+/// The first key of the session-level lock that every transaction holds
+/// while it runs: shared on its first attempts, exclusive once it has
+/// conflicted [`OPTIMISTIC_ATTEMPTS`] times, so that it then runs alone and
+/// cannot conflict again. The second key is `hashtext(current_schema())`.
+const LOCK_CLASS_TX: i32 = LOCK_CLASS + 1;
+
+/// How many attempts run alongside others before one runs alone.
+const OPTIMISTIC_ATTEMPTS: u32 = 2;
+
+/// How many times a transaction runs before [`StoreError::Conflict`], unless
+/// [`PostgresStore::with_max_attempts`] says otherwise.
+const MAX_ATTEMPTS: u32 = 12;
 
 /// The counter row that numbers the audit log. Table names are lower-case
 /// words, so it cannot clash with one.
@@ -40,9 +50,19 @@ const AUDIT_COUNTER: &str = "#audit";
 /// triggers, whoever asks; [`PostgresStore::grant_to`] gives a service role
 /// the privileges it needs and no right to change the log at all.
 ///
-/// Every [`Store::transaction`] is one PostgreSQL transaction: each facade
-/// operation is atomic and durable, and transactions are serialized with
-/// respect to each other.
+/// Every [`Store::transaction`] is one PostgreSQL transaction at
+/// SERIALIZABLE isolation: each facade operation is atomic and durable, and
+/// concurrent operations (from this process or any other) behave as if run
+/// one at a time. When the server rolls a transaction back for a
+/// serialization failure or a deadlock, the store runs its work again, up to
+/// a bound (12 attempts, see [`PostgresStore::with_max_attempts`]), and then
+/// gives [`StoreError::Conflict`]. So that a transaction on a busy row (a
+/// counter, the audit log's numbering) cannot lose every race, its third and
+/// later attempts run alone: every transaction holds a session-level
+/// advisory lock on the schema while it runs, shared on its first two
+/// attempts and exclusive after that, taken before its snapshot. A connection lost in the middle of a
+/// transaction loses that transaction whole (the server rolls it back) and is
+/// not reused; the next transaction opens a new one.
 ///
 /// # Example
 ///
@@ -58,6 +78,7 @@ pub struct PostgresStore {
     pool: Mutex<Pool>,
     returned: Condvar,
     max_connections: usize,
+    max_attempts: u32,
 }
 
 impl fmt::Debug for PostgresStore {
@@ -67,6 +88,7 @@ impl fmt::Debug for PostgresStore {
             .field("hosts", &self.config.get_hosts().len())
             .field("dbname", &self.config.get_dbname())
             .field("max_connections", &self.max_connections)
+            .field("max_attempts", &self.max_attempts)
             .finish_non_exhaustive()
     }
 }
@@ -93,6 +115,10 @@ struct Statements {
     next_id: Statement,
     append_audit: Statement,
     audit_since: Statement,
+    lock_shared: Statement,
+    unlock_shared: Statement,
+    lock_exclusive: Statement,
+    unlock_exclusive: Statement,
 }
 
 impl Statements {
@@ -116,6 +142,10 @@ impl Statements {
                      ON CONFLICT (tbl) DO UPDATE SET last = counters.last + 1 RETURNING last)
                  INSERT INTO audit (seq, entry) SELECT last, $2 FROM n RETURNING seq")?,
             audit_since: p("SELECT seq, entry FROM audit WHERE seq > $1 ORDER BY seq")?,
+            lock_shared: p("SELECT pg_advisory_lock_shared($1, hashtext(current_schema()))")?,
+            unlock_shared: p("SELECT pg_advisory_unlock_shared($1, hashtext(current_schema()))")?,
+            lock_exclusive: p("SELECT pg_advisory_lock($1, hashtext(current_schema()))")?,
+            unlock_exclusive: p("SELECT pg_advisory_unlock($1, hashtext(current_schema()))")?,
         })
     }
 }
@@ -168,7 +198,16 @@ impl PostgresStore {
             }),
             returned: Condvar::new(),
             max_connections: max_connections.max(1),
+            max_attempts: MAX_ATTEMPTS,
         })
+    }
+
+    /// The same store, running a conflicting transaction at most `attempts`
+    /// times (at least once) before [`StoreError::Conflict`].
+    #[must_use]
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
     }
 
     /// The schema version of the database.
@@ -270,6 +309,15 @@ impl PostgresStore {
         Ok(Conn { client, st })
     }
 
+    /// Closes a broken connection and makes room for a new one.
+    fn forget(&self, conn: Conn) {
+        drop(conn);
+        let mut pool = self.lock_pool();
+        pool.open = pool.open.saturating_sub(1);
+        drop(pool);
+        self.returned.notify_one();
+    }
+
     /// Returns a connection to the pool, or forgets it when it is broken.
     fn give_back(&self, conn: Conn) {
         let mut pool = self.lock_pool();
@@ -357,6 +405,20 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
 struct PgTx<'a, 'c> {
     tx: &'a mut postgres::Transaction<'c>,
     st: &'a Statements,
+    // Whether a statement failed for a conflict with a concurrent
+    // transaction: the server has rolled this one back.
+    conflict: bool,
+    // Whether a statement failed other than by the server's refusal (the
+    // connection was lost): the connection is not used again.
+    broken: bool,
+}
+
+impl PgTx<'_, '_> {
+    fn fail(&mut self, e: postgres::Error) -> StoreError {
+        self.conflict |= is_conflict(&e);
+        self.broken |= e.as_db_error().is_none();
+        backend(e)
+    }
 }
 
 fn doc_of(row: &postgres::Row, at: usize) -> Result<Doc, StoreError> {
@@ -371,7 +433,7 @@ impl Transaction for PgTx<'_, '_> {
     fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
         self.tx
             .query_opt(&self.st.get, &[&table.name(), &key])
-            .map_err(backend)?
+            .map_err(|e| self.fail(e))?
             .map(|row| doc_of(&row, 0))
             .transpose()
     }
@@ -382,7 +444,7 @@ impl Transaction for PgTx<'_, '_> {
                 &self.st.put,
                 &[&table.name(), &key, &doc.subject, &doc.body, &doc.sealed],
             )
-            .map_err(backend)?;
+            .map_err(|e| self.fail(e))?;
         Ok(())
     }
 
@@ -390,7 +452,7 @@ impl Transaction for PgTx<'_, '_> {
         let n = self
             .tx
             .execute(&self.st.delete, &[&table.name(), &key])
-            .map_err(backend)?;
+            .map_err(|e| self.fail(e))?;
         Ok(n > 0)
     }
 
@@ -403,7 +465,7 @@ impl Transaction for PgTx<'_, '_> {
             Some(s) => self.tx.query(&self.st.scan_subject, &[&table.name(), &s]),
             None => self.tx.query(&self.st.scan_all, &[&table.name()]),
         }
-        .map_err(backend)?;
+        .map_err(|e| self.fail(e))?;
         rows.iter()
             .map(|row| Ok((row.try_get(0).map_err(backend)?, doc_of(row, 1)?)))
             .collect()
@@ -413,7 +475,7 @@ impl Transaction for PgTx<'_, '_> {
         let last: i64 = self
             .tx
             .query_one(&self.st.next_id, &[&table.name()])
-            .map_err(backend)?
+            .map_err(|e| self.fail(e))?
             .try_get(0)
             .map_err(backend)?;
         to_u64(last)
@@ -423,7 +485,7 @@ impl Transaction for PgTx<'_, '_> {
         let seq: i64 = self
             .tx
             .query_one(&self.st.append_audit, &[&AUDIT_COUNTER, &entry])
-            .map_err(backend)?
+            .map_err(|e| self.fail(e))?
             .try_get(0)
             .map_err(backend)?;
         to_u64(seq)
@@ -433,7 +495,7 @@ impl Transaction for PgTx<'_, '_> {
         let after = to_i64(after).unwrap_or(i64::MAX);
         self.tx
             .query(&self.st.audit_since, &[&after])
-            .map_err(backend)?
+            .map_err(|e| self.fail(e))?
             .iter()
             .map(|row| {
                 let seq: i64 = row.try_get(0).map_err(backend)?;
@@ -444,40 +506,156 @@ impl Transaction for PgTx<'_, '_> {
 }
 
 impl Store for PostgresStore {
-    fn transaction<R, E>(
+    fn transact(
         &self,
-        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
-    ) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
-        let mut conn = self.take()?;
-        let result = run(&mut conn, work);
-        self.give_back(conn);
-        result
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for attempt in 1..=self.max_attempts {
+            let alone = attempt > OPTIMISTIC_ATTEMPTS;
+            let mut conn = Pooled {
+                store: self,
+                conn: Some(self.take()?),
+            };
+            let Some(c) = conn.conn.as_mut() else {
+                return Err(StoreError::backend("no connection"));
+            };
+            let (outcome, broken) = attempt_once(c, work, alone);
+            conn.release(broken);
+            match outcome {
+                Attempt::Done(result) => return result,
+                Attempt::Conflict if attempt < self.max_attempts => backoff(attempt),
+                Attempt::Conflict => {}
+            }
+        }
+        Err(StoreError::Conflict {
+            attempts: self.max_attempts,
+        })
     }
 }
 
-/// Runs `work` in one transaction on `conn`. Transactions take one
-/// transaction-scoped advisory lock first, so they run one at a time across
-/// every process using the database; each statement (READ COMMITTED) then
-/// sees every earlier commit.
-fn run<R, E>(
+/// How one attempt at a transaction ended.
+enum Attempt {
+    /// Committed (`Ok`) or failed for good (`Err`).
+    Done(Result<(), StoreError>),
+    /// Rolled back by a serialization failure or a deadlock: run it again.
+    Conflict,
+}
+
+/// Whether the server rolled the transaction back for a conflict with a
+/// concurrent one, so that running it again may succeed.
+fn is_conflict(e: &postgres::Error) -> bool {
+    e.code().is_some_and(|code| {
+        *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
+    })
+}
+
+/// Waits a little before attempt `attempt + 1`, longer each time and
+/// jittered, so that transactions that collided do not collide again.
+fn backoff(attempt: u32) {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos() % 1_000))
+        .unwrap_or(0);
+    let micros = (200u64 << attempt.min(6)) + jitter * u64::from(attempt.min(8));
+    std::thread::sleep(Duration::from_micros(micros));
+}
+
+/// A connection taken from the pool, given back (or, after a panic in the
+/// work or a lost connection, closed) when dropped.
+struct Pooled<'a> {
+    store: &'a PostgresStore,
+    conn: Option<Conn>,
+}
+
+impl Pooled<'_> {
+    fn release(&mut self, broken: bool) {
+        if let Some(conn) = self.conn.take() {
+            if broken {
+                self.store.forget(conn);
+            } else {
+                self.store.give_back(conn);
+            }
+        }
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        // Still held: the work panicked, perhaps in the middle of a
+        // transaction and holding the lock; closing the connection makes
+        // the server roll back and release everything.
+        self.release(true);
+    }
+}
+
+/// Runs `work` once in a SERIALIZABLE transaction on `conn`, holding the
+/// transaction lock shared, or exclusive when `alone`; says too whether the
+/// connection is broken.
+fn attempt_once(
     conn: &mut Conn,
-    work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
-) -> Result<R, E>
-where
-    E: From<StoreError>,
-{
+    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    alone: bool,
+) -> (Attempt, bool) {
     let Conn { client, st } = conn;
-    let mut tx = client.transaction().map_err(backend)?;
-    tx.execute(
-        "SELECT pg_advisory_xact_lock($1, $2)",
-        &[&LOCK_CLASS, &LOCK_WRITE],
-    )
-    .map_err(backend)?;
-    // An `Err` (or a panic) drops `tx`, which rolls back.
-    let result = work(&mut PgTx { tx: &mut tx, st })?;
-    tx.commit().map_err(backend)?;
-    Ok(result)
+    let (lock, unlock) = if alone {
+        (&st.lock_exclusive, &st.unlock_exclusive)
+    } else {
+        (&st.lock_shared, &st.unlock_shared)
+    };
+    if let Err(e) = client.execute(lock, &[&LOCK_CLASS_TX]) {
+        let broken = e.as_db_error().is_none();
+        return (Attempt::Done(Err(backend(e))), broken);
+    }
+    let (outcome, broken) = in_transaction(client, st, work);
+    if broken {
+        // The server released the lock with the connection.
+        return (outcome, true);
+    }
+    match client.execute(unlock, &[&LOCK_CLASS_TX]) {
+        Ok(_) => (outcome, false),
+        // The lock may still be held: the connection is not reused.
+        Err(_) => (outcome, true),
+    }
+}
+
+fn in_transaction(
+    client: &mut Client,
+    st: &Statements,
+    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+) -> (Attempt, bool) {
+    let mut tx = match client
+        .build_transaction()
+        .isolation_level(IsolationLevel::Serializable)
+        .start()
+    {
+        Ok(tx) => tx,
+        Err(e) => {
+            let broken = e.as_db_error().is_none();
+            return (Attempt::Done(Err(backend(e))), broken);
+        }
+    };
+    let mut ptx = PgTx {
+        tx: &mut tx,
+        st,
+        conflict: false,
+        broken: false,
+    };
+    // An `Err` (or a panic) drops `tx`, which rolls back (or, on a lost
+    // connection, was rolled back by the server when it went).
+    let result = work(&mut ptx);
+    let (conflict, broken) = (ptx.conflict, ptx.broken);
+    match result {
+        // The work may have turned the conflict into its own error: the
+        // store saw it, and runs the work again.
+        Err(_) if conflict => (Attempt::Conflict, broken),
+        Err(e) => (Attempt::Done(Err(e)), broken),
+        Ok(()) => match tx.commit() {
+            Ok(()) => (Attempt::Done(Ok(())), false),
+            Err(e) if is_conflict(&e) => (Attempt::Conflict, false),
+            Err(e) => {
+                let broken = e.as_db_error().is_none();
+                (Attempt::Done(Err(backend(e))), broken)
+            }
+        },
+    }
 }

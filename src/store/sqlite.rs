@@ -416,13 +416,10 @@ impl Transaction for SqliteTx<'_> {
 }
 
 impl Store for SqliteStore {
-    fn transaction<R, E>(
+    fn transact(
         &self,
-        work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>,
-    ) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         // A panic inside `work` drops the rusqlite transaction, which rolls
         // back: the database is consistent, so a poisoned lock is safe to take.
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
@@ -434,7 +431,7 @@ impl Store for SqliteStore {
             counters: std::collections::BTreeMap::new(),
             deleted: false,
         };
-        let result = work(&mut stx)?;
+        work(&mut stx)?;
         stx.write_counters()?;
         let deleted = stx.deleted;
         tx.commit().map_err(backend)?;
@@ -446,16 +443,16 @@ impl Store for SqliteStore {
             // the next one.
             let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
-        Ok(result)
+        Ok(())
     }
 
     /// A deferred transaction: it reads a snapshot and never takes SQLite's
     /// write lock, so other processes write meanwhile (WAL). Its writes, if
     /// `work` made any, are rolled back.
-    fn read<R, E>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
@@ -465,8 +462,8 @@ impl Store for SqliteStore {
             counters: std::collections::BTreeMap::new(),
             deleted: false,
         };
-        let result = work(&mut stx)?;
+        work(&mut stx)?;
         tx.rollback().map_err(backend)?;
-        Ok(result)
+        Ok(())
     }
 }
