@@ -74,7 +74,6 @@ fn main() -> Result<(), Error> {
 
     // The registry as a bureau would have it: registered over the years.
     let started = Instant::now();
-    let mut ids: Vec<SubjectId> = Vec::with_capacity(subjects as usize);
     for n in 1..=subjects {
         let code = uscc(n)?;
         let id: SubjectId = code.clone().into();
@@ -102,7 +101,6 @@ fn main() -> Result<(), Error> {
                 d(2019, 5, 13)?,
             )?;
         }
-        ids.push(id);
     }
     let built = started.elapsed();
     println!("registry of {subjects} subjects built in {built:.2?}");
@@ -123,32 +121,56 @@ fn main() -> Result<(), Error> {
         sweep.not_computed.len(),
     );
 
-    // 2. Every subject assessed.
+    // 2. Every subject assessed, a page of registered subjects at a time.
     let started = Instant::now();
     let mut by_severity: BTreeMap<String, usize> = BTreeMap::new();
     let (mut listed, mut key_supervision, mut green) = (0usize, 0usize, 0usize);
-    for id in &ids {
-        let summary = registry.assess(id, night)?;
-        let severity = summary
-            .worst_severity
-            .map_or_else(|| "none".to_owned(), |s| s.as_str().to_owned());
-        *by_severity.entry(severity).or_default() += 1;
-        listed +=
-            usize::from(!summary.blacklist_domains.is_empty() || summary.red_list_since.is_some());
-        key_supervision += usize::from(summary.key_supervision);
-        green += usize::from(summary.green_channel);
+    let mut assessed_count = 0usize;
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = registry.subjects(cursor.as_deref(), 500)?;
+        for subject in &page.items {
+            let summary = registry.assess(&subject.id(), night)?;
+            assessed_count += 1;
+            let severity = summary
+                .worst_severity
+                .map_or_else(|| "none".to_owned(), |s| s.as_str().to_owned());
+            *by_severity.entry(severity).or_default() += 1;
+            listed += usize::from(
+                !summary.blacklist_domains.is_empty() || summary.red_list_since.is_some(),
+            );
+            key_supervision += usize::from(summary.key_supervision);
+            green += usize::from(summary.green_channel);
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
     }
     let assessed = started.elapsed();
-    let per = assessed / u32::try_from(ids.len().max(1))?;
-    println!(
-        "assessed {} subjects in {assessed:.2?} ({per:.2?} each)",
-        ids.len()
-    );
+    let per = assessed / u32::try_from(assessed_count.max(1))?;
+    println!("assessed {assessed_count} subjects in {assessed:.2?} ({per:.2?} each)");
     for (severity, count) in &by_severity {
         println!("  worst severity {severity:<8} {count:>6}");
     }
     println!("  on a blacklist or the red list {listed:>6}");
     println!("  key supervision targets        {key_supervision:>6}");
     println!("  green channel open             {green:>6}");
+
+    // 3. The audit trail of the night, a page at a time.
+    let started = Instant::now();
+    let (mut entries, mut after) = (0usize, 0u64);
+    loop {
+        let page = registry.audit_page(after, 1_000)?;
+        entries += page.items.len();
+        match page.items.last() {
+            Some((seq, _)) if page.next.is_some() => after = *seq,
+            _ => break,
+        }
+    }
+    println!(
+        "audit log: {entries} entries read in {:.2?}",
+        started.elapsed()
+    );
     Ok(())
 }

@@ -21,6 +21,7 @@ pub mod retention;
 pub mod store;
 pub mod subject;
 pub mod text;
+mod trace;
 
 pub use assess::{assess, Assessment, Dossier, Rules};
 pub use audit::AuditEntry;

@@ -26,7 +26,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<Commitment, RegistryError> {
-        self.store.transaction(|tx| {
+        self.write_tx("sign_commitment", None, |tx| {
             Self::require_subject(tx, subject)?;
             let id = CommitmentId(tx.next_id(Table::Commitments)?);
             let commitment = Commitment {
@@ -66,7 +66,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         basis: Citation,
         mut change: impl FnMut(&mut Commitment) -> Result<(), CommitmentError>,
     ) -> Result<Commitment, RegistryError> {
-        self.store.transaction(|tx| {
+        self.write_tx("change_commitment", None, |tx| {
             let key = numeric_key(id.0);
             let mut c: Commitment =
                 get(tx, Table::Commitments, &key)?.ok_or_else(|| not_found("commitment", id))?;
@@ -141,7 +141,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<ReportId, RegistryError> {
-        self.store.transaction(|tx| {
+        self.write_tx("receive_report", None, |tx| {
             Self::require_subject(tx, subject)?;
             let id = ReportId(tx.next_id(Table::Reports)?);
             let body = ReportBody {
@@ -177,7 +177,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn report(&self, id: ReportId) -> Result<Report, RegistryError> {
-        self.store.transaction(|tx| {
+        self.read_tx("report", None, |tx| {
             let key = numeric_key(id.0);
             let doc = tx
                 .get(Table::Reports, &key)?

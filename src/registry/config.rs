@@ -92,6 +92,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 calendar: Arc::new(calendar),
                 rules: Arc::new(rules),
             })),
+            cache: super::cache::SubjectCache::default(),
         }
     }
 
@@ -208,7 +209,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         // Held while the audit entry is written, so replacements are
         // serialized and the log's order is the order they took effect.
         let mut slot = self.setup.write().unwrap_or_else(PoisonError::into_inner);
-        self.store.transaction(|tx| {
+        self.write_tx("replace", None, |tx| {
             audit(
                 tx,
                 on,

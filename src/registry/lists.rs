@@ -100,7 +100,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
-        self.store.transaction(|tx| {
+        self.write_tx("add_to_red_list", None, |tx| {
             Self::require_subject(tx, subject)?;
             let mut entries = scan(tx, Table::ListEntries, Some(subject))?;
             let key = self.list_in(
@@ -187,7 +187,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         basis: Citation,
         mut change: impl FnMut(&mut ListEntry) -> Result<(), RegistryError>,
     ) -> Result<ListEntry, RegistryError> {
-        self.store.transaction(|tx| {
+        self.write_tx("change_open_entry", None, |tx| {
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
             change(&mut entry)?;
             tx.put(Table::ListEntries, &key, to_doc(subject, &entry)?)?;
@@ -319,7 +319,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         subject: &SubjectId,
     ) -> Result<Vec<(ListEntryId, ListEntry)>, RegistryError> {
-        self.store.transaction(|tx| {
+        self.read_tx("list_entries", None, |tx| {
             Self::require_subject(tx, subject)?;
             scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
                 .into_iter()

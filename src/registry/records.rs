@@ -258,7 +258,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.write_tx("record_misconduct", None, |tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
             // The work may run again after a conflict: each run records a copy.
             let record = self.record_in(&setup, tx, &mut state, new.clone(), None, by, on)?;
@@ -279,7 +279,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<Vec<RecordId>, RegistryError> {
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.write_tx("import_records", None, |tx| {
             // Each subject's records and list entries are read once and kept
             // up to date here, so a bulk import costs the same per record as
             // one finding, whatever the batch size.
@@ -333,7 +333,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.write_tx("record_misconduct_certified", None, |tx| {
             let mut state = SubjectState::load(tx, &new.subject)?;
             let record = self.record_in(
                 &setup,
@@ -580,8 +580,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`RegistryError::Erased`] for an erased record,
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn record(&self, id: RecordId) -> Result<MisconductRecord, RegistryError> {
-        self.store
-            .transaction(|tx| get_record(tx, id).map(|(_, record)| record))
+        self.read_tx("record", None, |tx| {
+            get_record(tx, id).map(|(_, record)| record)
+        })
     }
 
     /// The tombstone of an erased record: its id, the erasure day and the
@@ -591,8 +592,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// A store failure.
     pub fn erasure(&self, id: RecordId) -> Result<Option<Tombstone>, RegistryError> {
-        self.store
-            .transaction(|tx| Ok(get(tx, Table::Erasures, &numeric_key(id.0))?))
+        self.read_tx("erasure", None, |tx| {
+            Ok(get(tx, Table::Erasures, &numeric_key(id.0))?)
+        })
     }
 
     /// Applies credit repair to a record (plan §6(7)) under the repair
@@ -612,7 +614,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.write_tx("apply_repair", None, |tx| {
             let (key, mut rec) = get_record(tx, record)?;
             let others: Vec<MisconductRecord> = scan(tx, Table::Records, Some(&rec.subject))?
                 .into_iter()

@@ -34,7 +34,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         }
         let id = subject.id();
         let key = subject_key(&id);
-        self.store.transaction(|tx| {
+        self.write_tx("register_subject", None, |tx| {
             if tx.get(Table::Subjects, &key)?.is_some() {
                 return Err(RegistryError::AlreadyRegistered {
                     id: id.display_masked(),
@@ -60,8 +60,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// A store failure.
     pub fn subject(&self, id: &SubjectId) -> Result<Option<Subject>, RegistryError> {
-        self.store
-            .transaction(|tx| Ok(get(tx, Table::Subjects, &subject_key(id))?))
+        self.read_tx("subject", None, |tx| {
+            Ok(get(tx, Table::Subjects, &subject_key(id))?)
+        })
     }
 
     pub(super) fn require_subject(
@@ -88,7 +89,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<(), RegistryError> {
         Roster::default().link(link.clone())?;
         let person: SubjectId = link.person.clone().into();
-        self.store.transaction(|tx| {
+        self.write_tx("link_person", None, |tx| {
             Self::require_subject(tx, &link.organization.clone().into())?;
             Self::require_subject(tx, &person)?;
             let id = tx.next_id(Table::RoleLinks)?;
@@ -123,7 +124,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
         let subject: SubjectId = person.clone().into();
-        self.store.transaction(|tx| {
+        self.write_tx("unlink_person", None, |tx| {
             let links: Vec<(String, RoleLink)> = scan(tx, Table::RoleLinks, Some(&subject))?;
             let (key, mut link) = links
                 .into_iter()

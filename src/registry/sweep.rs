@@ -99,7 +99,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn daily_sweep(&self, by: &str, on: NaiveDate) -> Result<SweepReport, RegistryError> {
         let setup = self.setup();
         let calendar = &*setup.calendar;
-        self.store.transaction(|tx| {
+        self.write_tx("daily_sweep", None, |tx| {
             let mut report = SweepReport {
                 on,
                 ..SweepReport::default()
