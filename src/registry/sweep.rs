@@ -21,6 +21,12 @@ use super::*;
 pub struct SweepReport {
     /// The day swept.
     pub on: NaiveDate,
+    /// The last completed sweep before this one, if any: the events due
+    /// after it and up to [`SweepReport::on`] are all handled and reported
+    /// here, so a sweep that did not run loses nothing. Without one, the
+    /// events of `on` alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
     /// Personal records erased (plan §6(7)).
     pub erased: Vec<RecordId>,
     /// Subjects whose time on a list led to a new listing (e.g. two full
@@ -88,6 +94,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// steps, objections whose deadlines are not final, and overdue pledges
     /// to supply materials. All in one transaction.
     ///
+    /// It catches up: automatic list exits and publication ends are reported
+    /// for every day after the last completed sweep before `on`
+    /// ([`SweepReport::since`]), up to `on`; erasures, listings and overdue
+    /// items are due from their day on anyway. Running it again for the same
+    /// day gives the same report.
+    ///
     /// A count that leaves the calendar never stops the sweep: the item it
     /// belongs to is reported in [`SweepReport::not_computed`] with the
     /// reason, and every other item, every erasure first, is still done.
@@ -100,8 +112,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         let setup = self.setup();
         let calendar = &*setup.calendar;
         self.write_tx("daily_sweep", None, |tx| {
+            // The last completed sweep before `on`: every event due after
+            // it is handled now (a sweep that did not run loses nothing).
+            let since = last_sweep_before(tx, on)?;
+            // Events are reported for the days after `from`.
+            let from = since.or_else(|| on.pred_opt());
             let mut report = SweepReport {
                 on,
+                since,
                 ..SweepReport::default()
             };
             // Erasures.
@@ -124,13 +142,17 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     // or a correction today lowered its severity to one whose
                     // end has already come (plan §6(3)).
                     let today = end(record.severity_on(on));
-                    let yesterday = match on.pred_opt() {
+                    // "Yesterday" is the last day swept: an end between it
+                    // and today is reported now.
+                    let yesterday = match from {
                         Some(y) if record.severity_on(y) != record.severity_on(on) => {
                             end(record.severity_on(y))
                         }
                         _ => today,
                     };
-                    if today.is_some_and(|e| e <= on) && yesterday.is_none_or(|e| e >= on) {
+                    if today.is_some_and(|e| e <= on)
+                        && yesterday.is_none_or(|e| from.is_none_or(|f| e > f))
+                    {
                         report.publication_ended.push(record.id);
                     }
                 }
@@ -169,7 +191,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                         }
                     };
                     if let Some(Standing::Exited { on: exit_on, .. }) = standing {
-                        if exit_on == on && entry.removed_on.is_none() {
+                        // Exits since the last sweep, not only today's.
+                        if exit_on <= on
+                            && from.is_none_or(|f| exit_on > f)
+                            && entry.removed_on.is_none()
+                        {
                             report
                                 .list_exits
                                 .push((entry.subject.display_masked(), entry.list.clone()));
@@ -328,7 +354,41 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .iter()
                 .filter_map(|(_, c)| c.overdue_on(on))
                 .collect();
+            // This sweep is complete once the transaction commits.
+            let mark = serde_json::json!({ "on": on }).to_string();
+            tx.put(
+                Table::Sweeps,
+                &on.to_string(),
+                crate::store::Doc {
+                    subject: None,
+                    body: mark,
+                    sealed: None,
+                },
+            )?;
             Ok(report)
         })
     }
+}
+
+/// The day of the last completed sweep before `on`, if any.
+fn last_sweep_before(
+    tx: &mut dyn crate::store::Transaction,
+    on: NaiveDate,
+) -> Result<Option<NaiveDate>, RegistryError> {
+    let before = on.to_string();
+    let sweeps = tx.scan(Table::Sweeps, None)?;
+    sweeps
+        .iter()
+        .rev()
+        .find(|(key, _)| *key < before)
+        .map(|(key, _)| {
+            key.parse::<NaiveDate>().map_err(|e| {
+                RegistryError::Store(crate::store::StoreError::Corrupt {
+                    table: Table::Sweeps,
+                    key: key.clone(),
+                    problem: e.to_string(),
+                })
+            })
+        })
+        .transpose()
 }

@@ -83,11 +83,14 @@ pub enum Table {
     /// Tombstones of erased records: the record's id, the erasure day and
     /// the rule, nothing about the person.
     Erasures,
+    /// Completed daily sweeps, keyed by day (ISO 8601, so key order is day
+    /// order): the next sweep handles every event due since the last one.
+    Sweeps,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Subjects,
         Self::RoleLinks,
         Self::Records,
@@ -97,6 +100,7 @@ impl Table {
         Self::Reports,
         Self::Pseudonyms,
         Self::Erasures,
+        Self::Sweeps,
     ];
 
     /// The table's name in storage.
@@ -111,6 +115,7 @@ impl Table {
             Self::Reports => "reports",
             Self::Pseudonyms => "pseudonyms",
             Self::Erasures => "erasures",
+            Self::Sweeps => "sweeps",
         }
     }
 
