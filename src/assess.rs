@@ -1131,6 +1131,10 @@ pub fn assess<'a>(
     // The records that count on the day.
     let mut publication = PublicationProbe::new(rules.repair, as_of);
     let mut counted: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
+    // Those in force and published, in dossier order: the only ones that
+    // ground sanctions and count for the severity. The passes over the
+    // measures' triggers look at these alone.
+    let mut live: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
     for record in dossier.records {
         let Some(status) = record.status_on(as_of) else {
             continue; // recorded after the day
@@ -1177,7 +1181,7 @@ pub fn assess<'a>(
             }
             _ => PublicationState::Never,
         };
-        counted.push(Counted {
+        let c = Counted {
             record,
             status,
             severity,
@@ -1187,23 +1191,33 @@ pub fn assess<'a>(
                 PublicationState::Never | PublicationState::Ended => None,
             },
             published: state != PublicationState::Ended,
-        });
+        };
+        counted.push(c);
+        if c.active() {
+            live.push(c);
+        }
     }
 
     // plan §6(3): under the plan's rule an open objection changes nothing;
     // under a suspending policy, a record under review grounds no sanction.
-    let suspended = suspensions(&counted, dossier.objections, rules.objections, as_of);
+    let suspended = suspensions(&live, dossier.objections, rules.objections, as_of);
     let unsuspended: Vec<Counted<'a>>;
-    let sanctionable: &[Counted<'a>] = if suspended.is_empty() {
-        &counted
-    } else {
-        unsuspended = counted
-            .iter()
-            .filter(|c| !suspended.iter().any(|s| std::ptr::eq(s.record, c.record)))
-            .copied()
-            .collect();
-        &unsuspended
-    };
+    let unsuspended_live: Vec<Counted<'a>>;
+    let (sanctionable, sanctionable_live): (&[Counted<'a>], &[Counted<'a>]) =
+        if suspended.is_empty() {
+            (&counted, &live)
+        } else {
+            let unsuspended_of = |records: &[Counted<'a>]| -> Vec<Counted<'a>> {
+                records
+                    .iter()
+                    .filter(|c| !suspended.iter().any(|s| std::ptr::eq(s.record, c.record)))
+                    .copied()
+                    .collect()
+            };
+            unsuspended = unsuspended_of(&counted);
+            unsuspended_live = unsuspended_of(&live);
+            (&unsuspended, &unsuspended_live)
+        };
 
     // The lists the subject stands on: the one place list standing is
     // decided (the public view and the sweep read it from here).
@@ -1291,20 +1305,19 @@ pub fn assess<'a>(
     // Worst severity and its grounds.
     let responsible = role_mask(&RESPONSIBLE_ROLES);
     let reaches_person = |c: &Counted<'_>, mask: u8| c.via.is_none_or(|held| held & mask != 0);
-    let worst_severity = counted
+    let worst_severity = live
         .iter()
-        .filter(|c| c.active() && reaches_person(c, responsible))
+        .filter(|c| reaches_person(c, responsible))
         .map(|c| c.severity)
         .chain(listed.iter().filter_map(|(e, _)| e.list.implied_severity()))
         .max();
     let severity_grounds: Vec<Ground<'a>> = match worst_severity {
         None => Vec::new(),
         Some(worst) => {
-            let mut grounds = Vec::with_capacity(counted.len() + listed.len());
+            let mut grounds = Vec::with_capacity(live.len() + listed.len());
             grounds.extend(
-                counted
-                    .iter()
-                    .filter(|c| c.active() && c.severity == worst)
+                live.iter()
+                    .filter(|c| c.severity == worst)
                     .filter_map(|c| ground_of(c, responsible, &RESPONSIBLE_ROLES)),
             );
             grounds.extend(
@@ -1321,9 +1334,9 @@ pub fn assess<'a>(
     // counts for the severity, not for key supervision.
     let severe_unsuspended = worst_severity == Some(Severity::Severe)
         && (suspended.is_empty()
-            || sanctionable
+            || sanctionable_live
                 .iter()
-                .filter(|c| c.active() && reaches_person(c, responsible))
+                .filter(|c| reaches_person(c, responsible))
                 .map(|c| c.severity)
                 .chain(listed.iter().filter_map(|(e, _)| e.list.implied_severity()))
                 .max()
@@ -1390,11 +1403,12 @@ pub fn assess<'a>(
         let Some(first) = measures.get(group.first) else {
             continue; // INVARIANT: a group's first measure is in the catalogue
         };
-        let mut grounds = |records: &[Counted<'a>]| {
+        let mut grounds = |records: &[Counted<'a>], live: &[Counted<'a>]| {
             let start = pool.len();
             trigger_grounds(
                 first,
                 records,
+                live,
                 &listed,
                 red_entry,
                 &green_channel,
@@ -1410,11 +1424,11 @@ pub fn assess<'a>(
         // and whether a sanction would apply but for a suspension (an
         // incentive exclusive with it stays withheld: suspension relieves
         // punishment, it does not earn rewards).
-        let incentives = grounds(&counted);
+        let incentives = grounds(&counted, &live);
         let sanctions = if !group.has_sanction {
             (0, 0)
         } else if split {
-            grounds(sanctionable)
+            grounds(sanctionable, sanctionable_live)
         } else {
             incentives
         };
@@ -1495,6 +1509,7 @@ pub fn assess<'a>(
 
     let mut next_change = next_change(
         &counted,
+        &live,
         &exits,
         &green_channel,
         person.is_some(),
@@ -1551,12 +1566,12 @@ fn plan_start(exits: &[(&ListEntry, crate::lists::ExitPlan)], on: NaiveDate) -> 
         .find_map(|(_, plan)| plan.verified_on)
 }
 
-/// The counted records whose sanctions an objection under review on
-/// `as_of` suspends under `policy` (plan §6(3)): records in force (a
-/// repaired record grounds no sanction to suspend), and only an objection
-/// by the record's own subject counts.
+/// The records of `live` (the counted records in force and published)
+/// whose sanctions an objection under review on `as_of` suspends under
+/// `policy` (plan §6(3)): a repaired record grounds no sanction to suspend,
+/// and only an objection by the record's own subject counts.
 fn suspensions<'a>(
-    counted: &[Counted<'a>],
+    live: &[Counted<'a>],
     objections: &'a [Objection],
     policy: &ObjectionPolicy,
     as_of: NaiveDate,
@@ -1564,9 +1579,7 @@ fn suspensions<'a>(
     if !policy.suspend_sanctions_while_open || objections.is_empty() {
         return Vec::new();
     }
-    counted
-        .iter()
-        .filter(|c| c.active())
+    live.iter()
         .filter_map(|c| {
             let objection = objections.iter().find(|o| {
                 o.subject() == &c.record.subject
@@ -1598,21 +1611,21 @@ struct RepairSearch<'r> {
 impl<'r> RepairSearch<'r> {
     /// `None` on the last day chrono can represent: nothing comes after it.
     fn new(timeline: &'r RepairTimeline, as_of: NaiveDate) -> Option<Self> {
-        let policies = timeline.policies();
-        let first_ahead = policies
+        let bits = timeline.bits();
+        let first_ahead = bits
             .iter()
-            .position(|p| p.in_force_until.is_none_or(|u| u >= as_of))
-            .unwrap_or(policies.len());
+            .position(|p| p.until.is_none_or(|u| u >= as_of))
+            .unwrap_or(bits.len());
         Some(Self {
             tomorrow: as_of.succ_opt()?,
-            bits: timeline.bits(),
+            bits,
             first_ahead,
-            current: policies
+            current: bits
                 .iter()
                 .position(|p| p.is_in_force(as_of))
                 .and_then(|i| {
-                    let p = policies.get(i)?;
-                    Some((i, surely_run_before(p.longest_minimum_months(), as_of)))
+                    let p = bits.get(i)?;
+                    Some((i, surely_run_before(p.longest_minimum_months, as_of)))
                 }),
         })
     }
@@ -1732,7 +1745,9 @@ fn ground_of<'a>(c: &Counted<'a>, mask: u8, roles: &[Role]) -> Option<Ground<'a>
 }
 
 /// Pushes onto `out` the grounds on which `measure` applies (none when it
-/// does not).
+/// does not): `counted` are the records that count (for a clean-record
+/// window), `live` those of them in force and published (the ones that
+/// ground measures).
 #[expect(
     clippy::too_many_arguments,
     reason = "the pieces of one assessment, computed once"
@@ -1740,6 +1755,7 @@ fn ground_of<'a>(c: &Counted<'a>, mask: u8, roles: &[Role]) -> Option<Ground<'a>
 fn trigger_grounds<'a>(
     measure: &'a Measure,
     counted: &[Counted<'a>],
+    live: &[Counted<'a>],
     listed: &[(&'a ListEntry, NaiveDate)],
     red_entry: Option<(&'a ListEntry, NaiveDate)>,
     green: &GreenChannel,
@@ -1750,17 +1766,17 @@ fn trigger_grounds<'a>(
     out: &mut Vec<Ground<'a>>,
 ) {
     let reach = role_mask(&measure.reaches);
-    // The grounds of the active records that pass `test` and reach the
+    // The grounds of the records of `live` that pass `test` and reach the
     // measure's roles, in dossier order.
     fn push_records<'a>(
         out: &mut Vec<Ground<'a>>,
-        counted: &[Counted<'a>],
+        live: &[Counted<'a>],
         measure: &Measure,
         reach: u8,
         test: impl Fn(&Counted<'a>) -> bool,
     ) {
-        for c in counted {
-            if c.active() && test(c) {
+        for c in live {
+            if test(c) {
                 if let Some(ground) = ground_of(c, reach, &measure.reaches) {
                     out.push(ground);
                 }
@@ -1794,18 +1810,18 @@ fn trigger_grounds<'a>(
             }
         }
         Trigger::SeverityAtLeast { severity } => {
-            push_records(out, counted, measure, reach, |c| c.severity >= *severity);
+            push_records(out, live, measure, reach, |c| c.severity >= *severity);
             for (entry, _) in listed {
                 if entry.list.implied_severity() >= Some(*severity) {
                     out.push(Ground::Listed(entry));
                 }
             }
         }
-        Trigger::SevereConduct { conduct } => push_records(out, counted, measure, reach, |c| {
+        Trigger::SevereConduct { conduct } => push_records(out, live, measure, reach, |c| {
             c.severity == Severity::Severe && conduct.contains(&c.record.conduct)
         }),
         Trigger::ResponsiblePerson => {
-            push_records(out, counted, measure, reach, |c| c.via.is_some());
+            push_records(out, live, measure, reach, |c| c.via.is_some());
         }
         Trigger::BlacklistDomains { at_least } => {
             let blacklisted = || {
@@ -1913,8 +1929,13 @@ fn first_day_existed(since: NaiveDate, years: u32) -> Option<NaiveDate> {
     Some(d)
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces of one assessment, computed once"
+)]
 fn next_change<'a>(
     counted: &[Counted<'a>],
+    live: &[Counted<'a>],
     exits: &[(&'a ListEntry, ExitPlan)],
     green: &GreenChannel,
     is_person: bool,
@@ -1924,14 +1945,23 @@ fn next_change<'a>(
 ) -> Option<NextChange<'a>> {
     // The earliest day seen so far and what changes on it.
     let mut next: Option<NextChange<'a>> = None;
+    // A new earliest day drops what was noted before, keeping its room.
     let note = |next: &mut Option<NextChange<'a>>, on: NaiveDate, change: Change<'a>| match next {
         Some(n) if n.on < on => {}
         Some(n) if n.on == on => n.changes.push(change),
-        _ => {
+        Some(n) => {
+            n.on = on;
+            n.finality = Finality::Final;
+            n.changes.clear();
+            n.changes.push(change);
+        }
+        None => {
+            let mut changes = Vec::with_capacity(4);
+            changes.push(change);
             *next = Some(NextChange {
                 on,
                 finality: Finality::Final,
-                changes: vec![change],
+                changes,
             });
         }
     };
@@ -1959,7 +1989,7 @@ fn next_change<'a>(
             }
         }
     }
-    for c in counted.iter().filter(|c| c.active()) {
+    for c in live {
         if let Some(on) = c.ends {
             note(&mut next, on, Change::PublicationEnds { record: c.record });
         }
@@ -1977,7 +2007,7 @@ fn next_change<'a>(
     // noted that way are put back in record order at the end.
     let search = RepairSearch::new(rules.repair, as_of);
     let mut first_opening = next.as_ref().map_or(0, |n| n.changes.len());
-    for c in counted.iter().rev() {
+    for c in live.iter().rev() {
         let Some(record) = c.repairable() else {
             continue;
         };

@@ -1828,6 +1828,9 @@ pub(crate) struct PolicyBits {
     tiers: [Option<(u32, u32)>; 4],
     rules: Vec<RuleBits>,
     rows: Vec<RowBits>,
+    /// The longest minimum period of any of its tiers and rules
+    /// ([`RepairPolicy::longest_minimum_months`]).
+    pub(crate) longest_minimum_months: u32,
 }
 
 /// The periods of one decision on the fast path.
@@ -1883,6 +1886,7 @@ impl PolicyBits {
         Self {
             from: p.in_force_from,
             until: p.in_force_until,
+            longest_minimum_months: p.longest_minimum_months(),
             tiers,
             rules: p
                 .decision_rules
