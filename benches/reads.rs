@@ -39,7 +39,8 @@ fn uscc(i: u32) -> Uscc {
 }
 
 fn finding(subject: &SubjectId, i: u64) -> NewRecord {
-    let occurred = d(2015, 1, 3) + Days::new(i % 1_500);
+    // The civil-affairs preset is in force from 2018; every record counts on DAY.
+    let occurred = d(2019, 1, 3) + Days::new(i % 150);
     NewRecord {
         subject: subject.clone(),
         conduct: ConductKind::new("warning"),
@@ -72,7 +73,7 @@ fn registry(subjects: u32, history: u64) -> (Registry<MemoryStore>, Vec<SubjectI
                 established_on: Some(d(2010, 1, 1)),
             }),
             "bench",
-            d(2014, 1, 2),
+            d(2018, 12, 3),
         )
         .unwrap();
         let id: SubjectId = code.into();
