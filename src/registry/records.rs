@@ -349,20 +349,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
-        self.authorize(
-            actor,
-            Operation::RecordMisconduct,
-            Target::section(new.section),
-        )?;
-        let setup = self.setup();
-        self.store.transaction(|tx| {
-            let by = &actor_name(tx, actor)?;
-            let mut state = SubjectState::load(tx, &new.subject)?;
-            // The work may run again after a conflict: each run records a copy.
-            let record = self.record_in(&setup, tx, &mut state, new.clone(), None, by, on)?;
-            state.flush(tx)?;
-            Ok(record)
-        })
+        self.record_one(new, None, Operation::RecordMisconduct, actor, on)
     }
 
     /// Records many findings in one transaction: all or none.
@@ -435,24 +422,33 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         actor: &Actor,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
-        self.authorize(
-            actor,
+        self.record_one(
+            new,
+            Some(certificate),
             Operation::RecordMisconductCertified,
-            Target::section(new.section),
-        )?;
+            actor,
+            on,
+        )
+    }
+
+    /// One finding in one transaction, for [`Registry::record_misconduct`]
+    /// and [`Registry::record_misconduct_certified`] (`exempt` holds the
+    /// certificate).
+    fn record_one(
+        &self,
+        new: NewRecord,
+        exempt: Option<&str>,
+        operation: Operation,
+        actor: &Actor,
+        on: NaiveDate,
+    ) -> Result<MisconductRecord, RegistryError> {
+        self.authorize(actor, operation, Target::section(new.section))?;
         let setup = self.setup();
         self.store.transaction(|tx| {
             let by = &actor_name(tx, actor)?;
             let mut state = SubjectState::load(tx, &new.subject)?;
-            let record = self.record_in(
-                &setup,
-                tx,
-                &mut state,
-                new.clone(),
-                Some(certificate),
-                by,
-                on,
-            )?;
+            // The work may run again after a conflict: each run records a copy.
+            let record = self.record_in(&setup, tx, &mut state, new.clone(), exempt, by, on)?;
             state.flush(tx)?;
             Ok(record)
         })
