@@ -133,3 +133,143 @@ fn the_first_sweep_reports_its_own_day() {
         vec![(id.display_masked(), ListKind::ActivityAbnormal)]
     );
 }
+
+/// Six organizations, each put on the activity-abnormal list for a warning,
+/// twenty days apart, and a first sweep the day after the first warning.
+/// Returns the day of a later sweep that catches up on several exits.
+fn six_listed<S: social_credit::store::Store>(r: &Registry<S>, sweep_first: bool) -> NaiveDate {
+    for i in 0..6u32 {
+        let subject = org(80 + i);
+        let id = subject.id();
+        r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+            .unwrap();
+        let on = d(2019, 3, 1) + chrono::Days::new(20 * u64::from(i));
+        r.record_misconduct(warning(&id, on), &who::section(), on)
+            .unwrap();
+    }
+    if sweep_first {
+        r.daily_sweep(&who::system(), d(2019, 3, 2)).unwrap();
+    }
+    // Forty days after the first exit: some have left, some stand.
+    let first = org(80).id();
+    let exit = (0..400)
+        .map(|n| d(2019, 3, 2) + chrono::Days::new(n))
+        .find(|day| r.public_view(&first, *day).unwrap().lists.is_empty())
+        .unwrap();
+    exit + chrono::Days::new(40)
+}
+
+/// A sweep that a store failure stops part-way keeps what it did for the
+/// subjects handled before the failure (their part of the report
+/// included); running it again finishes it, and the report is the one an
+/// uninterrupted sweep gives, with no event lost or reported twice. So does
+/// the next day's sweep when the failed day is not run again: it finishes
+/// the failed day first and continues from it.
+#[test]
+fn an_interrupted_sweep_ends_as_an_uninterrupted_one() {
+    use social_credit::store::kit::FaultyStore;
+    use social_credit::store::{dump, Table};
+    let reference = Registry::official(MemoryStore::new());
+    let late = six_listed(&reference, true);
+    let expected = reference.daily_sweep(&who::system(), late).unwrap();
+    // The case is worth testing: several exits caught up, several standing.
+    assert!(expected.list_exits.len() >= 2, "{expected:?}");
+    assert!(!expected.standings.is_empty(), "{expected:?}");
+    let next = late + chrono::Days::new(1);
+    let expected_next = reference.daily_sweep(&who::system(), next).unwrap();
+    // The next night's sweep when the failed one never started.
+    let skipped = Registry::official(MemoryStore::new());
+    six_listed(&skipped, true);
+    let expected_skipped = skipped.daily_sweep(&who::system(), next).unwrap();
+    assert_eq!(expected_skipped.since, Some(d(2019, 3, 2)));
+    let mut mid_way = 0;
+    for k in 1.. {
+        for rerun_same_day in [true, false] {
+            let r = Registry::official(FaultyStore::new(MemoryStore::new()));
+            six_listed(&r, true);
+            r.store().fail_at(k);
+            let Err(e) = r.daily_sweep(&who::system(), late) else {
+                assert!(k > 1);
+                assert!(mid_way > 0, "no failure came after a subject was handled");
+                return;
+            };
+            assert!(
+                matches!(e, social_credit::registry::RegistryError::Store(_)),
+                "{e}"
+            );
+            r.store().heal();
+            let sweeps = dump(r.store().inner()).unwrap().tables[&Table::Sweeps].clone();
+            let parts = sweeps.keys().filter(|k| k.starts_with("~part/")).count();
+            let started = sweeps.contains_key("~progress");
+            if parts > 0 {
+                mid_way += 1;
+            }
+            if rerun_same_day {
+                assert_eq!(
+                    r.daily_sweep(&who::system(), late).unwrap(),
+                    expected,
+                    "failed at write {k}"
+                );
+                assert_eq!(r.daily_sweep(&who::system(), next).unwrap(), expected_next);
+            } else if started {
+                // The next night's sweep finishes the failed one first.
+                let got = r.daily_sweep(&who::system(), next).unwrap();
+                assert_eq!(got, expected_next, "failed at write {k}");
+                assert_eq!(r.daily_sweep(&who::system(), late).unwrap(), expected);
+            } else {
+                // Failed before it started: the next night's sweep covers
+                // both nights.
+                let got = r.daily_sweep(&who::system(), next).unwrap();
+                assert_eq!(got, expected_skipped, "failed at write {k}");
+                continue;
+            }
+            assert_eq!(
+                dump(r.store().inner()).unwrap().due,
+                dump(reference.store()).unwrap().due,
+                "failed at write {k}"
+            );
+        }
+        assert!(k < 10_000);
+    }
+}
+
+/// A registry whose documents have no due days, as one written before the
+/// due-day index (SQLite schema 3 and earlier: the migration adds the
+/// column empty), gets them on its first sweep, which rebuilds the index
+/// from the documents and the rule book (a store migration cannot compute
+/// them: they depend on the rules), and sweeps as one that always had
+/// them.
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_registry_without_due_days_gets_them_back_on_its_first_sweep() {
+    use social_credit::store::{dump, SqliteStore};
+    let reference = Registry::official(MemoryStore::new());
+    let late = six_listed(&reference, true);
+    let expected = reference.daily_sweep(&who::system(), late).unwrap();
+    assert!(!expected.list_exits.is_empty(), "{expected:?}");
+
+    let dir = std::env::temp_dir().join(format!("social-credit-due-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("old.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let r = Registry::official(SqliteStore::open(&path).unwrap());
+    six_listed(&r, true);
+    assert!(!dump(r.store()).unwrap().due.is_empty());
+    drop(r);
+    // What the migration to schema 4 leaves: every due day empty, and no
+    // sweep of this version has run.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE docs SET due = NULL", []).unwrap();
+    conn.execute(
+        "DELETE FROM docs WHERE tbl = 'sweeps' AND key LIKE '~%'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let r = Registry::official(SqliteStore::open(&path).unwrap());
+    assert!(dump(r.store()).unwrap().due.is_empty());
+    assert_eq!(r.daily_sweep(&who::system(), late).unwrap(), expected);
+    let rebuilt = dump(r.store()).unwrap().due;
+    assert_eq!(rebuilt, dump(reference.store()).unwrap().due);
+    let _ = std::fs::remove_dir_all(&dir);
+}

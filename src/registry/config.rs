@@ -220,7 +220,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         // Held while the audit entry is written, so replacements are
         // serialized and the log's order is the order they took effect.
         let mut slot = self.setup.write().unwrap_or_else(PoisonError::into_inner);
+        let new_rules = rules.is_some();
         self.store.transaction(|tx| {
+            if new_rules {
+                // Due days follow from the rules: the next sweep computes
+                // them afresh (issue 19).
+                super::sweep::forget_due_index(tx)?;
+            }
             let by = actor_name(tx, actor)?;
             audit(
                 tx,

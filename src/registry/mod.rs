@@ -11,6 +11,7 @@
 mod authority;
 mod commitments;
 mod config;
+mod due;
 mod encoding;
 mod error;
 mod lists;

@@ -368,7 +368,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             self.authorize(actor, Operation::ImportRecords, Target::section(r.section))?;
         }
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.tracked(|tx| {
             let by = &actor_name(tx, actor)?;
             // Each subject's records and list entries are read once and kept
             // up to date here, so a bulk import costs the same per record as
@@ -444,7 +444,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<MisconductRecord, RegistryError> {
         self.authorize(actor, operation, Target::section(new.section))?;
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.tracked(|tx| {
             let by = &actor_name(tx, actor)?;
             let mut state = SubjectState::load(tx, &new.subject)?;
             // The work may run again after a conflict: each run records a copy.
@@ -705,7 +705,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.tracked(|tx| {
             let (key, mut rec) = get_record(tx, record)?;
             // Only the section that provided the record repairs it (plan
             // §6(7)); checked before anything is written.

@@ -13,8 +13,8 @@ use crate::lists::{ListEntry, ListKind, OverdueRemoval, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus};
 use crate::objection::{Objection, ObjectionError, ObjectionId};
 use crate::permission::{Operation, Target};
-use crate::store::{Store, Table};
-use crate::subject::SubjectId;
+use crate::store::{Doc, Store, StoreError, Table, Transaction};
+use crate::subject::with_whole_identifiers;
 
 use super::*;
 
@@ -88,19 +88,203 @@ pub(super) fn entry_item(entry: &ListEntry) -> String {
     )
 }
 
+/// The key, in [`Table::Sweeps`], of the sweep under way: its day and the
+/// last completed sweep it continues from. Keys of completed sweeps are
+/// days (digits first), so this one never reads as one.
+const PROGRESS: &str = "~progress";
+/// The key, in [`Table::Sweeps`], of the mark that the due-day index was
+/// built for every document (see [`Registry::daily_sweep`]).
+const DUE_INDEX: &str = "~due-index";
+/// The [`Doc::subject`] of the parts of the sweep under way, so that they
+/// are found by subject, whatever else the table holds.
+const PART: &str = "~sweep-part";
+/// How many due documents one page query reads.
+const PAGE: usize = 256;
+
+/// Makes the next sweep compute every due day afresh (after the rule book
+/// they follow from was replaced).
+pub(super) fn forget_due_index(tx: &mut dyn Transaction) -> Result<(), StoreError> {
+    tx.delete(Table::Sweeps, DUE_INDEX).map(|_| ())
+}
+
+/// The sweep under way.
+#[derive(Serialize, Deserialize)]
+struct Progress {
+    on: NaiveDate,
+    since: Option<NaiveDate>,
+}
+
+/// A completed sweep: its day and, since issue 19, its report.
+#[derive(Serialize, Deserialize)]
+struct Mark {
+    on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    report: Option<SweepReport>,
+}
+
+/// What the sweep found about one subject, with what orders it in the
+/// report (document keys, lateness).
+#[derive(Default, Serialize, Deserialize)]
+struct Part {
+    subject: String,
+    erased: Vec<RecordId>,
+    publication_ended: Vec<RecordId>,
+    list_exits: Vec<(String, (String, ListKind))>,
+    overdue_removals: Vec<(String, OverdueRemoval)>,
+    listed: Vec<(String, Citation)>,
+    standing: Option<(String, Vec<ListKind>)>,
+    overdue_objections: Vec<(i64, ObjectionId)>,
+    unsettled: Vec<(String, ObjectionId, Finality)>,
+    overdue_pledges: Vec<(String, OverduePledge)>,
+    /// (phase: 0 list entries, 1 standings, 2 objections; key; gap).
+    gaps: Vec<(u8, String, SweepGap)>,
+}
+
+impl Part {
+    fn is_empty(&self) -> bool {
+        self.erased.is_empty()
+            && self.publication_ended.is_empty()
+            && self.list_exits.is_empty()
+            && self.overdue_removals.is_empty()
+            && self.listed.is_empty()
+            && self.standing.is_none()
+            && self.overdue_objections.is_empty()
+            && self.unsettled.is_empty()
+            && self.overdue_pledges.is_empty()
+            && self.gaps.is_empty()
+    }
+}
+
+/// JSON text of `value` with identifiers whole (the store's
+/// representation: a report read back must name the same subjects).
+fn whole_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    with_whole_identifiers(|| serde_json::to_string(value)).map_err(StoreError::backend)
+}
+
+fn sweep_doc<T: Serialize>(subject: Option<&str>, value: &T) -> Result<Doc, StoreError> {
+    Ok(Doc {
+        subject: subject.map(str::to_owned),
+        body: whole_json(value)?,
+        sealed: None,
+    })
+}
+
+fn progress(tx: &mut dyn Transaction) -> Result<Option<Progress>, StoreError> {
+    tx.get(Table::Sweeps, PROGRESS)?
+        .map(|doc| load(Table::Sweeps, PROGRESS, &doc))
+        .transpose()
+}
+
+/// The report of the completed sweep of `on`, when it kept one.
+fn completed(tx: &mut dyn Transaction, on: NaiveDate) -> Result<Option<SweepReport>, StoreError> {
+    let key = on.to_string();
+    let Some(doc) = tx.get(Table::Sweeps, &key)? else {
+        return Ok(None);
+    };
+    let mark: Mark = with_whole_identifiers(|| load(Table::Sweeps, &key, &doc))?;
+    Ok(mark.report)
+}
+
+/// The documents of `table` about `subject` (a subject key), decoded.
+fn scan_of<T: serde::de::DeserializeOwned>(
+    tx: &mut dyn Transaction,
+    table: Table,
+    subject: &str,
+) -> Result<Vec<(String, T)>, StoreError> {
+    tx.scan(table, Some(subject))?
+        .into_iter()
+        .map(|(k, doc)| {
+            let value = load(table, &k, &doc)?;
+            Ok((k, value))
+        })
+        .collect()
+}
+
+/// The report of the parts, in the order an all-at-once sweep gives.
+fn assemble(on: NaiveDate, since: Option<NaiveDate>, mut parts: Vec<Part>) -> SweepReport {
+    parts.sort_by(|a, b| a.subject.cmp(&b.subject));
+    let mut report = SweepReport {
+        on,
+        since,
+        ..SweepReport::default()
+    };
+    let mut exits = Vec::new();
+    let mut removals = Vec::new();
+    let mut overdue = Vec::new();
+    let mut unsettled = Vec::new();
+    let mut pledges = Vec::new();
+    let mut gaps = Vec::new();
+    for part in parts {
+        report.erased.extend(part.erased);
+        report.publication_ended.extend(part.publication_ended);
+        exits.extend(part.list_exits);
+        removals.extend(part.overdue_removals);
+        report.listed.extend(part.listed);
+        report.standings.extend(part.standing);
+        overdue.extend(
+            part.overdue_objections
+                .into_iter()
+                .map(|(late, id)| (std::cmp::Reverse(late), id)),
+        );
+        unsettled.extend(part.unsettled);
+        pledges.extend(part.overdue_pledges);
+        let subject = part.subject;
+        gaps.extend(
+            part.gaps
+                .into_iter()
+                .enumerate()
+                .map(|(i, (phase, key, gap))| {
+                    // Standings come in subject order; the rest in key order.
+                    let key = if phase == 1 { subject.clone() } else { key };
+                    ((phase, key, i), gap)
+                }),
+        );
+    }
+    report.erased.sort();
+    report.publication_ended.sort();
+    exits.sort_by(|a, b| a.0.cmp(&b.0));
+    report.list_exits = exits.into_iter().map(|(_, x)| x).collect();
+    removals.sort_by(|a, b| a.0.cmp(&b.0));
+    report.overdue_removals = removals.into_iter().map(|(_, x)| x).collect();
+    overdue.sort();
+    report.overdue_objections = overdue.into_iter().map(|(_, id)| id).collect();
+    unsettled.sort_by(|a, b| a.0.cmp(&b.0));
+    report.unsettled_deadlines = unsettled.into_iter().map(|(_, id, f)| (id, f)).collect();
+    pledges.sort_by(|a, b| a.0.cmp(&b.0));
+    report.overdue_pledges = pledges.into_iter().map(|(_, p)| p).collect();
+    gaps.sort_by(|a, b| a.0.cmp(&b.0));
+    report.not_computed = gaps.into_iter().map(|(_, g)| g).collect();
+    report
+}
+
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// The daily sweep for `on`, run by the system ([`Actor::system`]): erases the
     /// personal records due (plan §6(7)) with every document about them
     /// (DESIGN.md, "What does an erasure remove?"), records listings that time on a
     /// list leads to, and reports automatic list exits, overdue objection
     /// steps, objections whose deadlines are not final, and overdue pledges
-    /// to supply materials. All in one transaction.
+    /// to supply materials.
     ///
     /// It catches up: automatic list exits and publication ends are reported
     /// for every day after the last completed sweep before `on`
     /// ([`SweepReport::since`]), up to `on`; erasures, listings and overdue
-    /// items are due from their day on anyway. Running it again for the same
-    /// day gives the same report.
+    /// items are due from their day on anyway. Running it again for a day
+    /// whose sweep completed gives that sweep's report.
+    ///
+    /// # Cost and failures
+    ///
+    /// The sweep reads only what is due: it pages through the store's
+    /// due-day index ([`Transaction::due`]) up to `on`, and handles each
+    /// subject with a document due in one short transaction of its own,
+    /// which also moves the subject's due days past `on`. Its cost grows
+    /// with what is due (including what it reports every day: subjects
+    /// standing on a list, open objections, overdue pledges), not with the
+    /// size of the registry. A failure part-way leaves the subjects handled
+    /// so far handled, with their part of the report kept in the store: the
+    /// next call (for this day or a later one) finishes this day's sweep
+    /// first, so no event is lost or reported twice. The first sweep of a
+    /// registry that holds documents without due days (written before
+    /// issue 19) builds the index once, reading every document.
     ///
     /// A count that leaves the calendar never stops the sweep: the item it
     /// belongs to is reported in [`SweepReport::not_computed`] with the
@@ -110,129 +294,278 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// [`RegistryError::Forbidden`] for any capacity but `system`; a store
     /// failure, an erasure that cannot be made, or no grading policy in
-    /// force. Nothing is changed then.
+    /// force. The subjects handled before the failure stay handled; the
+    /// next call continues.
     pub fn daily_sweep(&self, actor: &Actor, on: NaiveDate) -> Result<SweepReport, RegistryError> {
         self.authorize(actor, Operation::DailySweep, Target::none())?;
         let setup = self.setup();
-        let calendar = &*setup.calendar;
+        if let Some(report) = self
+            .store
+            .transaction(|tx| Ok::<_, RegistryError>(completed(tx, on)?))?
+        {
+            return Ok(report);
+        }
+        self.build_due_index(&setup)?;
+        // A sweep of another day interrupted by a failure: finished first,
+        // so that this one continues from it.
+        let pending = self
+            .store
+            .transaction(|tx| Ok::<_, RegistryError>(progress(tx)?))?;
+        if let Some(p) = pending.filter(|p| p.on != on) {
+            self.sweep_day(actor, &setup, p.on)?;
+        }
+        self.sweep_day(actor, &setup, on)
+    }
+
+    /// Sets the due day of every document that has none yet, once per
+    /// registry: due days depend on the rule book, so a store migration
+    /// cannot compute them.
+    fn build_due_index(&self, setup: &Setup<C>) -> Result<(), RegistryError> {
+        let built = self
+            .store
+            .transaction(|tx| Ok::<_, RegistryError>(tx.get(Table::Sweeps, DUE_INDEX)?))?;
+        if built.is_some() {
+            return Ok(());
+        }
+        for table in due::DUE_TABLES {
+            self.store.transaction(|tx| {
+                for (key, doc) in tx.scan(table, None)? {
+                    let on = due::on_write(table, &key, &doc, &setup.rules)?;
+                    tx.set_due(table, &key, on)?;
+                }
+                Ok::<_, RegistryError>(())
+            })?;
+        }
         self.store.transaction(|tx| {
-            let by = &actor_name(tx, actor)?;
+            let doc = sweep_doc(None, &serde_json::json!({ "version": 1 }))?;
+            Ok::<_, RegistryError>(tx.put(Table::Sweeps, DUE_INDEX, doc)?)
+        })
+    }
+
+    /// Starts (or continues) the sweep of `on`, handles every subject with
+    /// a document due, and completes it.
+    fn sweep_day(
+        &self,
+        actor: &Actor,
+        setup: &Setup<C>,
+        on: NaiveDate,
+    ) -> Result<SweepReport, RegistryError> {
+        let started = self.store.transaction(|tx| {
+            if let Some(p) = progress(tx)?.filter(|p| p.on == on) {
+                return Ok::<_, RegistryError>(p);
+            }
             // The last completed sweep before `on`: every event due after
             // it is handled now (a sweep that did not run loses nothing).
-            let since = last_sweep_before(tx, on)?;
-            // Events are reported for the days after `from`.
-            let from = since.or_else(|| on.pred_opt());
-            let mut report = SweepReport {
+            let p = Progress {
                 on,
-                since,
-                ..SweepReport::default()
+                since: last_sweep_before(tx, on)?,
             };
-            // Erasures.
-            let records: Vec<(String, MisconductRecord)> = scan(tx, Table::Records, None)?;
-            let retention = &setup.rules.retention;
-            // Publication ends (reported, not changed: the record keeps its
-            // status; the assessment and the public view stop counting it).
-            for (_, record) in &records {
-                if let (Some(decision), Some(RecordStatus::Active | RecordStatus::Corrected)) =
-                    (&record.decision, record.status_on(on))
-                {
-                    let end = |severity| {
-                        setup
-                            .rules
-                            .repair
-                            .publication_end(severity, decision)
-                            .map(|e| e.on)
-                    };
-                    // Published yesterday and not today: its end is today,
-                    // or a correction today lowered its severity to one whose
-                    // end has already come (plan §6(3)).
-                    let today = end(record.severity_on(on));
-                    // "Yesterday" is the last day swept: an end between it
-                    // and today is reported now.
-                    let yesterday = match from {
-                        Some(y) if record.severity_on(y) != record.severity_on(on) => {
-                            end(record.severity_on(y))
-                        }
-                        _ => today,
-                    };
-                    if today.is_some_and(|e| e <= on)
-                        && yesterday.is_none_or(|e| from.is_none_or(|f| e > f))
-                    {
-                        report.publication_ended.push(record.id);
-                    }
+            tx.put(Table::Sweeps, PROGRESS, sweep_doc(None, &p)?)?;
+            Ok(p)
+        })?;
+        // Events are reported for the days after `from`.
+        let from = started.since.or_else(|| on.pred_opt());
+        let mut handled: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for table in due::DUE_TABLES {
+            let mut after: Option<String> = None;
+            loop {
+                let page = self.store.transaction(|tx| {
+                    Ok::<_, RegistryError>(tx.due(table, on, after.as_deref(), PAGE)?)
+                })?;
+                if page.is_empty() {
+                    break;
                 }
-            }
-            for (key, mut record) in records {
-                if retention.is_due(&record, on) {
-                    // The retention rule checks and decides; the erasure
-                    // itself (its audit entries included) is `erase_in`.
-                    retention.erase(&mut record, on, by)?;
-                    erase_in(tx, &key, &record, by)?;
-                    report.erased.push(record.id);
-                } else if record.status() == RecordStatus::Erased {
-                    // Erased by an earlier version, which kept the record:
-                    // finish the erasure (its day and rule stay those of
-                    // the record's `Erased` change).
-                    erase_in(tx, &key, &record, by)?;
-                }
-            }
-            // Lists: standings (decided by the assessment, the one function
-            // the public view uses too), automatic exits, overdue removals,
-            // and listings from time on a list.
-            let policy = setup.policy(on)?;
-            let entries: Vec<(String, ListEntry)> = scan(tx, Table::ListEntries, None)?;
-            let mut gaps = Vec::new();
-            let mut gap =
-                |item: String, reason: CalendarError| gaps.push(SweepGap { item, reason });
-            let mut subjects: std::collections::BTreeSet<SubjectId> =
-                std::collections::BTreeSet::new();
-            for (_, entry) in &entries {
-                if let Some(lc) = policy.lifecycle() {
-                    let standing = match lc.standing(entry, on, calendar) {
-                        Ok(standing) => Some(standing),
-                        Err(reason) => {
-                            gap(entry_item(entry), reason);
-                            None
+                let mut before = after.take();
+                for item in page {
+                    let key = item.key.clone();
+                    match item.subject {
+                        Some(subject) if !handled.contains(&subject) => {
+                            self.store.transaction(|tx| {
+                                // Still due (not handled by a concurrent
+                                // sweep since the page was read)?
+                                let still = tx.due(table, on, before.as_deref(), 1)?;
+                                if still.first().is_none_or(|d| d.key != key) {
+                                    return Ok(());
+                                }
+                                let by = &actor_name(tx, actor)?;
+                                let part = self.sweep_subject(tx, setup, by, &subject, on, from)?;
+                                if !part.is_empty() {
+                                    let n = crate::store::numeric_key(tx.next_id(Table::Sweeps)?);
+                                    let doc = sweep_doc(Some(PART), &part)?;
+                                    tx.put(Table::Sweeps, &format!("~part/{n}"), doc)?;
+                                }
+                                Ok::<_, RegistryError>(())
+                            })?;
+                            handled.insert(subject);
                         }
-                    };
-                    if let Some(Standing::Exited { on: exit_on, .. }) = standing {
-                        // Exits since the last sweep, not only today's.
-                        if exit_on <= on
-                            && from.is_none_or(|f| exit_on > f)
-                            && entry.removed_on.is_none()
-                        {
-                            report
-                                .list_exits
-                                .push((entry.subject.display_masked(), entry.list.clone()));
-                        }
+                        Some(_) => {}
+                        // About no subject: nothing the sweep acts on.
+                        None => self.store.transaction(|tx| {
+                            Ok::<_, RegistryError>(tx.set_due(table, &key, None)?)
+                        })?,
                     }
-                    match lc.overdue_removal(entry, on, calendar) {
-                        Ok(Some(overdue)) => report.overdue_removals.push(overdue),
-                        Ok(None) => {}
-                        // Reported above, when the entry's exit was checked.
-                        Err(_) => {}
-                    }
+                    before = Some(key);
                 }
-                subjects.insert(entry.subject.clone());
+                after = before;
             }
-            let rules = setup.rules.rules();
-            for subject in subjects {
-                let loaded = Self::load_in(tx, &subject)?;
-                let dossier = Self::dossier(&loaded);
-                let assessment = match assess::assess(&dossier, &rules, calendar, on) {
-                    Ok(assessment) => assessment,
-                    Err(AssessError::Calendar(reason)) => {
-                        gap(
-                            format!("list standing of {}", subject.display_masked()),
-                            reason,
-                        );
-                        continue;
-                    }
-                    Err(e) => return Err(e.into()),
+        }
+        // This sweep is complete once the transaction commits: its parts
+        // become its report, kept with its mark.
+        self.store.transaction(|tx| {
+            let parts = tx.scan(Table::Sweeps, Some(PART))?;
+            let mut decoded = Vec::with_capacity(parts.len());
+            for (key, doc) in &parts {
+                decoded.push(with_whole_identifiers(|| {
+                    load::<Part>(Table::Sweeps, key, doc)
+                })?);
+                tx.delete(Table::Sweeps, key)?;
+            }
+            let report = assemble(on, started.since, decoded);
+            tx.delete(Table::Sweeps, PROGRESS)?;
+            let mark = Mark {
+                on,
+                report: Some(report.clone()),
+            };
+            tx.put(Table::Sweeps, &on.to_string(), sweep_doc(None, &mark)?)?;
+            Ok(report)
+        })
+    }
+
+    /// The sweep of `on` for one subject (a subject key): everything the
+    /// sweep does and reports about its documents, and their due days moved
+    /// past `on`. `from` is the last day already swept.
+    fn sweep_subject(
+        &self,
+        tx: &mut dyn Transaction,
+        setup: &Setup<C>,
+        by: &str,
+        subject: &str,
+        on: NaiveDate,
+        from: Option<NaiveDate>,
+    ) -> Result<Part, RegistryError> {
+        let calendar = &*setup.calendar;
+        let mut part = Part {
+            subject: subject.to_owned(),
+            ..Part::default()
+        };
+        // Erasures.
+        let records: Vec<(String, MisconductRecord)> = scan_of(tx, Table::Records, subject)?;
+        let retention = &setup.rules.retention;
+        // Publication ends (reported, not changed: the record keeps its
+        // status; the assessment and the public view stop counting it).
+        for (_, record) in &records {
+            if let (Some(decision), Some(RecordStatus::Active | RecordStatus::Corrected)) =
+                (&record.decision, record.status_on(on))
+            {
+                let end = |severity| {
+                    setup
+                        .rules
+                        .repair
+                        .publication_end(severity, decision)
+                        .map(|e| e.on)
                 };
+                // Published yesterday and not today: its end is today,
+                // or a correction today lowered its severity to one whose
+                // end has already come (plan §6(3)).
+                let today = end(record.severity_on(on));
+                // "Yesterday" is the last day swept: an end between it
+                // and today is reported now.
+                let yesterday = match from {
+                    Some(y) if record.severity_on(y) != record.severity_on(on) => {
+                        end(record.severity_on(y))
+                    }
+                    _ => today,
+                };
+                if today.is_some_and(|e| e <= on)
+                    && yesterday.is_none_or(|e| from.is_none_or(|f| e > f))
+                {
+                    part.publication_ended.push(record.id);
+                }
+            }
+        }
+        for (key, mut record) in records {
+            if retention.is_due(&record, on) {
+                // The retention rule checks and decides; the erasure
+                // itself (its audit entries included) is `erase_in`.
+                retention.erase(&mut record, on, by)?;
+                erase_in(tx, &key, &record, by)?;
+                part.erased.push(record.id);
+            } else if record.status() == RecordStatus::Erased {
+                // Erased by an earlier version, which kept the record:
+                // finish the erasure (its day and rule stay those of
+                // the record's `Erased` change).
+                erase_in(tx, &key, &record, by)?;
+            } else {
+                tx.set_due(
+                    Table::Records,
+                    &key,
+                    due::record_after(&record, &setup.rules, on),
+                )?;
+            }
+        }
+        // Lists: standings (decided by the assessment, the one function
+        // the public view uses too), automatic exits, overdue removals,
+        // and listings from time on a list.
+        let policy = setup.policy(on)?;
+        let mut entries: Vec<(String, ListEntry)> = scan_of(tx, Table::ListEntries, subject)?;
+        let mut gap = |phase: u8, key: &str, item: String, reason: CalendarError| {
+            part.gaps
+                .push((phase, key.to_owned(), SweepGap { item, reason }));
+        };
+        let mut exits = Vec::new();
+        let mut removals = Vec::new();
+        for (key, entry) in &entries {
+            if let Some(lc) = policy.lifecycle() {
+                let standing = match lc.standing(entry, on, calendar) {
+                    Ok(standing) => Some(standing),
+                    Err(reason) => {
+                        gap(0, key, entry_item(entry), reason);
+                        None
+                    }
+                };
+                if let Some(Standing::Exited { on: exit_on, .. }) = standing {
+                    // Exits since the last sweep, not only today's.
+                    if exit_on <= on
+                        && from.is_none_or(|f| exit_on > f)
+                        && entry.removed_on.is_none()
+                    {
+                        exits.push((
+                            key.clone(),
+                            (entry.subject.display_masked(), entry.list.clone()),
+                        ));
+                    }
+                }
+                match lc.overdue_removal(entry, on, calendar) {
+                    Ok(Some(overdue)) => removals.push((key.clone(), overdue)),
+                    Ok(None) => {}
+                    // Reported above, when the entry's exit was checked.
+                    Err(_) => {}
+                }
+            }
+        }
+        let mut listed = Vec::new();
+        let mut standing_lists = Vec::new();
+        if let Some(id) = entries.first().map(|(_, e)| e.subject.clone()) {
+            let rules = setup.rules.rules();
+            let loaded = Self::load_in(tx, &id)?;
+            let dossier = Self::dossier(&loaded);
+            let assessment = match assess::assess(&dossier, &rules, calendar, on) {
+                Ok(assessment) => Some(assessment),
+                Err(AssessError::Calendar(reason)) => {
+                    gap(
+                        1,
+                        subject,
+                        format!("list standing of {}", id.display_masked()),
+                        reason,
+                    );
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if let Some(assessment) = assessment {
                 let standing: Vec<&ListEntry> = assessment.lists().map(|(e, _)| e).collect();
                 let mut lists: Vec<ListKind> = standing.iter().map(|e| e.list.clone()).collect();
-                let kind = if subject.is_person() {
+                let kind = if id.is_person() {
                     SubjectKind::Person
                 } else {
                     SubjectKind::Organization
@@ -253,7 +586,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                         Some(lc) => match lc.continuous_since(view, on, calendar) {
                             Ok(since) => since,
                             Err(reason) => {
-                                gap(entry_item(e), reason);
+                                gap(1, subject, entry_item(e), reason);
                                 continue;
                             }
                         },
@@ -279,11 +612,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                                 })
                         });
                         if let (Some(kind), false) = (kind, already) {
-                            let mut keyed = scan(tx, Table::ListEntries, Some(&subject))?;
                             let key = self.list_in(
                                 tx,
-                                &mut keyed,
-                                &subject,
+                                &mut entries,
+                                &id,
                                 kind,
                                 on,
                                 Some(grade.citation.rule.to_string()),
@@ -291,20 +623,20 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                                 by,
                                 &grade.citation,
                             )?;
-                            put_entry(tx, &keyed, &key)?;
-                            report
-                                .listed
-                                .push((subject.display_masked(), grade.citation.clone()));
+                            put_entry(tx, &entries, &key)?;
+                            listed.push((id.display_masked(), grade.citation.clone()));
                             // The standing after this sweep's listing, as
                             // the assessment now gives it.
-                            let loaded = Self::load_in(tx, &subject)?;
+                            let loaded = Self::load_in(tx, &id)?;
                             let dossier = Self::dossier(&loaded);
                             match assess::assess(&dossier, &rules, calendar, on) {
                                 Ok(after) => {
                                     lists = after.lists().map(|(e, _)| e.list.clone()).collect();
                                 }
                                 Err(AssessError::Calendar(reason)) => gap(
-                                    format!("list standing of {}", subject.display_masked()),
+                                    1,
+                                    subject,
+                                    format!("list standing of {}", id.display_masked()),
                                     reason,
                                 ),
                                 Err(e) => return Err(e.into()),
@@ -313,65 +645,73 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     }
                 }
                 if !lists.is_empty() {
-                    report.standings.push((subject.display_masked(), lists));
+                    standing_lists = lists;
                 }
             }
-            // Overdue objections and pledges (reported, not changed).
-            let objections: Vec<(String, Objection)> = scan(tx, Table::Objections, None)?;
-            let mut overdue = Vec::new();
-            for (_, o) in objections {
-                if o.stage_on(on).is_some_and(|s| !s.is_final()) {
-                    let status = match o.status_on(calendar, on) {
-                        Ok(status) => status,
-                        Err(ObjectionError::Calendar(reason)) => {
-                            gap(format!("objection {}", o.id()), reason);
-                            continue;
-                        }
-                        Err(e) => return Err(e.into()),
-                    };
-                    for missing in &status.deadlines.missing {
-                        gap(
-                            format!("objection {}: {}", o.id(), missing.basis.rule),
-                            missing.reason.clone(),
-                        );
+            for (key, entry) in &entries {
+                let next = due::entry_after(entry, policy, calendar, on);
+                tx.set_due(Table::ListEntries, key, next)?;
+            }
+            if !standing_lists.is_empty() {
+                part.standing = Some((id.display_masked(), standing_lists));
+            }
+        }
+        part.list_exits = exits;
+        part.overdue_removals = removals;
+        part.listed = listed;
+        // Overdue objections and pledges (reported, not changed).
+        let objections: Vec<(String, Objection)> = scan_of(tx, Table::Objections, subject)?;
+        for (key, o) in objections {
+            tx.set_due(Table::Objections, &key, due::objection_after(&o, on))?;
+            if o.stage_on(on).is_some_and(|s| !s.is_final()) {
+                let status = match o.status_on(calendar, on) {
+                    Ok(status) => status,
+                    Err(ObjectionError::Calendar(reason)) => {
+                        part.gaps.push((
+                            2,
+                            key,
+                            SweepGap {
+                                item: format!("objection {}", o.id()),
+                                reason,
+                            },
+                        ));
+                        continue;
                     }
-                    if status.deadlines.finality > Finality::Final {
-                        report
-                            .unsettled_deadlines
-                            .push((o.id(), status.deadlines.finality));
-                    }
-                    if status.is_overdue() {
-                        let late = status
-                            .overdue
-                            .iter()
-                            .map(|x| x.working_days)
-                            .max()
-                            .unwrap_or(0);
-                        overdue.push((std::cmp::Reverse(late), o.id()));
-                    }
+                    Err(e) => return Err(e.into()),
+                };
+                for missing in &status.deadlines.missing {
+                    part.gaps.push((
+                        2,
+                        key.clone(),
+                        SweepGap {
+                            item: format!("objection {}: {}", o.id(), missing.basis.rule),
+                            reason: missing.reason.clone(),
+                        },
+                    ));
+                }
+                if status.deadlines.finality > Finality::Final {
+                    part.unsettled
+                        .push((key.clone(), o.id(), status.deadlines.finality));
+                }
+                if status.is_overdue() {
+                    let late = status
+                        .overdue
+                        .iter()
+                        .map(|x| x.working_days)
+                        .max()
+                        .unwrap_or(0);
+                    part.overdue_objections.push((late, o.id()));
                 }
             }
-            overdue.sort();
-            report.overdue_objections = overdue.into_iter().map(|(_, id)| id).collect();
-            report.not_computed = gaps;
-            let commitments: Vec<(String, Commitment)> = scan(tx, Table::Commitments, None)?;
-            report.overdue_pledges = commitments
-                .iter()
-                .filter_map(|(_, c)| c.overdue_on(on))
-                .collect();
-            // This sweep is complete once the transaction commits.
-            let mark = serde_json::json!({ "on": on }).to_string();
-            tx.put(
-                Table::Sweeps,
-                &on.to_string(),
-                crate::store::Doc {
-                    subject: None,
-                    body: mark,
-                    sealed: None,
-                },
-            )?;
-            Ok(report)
-        })
+        }
+        let commitments: Vec<(String, Commitment)> = scan_of(tx, Table::Commitments, subject)?;
+        for (key, c) in commitments {
+            tx.set_due(Table::Commitments, &key, due::commitment_after(&c, on))?;
+            if let Some(p) = c.overdue_on(on) {
+                part.overdue_pledges.push((key, p));
+            }
+        }
+        Ok(part)
     }
 }
 

@@ -191,7 +191,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     }
 
     pub(super) fn load(&self, id: &SubjectId) -> Result<Loaded, RegistryError> {
-        self.store.transaction(|tx| Self::load_in(tx, id))
+        self.tracked(|tx| Self::load_in(tx, id))
     }
 
     /// Everything about one subject, read in the transaction `tx`.
@@ -377,7 +377,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// A store failure, or a stored entry that cannot be read.
     pub fn audit_log(&self, after: u64) -> Result<Vec<(u64, AuditEntry)>, RegistryError> {
-        let raw = self.store.transaction(|tx| tx.audit_since(after))?;
+        let raw = self.tracked(|tx| tx.audit_since(after))?;
         raw.into_iter()
             .map(|(seq, value)| {
                 let entry = serde_json::from_str(&value).map_err(|e| StoreError::Corrupt {

@@ -498,6 +498,10 @@ impl Transaction for SqliteTx<'_> {
         limit: usize,
     ) -> Result<Vec<Due>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // Text order is day order for four-digit years only: a later
+        // `up_to` (e.g. `NaiveDate::MAX`, "+262142-12-31") would sort
+        // before every day.
+        let up_to = NaiveDate::from_ymd_opt(9999, 12, 31).map_or(up_to, |last| up_to.min(last));
         let rows: Vec<(String, Option<String>, String)> = self
             .tx
             .prepare_cached(
