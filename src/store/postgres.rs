@@ -19,13 +19,16 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0002_due.sql"),
 ];
 
-/// The first key of the advisory locks this store takes (ASCII "soci").
-const LOCK_CLASS: i32 = 0x736f_6369;
-/// The first key of the session-level lock that every transaction holds
-/// while it runs: shared on its first attempts, exclusive once it has
+/// The seed of the key of the transaction-level advisory lock a migration
+/// holds (ASCII "soci"): the key is
+/// `hashtextextended(current_schema(), seed)`, a 64-bit hash of the schema's
+/// name, so each schema of a database has its own lock.
+const LOCK_CLASS: i64 = 0x736f_6369;
+/// The seed of the key of the session-level lock that every transaction
+/// holds while it runs: shared on its first attempts, exclusive once it has
 /// conflicted [`OPTIMISTIC_ATTEMPTS`] times, so that it then runs alone and
-/// cannot conflict again. The second key is `hashtext(current_schema())`.
-const LOCK_CLASS_TX: i32 = LOCK_CLASS + 1;
+/// cannot conflict again. Keyed by schema as [`LOCK_CLASS`] is.
+const LOCK_CLASS_TX: i64 = LOCK_CLASS + 1;
 
 /// How many attempts run alongside others before one runs alone.
 const OPTIMISTIC_ATTEMPTS: u32 = 2;
@@ -154,10 +157,16 @@ impl Statements {
                  WHERE tbl = $1 AND due IS NOT NULL AND due <= $2
                      AND ($3::text IS NULL OR key > $3::text)
                  ORDER BY key LIMIT $4")?,
-            lock_shared: p("SELECT pg_advisory_lock_shared($1, hashtext(current_schema()))")?,
-            unlock_shared: p("SELECT pg_advisory_unlock_shared($1, hashtext(current_schema()))")?,
-            lock_exclusive: p("SELECT pg_advisory_lock($1, hashtext(current_schema()))")?,
-            unlock_exclusive: p("SELECT pg_advisory_unlock($1, hashtext(current_schema()))")?,
+            lock_shared: p(
+                "SELECT pg_advisory_lock_shared(hashtextextended(current_schema(), $1))",
+            )?,
+            unlock_shared: p(
+                "SELECT pg_advisory_unlock_shared(hashtextextended(current_schema(), $1))",
+            )?,
+            lock_exclusive: p("SELECT pg_advisory_lock(hashtextextended(current_schema(), $1))")?,
+            unlock_exclusive: p(
+                "SELECT pg_advisory_unlock(hashtextextended(current_schema(), $1))",
+            )?,
         })
     }
 }
@@ -175,6 +184,13 @@ fn to_u64(n: i64) -> Result<u64, StoreError> {
 }
 
 impl PostgresStore {
+    /// The seed of the key of the advisory lock a migration holds in its
+    /// transaction: `pg_advisory_xact_lock(hashtextextended(current_schema(),
+    /// MIGRATION_LOCK_CLASS))`, a lock of the schema's own, so migrations of
+    /// two schemas of one database do not wait for each other and two
+    /// processes migrating one schema migrate it once.
+    pub const MIGRATION_LOCK_CLASS: i64 = LOCK_CLASS;
+
     /// Connects to the database at `url` (a `postgres://` URL or a
     /// `key=value` connection string) with up to 8 connections, migrating
     /// it to the current schema.
@@ -371,8 +387,20 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         return Ok(());
     }
     let mut tx = client.transaction().map_err(backend)?;
+    // The lock is keyed by the schema: without one (the first schema of
+    // `search_path` does not exist) the key would be NULL and no lock taken.
+    let schema: Option<String> = tx
+        .query_one("SELECT current_schema()::text", &[])
+        .map_err(backend)?
+        .try_get(0)
+        .map_err(backend)?;
+    if schema.is_none() {
+        return Err(StoreError::backend(
+            "no schema to keep the store in: the first schema of `search_path` does not exist",
+        ));
+    }
     tx.execute(
-        "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
+        "SELECT pg_advisory_xact_lock(hashtextextended(current_schema(), $1))",
         &[&LOCK_CLASS],
     )
     .map_err(backend)?;

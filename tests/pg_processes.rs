@@ -1,0 +1,241 @@
+//! Two processes on one PostgreSQL schema (issue 19), and the migration
+//! lock of one schema not holding up another. The processes are this test
+//! binary run again with `SC_PG_WORKER` set, which selects the worker mode
+//! of [`worker_process`]. Without `SOCIAL_CREDIT_PG_URL` the tests say they
+//! were skipped and pass.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "pg/mod.rs"]
+mod pg;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use social_credit::misconduct::{ConductKind, RecordContent};
+use social_credit::registry::{NewRecord, Registry};
+use social_credit::store::{dump, Doc, PostgresStore, Store, StoreError, Table};
+use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, Uscc};
+
+/// The variable that makes a run of this binary a worker: the schema.
+const WORKER: &str = "SC_PG_WORKER";
+/// Transactions each worker runs, of each kind.
+const PER_WORKER: u64 = 40;
+
+fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+}
+
+fn orgs() -> [Uscc; 2] {
+    [
+        "91350100M000100Y43".parse().unwrap(),
+        "51410184000000836L".parse().unwrap(),
+    ]
+}
+
+fn fine(uscc: &Uscc, yuan: u64) -> NewRecord {
+    NewRecord {
+        subject: uscc.clone().into(),
+        conduct: ConductKind::new("fine"),
+        section: Section::SocialOrganizations,
+        occurred_on: d(2019, 3, 1),
+        ended_on: Some(d(2019, 3, 1)),
+        content: RecordContent {
+            description: "collected membership fees above the approved standard".into(),
+            legal_basis: "Regulations on the Registration of Social Organizations art. 30".into(),
+            evidence: vec![],
+            fine: Some(Decimal::from(yuan)),
+        },
+        decision: None,
+    }
+}
+
+/// The worker mode (a no-op in an ordinary test run): in the schema named
+/// by `SC_PG_WORKER`, increments a shared document `PER_WORKER` times
+/// (read, then write), takes as many identifiers, and records as many
+/// findings about the two organizations through a registry; prints the
+/// identifiers it got.
+#[test]
+fn worker_process() {
+    let Ok(schema) = std::env::var(WORKER) else {
+        return;
+    };
+    let url = std::env::var(pg::URL_VAR).unwrap();
+    let mut config: postgres::Config = url.parse().unwrap();
+    config.options(&format!("-c search_path={schema}"));
+    let store = PostgresStore::with_config(config, 2).unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..PER_WORKER {
+        let id = store
+            .transaction(|tx| {
+                let n: u64 = match tx.get(Table::Records, "shared")? {
+                    Some(doc) => doc.body.parse().map_err(StoreError::backend)?,
+                    None => 0,
+                };
+                tx.put(
+                    Table::Records,
+                    "shared",
+                    Doc {
+                        subject: Some("shared".into()),
+                        body: (n + 1).to_string(),
+                        sealed: None,
+                    },
+                )?;
+                tx.next_id(Table::Objections)
+            })
+            .unwrap();
+        ids.push(id);
+    }
+    let registry = Registry::official(store);
+    let mut records = Vec::new();
+    for i in 0..PER_WORKER {
+        let uscc = &orgs()[(i % 2) as usize];
+        let record = registry
+            .record_misconduct(
+                fine(uscc, 100 + i),
+                &Actor::section(Section::SocialOrganizations),
+                d(2019, 3, 4),
+            )
+            .unwrap();
+        records.push(record.id.0);
+    }
+    println!("IDS: {ids:?}");
+    println!("RECORDS: {records:?}");
+}
+
+/// The numbers a worker printed after `label`.
+fn numbers(out: &str, label: &str) -> Vec<u64> {
+    let line = out
+        .lines()
+        .find_map(|l| l.split_once(label).map(|(_, rest)| rest))
+        .unwrap_or_else(|| panic!("no `{label}` line in the worker's output:\n{out}"));
+    line.trim()
+        .trim_matches(['[', ']'])
+        .split(',')
+        .map(|n| n.trim().parse().unwrap())
+        .collect()
+}
+
+/// Two processes write the same documents and subjects at once: no update
+/// is lost (the shared document counts every increment, every finding is
+/// kept) and no identifier is handed out twice.
+#[test]
+fn two_processes_writing_the_same_subjects_lose_no_update_and_share_no_id() {
+    let Some(schemas) = pg::schemas("two_processes") else {
+        return;
+    };
+    let schema = schemas.fresh();
+    let store = PostgresStore::with_config(schemas.config_for(&schema), 2).unwrap();
+    let registry = Registry::official(store);
+    for (i, uscc) in orgs().into_iter().enumerate() {
+        registry
+            .register_subject(
+                Subject::Organization(Organization {
+                    uscc,
+                    name: format!("Association {i}"),
+                    kind: OrganizationKind::SocialAssociation,
+                    established_on: Some(d(2012, 5, 1)),
+                }),
+                &Actor::section(Section::SocialOrganizations),
+                d(2019, 1, 7),
+            )
+            .unwrap();
+    }
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            Command::new(&exe)
+                .args([
+                    "--exact",
+                    "worker_process",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env(WORKER, &schema)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<String> = children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(
+                out.status.success(),
+                "worker failed: {text}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            text
+        })
+        .collect();
+    let total = 2 * PER_WORKER;
+    for label in ["IDS:", "RECORDS:"] {
+        let all: Vec<u64> = outputs.iter().flat_map(|o| numbers(o, label)).collect();
+        let distinct: BTreeSet<u64> = all.iter().copied().collect();
+        assert_eq!(all.len() as u64, total, "{label}");
+        assert_eq!(
+            distinct.len() as u64,
+            total,
+            "{label}: an id handed out twice"
+        );
+    }
+    let state = dump(registry.store()).unwrap();
+    let records = &state.tables[&Table::Records];
+    // Every increment counted: none lost to a concurrent one.
+    assert_eq!(records["shared"].body, total.to_string());
+    // Every finding kept, each with its own id, half about each subject.
+    assert_eq!(records.len() as u64, total + 1);
+    for uscc in orgs() {
+        let key = format!("org:{uscc}");
+        let about = records
+            .values()
+            .filter(|doc| doc.subject.as_deref() == Some(key.as_str()))
+            .count() as u64;
+        assert_eq!(about, PER_WORKER);
+    }
+}
+
+/// The migration lock is the schema's own: a migration held up in one
+/// schema does not hold up a store connecting to another schema of the
+/// same database, while one in the same schema waits for it.
+#[test]
+fn the_migration_lock_of_one_schema_does_not_hold_up_another() {
+    let Some(schemas) = pg::schemas("migration_lock") else {
+        return;
+    };
+    let (held, other) = (schemas.fresh(), schemas.fresh());
+    // Hold `held`'s migration lock, as a migration in progress there does.
+    let mut holder = schemas.config_for(&held).connect(postgres::NoTls).unwrap();
+    holder
+        .batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(current_schema(), {}))",
+            PostgresStore::MIGRATION_LOCK_CLASS
+        ))
+        .unwrap();
+    let connect = |schema: &str| {
+        let config = schemas.config_for(schema);
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = send.send(PostgresStore::with_config(config, 1).map(|_| ()));
+        });
+        receive
+    };
+    // The other schema migrates at once.
+    connect(&other)
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a migration in another schema held this one up")
+        .unwrap();
+    // The same schema waits for the lock, and migrates once it is free.
+    let waiting = connect(&held);
+    assert!(waiting.recv_timeout(Duration::from_millis(500)).is_err());
+    holder.batch_execute("COMMIT").unwrap();
+    waiting
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the migration did not go on after the lock was freed")
+        .unwrap();
+}
