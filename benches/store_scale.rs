@@ -1,13 +1,16 @@
 //! Store scale figures (issue 19), as a bench binary (`harness = false`):
 //! record and assess through the registry from 8 threads (operations per
-//! second, p50 and p99 latency), a bulk import through the registry, and the
-//! due-day page query at two table sizes with 1% due, on SQLite and, when
-//! `SOCIAL_CREDIT_PG_URL` names a server, on PostgreSQL (in a schema of its
-//! own, dropped at the end).
+//! second, p50 and p99 latency); a bulk import of record documents with
+//! their due days ([`Transaction::put_many`], records per second); and the
+//! daily sweep over registries of two sizes of which 1% is due, on SQLite
+//! and, when `SOCIAL_CREDIT_PG_URL` names a server, on PostgreSQL (in a
+//! schema of its own, dropped at the end).
 //!
-//! `cargo bench --features sqlite,postgres --bench store_scale`; sizes from
-//! `BENCH_OPS` (per thread, default 250), `BENCH_IMPORT` (default 20,000) and
-//! `BENCH_DUE_SIZES` (default `100000,400000`).
+//! `cargo bench --features sqlite,postgres --bench store_scale` runs the
+//! quick sizes (import 100,000, sweeps over 10,000 and 100,000 records);
+//! `BENCH_SCALE=full` the issue's (import 1,000,000, sweeps over 100,000
+//! and 1,000,000). `BENCH_OPS` sets the operations per thread (default
+//! 250).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::sync::Arc;
@@ -15,10 +18,15 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
-use social_credit::misconduct::{ConductKind, RecordContent};
+use social_credit::misconduct::{
+    ConductKind, MisconductRecord, PenaltyDecision, PenaltyDomain, PenaltyKind, RecordContent,
+    RecordId, Severity,
+};
 use social_credit::registry::{NewRecord, Registry};
-use social_credit::store::{Doc, PostgresStore, SqliteStore, Store, Table};
+use social_credit::repair::RepairTimeline;
+use social_credit::store::{Doc, PostgresStore, SqliteStore, Store, StoreError, Table};
 use social_credit::subject::check::{org_code_check, uscc_check};
+use social_credit::Citation;
 use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
 
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
@@ -135,93 +143,135 @@ fn record_and_assess<S: Store + 'static>(label: &str, r: Arc<Registry<S>>) {
     );
 }
 
-/// A bulk import through the registry: records per second.
-fn import<S: Store>(label: &str, r: &Registry<S>) {
-    let n = env("BENCH_IMPORT", 20_000);
-    let subjects = register(r, 20_000, 100);
-    let records: Vec<NewRecord> = (0..n)
-        .map(|i| finding(subjects[(i % 100) as usize].clone(), i))
-        .collect();
+/// The record documents of a registry of `size` records, ten per
+/// organization, each with its due day: 1% have their publication end
+/// (one year after a 2019 decision, 527) in January 2020, the rest in the
+/// summer of 2020 or later.
+fn records(size: u64) -> Vec<(String, Doc, Option<NaiveDate>)> {
+    let timeline = RepairTimeline::default();
+    (0..size)
+        .map(|i| {
+            let subject: SubjectId = uscc((i / 10) as u32).into();
+            let decided = if i % 100 == 0 {
+                d(2019, 1, 1) + Days::new(i % 30)
+            } else {
+                d(2019, 6, 1) + Days::new(i % 200)
+            };
+            let decision =
+                PenaltyDecision::new(decided, PenaltyDomain::Other, vec![PenaltyKind::Fine]);
+            let due = timeline
+                .publication_end(Severity::General, &decision)
+                .map(|e| e.on);
+            let record = MisconductRecord {
+                id: RecordId(i + 1),
+                subject: subject.clone(),
+                conduct: ConductKind::new("fine"),
+                severity: Severity::General,
+                graded_by: Citation::new("bench", "bench"),
+                section: Section::SocialOrganizations,
+                occurred_on: decided,
+                ended_on: Some(decided),
+                recorded_on: decided,
+                decision: Some(decision),
+                content: None,
+                corrected: None,
+                corrected_severity: None,
+                history: vec![],
+            };
+            let body =
+                social_credit::subject::with_whole_identifiers(|| serde_json::to_string(&record))
+                    .unwrap();
+            let key = format!("{:020}", i + 1);
+            let subject = match &subject {
+                SubjectId::Organization(u) => format!("org:{u}"),
+                SubjectId::Person(p) => format!("person:{p}"),
+            };
+            (
+                key,
+                Doc {
+                    subject: Some(subject),
+                    body,
+                    sealed: None,
+                },
+                due,
+            )
+        })
+        .collect()
+}
+
+/// A bulk import of `size` record documents with their due days, 10,000
+/// a transaction: records per second.
+fn import<S: Store>(label: &str, store: &S, size: u64) {
+    let docs = records(size);
     let start = Instant::now();
-    for chunk in records.chunks(5_000) {
-        r.import_records(
-            chunk.to_vec(),
-            &Actor::section(Section::SocialOrganizations),
-            d(2019, 12, 2),
-        )
-        .unwrap();
+    for chunk in docs.chunks(10_000) {
+        store
+            .transaction(|tx| tx.put_many(Table::Records, chunk.to_vec()))
+            .unwrap();
     }
     let elapsed = start.elapsed();
     println!(
-        "{label}: import through the registry: {n} records in {:.2} s = {:.0} records/s",
+        "{label}: bulk import: {size} records in {:.2} s = {:.0} records/s",
         elapsed.as_secs_f64(),
-        n as f64 / elapsed.as_secs_f64()
+        size as f64 / elapsed.as_secs_f64()
     );
 }
 
-/// The due-day page query: `size` documents of which 1% are due; time to
-/// read every due one, 500 a page.
-fn due_pages<S: Store>(label: &str, store: &S, size: u64) {
-    let fill = Instant::now();
-    let batch = 10_000;
-    let mut written = 0;
-    while written < size {
-        let upto = (written + batch).min(size);
-        store
-            .transaction(|tx| {
-                for i in written..upto {
-                    let key = format!("{i:012}");
-                    tx.put(
-                        Table::Records,
-                        &key,
-                        Doc {
-                            subject: Some(format!("s{}", i % 10_007)),
-                            body: "{}".into(),
-                            sealed: None,
-                        },
-                    )?;
-                    // 1% due by 2020-01-31, the rest years later.
-                    let due = if i % 100 == 0 {
-                        d(2020, 1, 1) + Days::new(i % 30)
-                    } else {
-                        d(2030, 1, 1)
-                    };
-                    tx.set_due(Table::Records, &key, Some(due))?;
-                }
-                Ok::<_, social_credit::store::StoreError>(())
-            })
-            .unwrap();
-        written = upto;
-    }
-    let filled = fill.elapsed();
+/// The daily sweep of 2020-01-31 over an imported registry of `size`
+/// records of which 1% are due (their publication ends since the last
+/// sweep, of 2019-12-31).
+fn sweep<S: Store>(label: &str, store: S, size: u64) {
+    store
+        .transaction(|tx| {
+            // The last completed sweep, and the mark that every document
+            // has its due day (the import set them), so that the sweep
+            // does not rebuild the index first.
+            for (key, body) in [
+                ("2019-12-31", r#"{"on":"2019-12-31"}"#),
+                ("~due-index", r#"{"version":1}"#),
+            ] {
+                let doc = Doc {
+                    subject: None,
+                    body: body.into(),
+                    sealed: None,
+                };
+                tx.put(Table::Sweeps, key, doc)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    let registry = Registry::official(store);
     let start = Instant::now();
-    let mut after: Option<String> = None;
-    let mut due = 0usize;
-    loop {
-        let page = store
-            .transaction(|tx| tx.due(Table::Records, d(2020, 1, 31), after.as_deref(), 500))
-            .unwrap();
-        if page.is_empty() {
-            break;
-        }
-        due += page.len();
-        after = page.last().map(|p| p.key.clone());
-    }
+    let report = registry
+        .daily_sweep(&Actor::system(), d(2020, 1, 31))
+        .unwrap();
     let elapsed = start.elapsed();
-    assert_eq!(due as u64, size.div_ceil(100));
+    assert_eq!(report.publication_ended.len() as u64, size.div_ceil(100));
     println!(
-        "{label}: due pages: {due} due of {size} documents read in {:.1} ms (filled in {:.1} s)",
-        elapsed.as_secs_f64() * 1e3,
-        filled.as_secs_f64()
+        "{label}: daily sweep: {} due of {size} records in {:.2} s",
+        report.publication_ended.len(),
+        elapsed.as_secs_f64(),
     );
+}
+
+fn full() -> bool {
+    std::env::var("BENCH_SCALE").is_ok_and(|v| v == "full")
+}
+
+fn import_size() -> u64 {
+    if full() {
+        1_000_000
+    } else {
+        100_000
+    }
 }
 
 fn sizes() -> Vec<u64> {
-    std::env::var("BENCH_DUE_SIZES")
-        .unwrap_or_else(|_| "100000,400000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect()
+    if full() {
+        vec![100_000, 1_000_000]
+    } else {
+        vec![10_000, 100_000]
+    }
 }
 
 fn main() {
@@ -234,9 +284,11 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let sqlite = |name: &str| SqliteStore::open(dir.join(name)).unwrap();
     record_and_assess("sqlite", Arc::new(Registry::official(sqlite("ops.sqlite"))));
-    import("sqlite", &Registry::official(sqlite("import.sqlite")));
+    import("sqlite", &sqlite("import.sqlite"), import_size());
     for size in sizes() {
-        due_pages("sqlite", &sqlite(&format!("due-{size}.sqlite")), size);
+        let store = sqlite(&format!("sweep-{size}.sqlite"));
+        import("sqlite", &store, size);
+        sweep("sqlite", store, size);
     }
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -258,9 +310,17 @@ fn main() {
         PostgresStore::with_config(config, 8).unwrap()
     };
     record_and_assess("postgres", Arc::new(Registry::official(pg(0))));
-    import("postgres", &Registry::official(pg(1)));
+    import("postgres", &pg(1), import_size());
+    admin
+        .batch_execute(&format!(
+            "DROP SCHEMA {} CASCADE; CREATE SCHEMA {0}",
+            schemas[1]
+        ))
+        .unwrap();
     for (i, size) in sizes().into_iter().enumerate() {
-        due_pages("postgres", &pg(3 + i), size);
+        let store = pg(3 + i);
+        import("postgres", &store, size);
+        sweep("postgres", store, size);
     }
     for s in &schemas {
         admin

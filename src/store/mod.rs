@@ -458,6 +458,27 @@ pub trait Transaction {
     fn set_due(&mut self, table: Table, key: &str, on: Option<NaiveDate>)
         -> Result<(), StoreError>;
 
+    /// Inserts or replaces many documents of `table`, each with its due day
+    /// (`None`: none), as [`put`](Self::put) then [`set_due`](Self::set_due)
+    /// on each in turn would; when a key comes twice, the later wins. For
+    /// bulk loads: a store may write them in fewer round trips (the
+    /// PostgreSQL store sends up to a thousand in one statement).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn put_many(
+        &mut self,
+        table: Table,
+        docs: Vec<(String, Doc, Option<NaiveDate>)>,
+    ) -> Result<(), StoreError> {
+        for (key, doc, due) in docs {
+            self.put(table, &key, doc)?;
+            self.set_due(table, &key, due)?;
+        }
+        Ok(())
+    }
+
     /// One page of what is due up to `up_to`: the documents of `table` whose
     /// due day is on or before it, in key order, with keys after `after`
     /// (from the start when `None`), at most `limit`. The next page starts

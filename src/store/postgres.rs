@@ -6,7 +6,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use postgres::error::SqlState;
-use postgres::{Client, Config, IsolationLevel, NoTls, Statement};
+use postgres::{Client, Config, NoTls, Statement};
 
 use chrono::NaiveDate;
 
@@ -29,6 +29,9 @@ const LOCK_CLASS: i64 = 0x736f_6369;
 /// conflicted [`OPTIMISTIC_ATTEMPTS`] times, so that it then runs alone and
 /// cannot conflict again. Keyed by schema as [`LOCK_CLASS`] is.
 const LOCK_CLASS_TX: i64 = LOCK_CLASS + 1;
+
+/// How many documents one statement of [`Transaction::put_many`] writes.
+const PUT_PAGE: usize = 1_000;
 
 /// How many attempts run alongside others before one runs alone.
 const OPTIMISTIC_ATTEMPTS: u32 = 2;
@@ -66,9 +69,10 @@ const AUDIT_COUNTER: &str = "#audit";
 /// a bound (12 attempts, see [`PostgresStore::with_max_attempts`]), and then
 /// gives [`StoreError::Conflict`]. So that a transaction on a busy row (a
 /// counter, the audit log's numbering) cannot lose every race, its third and
-/// later attempts run alone: every transaction holds a session-level
-/// advisory lock on the schema while it runs, shared on its first two
-/// attempts and exclusive after that, taken before its snapshot. A connection lost in the middle of a
+/// later attempts run alone: every transaction holds an advisory lock on
+/// the schema while it runs, shared (taken with `BEGIN`, released by the
+/// transaction's end) on its first two attempts, and after that exclusive,
+/// taken for the session before its snapshot. A connection lost in the middle of a
 /// transaction loses that transaction whole (the server rolls it back) and is
 /// not reused; the next transaction opens a new one.
 ///
@@ -124,11 +128,8 @@ struct Statements {
     append_audit: Statement,
     audit_since: Statement,
     set_due: Statement,
+    put_many: Statement,
     due: Statement,
-    lock_shared: Statement,
-    unlock_shared: Statement,
-    lock_exclusive: Statement,
-    unlock_exclusive: Statement,
 }
 
 impl Statements {
@@ -153,20 +154,18 @@ impl Statements {
                  INSERT INTO audit (seq, entry) SELECT last, $2 FROM n RETURNING seq")?,
             audit_since: p("SELECT seq, entry FROM audit WHERE seq > $1 ORDER BY seq")?,
             set_due: p("UPDATE docs SET due = $3 WHERE tbl = $1 AND key = $2")?,
+            // Many documents in one statement (issue 19: one round trip per
+            // page of a bulk load, not two per document).
+            put_many: p("INSERT INTO docs (tbl, key, subject, body, sealed, due)
+                 SELECT $1, k, s, b, x, d
+                 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[])
+                     AS t(k, s, b, x, d)
+                 ON CONFLICT (tbl, key) DO UPDATE SET subject = excluded.subject,
+                     body = excluded.body, sealed = excluded.sealed, due = excluded.due")?,
             due: p("SELECT key, subject, due FROM docs
                  WHERE tbl = $1 AND due IS NOT NULL AND due <= $2
                      AND ($3::text IS NULL OR key > $3::text)
                  ORDER BY key LIMIT $4")?,
-            lock_shared: p(
-                "SELECT pg_advisory_lock_shared(hashtextextended(current_schema(), $1))",
-            )?,
-            unlock_shared: p(
-                "SELECT pg_advisory_unlock_shared(hashtextextended(current_schema(), $1))",
-            )?,
-            lock_exclusive: p("SELECT pg_advisory_lock(hashtextextended(current_schema(), $1))")?,
-            unlock_exclusive: p(
-                "SELECT pg_advisory_unlock(hashtextextended(current_schema(), $1))",
-            )?,
         })
     }
 }
@@ -442,8 +441,10 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
     tx.commit().map_err(backend)
 }
 
-struct PgTx<'a, 'c> {
-    tx: &'a mut postgres::Transaction<'c>,
+struct PgTx<'a> {
+    // The connection, inside a transaction this store began (`BEGIN` sent
+    // with the lock in one round trip; see `attempt_once`).
+    tx: &'a mut Client,
     st: &'a Statements,
     // Whether a statement failed for a conflict with a concurrent
     // transaction: the server has rolled this one back.
@@ -451,10 +452,14 @@ struct PgTx<'a, 'c> {
     // Whether a statement failed other than by the server's refusal (the
     // connection was lost): the connection is not used again.
     broken: bool,
+    // Whether any statement failed: the server has aborted the transaction,
+    // and a `COMMIT` would only roll it back.
+    failed: bool,
 }
 
-impl PgTx<'_, '_> {
+impl PgTx<'_> {
     fn fail(&mut self, e: postgres::Error) -> StoreError {
+        self.failed = true;
         self.conflict |= is_conflict(&e);
         self.broken |= e.as_db_error().is_none();
         backend(e)
@@ -469,7 +474,7 @@ fn doc_of(row: &postgres::Row, at: usize) -> Result<Doc, StoreError> {
     })
 }
 
-impl Transaction for PgTx<'_, '_> {
+impl Transaction for PgTx<'_> {
     fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
         self.tx
             .query_opt(&self.st.get, &[&table.name(), &key])
@@ -540,6 +545,41 @@ impl Transaction for PgTx<'_, '_> {
         self.tx
             .execute(&self.st.set_due, &[&table.name(), &key, &on])
             .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    fn put_many(
+        &mut self,
+        table: Table,
+        docs: Vec<(String, Doc, Option<NaiveDate>)>,
+    ) -> Result<(), StoreError> {
+        // One statement may not change a row twice: the later of two
+        // documents with one key wins, as with `put` in turn.
+        let mut last = std::collections::HashMap::with_capacity(docs.len());
+        for (i, (key, _, _)) in docs.iter().enumerate() {
+            last.insert(key.clone(), i);
+        }
+        let docs: Vec<_> = docs
+            .into_iter()
+            .enumerate()
+            .filter(|(i, (key, _, _))| last.get(key) == Some(i))
+            .map(|(_, d)| d)
+            .collect();
+        for page in docs.chunks(PUT_PAGE) {
+            let keys: Vec<&str> = page.iter().map(|(k, _, _)| k.as_str()).collect();
+            let subjects: Vec<Option<&str>> =
+                page.iter().map(|(_, d, _)| d.subject.as_deref()).collect();
+            let bodies: Vec<&str> = page.iter().map(|(_, d, _)| d.body.as_str()).collect();
+            let sealed: Vec<Option<&str>> =
+                page.iter().map(|(_, d, _)| d.sealed.as_deref()).collect();
+            let due: Vec<Option<NaiveDate>> = page.iter().map(|(_, _, on)| *on).collect();
+            self.tx
+                .execute(
+                    &self.st.put_many,
+                    &[&table.name(), &keys, &subjects, &bodies, &sealed, &due],
+                )
+                .map_err(|e| self.fail(e))?;
+        }
         Ok(())
     }
 
@@ -668,74 +708,107 @@ impl Drop for Pooled<'_> {
     }
 }
 
+/// Begins a transaction holding the transaction lock: shared, taken inside
+/// the transaction and released by its end (`BEGIN` and the lock in one
+/// round trip); or, when `alone`, exclusive, taken for the session before
+/// the transaction's snapshot, so that nothing runs beside it.
+fn begin(client: &mut Client, alone: bool) -> Result<(), postgres::Error> {
+    if alone {
+        client.batch_execute(&format!(
+            "SELECT pg_advisory_lock(hashtextextended(current_schema(), {LOCK_CLASS_TX}))"
+        ))?;
+        client.batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+    } else {
+        client.batch_execute(&format!(
+            "BEGIN ISOLATION LEVEL SERIALIZABLE;
+             SELECT pg_advisory_xact_lock_shared(hashtextextended(current_schema(), {LOCK_CLASS_TX}))"
+        ))
+    }
+}
+
+/// Ends the transaction with `end` (`COMMIT` or `ROLLBACK`), releasing an
+/// exclusive lock too, in one round trip.
+fn end_sql(end: &str, alone: bool) -> String {
+    if alone {
+        format!(
+            "{end}; SELECT pg_advisory_unlock(hashtextextended(current_schema(), {LOCK_CLASS_TX}))"
+        )
+    } else {
+        end.to_owned()
+    }
+}
+
 /// Runs `work` once in a SERIALIZABLE transaction on `conn`, holding the
 /// transaction lock shared, or exclusive when `alone`; says too whether the
-/// connection is broken.
+/// connection is broken (then it is not reused: closing it makes the
+/// server roll back and release the lock).
+///
+/// Usually two round trips besides the work's: `BEGIN` with the lock, and
+/// `COMMIT` (or `ROLLBACK`), which releases it.
 fn attempt_once(
     conn: &mut Conn,
     work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     alone: bool,
 ) -> (Attempt, bool) {
     let Conn { client, st } = conn;
-    let (lock, unlock) = if alone {
-        (&st.lock_exclusive, &st.unlock_exclusive)
-    } else {
-        (&st.lock_shared, &st.unlock_shared)
-    };
-    if let Err(e) = client.execute(lock, &[&LOCK_CLASS_TX]) {
-        let broken = e.as_db_error().is_none();
-        return (Attempt::Done(Err(backend(e))), broken);
+    if let Err(e) = begin(client, alone) {
+        // The lock may be held without a transaction: not reused.
+        return (Attempt::Done(Err(backend(e))), true);
     }
-    let (outcome, broken) = in_transaction(client, st, work);
-    if broken {
-        // The server released the lock with the connection.
-        return (outcome, true);
-    }
-    match client.execute(unlock, &[&LOCK_CLASS_TX]) {
-        Ok(_) => (outcome, false),
-        // The lock may still be held: the connection is not reused.
-        Err(_) => (outcome, true),
-    }
-}
-
-fn in_transaction(
-    client: &mut Client,
-    st: &Statements,
-    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
-) -> (Attempt, bool) {
-    let mut tx = match client
-        .build_transaction()
-        .isolation_level(IsolationLevel::Serializable)
-        .start()
-    {
-        Ok(tx) => tx,
-        Err(e) => {
-            let broken = e.as_db_error().is_none();
-            return (Attempt::Done(Err(backend(e))), broken);
-        }
-    };
     let mut ptx = PgTx {
-        tx: &mut tx,
+        tx: client,
         st,
         conflict: false,
         broken: false,
+        failed: false,
     };
-    // An `Err` (or a panic) drops `tx`, which rolls back (or, on a lost
-    // connection, was rolled back by the server when it went).
     let result = work(&mut ptx);
-    let (conflict, broken) = (ptx.conflict, ptx.broken);
+    let (conflict, broken, failed) = (ptx.conflict, ptx.broken, ptx.failed);
+    if broken {
+        // Lost with the connection: the server rolled back and released.
+        let outcome = match result {
+            Err(_) if conflict => Attempt::Conflict,
+            Err(e) => Attempt::Done(Err(e)),
+            Ok(()) => Attempt::Done(Err(StoreError::backend(
+                "the connection was lost during the transaction",
+            ))),
+        };
+        return (outcome, true);
+    }
+    let rollback = end_sql("ROLLBACK", alone);
     match result {
-        // The work may have turned the conflict into its own error: the
-        // store saw it, and runs the work again.
-        Err(_) if conflict => (Attempt::Conflict, broken),
-        Err(e) => (Attempt::Done(Err(e)), broken),
-        Ok(()) => match tx.commit() {
+        Ok(()) if !failed => match client.batch_execute(&end_sql("COMMIT", alone)) {
             Ok(()) => (Attempt::Done(Ok(())), false),
-            Err(e) if is_conflict(&e) => (Attempt::Conflict, false),
             Err(e) => {
-                let broken = e.as_db_error().is_none();
-                (Attempt::Done(Err(backend(e))), broken)
+                // The commit failed, so the unlock was not sent.
+                let outcome = if is_conflict(&e) {
+                    Attempt::Conflict
+                } else {
+                    Attempt::Done(Err(backend(e)))
+                };
+                let kept = client.batch_execute(&rollback).is_ok();
+                (outcome, !kept)
             }
         },
+        // The work may have turned the conflict into its own error (or
+        // gone on after a failed statement): the store saw it, and runs
+        // the work again.
+        Ok(()) | Err(_) if conflict => {
+            let kept = client.batch_execute(&rollback).is_ok();
+            (Attempt::Conflict, !kept)
+        }
+        Ok(()) => {
+            let kept = client.batch_execute(&rollback).is_ok();
+            (
+                Attempt::Done(Err(StoreError::backend(
+                    "a statement of the transaction failed; nothing was written",
+                ))),
+                !kept,
+            )
+        }
+        Err(e) => {
+            let kept = client.batch_execute(&rollback).is_ok();
+            (Attempt::Done(Err(e)), !kept)
+        }
     }
 }
