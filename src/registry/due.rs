@@ -217,6 +217,14 @@ impl Transaction for Tracked<'_> {
         self.tx.scan(table, subject)
     }
 
+    fn scan_subject(
+        &mut self,
+        subject: &str,
+        tables: &[Table],
+    ) -> Result<Vec<(Table, String, Doc)>, StoreError> {
+        self.tx.scan_subject(subject, tables)
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         self.tx.next_id(table)
     }

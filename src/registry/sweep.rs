@@ -95,9 +95,17 @@ const PROGRESS: &str = "~progress";
 /// The key, in [`Table::Sweeps`], of the mark that the due-day index was
 /// built for every document (see [`Registry::daily_sweep`]).
 const DUE_INDEX: &str = "~due-index";
-/// The [`Doc::subject`] of the parts of the sweep under way, so that they
-/// are found by subject, whatever else the table holds.
-const PART: &str = "~sweep-part";
+/// The key of the part of the sweep of `on` about `subject` (a subject
+/// key): one per subject and day, so a part written again replaces itself.
+fn part_key(on: NaiveDate, subject: &str) -> String {
+    format!("~part/{on}/{subject}")
+}
+
+/// The [`Doc::subject`] of the parts of the sweep of `on`, so that they are
+/// found by it, whatever else the table holds.
+fn part_tag(on: NaiveDate) -> String {
+    format!("~sweep-part/{on}")
+}
 /// How many due documents one page query reads.
 const PAGE: usize = 256;
 
@@ -107,6 +115,22 @@ pub(super) fn forget_due_index(tx: &mut dyn Transaction) -> Result<(), StoreErro
     tx.delete(Table::Sweeps, DUE_INDEX).map(|_| ())
 }
 
+/// The key, in [`Table::Sweeps`], of the day of the latest completed sweep,
+/// so that the next one finds it without reading every mark and part.
+const LATEST: &str = "~latest";
+
+/// The day of the latest completed sweep.
+#[derive(Serialize, Deserialize)]
+struct Latest {
+    on: NaiveDate,
+}
+
+fn latest_sweep(tx: &mut dyn Transaction) -> Result<Option<Latest>, StoreError> {
+    tx.get(Table::Sweeps, LATEST)?
+        .map(|doc| load(Table::Sweeps, LATEST, &doc))
+        .transpose()
+}
+
 /// The sweep under way.
 #[derive(Serialize, Deserialize)]
 struct Progress {
@@ -114,12 +138,19 @@ struct Progress {
     since: Option<NaiveDate>,
 }
 
-/// A completed sweep: its day and, since issue 19, its report.
+/// A completed sweep: its day and, since issue 19, the day it continued
+/// from (its report is its parts, kept).
 #[derive(Serialize, Deserialize)]
 struct Mark {
     on: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    report: Option<SweepReport>,
+    parts: Option<Since>,
+}
+
+/// The last completed sweep a sweep continued from.
+#[derive(Serialize, Deserialize)]
+struct Since {
+    since: Option<NaiveDate>,
 }
 
 /// What the sweep found about one subject, with what orders it in the
@@ -181,8 +212,20 @@ fn completed(tx: &mut dyn Transaction, on: NaiveDate) -> Result<Option<SweepRepo
     let Some(doc) = tx.get(Table::Sweeps, &key)? else {
         return Ok(None);
     };
-    let mark: Mark = with_whole_identifiers(|| load(Table::Sweeps, &key, &doc))?;
-    Ok(mark.report)
+    let mark: Mark = load(Table::Sweeps, &key, &doc)?;
+    let Some(Since { since }) = mark.parts else {
+        // Completed by a version that kept no report.
+        return Ok(None);
+    };
+    Ok(Some(assemble(on, since, parts_of(tx, on)?)))
+}
+
+/// The kept parts of the sweep of `on`.
+fn parts_of(tx: &mut dyn Transaction, on: NaiveDate) -> Result<Vec<Part>, StoreError> {
+    tx.scan(Table::Sweeps, Some(&part_tag(on)))?
+        .iter()
+        .map(|(key, doc)| with_whole_identifiers(|| load::<Part>(Table::Sweeps, key, doc)))
+        .collect()
 }
 
 /// The documents of `table` about `subject` (a subject key), decoded.
@@ -193,6 +236,19 @@ fn scan_of<T: serde::de::DeserializeOwned>(
 ) -> Result<Vec<(String, T)>, StoreError> {
     tx.scan(table, Some(subject))?
         .into_iter()
+        .map(|(k, doc)| {
+            let value = load(table, &k, &doc)?;
+            Ok((k, value))
+        })
+        .collect()
+}
+
+/// Documents of `table`, decoded.
+fn decode<T: serde::de::DeserializeOwned>(
+    table: Table,
+    docs: Vec<(String, Doc)>,
+) -> Result<Vec<(String, T)>, StoreError> {
+    docs.into_iter()
         .map(|(k, doc)| {
             let value = load(table, &k, &doc)?;
             Ok((k, value))
@@ -390,9 +446,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                                 let by = &actor_name(tx, actor)?;
                                 let part = self.sweep_subject(tx, setup, by, &subject, on, from)?;
                                 if !part.is_empty() {
-                                    let n = crate::store::numeric_key(tx.next_id(Table::Sweeps)?);
-                                    let doc = sweep_doc(Some(PART), &part)?;
-                                    tx.put(Table::Sweeps, &format!("~part/{n}"), doc)?;
+                                    let doc = sweep_doc(Some(&part_tag(on)), &part)?;
+                                    tx.put(Table::Sweeps, &part_key(on, &subject), doc)?;
                                 }
                                 Ok::<_, RegistryError>(())
                             })?;
@@ -409,25 +464,23 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 after = before;
             }
         }
-        // This sweep is complete once the transaction commits: its parts
-        // become its report, kept with its mark.
+        // This sweep is complete once the transaction commits: its parts,
+        // kept, are its report.
         self.store.transaction(|tx| {
-            let parts = tx.scan(Table::Sweeps, Some(PART))?;
-            let mut decoded = Vec::with_capacity(parts.len());
-            for (key, doc) in &parts {
-                decoded.push(with_whole_identifiers(|| {
-                    load::<Part>(Table::Sweeps, key, doc)
-                })?);
-                tx.delete(Table::Sweeps, key)?;
-            }
-            let report = assemble(on, started.since, decoded);
+            let report = assemble(on, started.since, parts_of(tx, on)?);
             tx.delete(Table::Sweeps, PROGRESS)?;
             let mark = Mark {
                 on,
-                report: Some(report.clone()),
+                parts: Some(Since {
+                    since: started.since,
+                }),
             };
             tx.put(Table::Sweeps, &on.to_string(), sweep_doc(None, &mark)?)?;
-            Ok(report)
+            let latest = latest_sweep(tx)?;
+            if latest.is_none_or(|l| l.on < on) {
+                tx.put(Table::Sweeps, LATEST, sweep_doc(None, &Latest { on })?)?;
+            }
+            Ok::<_, RegistryError>(report)
         })
     }
 
@@ -448,8 +501,20 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             subject: subject.to_owned(),
             ..Part::default()
         };
+        // Everything about the subject the sweep looks at, in one read.
+        let mut docs = tx.scan_subject(subject, &due::DUE_TABLES)?;
+        let mut take = |table: Table| -> Vec<(String, Doc)> {
+            let (these, rest) = std::mem::take(&mut docs)
+                .into_iter()
+                .partition(|(t, _, _)| *t == table);
+            docs = rest;
+            these.into_iter().map(|(_, k, d)| (k, d)).collect()
+        };
+        let records = decode::<MisconductRecord>(Table::Records, take(Table::Records))?;
+        let mut entries = decode::<ListEntry>(Table::ListEntries, take(Table::ListEntries))?;
+        let mut objections = decode::<Objection>(Table::Objections, take(Table::Objections))?;
+        let mut commitments = decode::<Commitment>(Table::Commitments, take(Table::Commitments))?;
         // Erasures.
-        let records: Vec<(String, MisconductRecord)> = scan_of(tx, Table::Records, subject)?;
         let retention = &setup.rules.retention;
         // Publication ends (reported, not changed: the record keeps its
         // status; the assessment and the public view stop counting it).
@@ -483,6 +548,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 }
             }
         }
+        let mut erased = false;
         for (key, mut record) in records {
             if retention.is_due(&record, on) {
                 // The retention rule checks and decides; the erasure
@@ -490,11 +556,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 retention.erase(&mut record, on, by)?;
                 erase_in(tx, &key, &record, by)?;
                 part.erased.push(record.id);
+                erased = true;
             } else if record.status() == RecordStatus::Erased {
                 // Erased by an earlier version, which kept the record:
                 // finish the erasure (its day and rule stay those of
                 // the record's `Erased` change).
                 erase_in(tx, &key, &record, by)?;
+                erased = true;
             } else {
                 tx.set_due(
                     Table::Records,
@@ -506,8 +574,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         // Lists: standings (decided by the assessment, the one function
         // the public view uses too), automatic exits, overdue removals,
         // and listings from time on a list.
+        if erased {
+            // An erasure removes the documents about the record with it.
+            entries = scan_of(tx, Table::ListEntries, subject)?;
+            objections = scan_of(tx, Table::Objections, subject)?;
+            commitments = scan_of(tx, Table::Commitments, subject)?;
+        }
         let policy = setup.policy(on)?;
-        let mut entries: Vec<(String, ListEntry)> = scan_of(tx, Table::ListEntries, subject)?;
         let mut gap = |phase: u8, key: &str, item: String, reason: CalendarError| {
             part.gaps
                 .push((phase, key.to_owned(), SweepGap { item, reason }));
@@ -660,7 +733,6 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         part.overdue_removals = removals;
         part.listed = listed;
         // Overdue objections and pledges (reported, not changed).
-        let objections: Vec<(String, Objection)> = scan_of(tx, Table::Objections, subject)?;
         for (key, o) in objections {
             tx.set_due(Table::Objections, &key, due::objection_after(&o, on))?;
             if o.stage_on(on).is_some_and(|s| !s.is_final()) {
@@ -704,7 +776,6 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 }
             }
         }
-        let commitments: Vec<(String, Commitment)> = scan_of(tx, Table::Commitments, subject)?;
         for (key, c) in commitments {
             tx.set_due(Table::Commitments, &key, due::commitment_after(&c, on))?;
             if let Some(p) = c.overdue_on(on) {
@@ -720,6 +791,12 @@ fn last_sweep_before(
     tx: &mut dyn crate::store::Transaction,
     on: NaiveDate,
 ) -> Result<Option<NaiveDate>, RegistryError> {
+    // Sweeps run day after day: the latest completed one is before `on`.
+    if let Some(latest) = latest_sweep(tx)?.filter(|l| l.on < on) {
+        return Ok(Some(latest.on));
+    }
+    // Otherwise (a day swept again, or marks written before the latest
+    // day was kept), from the marks.
     let before = on.to_string();
     let sweeps = tx.scan(Table::Sweeps, None)?;
     sweeps

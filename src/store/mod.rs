@@ -424,6 +424,30 @@ pub trait Transaction {
         subject: Option<&str>,
     ) -> Result<Vec<(String, Doc)>, StoreError>;
 
+    /// The documents about `subject` in each of `tables`, as
+    /// [`scan`](Self::scan) of each table in turn gives them (table by table
+    /// in the order given, each in key order). A store may read them in one
+    /// round trip (the PostgreSQL store does).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn scan_subject(
+        &mut self,
+        subject: &str,
+        tables: &[Table],
+    ) -> Result<Vec<(Table, String, Doc)>, StoreError> {
+        let mut all = Vec::new();
+        for &table in tables {
+            all.extend(
+                self.scan(table, Some(subject))?
+                    .into_iter()
+                    .map(|(key, doc)| (table, key, doc)),
+            );
+        }
+        Ok(all)
+    }
+
     /// A new identifier for `table`: 1, 2, 3, … Never handed out twice by
     /// committed transactions.
     ///

@@ -124,6 +124,7 @@ struct Statements {
     delete: Statement,
     scan_subject: Statement,
     scan_all: Statement,
+    scan_tables: Statement,
     next_id: Statement,
     append_audit: Statement,
     audit_since: Statement,
@@ -146,6 +147,8 @@ impl Statements {
             scan_subject: p("SELECT key, subject, body, sealed FROM docs
                  WHERE tbl = $1 AND subject = $2 ORDER BY key")?,
             scan_all: p("SELECT key, subject, body, sealed FROM docs WHERE tbl = $1 ORDER BY key")?,
+            scan_tables: p("SELECT tbl, key, subject, body, sealed FROM docs
+                 WHERE subject = $1 AND tbl = ANY($2::text[]) ORDER BY tbl, key")?,
             next_id: p("INSERT INTO counters (tbl, last) VALUES ($1, 1)
                  ON CONFLICT (tbl) DO UPDATE SET last = counters.last + 1 RETURNING last")?,
             append_audit: p("WITH n AS (
@@ -514,6 +517,37 @@ impl Transaction for PgTx<'_> {
         rows.iter()
             .map(|row| Ok((row.try_get(0).map_err(backend)?, doc_of(row, 1)?)))
             .collect()
+    }
+
+    fn scan_subject(
+        &mut self,
+        subject: &str,
+        tables: &[Table],
+    ) -> Result<Vec<(Table, String, Doc)>, StoreError> {
+        let names: Vec<&str> = tables.iter().map(|t| t.name()).collect();
+        let rows = self
+            .tx
+            .query(&self.st.scan_tables, &[&subject, &names])
+            .map_err(|e| self.fail(e))?;
+        let mut by_table: Vec<Vec<(String, Doc)>> = vec![Vec::new(); tables.len()];
+        for row in &rows {
+            let name: String = row.try_get(0).map_err(backend)?;
+            let key: String = row.try_get(1).map_err(backend)?;
+            let doc = doc_of(row, 2)?;
+            // Each table once, in the order asked: rows come by name.
+            if let Some(slot) = tables
+                .iter()
+                .position(|t| t.name() == name)
+                .and_then(|i| by_table.get_mut(i))
+            {
+                slot.push((key, doc));
+            }
+        }
+        Ok(tables
+            .iter()
+            .zip(by_table)
+            .flat_map(|(&table, docs)| docs.into_iter().map(move |(k, d)| (table, k, d)))
+            .collect())
     }
 
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
