@@ -437,10 +437,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     match item.subject {
                         Some(subject) if !handled.contains(&subject) => {
                             self.store.transaction(|tx| {
-                                // Still due (not handled by a concurrent
-                                // sweep since the page was read)?
-                                let still = tx.due(table, on, before.as_deref(), 1)?;
-                                if still.first().is_none_or(|d| d.key != key) {
+                                // Handled by a concurrent sweep of the day
+                                // since the page was read (what it did
+                                // that cannot be done twice, an erasure or
+                                // a listing, it reported in its part)?
+                                if tx.get(Table::Sweeps, &part_key(on, &subject))?.is_some() {
                                     return Ok(());
                                 }
                                 let by = &actor_name(tx, actor)?;
