@@ -42,6 +42,7 @@ const FOLDERS: &[&str] = &[
     "calendar",
     "objection",
     "registry",
+    "repair",
     "store",
     "subject",
 ];
