@@ -40,6 +40,7 @@ const OWN_NODES: &[(&str, &str)] = &[
 const FOLDERS: &[&str] = &[
     "assess",
     "calendar",
+    "grading",
     "objection",
     "registry",
     "repair",
