@@ -239,3 +239,77 @@ fn the_migration_lock_of_one_schema_does_not_hold_up_another() {
         .expect("the migration did not go on after the lock was freed")
         .unwrap();
 }
+
+/// A transaction's writes go to the server as SQL text with the `COMMIT`
+/// (one round trip): any text a document may hold reads back as written,
+/// within the transaction and after it, and a NUL character (which
+/// PostgreSQL text cannot hold) is refused with nothing written.
+#[test]
+fn any_text_reads_back_and_nul_is_refused() {
+    use proptest::prelude::*;
+    let Some(schemas) = pg::schemas("text_round_trip") else {
+        return;
+    };
+    let store = schemas.store_with(1);
+    let nasty = [
+        "it's",
+        r"back\slash \' \\ \n",
+        "'); DROP TABLE docs; --",
+        "E'x' $$ $tag$ \"quoted\"",
+        "新郑市民政局 🙂",
+        "",
+    ];
+    let put_and_read = |key: &str, text: &str| -> Result<(Doc, Option<Doc>), StoreError> {
+        let doc = Doc {
+            subject: Some(text.to_owned()),
+            body: text.to_owned(),
+            sealed: Some(text.to_owned()),
+        };
+        let within = store.transaction(|tx| {
+            tx.put(Table::Records, key, doc.clone())?;
+            tx.set_due(Table::Records, key, Some(d(2020, 1, 31)))?;
+            tx.get(Table::Records, key)
+        })?;
+        assert_eq!(within.as_ref(), Some(&doc));
+        let after = store.transaction(|tx| tx.get(Table::Records, key))?;
+        Ok((doc, after))
+    };
+    for (i, text) in nasty.iter().enumerate() {
+        let (doc, after) = put_and_read(&format!("k{i}'"), text).unwrap();
+        assert_eq!(after, Some(doc));
+    }
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Default::default()
+    });
+    runner
+        .run(&"[^\u{0}]{0,40}", |text| {
+            let (doc, after) = put_and_read("prop", &text).unwrap();
+            prop_assert_eq!(after, Some(doc));
+            Ok(())
+        })
+        .unwrap();
+    let before = dump(&store).unwrap();
+    let refused = store.transaction(|tx| {
+        tx.put(
+            Table::Records,
+            "nul",
+            Doc {
+                subject: None,
+                body: "a\u{0}b".into(),
+                sealed: None,
+            },
+        )
+    });
+    assert!(
+        matches!(refused, Err(StoreError::Backend { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(dump(&store).unwrap(), before);
+    // The due day went with the writes too.
+    let due = store
+        .transaction(|tx| tx.due(Table::Records, d(2020, 1, 31), None, 100))
+        .unwrap();
+    assert!(due.iter().any(|d| d.key == "prop"));
+}

@@ -120,7 +120,6 @@ struct Conn {
 
 struct Statements {
     get: Statement,
-    put: Statement,
     delete: Statement,
     scan_subject: Statement,
     scan_all: Statement,
@@ -138,11 +137,6 @@ impl Statements {
         let mut p = |sql: &str| client.prepare(sql).map_err(backend);
         Ok(Self {
             get: p("SELECT subject, body, sealed FROM docs WHERE tbl = $1 AND key = $2")?,
-            put: p(
-                "INSERT INTO docs (tbl, key, subject, body, sealed) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (tbl, key) DO UPDATE SET subject = excluded.subject,
-                     body = excluded.body, sealed = excluded.sealed",
-            )?,
             delete: p("DELETE FROM docs WHERE tbl = $1 AND key = $2")?,
             scan_subject: p("SELECT key, subject, body, sealed FROM docs
                  WHERE tbl = $1 AND subject = $2 ORDER BY key")?,
@@ -458,6 +452,32 @@ struct PgTx<'a> {
     // Whether any statement failed: the server has aborted the transaction,
     // and a `COMMIT` would only roll it back.
     failed: bool,
+    // Writes not sent yet (`put`, `set_due`), as SQL text: sent in one round
+    // trip before the next read of documents, or with the `COMMIT`.
+    pending: String,
+}
+
+/// Pending writes past this many bytes are sent at once.
+const PENDING_LIMIT: usize = 4 << 20;
+
+/// `text` as an SQL string literal: an escape string (`E'…'`), read the same
+/// whatever `standard_conforming_strings` says, with `\` and `'` doubled.
+/// PostgreSQL text cannot hold NUL, and the simple query protocol ends a
+/// query at one: refused.
+fn literal(text: &str) -> Result<String, StoreError> {
+    if text.contains('\0') {
+        return Err(StoreError::backend(
+            "a document's text holds a NUL character, which PostgreSQL cannot store",
+        ));
+    }
+    Ok(format!(
+        "E'{}'",
+        text.replace('\\', "\\\\").replace('\'', "''")
+    ))
+}
+
+fn literal_or_null(text: Option<&str>) -> Result<String, StoreError> {
+    text.map_or_else(|| Ok("NULL".to_owned()), literal)
 }
 
 impl PgTx<'_> {
@@ -466,6 +486,24 @@ impl PgTx<'_> {
         self.conflict |= is_conflict(&e);
         self.broken |= e.as_db_error().is_none();
         backend(e)
+    }
+
+    /// Sends the pending writes.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let sql = std::mem::take(&mut self.pending);
+        self.tx.batch_execute(&sql).map_err(|e| self.fail(e))
+    }
+
+    fn push(&mut self, statement: &str) -> Result<(), StoreError> {
+        self.pending.push_str(statement);
+        self.pending.push_str(";\n");
+        if self.pending.len() > PENDING_LIMIT {
+            self.flush()?;
+        }
+        Ok(())
     }
 }
 
@@ -479,6 +517,7 @@ fn doc_of(row: &postgres::Row, at: usize) -> Result<Doc, StoreError> {
 
 impl Transaction for PgTx<'_> {
     fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
+        self.flush()?;
         self.tx
             .query_opt(&self.st.get, &[&table.name(), &key])
             .map_err(|e| self.fail(e))?
@@ -487,16 +526,23 @@ impl Transaction for PgTx<'_> {
     }
 
     fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                &self.st.put,
-                &[&table.name(), &key, &doc.subject, &doc.body, &doc.sealed],
-            )
-            .map_err(|e| self.fail(e))?;
-        Ok(())
+        // Sent with the next read or the commit (one round trip for a
+        // transaction's writes, not one each).
+        let statement = format!(
+            "INSERT INTO docs (tbl, key, subject, body, sealed) VALUES ({}, {}, {}, {}, {})
+             ON CONFLICT (tbl, key) DO UPDATE SET subject = excluded.subject,
+                 body = excluded.body, sealed = excluded.sealed",
+            literal(table.name())?,
+            literal(key)?,
+            literal_or_null(doc.subject.as_deref())?,
+            literal(&doc.body)?,
+            literal_or_null(doc.sealed.as_deref())?,
+        );
+        self.push(&statement)
     }
 
     fn delete(&mut self, table: Table, key: &str) -> Result<bool, StoreError> {
+        self.flush()?;
         let n = self
             .tx
             .execute(&self.st.delete, &[&table.name(), &key])
@@ -509,6 +555,7 @@ impl Transaction for PgTx<'_> {
         table: Table,
         subject: Option<&str>,
     ) -> Result<Vec<(String, Doc)>, StoreError> {
+        self.flush()?;
         let rows = match subject {
             Some(s) => self.tx.query(&self.st.scan_subject, &[&table.name(), &s]),
             None => self.tx.query(&self.st.scan_all, &[&table.name()]),
@@ -524,6 +571,7 @@ impl Transaction for PgTx<'_> {
         subject: &str,
         tables: &[Table],
     ) -> Result<Vec<(Table, String, Doc)>, StoreError> {
+        self.flush()?;
         let names: Vec<&str> = tables.iter().map(|t| t.name()).collect();
         let rows = self
             .tx
@@ -576,6 +624,25 @@ impl Transaction for PgTx<'_> {
         key: &str,
         on: Option<NaiveDate>,
     ) -> Result<(), StoreError> {
+        use chrono::Datelike;
+        // A day of years 1 to 9999 has an ISO 8601 literal PostgreSQL reads:
+        // sent with the other writes; any other day bound as a parameter.
+        let day = match on {
+            None => Some("NULL".to_owned()),
+            Some(d) if (1..=9999).contains(&d.year()) => {
+                Some(format!("DATE '{}'", d.format("%Y-%m-%d")))
+            }
+            Some(_) => None,
+        };
+        if let Some(day) = day {
+            let statement = format!(
+                "UPDATE docs SET due = {day} WHERE tbl = {} AND key = {}",
+                literal(table.name())?,
+                literal(key)?
+            );
+            return self.push(&statement);
+        }
+        self.flush()?;
         self.tx
             .execute(&self.st.set_due, &[&table.name(), &key, &on])
             .map_err(|e| self.fail(e))?;
@@ -587,6 +654,7 @@ impl Transaction for PgTx<'_> {
         table: Table,
         docs: Vec<(String, Doc, Option<NaiveDate>)>,
     ) -> Result<(), StoreError> {
+        self.flush()?;
         // One statement may not change a row twice: the later of two
         // documents with one key wins, as with `put` in turn.
         let mut last = std::collections::HashMap::with_capacity(docs.len());
@@ -629,6 +697,7 @@ impl Transaction for PgTx<'_> {
         if NaiveDate::from_ymd_opt(-4713, 11, 24).is_some_and(|first| up_to < first) {
             return Ok(Vec::new());
         }
+        self.flush()?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self
             .tx
@@ -646,6 +715,7 @@ impl Transaction for PgTx<'_> {
     }
 
     fn audit_since(&mut self, after: u64) -> Result<Vec<(u64, String)>, StoreError> {
+        self.flush()?;
         let after = to_i64(after).unwrap_or(i64::MAX);
         self.tx
             .query(&self.st.audit_since, &[&after])
@@ -795,9 +865,12 @@ fn attempt_once(
         conflict: false,
         broken: false,
         failed: false,
+        pending: String::new(),
     };
     let result = work(&mut ptx);
     let (conflict, broken, failed) = (ptx.conflict, ptx.broken, ptx.failed);
+    // The writes not sent yet go with the `COMMIT`, in one round trip.
+    let pending = std::mem::take(&mut ptx.pending);
     if broken {
         // Lost with the connection: the server rolled back and released.
         let outcome = match result {
@@ -811,19 +884,22 @@ fn attempt_once(
     }
     let rollback = end_sql("ROLLBACK", alone);
     match result {
-        Ok(()) if !failed => match client.batch_execute(&end_sql("COMMIT", alone)) {
-            Ok(()) => (Attempt::Done(Ok(())), false),
-            Err(e) => {
-                // The commit failed, so the unlock was not sent.
-                let outcome = if is_conflict(&e) {
-                    Attempt::Conflict
-                } else {
-                    Attempt::Done(Err(backend(e)))
-                };
-                let kept = client.batch_execute(&rollback).is_ok();
-                (outcome, !kept)
+        Ok(()) if !failed => {
+            match client.batch_execute(&format!("{pending}{}", end_sql("COMMIT", alone))) {
+                Ok(()) => (Attempt::Done(Ok(())), false),
+                Err(e) => {
+                    // A pending write or the commit failed: what followed it
+                    // (the commit, the unlock) was not run.
+                    let outcome = if is_conflict(&e) {
+                        Attempt::Conflict
+                    } else {
+                        Attempt::Done(Err(backend(e)))
+                    };
+                    let kept = client.batch_execute(&rollback).is_ok();
+                    (outcome, !kept)
+                }
             }
-        },
+        }
         // The work may have turned the conflict into its own error (or
         // gone on after a failed statement): the store saw it, and runs
         // the work again.
