@@ -147,7 +147,7 @@ use social_credit::objection::{
 use social_credit::permission::{Operation, PermissionTable, Target};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
 use social_credit::store::SqliteStore;
-use social_credit::{ObjectionError, RecordId, ResidentId, Subject, SubjectId, Uscc};
+use social_credit::{ObjectionError, RecordId, Subject, SubjectId, SubjectIdError, Uscc};
 use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 
@@ -993,27 +993,17 @@ where
 
 /// A subject's id as paths take it.
 fn path_id(id: &SubjectId) -> String {
-    match id {
-        SubjectId::Organization(u) => format!("org:{u}"),
-        SubjectId::Person(p) => format!("person:{p}"),
-    }
+    // The crate's text form, `org:…` or `person:…`.
+    id.to_string()
 }
 
 fn parse_subject_id(raw: &str) -> Result<SubjectId, ApiError> {
-    if let Some(code) = raw.strip_prefix("org:") {
-        parse_uscc(code).map(SubjectId::from)
-    } else if let Some(number) = raw.strip_prefix("person:") {
-        number
-            .parse::<ResidentId>()
-            .map(SubjectId::from)
-            .map_err(|e| ApiError::bad_request("invalid_resident_id", e.to_string()))
-    } else {
-        // The input is not echoed: it may be a person's number.
-        Err(ApiError::bad_request(
-            "invalid_subject_id",
-            "a subject id starts with `org:` (a unified social credit code follows) or `person:` (a citizen identity number follows)",
-        ))
-    }
+    // No error quotes an identity number whole.
+    raw.parse().map_err(|e: SubjectIdError| match e {
+        SubjectIdError::Organization(e) => ApiError::bad_request("invalid_uscc", e.to_string()),
+        SubjectIdError::Person(e) => ApiError::bad_request("invalid_resident_id", e.to_string()),
+        other => ApiError::bad_request("invalid_subject_id", other.to_string()),
+    })
 }
 
 fn parse_uscc(raw: &str) -> Result<Uscc, ApiError> {

@@ -95,6 +95,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 rules: Arc::new(rules),
             })),
             permissions: Arc::new(PermissionTable::xinzheng_2019().clone()),
+            cache: super::cache::SubjectCache::default(),
         }
     }
 
@@ -220,7 +221,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         // Held while the audit entry is written, so replacements are
         // serialized and the log's order is the order they took effect.
         let mut slot = self.setup.write().unwrap_or_else(PoisonError::into_inner);
-        self.store.transaction(|tx| {
+        self.write_tx("replace", None, |tx| {
             let by = actor_name(tx, actor)?;
             audit(
                 tx,

@@ -38,6 +38,14 @@ pub enum RegistryError {
         /// Why, in words.
         reason: String,
     },
+    /// A page size outside 1 to [`MAX_PAGE`](super::MAX_PAGE).
+    #[error("a page holds 1 to {max} items, not {limit}")]
+    PageLimit {
+        /// The size asked.
+        limit: usize,
+        /// The largest page.
+        max: usize,
+    },
     /// Something the operation names does not exist.
     #[error("no {what} `{id}` is registered")]
     NotFound {

@@ -106,7 +106,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<(), RegistryError> {
         self.authorize(actor, Operation::AddToRedList, Target::none())?;
-        self.store.transaction(|tx| {
+        self.write_tx("add_to_red_list", None, |tx| {
             let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, subject)?;
             let mut entries = scan(tx, Table::ListEntries, Some(subject))?;
@@ -195,7 +195,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         basis: Citation,
         mut change: impl FnMut(&mut ListEntry) -> Result<(), RegistryError>,
     ) -> Result<ListEntry, RegistryError> {
-        self.store.transaction(|tx| {
+        self.write_tx("change_open_entry", None, |tx| {
             let by = &actor_name(tx, actor)?;
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
             change(&mut entry)?;
@@ -330,7 +330,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         subject: &SubjectId,
     ) -> Result<Vec<(ListEntryId, ListEntry)>, RegistryError> {
-        self.store.transaction(|tx| {
+        self.read_tx("list_entries", None, |tx| {
             Self::require_subject(tx, subject)?;
             scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
                 .into_iter()

@@ -75,7 +75,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 working_days: None,
             }));
         }
-        self.store.transaction(|tx| {
+        self.write_tx("receive_objection_about", None, |tx| {
             let by = &actor_name(tx, actor)?;
             let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);
@@ -124,7 +124,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn objection(&self, id: ObjectionId) -> Result<Objection, RegistryError> {
-        self.store.transaction(|tx| {
+        self.read_tx("objection", None, |tx| {
             get(tx, Table::Objections, &numeric_key(id.0))?
                 .ok_or_else(|| not_found("objection", id))
         })
@@ -147,7 +147,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         actor: &Actor,
         on: NaiveDate,
     ) -> Result<Objection, RegistryError> {
-        self.store.transaction(|tx| {
+        self.write_tx("advance_objection", None, |tx| {
             let key = numeric_key(id.0);
             let mut objection: Objection =
                 get(tx, Table::Objections, &key)?.ok_or_else(|| not_found("objection", id))?;
@@ -264,9 +264,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     }
 
     pub(super) fn all_objections(&self) -> Result<Vec<Objection>, RegistryError> {
-        let objections: Vec<(String, Objection)> = self
-            .store
-            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
+        let objections: Vec<(String, Objection)> = self.read_tx("all_objections", None, |tx| {
+            Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?)
+        })?;
         Ok(objections.into_iter().map(|(_, o)| o).collect())
     }
 

@@ -368,7 +368,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             self.authorize(actor, Operation::ImportRecords, Target::section(r.section))?;
         }
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.write_tx("import_records", None, |tx| {
             let by = &actor_name(tx, actor)?;
             // Each subject's records and list entries are read once and kept
             // up to date here, so a bulk import costs the same per record as
@@ -444,7 +444,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<MisconductRecord, RegistryError> {
         self.authorize(actor, operation, Target::section(new.section))?;
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.write_tx(operation.name(), None, |tx| {
             let by = &actor_name(tx, actor)?;
             let mut state = SubjectState::load(tx, &new.subject)?;
             // The work may run again after a conflict: each run records a copy.
@@ -673,8 +673,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`RegistryError::Erased`] for an erased record,
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn record(&self, id: RecordId) -> Result<MisconductRecord, RegistryError> {
-        self.store
-            .transaction(|tx| get_record(tx, id).map(|(_, record)| record))
+        self.read_tx("record", None, |tx| {
+            get_record(tx, id).map(|(_, record)| record)
+        })
     }
 
     /// The tombstone of an erased record: its id, the erasure day and the
@@ -684,8 +685,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// A store failure.
     pub fn erasure(&self, id: RecordId) -> Result<Option<Tombstone>, RegistryError> {
-        self.store
-            .transaction(|tx| Ok(get(tx, Table::Erasures, &numeric_key(id.0))?))
+        self.read_tx("erasure", None, |tx| {
+            Ok(get(tx, Table::Erasures, &numeric_key(id.0))?)
+        })
     }
 
     /// Applies credit repair to a record (plan §6(7)) under the repair
@@ -705,7 +707,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
-        self.store.transaction(|tx| {
+        self.write_tx("apply_repair", None, |tx| {
             let (key, mut rec) = get_record(tx, record)?;
             // Only the section that provided the record repairs it (plan
             // §6(7)); checked before anything is written.

@@ -115,7 +115,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         self.authorize(actor, Operation::DailySweep, Target::none())?;
         let setup = self.setup();
         let calendar = &*setup.calendar;
-        self.store.transaction(|tx| {
+        self.write_tx("daily_sweep", None, |tx| {
             let by = &actor_name(tx, actor)?;
             // The last completed sweep before `on`: every event due after
             // it is handled now (a sweep that did not run loses nothing).

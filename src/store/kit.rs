@@ -113,6 +113,8 @@ pub fn conformance<S: Store>(make: impl Fn() -> S) -> Result<(), KitFailure> {
     sealed_kept(&make())?;
     concurrent_transactions(&make())?;
     due_index(&make())?;
+    pages_match_scans(&make())?;
+    reads_and_generations(&make())?;
     Ok(())
 }
 
@@ -188,6 +190,151 @@ fn due_index<S: Store>(store: &S) -> Result<(), KitFailure> {
             && after.1.is_empty(),
         || format!("after changes: {after:?}"),
     )
+}
+
+/// A read-only transaction sees what is committed; a subject's generation,
+/// where the store tracks it, changes with every committed write or delete
+/// of one of its documents (also one moved away), and only then; inside a
+/// transaction that wrote it is `None`.
+fn reads_and_generations<S: Store>(store: &S) -> Result<(), KitFailure> {
+    const C: &str = "reads_and_generations";
+    let generations = |store: &S| -> Result<(Option<u64>, Option<u64>), KitFailure> {
+        store
+            .read(|tx| Ok::<_, KitError>((tx.generation("s")?, tx.generation("t")?)))
+            .map_err(|e| fail(C, format!("read failed: {e:?}")))
+    };
+    let g0 = generations(store)?;
+    run(store, C, |tx| {
+        tx.put(Table::Records, "k1", doc(Some("s"), 1))?;
+        Ok(())
+    })?;
+    let seen = store
+        .read(|tx| Ok::<_, KitError>(tx.get(Table::Records, "k1")?))
+        .map_err(|e| fail(C, format!("read failed: {e:?}")))?;
+    ensure(C, seen == Some(doc(Some("s"), 1)), || {
+        format!("a read saw {seen:?} after a committed put")
+    })?;
+    let g1 = generations(store)?;
+    if g0.0.is_none() && g1.0.is_none() {
+        return Ok(()); // generations not tracked
+    }
+    ensure(C, g1.0 != g0.0 && g1.1 == g0.1, || {
+        format!("a put to `s` moved the generations from {g0:?} to {g1:?}")
+    })?;
+    run(store, C, |tx| {
+        tx.put(Table::Objections, "k2", doc(Some("t"), 2))?;
+        Ok(())
+    })?;
+    let g2 = generations(store)?;
+    ensure(C, g2.0 == g1.0 && g2.1 != g1.1, || {
+        format!("a put to `t` moved the generations from {g1:?} to {g2:?}")
+    })?;
+    let _ = store.transaction(|tx| {
+        tx.put(Table::Records, "k3", doc(Some("s"), 3))?;
+        Err::<(), _>(KitError::Rollback)
+    });
+    let g3 = generations(store)?;
+    ensure(C, g3 == g2, || {
+        format!("a rolled-back put moved the generations from {g2:?} to {g3:?}")
+    })?;
+    let inside = run(store, C, |tx| {
+        tx.put(Table::Records, "k1", doc(Some("t"), 4))?;
+        Ok(tx.generation("s")?)
+    })?;
+    ensure(C, inside.is_none(), || {
+        format!("a transaction that wrote saw generation {inside:?}")
+    })?;
+    let g4 = generations(store)?;
+    ensure(C, g4.0 != g3.0 && g4.1 != g3.1, || {
+        format!("moving a document from `s` to `t` moved the generations from {g3:?} to {g4:?}")
+    })?;
+    run(store, C, |tx| {
+        tx.delete(Table::Objections, "k2")?;
+        Ok(())
+    })?;
+    let g5 = generations(store)?;
+    ensure(C, g5.0 == g4.0 && g5.1 != g4.1, || {
+        format!("deleting a document of `t` moved the generations from {g4:?} to {g5:?}")
+    })?;
+    Ok(())
+}
+
+/// Paging through a table (by subject or whole), page after page, gives
+/// exactly its scan, inside a transaction whose staged writes delete stored
+/// documents, move them between subjects and add new ones; the audit log
+/// pages likewise.
+fn pages_match_scans<S: Store>(store: &S) -> Result<(), KitFailure> {
+    const C: &str = "pages_match_scans";
+    let keys = |v: &[(String, Doc)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    let subjects = [Some("a"), Some("b"), None];
+    run(store, C, |tx| {
+        for k in 0..12u8 {
+            let s = subjects.get(usize::from(k % 3)).copied().flatten();
+            tx.put(Table::Records, &format!("k{k:02}"), doc(s, i64::from(k)))?;
+            tx.append_audit(text(serde_json::json!(k)))?;
+        }
+        tx.put(Table::Objections, "k05", doc(Some("a"), 0))?;
+        Ok(())
+    })?;
+    let failure = run(store, C, |tx| {
+        // Staged: deletions, moves between subjects, new documents, in and
+        // between the stored keys.
+        for k in [0u8, 3, 4, 8] {
+            tx.delete(Table::Records, &format!("k{k:02}"))?;
+        }
+        tx.put(Table::Records, "k01", doc(Some("a"), 100))?;
+        tx.put(Table::Records, "k06", doc(Some("b"), 101))?;
+        tx.put(Table::Records, "k07", doc(None, 102))?;
+        tx.put(Table::Records, "k02x", doc(Some("a"), 103))?;
+        tx.put(Table::Records, "k99", doc(Some("b"), 104))?;
+        tx.append_audit(text(serde_json::json!("staged")))?;
+        for subject in [Some("a"), Some("b"), None] {
+            let whole = tx.scan(Table::Records, subject)?;
+            for limit in 1..5 {
+                let mut paged = Vec::new();
+                let mut after: Option<String> = None;
+                loop {
+                    let page = tx.scan_page(Table::Records, subject, after.as_deref(), limit)?;
+                    if page.len() > limit {
+                        return Ok(Some(format!("a page of limit {limit} held {}", page.len())));
+                    }
+                    let Some((last, _)) = page.last() else {
+                        break;
+                    };
+                    after = Some(last.clone());
+                    paged.extend(page);
+                }
+                if paged != whole {
+                    return Ok(Some(format!(
+                        "paging {subject:?} by {limit} gave {:?}, the scan {:?}",
+                        keys(&paged),
+                        keys(&whole)
+                    )));
+                }
+            }
+        }
+        let whole = tx.audit_since(0)?;
+        for limit in 1..5 {
+            let mut paged = Vec::new();
+            let mut after = 0;
+            loop {
+                let page = tx.audit_page(after, limit)?;
+                let Some((last, _)) = page.last() else {
+                    break;
+                };
+                after = *last;
+                paged.extend(page);
+            }
+            if paged != whole {
+                return Ok(Some(format!("audit paged by {limit} differs from the log")));
+            }
+        }
+        Ok(None)
+    })?;
+    match failure {
+        Some(detail) => Err(fail(C, detail)),
+        None => Ok(()),
+    }
 }
 
 fn get_put_replace<S: Store>(store: &S) -> Result<(), KitFailure> {
@@ -475,9 +622,11 @@ enum Op {
     Delete(Table, u8),
     Get(Table, u8),
     Scan(Table, Option<u8>),
+    ScanPage(Table, Option<u8>, Option<u8>, u8),
     NextId(Table),
     Audit(i64),
     AuditSince(u8),
+    AuditPage(u8, u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -493,6 +642,14 @@ fn op() -> impl Strategy<Value = Op> {
         (table.clone(), 0u8..6).prop_map(|(t, k)| Op::Delete(t, k)),
         (table.clone(), 0u8..6).prop_map(|(t, k)| Op::Get(t, k)),
         (table.clone(), prop::option::of(0u8..3)).prop_map(|(t, s)| Op::Scan(t, s)),
+        (
+            table.clone(),
+            prop::option::of(0u8..3),
+            prop::option::of(0u8..7),
+            0u8..4
+        )
+            .prop_map(|(t, s, a, l)| Op::ScanPage(t, s, a, l)),
+        (0u8..8, 0u8..4).prop_map(|(a, l)| Op::AuditPage(a, l)),
         table.prop_map(Op::NextId),
         any::<i64>().prop_map(Op::Audit),
         (0u8..8).prop_map(Op::AuditSince),
@@ -546,6 +703,31 @@ impl Model {
                         .collect(),
                 )
             }
+            Op::ScanPage(t, s, after, limit) => {
+                let s = subject(*s);
+                let after = after.map(key);
+                Answer::Docs(
+                    self.docs
+                        .iter()
+                        .filter(|((tt, k), d)| {
+                            tt == t
+                                && (s.is_none() || d.subject == s)
+                                && after.as_ref().is_none_or(|a| k > a)
+                        })
+                        .take(usize::from(*limit))
+                        .map(|((_, k), d)| (k.clone(), d.clone()))
+                        .collect(),
+                )
+            }
+            Op::AuditPage(a, limit) => Answer::Audit(
+                self.audit
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (i as u64 + 1, e.clone()))
+                    .filter(|(seq, _)| *seq > u64::from(*a))
+                    .take(usize::from(*limit))
+                    .collect(),
+            ),
             Op::NextId(t) => {
                 let c = self.counters.entry(*t).or_insert(0);
                 *c += 1;
@@ -576,6 +758,15 @@ fn apply_store(tx: &mut dyn Transaction, op: &Op) -> Result<Answer, StoreError> 
         Op::Delete(t, k) => Answer::Existed(tx.delete(*t, &key(*k))?),
         Op::Get(t, k) => Answer::Doc(tx.get(*t, &key(*k))?),
         Op::Scan(t, s) => Answer::Docs(tx.scan(*t, subject(*s).as_deref())?),
+        Op::ScanPage(t, s, after, limit) => Answer::Docs(tx.scan_page(
+            *t,
+            subject(*s).as_deref(),
+            after.map(key).as_deref(),
+            usize::from(*limit),
+        )?),
+        Op::AuditPage(a, limit) => {
+            Answer::Audit(tx.audit_page(u64::from(*a), usize::from(*limit))?)
+        }
         Op::NextId(t) => Answer::Id(tx.next_id(*t)?),
         Op::Audit(n) => Answer::Id(tx.append_audit(text(serde_json::json!(n)))?),
         Op::AuditSince(a) => Answer::Audit(tx.audit_since(u64::from(*a))?),
@@ -740,6 +931,24 @@ impl Transaction for FaultyTx<'_> {
         self.inner.scan(table, subject)
     }
 
+    fn scan_page(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        self.inner.scan_page(table, subject, after, limit)
+    }
+
+    fn audit_page(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
+        self.inner.audit_page(after, limit)
+    }
+
+    fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
+        self.inner.generation(subject)
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         self.write()?;
         self.inner.next_id(table)
@@ -782,6 +991,20 @@ impl<S: Store> Store for FaultyStore<S> {
     ) -> Result<(), StoreError> {
         let fail_at = self.fail_at.load(Ordering::SeqCst);
         self.inner.transact(&mut |tx| {
+            work(&mut FaultyTx {
+                inner: tx,
+                writes: &self.writes,
+                fail_at,
+            })
+        })
+    }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let fail_at = self.fail_at.load(Ordering::SeqCst);
+        self.inner.transact_read(&mut |tx| {
             work(&mut FaultyTx {
                 inner: tx,
                 writes: &self.writes,
