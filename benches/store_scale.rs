@@ -145,9 +145,8 @@ fn import<S: Store>(label: &str, r: &Registry<S>) {
     let start = Instant::now();
     for chunk in records.chunks(5_000) {
         r.import_records(
-            chunk.to_vec(),
+            social_credit::registry::ImportRow::same_day(chunk.to_vec(), d(2019, 12, 2)),
             &Actor::section(Section::SocialOrganizations),
-            d(2019, 12, 2),
         )
         .unwrap();
     }

@@ -370,12 +370,14 @@ fn cases() -> Vec<Case> {
         }),
         case(Operation::ImportRecords, base, social, |r, a| {
             r.import_records(
-                vec![
-                    fine(org_id().into(), 100, d(2019, 3, 1)),
-                    fine(org_id().into(), 200, d(2019, 4, 1)),
-                ],
+                social_credit::registry::ImportRow::same_day(
+                    vec![
+                        fine(org_id().into(), 100, d(2019, 3, 1)),
+                        fine(org_id().into(), 200, d(2019, 4, 1)),
+                    ],
+                    d(2019, 4, 4),
+                ),
                 a,
-                d(2019, 4, 4),
             )
             .map(|_| ())
         }),

@@ -681,12 +681,14 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             both(),
             Box::new(|r| {
                 r.import_records(
-                    vec![
-                        fine(org_id().into(), 100, d(2019, 3, 1)),
-                        fine(org_id().into(), 200, d(2019, 4, 1)),
-                    ],
+                    social_credit::registry::ImportRow::same_day(
+                        vec![
+                            fine(org_id().into(), 100, d(2019, 3, 1)),
+                            fine(org_id().into(), 200, d(2019, 4, 1)),
+                        ],
+                        d(2019, 4, 4),
+                    ),
                     &who::section(),
-                    d(2019, 4, 4),
                 )
                 .map(|_| ())
             }),

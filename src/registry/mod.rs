@@ -35,7 +35,7 @@ pub use config::RuleBook;
 pub use error::{plausible_dates, RegistryError, PLAUSIBLE_FIRST_YEAR, PLAUSIBLE_LAST_YEAR};
 pub use objections::ObjectionStep;
 pub use queries::{ObjectionQuery, Page, MAX_PAGE};
-pub use records::NewRecord;
+pub use records::{ImportRow, NewRecord};
 pub use sweep::{SweepGap, SweepReport};
 pub use trail::upgrade_to_pseudonyms;
 pub use views::{PublicMeasure, PublicRecord, PublicView, RestorationView, RestoredRange};
