@@ -397,6 +397,7 @@ fn cases() -> Vec<Case> {
         ),
         case(Operation::AddToRedList, base, none, |r, a| {
             r.add_to_red_list(&org_id().into(), a, d(2019, 5, 1))
+                .map(|_| ())
         }),
         case(Operation::RemoveFromList, red_listed, none, |r, a| {
             r.remove_from_list(

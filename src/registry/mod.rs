@@ -33,7 +33,7 @@ use crate::permission::PermissionTable;
 
 pub use config::RuleBook;
 pub use error::{plausible_dates, RegistryError, PLAUSIBLE_FIRST_YEAR, PLAUSIBLE_LAST_YEAR};
-pub use objections::ObjectionStep;
+pub use objections::{ObjectionStep, TrackedObjection};
 pub use queries::{ObjectionQuery, Page, MAX_PAGE};
 pub use records::{ImportRow, NewRecord};
 pub use sweep::{SweepGap, SweepReport};
