@@ -134,6 +134,10 @@ impl crate::store::Transaction for Timed<'_> {
         self.time(|tx| tx.generation(subject))
     }
 
+    fn pending_generation(&mut self) -> Result<Option<u64>, crate::store::StoreError> {
+        self.time(|tx| tx.pending_generation())
+    }
+
     fn next_id(&mut self, table: crate::store::Table) -> Result<u64, crate::store::StoreError> {
         self.time(|tx| tx.next_id(table))
     }

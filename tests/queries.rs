@@ -378,3 +378,46 @@ fn a_reused_assessment_sees_every_change_to_its_subject_and_linked_organizations
         Some(Severity::Severe)
     );
 }
+
+/// Recording reuses what the last finding left of a subject only while no
+/// one else wrote to it: two registries over one store, taking turns,
+/// grade and list exactly as one registry over a store that caches nothing
+/// (SQLite), document for document.
+#[test]
+fn recording_in_turns_from_two_registries_matches_one_without_a_cache() {
+    let shared = std::sync::Arc::new(MemoryStore::new());
+    let a = registry(std::sync::Arc::clone(&shared));
+    let b = registry(std::sync::Arc::clone(&shared));
+    let single = registry(social_credit::store::SqliteStore::open_in_memory().unwrap());
+    let id: SubjectId = uscc(3).into();
+    a.register_subject(org(3), &clerk(), d(2019, 1, 7)).unwrap();
+    single
+        .register_subject(org(3), &clerk(), d(2019, 1, 7))
+        .unwrap();
+    let steps: [(&str, Option<i64>, NaiveDate, bool); 6] = [
+        ("warning", None, d(2019, 3, 4), true),
+        ("warning", None, d(2019, 3, 4), true),
+        ("fine", Some(100), d(2019, 5, 6), false),
+        ("warning", None, d(2019, 6, 3), true),
+        ("warning", None, d(2020, 1, 6), false),
+        ("fine", Some(80_000), d(2020, 2, 3), false),
+    ];
+    for (conduct, fine, day, by_a) in steps {
+        let r = if by_a { &a } else { &b };
+        let got = r
+            .record_misconduct(finding(&id, conduct, fine, day), &clerk(), day)
+            .unwrap();
+        let want = single
+            .record_misconduct(finding(&id, conduct, fine, day), &clerk(), day)
+            .unwrap();
+        assert_eq!(got, want, "{conduct} on {day}");
+    }
+    assert_eq!(
+        a.list_entries(&id).unwrap(),
+        single.list_entries(&id).unwrap()
+    );
+    assert_eq!(
+        a.assess(&id, d(2020, 3, 2)).unwrap(),
+        single.assess(&id, d(2020, 3, 2)).unwrap()
+    );
+}

@@ -11,12 +11,13 @@
 //! read, also with several registries over one store.
 
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use crate::store::{StoreError, Transaction};
 use crate::subject::SubjectId;
 
 use super::encoding::subject_key;
+use super::records::SubjectState;
 use super::views::Loaded;
 
 /// The most subjects kept; past it the cache starts over (a nightly job over
@@ -34,6 +35,11 @@ struct Entry {
 #[derive(Debug, Default)]
 pub(super) struct SubjectCache {
     entries: RwLock<HashMap<SubjectId, Entry>>,
+    // What recording a finding left of a subject (its records, list entries
+    // and grading index), with the generation its commit gave the subject
+    // ([`Transaction::pending_generation`]): the next finding about it
+    // starts from there instead of reloading the history (issue 21 point 3).
+    states: Mutex<HashMap<SubjectId, (u64, SubjectState)>>,
 }
 
 impl SubjectCache {
@@ -54,6 +60,35 @@ impl SubjectCache {
             }
         }
         Ok(Some(Arc::clone(&entry.loaded)))
+    }
+
+    /// Takes the recording state of `id` out of the cache, if the subject's
+    /// generation in `tx` is still the one its commit gave it (nothing else
+    /// wrote a document of the subject since). Call it before `tx` writes.
+    pub(super) fn take_state(
+        &self,
+        tx: &mut dyn Transaction,
+        id: &SubjectId,
+    ) -> Result<Option<SubjectState>, StoreError> {
+        let taken = self
+            .states
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
+        let Some((generation, state)) = taken else {
+            return Ok(None);
+        };
+        Ok((tx.generation(&subject_key(id))? == Some(generation)).then_some(state))
+    }
+
+    /// Keeps `state`, which a committed transaction left `id` at
+    /// `generation`, for the next finding about it.
+    pub(super) fn put_state(&self, id: SubjectId, generation: u64, state: SubjectState) {
+        let mut states = self.states.lock().unwrap_or_else(PoisonError::into_inner);
+        if states.len() >= CAPACITY {
+            states.clear();
+        }
+        states.insert(id, (generation, state));
     }
 
     /// Keeps `loaded`, read in `tx`, for `id`, with the generations of the

@@ -323,7 +323,9 @@ pub(super) fn erase_in(
 }
 
 /// A subject's records and list entries, as grading needs them; kept up to
-/// date within one transaction.
+/// date within one transaction, and kept after it by the registry's cache
+/// for the next finding about the subject.
+#[derive(Debug)]
 pub(super) struct SubjectState {
     pub(super) records: Vec<MisconductRecord>,
     pub(super) entries: Vec<(String, ListEntry)>,
@@ -338,6 +340,7 @@ pub(super) struct SubjectState {
 }
 
 /// A subject's earlier findings and open listings as of one day.
+#[derive(Debug)]
 struct DayView {
     on: NaiveDate,
     findings: FindingIndex,
@@ -641,14 +644,30 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<MisconductRecord, RegistryError> {
         self.authorize(actor, operation, Target::section(new.section))?;
         let setup = self.setup();
-        self.write_tx(operation.name(), None, |tx| {
+        // What the transaction left of the subject, and the generation its
+        // commit gives the subject, where the store can tell.
+        let mut left: Option<(u64, SubjectState)> = None;
+        let record = self.write_tx(operation.name(), None, |tx| {
+            left = None;
+            // Before anything is written: the state the last finding left,
+            // if the subject is unchanged since, else its history from the
+            // store. Recording then costs the same for a long history as
+            // for a short one (issue 21 point 3).
+            let mut state = match self.cache.take_state(tx, &new.subject)? {
+                Some(state) => state,
+                None => SubjectState::load(tx, &new.subject)?,
+            };
             let by = &actor_name(tx, actor)?;
-            let mut state = SubjectState::load(tx, &new.subject)?;
             // The work may run again after a conflict: each run records a copy.
             let record = self.record_in(&setup, tx, &mut state, new.clone(), exempt, by, on)?;
             state.flush(tx)?;
+            left = tx.pending_generation()?.map(|g| (g, state));
             Ok(record)
-        })
+        })?;
+        if let Some((generation, state)) = left {
+            self.cache.put_state(new.subject.clone(), generation, state);
+        }
+        Ok(record)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -195,7 +195,8 @@ fn due_index<S: Store>(store: &S) -> Result<(), KitFailure> {
 /// A read-only transaction sees what is committed; a subject's generation,
 /// where the store tracks it, changes with every committed write or delete
 /// of one of its documents (also one moved away), and only then; inside a
-/// transaction that wrote it is `None`.
+/// transaction that wrote it is `None`; a pending generation, where given,
+/// is what the written subjects have after the commit.
 fn reads_and_generations<S: Store>(store: &S) -> Result<(), KitFailure> {
     const C: &str = "reads_and_generations";
     let generations = |store: &S| -> Result<(Option<u64>, Option<u64>), KitFailure> {
@@ -256,6 +257,19 @@ fn reads_and_generations<S: Store>(store: &S) -> Result<(), KitFailure> {
     ensure(C, g5.0 == g4.0 && g5.1 != g4.1, || {
         format!("deleting a document of `t` moved the generations from {g4:?} to {g5:?}")
     })?;
+    // A pending generation, where the store gives one, is the generation
+    // the subjects written have after the commit.
+    let pending = run(store, C, |tx| {
+        tx.put(Table::Records, "k5", doc(Some("s"), 5))?;
+        tx.put(Table::Records, "k6", doc(Some("t"), 6))?;
+        Ok(tx.pending_generation()?)
+    })?;
+    if let Some(pending) = pending {
+        let g6 = generations(store)?;
+        ensure(C, g6 == (Some(pending), Some(pending)), || {
+            format!("a commit announced generation {pending}, then read {g6:?}")
+        })?;
+    }
     Ok(())
 }
 
@@ -947,6 +961,10 @@ impl Transaction for FaultyTx<'_> {
 
     fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
         self.inner.generation(subject)
+    }
+
+    fn pending_generation(&mut self) -> Result<Option<u64>, StoreError> {
+        self.inner.pending_generation()
     }
 
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {

@@ -300,6 +300,12 @@ impl Transaction for MemoryTx<'_> {
             .then(|| self.base.generations.get(subject).copied().unwrap_or(0)))
     }
 
+    fn pending_generation(&mut self) -> Result<Option<u64>, StoreError> {
+        // Writing transactions hold the write lock from start to commit, and
+        // a commit that writes a document is numbered one past the last.
+        Ok(Some(self.base.commits.saturating_add(1)))
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         let current = self
             .counters

@@ -559,6 +559,21 @@ pub trait Transaction {
         Ok(None)
     }
 
+    /// The generation ([`Transaction::generation`]) that every subject this
+    /// transaction writes a document of will have once it commits, where
+    /// the store can tell before the commit; `None` (the default) where it
+    /// cannot. The facade uses it to keep what it wrote for the next
+    /// operation on the same subject (a finding recorded after another does
+    /// not reload the subject's history). The memory store, whose writing
+    /// transactions run one at a time, can tell.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn pending_generation(&mut self) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
+
     /// A new identifier for `table`: 1, 2, 3, … Never handed out twice by
     /// committed transactions.
     ///
