@@ -35,6 +35,17 @@ const OWN_NODES: &[(&str, &str)] = &[
 /// The layers of DESIGN.md, "Layers", bottom first: a module may use
 /// modules of its own layer or below, never above. A module in no layer is
 /// checked for cycles only (place it in DESIGN.md and here).
+/// The folder modules whose files are checked for cycles among themselves
+/// ([`no_cycle_among_the_files_of_a_folder_module`]).
+const FOLDERS: &[&str] = &[
+    "assess",
+    "calendar",
+    "objection",
+    "registry",
+    "store",
+    "subject",
+];
+
 const LAYERS: &[&[&str]] = &[
     &["citation", "subject", "calendar", "ids", "text"],
     &["misconduct", "audit"],
@@ -212,11 +223,18 @@ fn without_test_modules(code: &str) -> String {
 /// The top-level modules named by `crate::` paths in `code` (stripped),
 /// including each member of a `crate::{a, b::c}` group.
 fn references(code: &str) -> BTreeSet<String> {
+    references_after(code, "crate::")
+}
+
+/// The first names of the paths that start with `prefix` (`crate::`,
+/// `super::`, `crate::assess::`) in `code` (stripped), including each
+/// member of a `prefix{a, b::c}` group.
+fn references_after(code: &str, prefix: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut rest = code;
-    while let Some(at) = rest.find("crate::") {
+    while let Some(at) = rest.find(prefix) {
         let before = rest[..at].chars().last();
-        rest = &rest[at + "crate::".len()..];
+        rest = &rest[at + prefix.len()..];
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
             continue;
         }
@@ -409,6 +427,60 @@ fn no_cycle_among_top_level_modules() {
          the graph:\n{}",
         listing(&graph)
     );
+}
+
+/// The graph among the files of the folder module `src/<folder>/`: an
+/// edge `a -> b` for every `super::b` or `crate::<folder>::b` path in
+/// `a.rs` (outside comments, literals and test modules). `mod.rs`, the
+/// module root that declares and re-exports (and for `assess`, runs the
+/// assessment over the other files), is not a node; neither are subfolders.
+fn folder_graph(src: &Path, folder: &str) -> Graph {
+    let dir = src.join(folder);
+    let mut files: Vec<(String, PathBuf)> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_str()?.to_owned();
+            (name != "mod").then_some((name, p))
+        })
+        .collect();
+    files.sort();
+    let names: BTreeSet<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let mut graph: Graph = names.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
+    let own = format!("crate::{folder}::");
+    for (from, path) in &files {
+        let code = without_test_modules(&strip(&fs::read_to_string(path).unwrap()));
+        let used = references_after(&code, "super::")
+            .into_iter()
+            .chain(references_after(&code, &own));
+        for to in used {
+            if &to != from && names.contains(&to) {
+                graph.get_mut(from).unwrap().insert(to);
+            }
+        }
+    }
+    graph
+}
+
+/// The files of the folder modules split by concern use each other one
+/// way: a reader can take them bottom up.
+#[test]
+fn no_cycle_among_the_files_of_a_folder_module() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for folder in FOLDERS {
+        let graph = folder_graph(&src, folder);
+        println!("{folder}:\n{}", listing(&graph));
+        assert!(graph.len() > 1, "{folder} has files: {graph:?}");
+        let found = cycles(&graph);
+        assert!(
+            found.is_empty(),
+            "files of {folder} that use each other (a cycle): {found:?}\nthe graph:\n{}",
+            listing(&graph)
+        );
+    }
+    // The graph is read at all: the outcome types come first.
+    assert!(folder_graph(&src, "assess")["next_change"].contains("outcome"));
 }
 
 fn graph_from(edges: &[(&str, &str)]) -> Graph {
