@@ -222,9 +222,15 @@ fn an_error_names_the_row_and_the_field_and_nothing_is_stored() {
         2,
         "recorded_on",
     );
+    // A row of another section is refused as every operation is.
     let mut other_section = good(0);
     other_section.record.section = Section::SocialAffairs;
-    refused(&r, with(other_section, 3), 4, "section");
+    let before = dump(r.store()).unwrap();
+    assert!(matches!(
+        r.import_records(with(other_section, 3), &section()),
+        Err(RegistryError::Forbidden { .. })
+    ));
+    assert!(dump(r.store()).unwrap() == before);
     // Found while recording, after earlier rows were recorded in the
     // transaction: those are rolled back.
     refused(

@@ -143,7 +143,7 @@ pub enum RegistryError {
         row: usize,
         /// The field at fault, as [`ImportRow`](super::ImportRow) and
         /// [`NewRecord`](super::NewRecord) name it in JSON: `recorded_on`,
-        /// `subject`, `conduct`, `section`, `occurred_on`, `ended_on`,
+        /// `subject`, `conduct`, `occurred_on`, `ended_on`,
         /// `content.fine`, `decision.decided_on`, or `record` when the
         /// finding as a whole cannot be recorded (no rule, a list it cannot
         /// join).

@@ -145,7 +145,6 @@ fn field_of(error: &RegistryError) -> Option<&'static str> {
     Some(match error {
         RegistryError::Store(_) => return None,
         RegistryError::NotFound { .. } | RegistryError::WrongSubjectKind { .. } => "subject",
-        RegistryError::Forbidden { .. } => "section",
         // No policy in force on the day, or none that grades the finding.
         RegistryError::Policy(_) => "recorded_on",
         RegistryError::Ungraded { .. } => "conduct",
@@ -489,9 +488,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`RegistryError::ImportRow`] naming the first row at fault (counted
     /// from 1 in the order given) and its field, with the error
     /// [`Registry::record_misconduct`] gives: every row is checked for
-    /// dates, fines and the actor's permission before anything is
-    /// recorded. A store failure is returned as it is. Nothing is stored
-    /// on an error.
+    /// dates and fines before anything is recorded.
+    /// [`RegistryError::Forbidden`] when the permission table does not let
+    /// `actor` import a row's section (checked for every row first, as
+    /// for any operation), and a store failure, are returned as they are.
+    /// Nothing is stored on an error.
     ///
     /// # Example
     ///
@@ -544,12 +545,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         for (index, row) in rows.iter().enumerate() {
             check_new(&row.record, row.recorded_on)
                 .map_err(|(field, e)| at_row(index, Some(field), e))?;
+            // A refusal is `Forbidden`, as for every operation (a service
+            // answers it as such); its reason names the row's section.
             self.authorize(
                 actor,
                 Operation::ImportRecords,
                 Target::section(row.record.section),
-            )
-            .map_err(|e| at_row(index, Some("section"), e))?;
+            )?;
         }
         // In the order of the days, a day's rows in the order given.
         let mut order: Vec<usize> = (0..rows.len()).collect();
