@@ -40,8 +40,10 @@ const OWN_NODES: &[(&str, &str)] = &[
 const FOLDERS: &[&str] = &[
     "assess",
     "calendar",
+    "grading",
     "objection",
     "registry",
+    "repair",
     "store",
     "subject",
 ];

@@ -5,8 +5,8 @@ use chrono::{Days, NaiveDate};
 use super::counted::{role_mask, Counted};
 use super::outcome::{GreenChannel, GreenChannelGround, GreenChannelUnmet};
 use super::{GREEN_CHANNEL_YEARS, RESPONSIBLE_ROLES};
+use crate::calendar::years::{add_years, sub_years};
 use crate::citation::Citation;
-use crate::grading::{add_years, sub_years};
 use crate::lists::ListEntry;
 use crate::misconduct::RecordId;
 

@@ -89,7 +89,7 @@ use crate::grading::{PolicyError, PolicySet};
 use crate::lists::{standing_without_lifecycle, ExitPlan, ListEntry, ListKind, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus, Severity};
 use crate::objection::{Objection, ObjectionPolicy};
-use crate::repair::{PublicationProbe, PublicationState, RepairTimeline};
+use crate::repair::{PublicationState, RepairTimeline};
 use crate::retention::RetentionPolicy;
 use crate::subject::{Role, Roster, Subject, SubjectId};
 use counted::{is, role_bit, role_mask, valid_views, view_of, Counted};
@@ -269,7 +269,7 @@ pub fn assess<'a>(
     };
 
     // The records that count on the day.
-    let mut publication = PublicationProbe::new(rules.repair, as_of);
+    let mut publication = rules.repair.publication_probe(as_of);
     let mut counted: Vec<Counted<'a>> = Vec::with_capacity(dossier.records.len());
     // Those in force and published, in dossier order: the only ones that
     // ground sanctions and count for the severity. The passes over the

@@ -14,9 +14,7 @@ use crate::grading::GradingPolicy;
 use crate::lists::{Domain, ListEntry, ListKind};
 use crate::misconduct::{MisconductRecord, RecordId, Severity};
 use crate::objection::Objection;
-use crate::repair::{
-    PenaltyDecision, Periods, PublicationProbe, RepairError, RepairPolicy, RepairTimeline,
-};
+use crate::repair::{PenaltyDecision, Periods, RepairError, RepairPolicy, RepairTimeline};
 use crate::subject::{Role, Subject, SubjectId, Uscc};
 
 /// Why something applies: a fact from the dossier.
@@ -488,7 +486,7 @@ impl<'a> Assessment<'a> {
         let policy = self.repair_policy;
         let as_of = self.as_of;
         let search = RepairSearch::new(self.repair_timeline, as_of);
-        let mut probe = PublicationProbe::new(self.repair_timeline, as_of);
+        let mut probe = self.repair_timeline.publication_probe(as_of);
         self.counted.iter().filter_map(move |c| {
             let record = c.repairable()?;
             let decision = record.decision.as_ref()?;
