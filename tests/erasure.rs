@@ -10,6 +10,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::registry::*;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -17,74 +20,7 @@ use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::{Finding, Outcome, Receipt};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError};
 use social_credit::store::{dump, Dump, MemoryStore, Store, Table};
-use social_credit::subject::check::resident_check;
-use social_credit::{
-    Organization, OrganizationKind, Person, RecordId, ResidentId, Role, RoleLink, Section, Subject,
-    SubjectId, Uscc,
-};
-
-/// Who acts in these examples and tests (issue 18): a section as a unit,
-/// the Office, the system for the sweep.
-#[allow(dead_code)]
-mod who {
-    use social_credit::misconduct::Section;
-    use social_credit::Actor;
-
-    /// The Social Organizations Section, which records in its own field.
-    pub fn clerk() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The section that provided the records of these tests.
-    pub fn section() -> Actor {
-        Actor::section(Section::SocialAffairs)
-    }
-
-    /// The Office.
-    pub fn office() -> Actor {
-        Actor::section(Section::Office)
-    }
-
-    /// The daily sweep.
-    pub fn system() -> Actor {
-        Actor::system()
-    }
-}
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-/// The built-in rules with a policy that also grades persons (MCA Order
-/// No. 60 (2018) grades organizations only): the shipped plan example.
-fn personal<S: Store>(store: S) -> Registry<S> {
-    use social_credit::calendar::ChinaCalendar;
-    use social_credit::registry::RuleBook;
-    use social_credit::{GradingPolicy, PolicySet};
-    Registry::new(
-        store,
-        ChinaCalendar::official_projected(),
-        RuleBook {
-            policies: PolicySet::new(vec![GradingPolicy::xinzheng_plan_2019_example().clone()])
-                .unwrap(),
-            ..RuleBook::xinzheng_2019()
-        },
-    )
-}
-
-fn person_number(seed: u32) -> ResidentId {
-    let mut b = format!("41018419800615{:03}?", 2 + seed).into_bytes();
-    b[17] = resident_check(&b[..17]).unwrap();
-    String::from_utf8(b).unwrap().parse().unwrap()
-}
-
-fn person_id() -> ResidentId {
-    person_number(0)
-}
-
-fn org_id() -> Uscc {
-    "91350100M000100Y43".parse().unwrap()
-}
+use social_credit::{Person, RecordId, Section, Subject, SubjectId};
 
 /// A finding about the person, with texts tagged `tag` so that the test can
 /// look for them anywhere in the store.
@@ -116,51 +52,15 @@ fn finding(
 /// R2 (a warning ended 2019-06-03, kept to 2024-06-03) with an objection
 /// that went through every step.
 fn scenario<S: Store>(r: &Registry<S>) -> RecordId {
-    register(r);
+    register_both(r);
     scenario_records(r)
-}
-
-/// The organization and the person, linked as its legal representative.
-fn register<S: Store>(r: &Registry<S>) {
-    r.register_subject(
-        Subject::Organization(Organization {
-            uscc: org_id(),
-            name: "Zhengzhou Example Elderly Care Association".into(),
-            kind: OrganizationKind::SocialAssociation,
-            established_on: Some(d(2012, 5, 1)),
-        }),
-        &who::clerk(),
-        d(2019, 1, 7),
-    )
-    .unwrap();
-    r.register_subject(
-        Subject::Person(Person {
-            id: person_id(),
-            name: "张伟".into(),
-        }),
-        &who::clerk(),
-        d(2019, 1, 7),
-    )
-    .unwrap();
-    r.link_person(
-        RoleLink {
-            organization: org_id(),
-            person: person_id(),
-            role: Role::LegalRepresentative,
-            from: d(2015, 1, 1),
-            until: None,
-        },
-        &who::clerk(),
-        d(2019, 1, 7),
-    )
-    .unwrap();
 }
 
 fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
     let b = r
         .record_misconduct(
             finding("fine", "FIXTURE-B", d(2019, 1, 2), d(2019, 1, 5), 1_000),
-            &who::section(),
+            &who::social_affairs(),
             d(2019, 3, 4),
         )
         .unwrap();
@@ -182,7 +82,7 @@ fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
     let a = r
         .record_misconduct(
             finding("warning", "FIXTURE-A", d(2019, 6, 3), d(2019, 6, 3), 0),
-            &who::section(),
+            &who::social_affairs(),
             d(2019, 6, 10),
         )
         .unwrap();
@@ -220,7 +120,7 @@ fn scenario_records<S: Store>(r: &Registry<S>) -> RecordId {
     ] {
         // The opinion is the providing section's; the other steps the Office's.
         let by = match step {
-            ObjectionStep::Opinion { .. } => who::section(),
+            ObjectionStep::Opinion { .. } => who::social_affairs(),
             _ => who::office(),
         };
         r.advance_objection(oa.id(), step, &by, on).unwrap();
@@ -409,7 +309,7 @@ fn keep_then_erase<S: Store>(r: &Registry<S>, record: RecordId) {
 
 #[test]
 fn an_erased_record_leaves_nothing_on_the_memory_store() {
-    let r = personal(MemoryStore::new());
+    let r = with_personal_rules(MemoryStore::new());
     let a = scenario(&r);
     keep_then_erase(&r, a);
 }
@@ -417,20 +317,20 @@ fn an_erased_record_leaves_nothing_on_the_memory_store() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn an_erased_record_leaves_nothing_on_the_sqlite_store() {
-    let r = personal(social_credit::store::SqliteStore::open_in_memory().unwrap());
+    let r = with_personal_rules(social_credit::store::SqliteStore::open_in_memory().unwrap());
     let a = scenario(&r);
     keep_then_erase(&r, a);
 }
 
 #[test]
 fn an_erasure_removes_only_what_the_record_alone_grounded() {
-    let r = personal(MemoryStore::new());
+    let r = with_personal_rules(MemoryStore::new());
     let a = scenario(&r);
     // A third penalty, kept longer: it and everything about it stay.
     let c = r
         .record_misconduct(
             finding("warning", "FIXTURE-C", d(2020, 1, 6), d(2020, 1, 6), 0),
-            &who::section(),
+            &who::social_affairs(),
             d(2020, 1, 8),
         )
         .unwrap();
@@ -461,13 +361,13 @@ fn an_erasure_removes_only_what_the_record_alone_grounded() {
 fn a_repair_commitment_goes_with_the_record_it_repaired() {
     use social_credit::commitment::CommitmentKind;
     use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind, RepairFacts};
-    let r = personal(MemoryStore::new());
-    register(&r);
+    let r = with_personal_rules(MemoryStore::new());
+    register_both(&r);
     let person: SubjectId = person_id().into();
     let rec = r
         .record_misconduct(
             finding("warning", "REPAIRED", d(2019, 6, 3), d(2019, 6, 3), 0),
-            &who::section(),
+            &who::social_affairs(),
             d(2019, 6, 10),
         )
         .unwrap();
@@ -493,7 +393,7 @@ fn a_repair_commitment_goes_with_the_record_it_repaired() {
         training_attended_on: None,
         credit_report_on: None,
     };
-    r.apply_repair(rec.id, &facts, &who::section(), d(2019, 10, 8))
+    r.apply_repair(rec.id, &facts, &who::social_affairs(), d(2019, 10, 8))
         .unwrap();
     r.daily_sweep(&who::system(), d(2024, 6, 4)).unwrap();
     assert_erased(&r, rec.id, "REPAIRED", d(2024, 6, 4));
@@ -518,11 +418,11 @@ fn an_organizations_record_reaches_a_person_for_five_years_only() {
     // representative; the person's part follows plan §6(7), the
     // organization's record stays (it is not personal).
     let r = Registry::official(MemoryStore::new());
-    register(&r);
+    register_both(&r);
     let mut severe = finding("fine", "ORG", d(2019, 3, 1), d(2019, 3, 1), 60_000);
     severe.subject = org_id().into();
     let rec = r
-        .record_misconduct(severe, &who::section(), d(2019, 3, 4))
+        .record_misconduct(severe, &who::social_affairs(), d(2019, 3, 4))
         .unwrap();
     let person: SubjectId = person_id().into();
     let reached = |on| {
@@ -696,7 +596,7 @@ mod properties {
                     let conduct = ["warning", "fine", "annual_report_late"][usize::from(*c)];
                     let mut new = finding(conduct, &tag, occurred, ended, i64::from(*f) * 1_000);
                     new.subject = person_number(*p).into();
-                    if let Ok(rec) = r.record_misconduct(new, &who::section(), occurred) {
+                    if let Ok(rec) = r.record_misconduct(new, &who::social_affairs(), occurred) {
                         records.push((rec.id, occurred));
                         secrets.push(tag);
                         last_end = last_end.max(ended);
@@ -786,7 +686,7 @@ mod properties {
         fn no_personal_information_of_an_erased_record_is_left(
             ops in prop::collection::vec(op(), 1..24)
         ) {
-            run(&personal(MemoryStore::new()), &ops)?;
+            run(&with_personal_rules(MemoryStore::new()), &ops)?;
         }
     }
 
@@ -799,7 +699,7 @@ mod properties {
             ops in prop::collection::vec(op(), 1..16)
         ) {
             run(
-                &personal(social_credit::store::SqliteStore::open_in_memory().unwrap()),
+                &with_personal_rules(social_credit::store::SqliteStore::open_in_memory().unwrap()),
                 &ops,
             )?;
         }

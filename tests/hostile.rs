@@ -8,6 +8,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::registry::*;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use social_credit::calendar::{
@@ -18,42 +21,6 @@ use social_credit::objection::{ObjectionId, Receipt};
 use social_credit::registry::{NewRecord, Registry, RegistryError};
 use social_credit::store::MemoryStore;
 use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
-
-/// Who acts in these examples and tests (issue 18): a section as a unit,
-/// the Office, the system for the sweep.
-#[allow(dead_code)]
-mod who {
-    use social_credit::misconduct::Section;
-    use social_credit::Actor;
-
-    /// The Social Organizations Section, which records in its own field.
-    pub fn clerk() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The section that provided the records of these tests.
-    pub fn section() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The Office.
-    pub fn office() -> Actor {
-        Actor::section(Section::Office)
-    }
-
-    /// The daily sweep.
-    pub fn system() -> Actor {
-        Actor::system()
-    }
-}
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-fn org_id() -> Uscc {
-    "91350100M000100Y43".parse().unwrap()
-}
 
 fn registry() -> Registry<MemoryStore> {
     let r = Registry::official(MemoryStore::new());

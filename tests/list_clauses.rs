@@ -9,6 +9,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::registry::who;
+
 #[path = "data/fixtures.rs"]
 mod fixtures;
 
@@ -27,34 +30,6 @@ use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind};
 use social_credit::store::MemoryStore;
 use social_credit::subject::Subject;
 use social_credit::SubjectId;
-
-/// Who acts in these examples and tests (issue 18): a section as a unit,
-/// the Office, the system for the sweep.
-#[allow(dead_code)]
-mod who {
-    use social_credit::misconduct::Section;
-    use social_credit::Actor;
-
-    /// The Social Organizations Section, which records in its own field.
-    pub fn clerk() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The section that provided the records of these tests.
-    pub fn section() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The Office.
-    pub fn office() -> Actor {
-        Actor::section(Section::Office)
-    }
-
-    /// The daily sweep.
-    pub fn system() -> Actor {
-        Actor::system()
-    }
-}
 
 #[derive(Debug, Deserialize)]
 struct Table {

@@ -5,71 +5,24 @@
 //! registry's documents use and which reads back.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chrono::NaiveDate;
+mod common;
+use common::registry::*;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use social_credit::audit::PseudonymKey;
 use social_credit::commitment::CommitmentKind;
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::Receipt;
-use social_credit::registry::{NewRecord, Registry};
+use social_credit::registry::NewRecord;
 use social_credit::store::MemoryStore;
 use social_credit::subject::with_whole_identifiers;
 use social_credit::tipoff::Reporter;
 use social_credit::{Person, ResidentId, Role, RoleLink, Roster, Section, Subject, SubjectId};
 
-/// Who acts in these examples and tests (issue 18): a section as a unit,
-/// the Office, the system for the sweep.
-#[allow(dead_code)]
-mod who {
-    use social_credit::misconduct::Section;
-    use social_credit::Actor;
-
-    /// The Social Organizations Section, which records in its own field.
-    pub fn clerk() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The section that provided the records of these tests.
-    pub fn section() -> Actor {
-        Actor::section(Section::SocialAffairs)
-    }
-
-    /// The Office.
-    pub fn office() -> Actor {
-        Actor::section(Section::Office)
-    }
-
-    /// The daily sweep.
-    pub fn system() -> Actor {
-        Actor::system()
-    }
-}
-
 const NUMBER: &str = "34052419800101001X";
 const MASKED: &str = "340524********001X";
 const NAME: &str = "张伟强";
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-/// The built-in rules with a policy that also grades persons (MCA Order
-/// No. 60 (2018) grades organizations only): the shipped plan example.
-fn personal<S: social_credit::store::Store>(store: S) -> Registry<S> {
-    use social_credit::calendar::ChinaCalendar;
-    use social_credit::registry::RuleBook;
-    use social_credit::{GradingPolicy, PolicySet};
-    Registry::new(
-        store,
-        ChinaCalendar::official_projected(),
-        RuleBook {
-            policies: PolicySet::new(vec![GradingPolicy::xinzheng_plan_2019_example().clone()])
-                .unwrap(),
-            ..RuleBook::xinzheng_2019()
-        },
-    )
-}
 
 fn id() -> ResidentId {
     NUMBER.parse().unwrap()
@@ -148,7 +101,7 @@ fn identifiers_and_subjects_are_masked() {
 
 #[test]
 fn everything_a_service_returns_is_masked() {
-    let r = personal(MemoryStore::new());
+    let r = with_personal_rules(MemoryStore::new());
     let person: SubjectId = id().into();
     r.register_subject(
         Subject::Person(Person {
@@ -176,7 +129,7 @@ fn everything_a_service_returns_is_masked() {
     assert_masked("NewRecord", &new, true);
     assert_stored("NewRecord", &new);
     let record = r
-        .record_misconduct(new, &who::section(), d(2019, 6, 10))
+        .record_misconduct(new, &who::social_affairs(), d(2019, 6, 10))
         .unwrap();
     assert_masked("MisconductRecord", &record, true);
     assert_stored("MisconductRecord", &record);
@@ -212,7 +165,7 @@ fn everything_a_service_returns_is_masked() {
                 name: "李四".into(),
                 contact: "138".into(),
             },
-            &who::section(),
+            &who::social_affairs(),
             d(2019, 6, 21),
         )
         .unwrap();
@@ -260,7 +213,7 @@ fn everything_a_service_returns_is_masked() {
 /// the actor by capacity (a section) or pseudonym (an account).
 #[test]
 fn a_withdrawal_names_no_one() {
-    let r = personal(MemoryStore::new());
+    let r = with_personal_rules(MemoryStore::new());
     let person: SubjectId = id().into();
     r.register_subject(
         Subject::Person(Person {
@@ -287,7 +240,7 @@ fn a_withdrawal_names_no_one() {
                 },
                 decision: None,
             },
-            &who::section(),
+            &who::social_affairs(),
             d(2019, 6, 10),
         )
         .unwrap();

@@ -14,45 +14,31 @@
     clippy::type_complexity
 )]
 
+mod common;
+use common::registry::{d, fine, org_id, person_id};
+
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use social_credit::actor::{Actor, Capacity};
 use social_credit::calendar::ChinaCalendar;
 use social_credit::citation::Citation;
 use social_credit::commitment::{CommitmentId, CommitmentKind};
 use social_credit::grading::{GradingPolicy, PolicySet};
 use social_credit::lists::ListKind;
-use social_credit::misconduct::{ConductKind, RecordContent};
+use social_credit::misconduct::ConductKind;
 use social_credit::objection::{Finding, ObjectionId, Outcome, Receipt};
 use social_credit::permission::{Operation, PermissionTable, Target};
 use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
 use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind, RepairFacts};
 use social_credit::store::kit::FaultyStore;
 use social_credit::store::{dump, MemoryStore};
-use social_credit::subject::check::resident_check;
 use social_credit::tipoff::{ReportId, Reporter};
 use social_credit::{
-    Organization, OrganizationKind, Person, RecordId, ResidentId, Role, RoleLink, Section, Subject,
-    SubjectId, Uscc,
+    Organization, OrganizationKind, Person, RecordId, Role, RoleLink, Section, Subject,
 };
 
 type Reg = Registry<FaultyStore<MemoryStore>>;
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-fn org_id() -> Uscc {
-    "91350100M000100Y43".parse().unwrap()
-}
-
-fn person_id() -> ResidentId {
-    let mut b = *b"41018419800615002?";
-    b[17] = resident_check(&b[..17]).unwrap();
-    std::str::from_utf8(&b).unwrap().parse().unwrap()
-}
 
 /// The section that provides every record here.
 fn section() -> Actor {
@@ -71,23 +57,6 @@ fn actor_of(capacity: Capacity) -> Actor {
         Capacity::System => Actor::system(),
         Capacity::TipOffCustodian => Actor::official("u-7".parse().unwrap(), capacity).unwrap(),
         Capacity::Section(s) => Actor::section(s),
-    }
-}
-
-fn fine(subject: SubjectId, yuan: i64, occurred: NaiveDate) -> NewRecord {
-    NewRecord {
-        subject,
-        conduct: ConductKind::new("fine"),
-        section: Section::SocialOrganizations,
-        occurred_on: occurred,
-        ended_on: Some(occurred),
-        content: RecordContent {
-            description: "collected membership fees above the approved standard".into(),
-            legal_basis: "Regulations on the Registration of Social Organizations art. 30".into(),
-            evidence: vec!["XZMZ-2019-0042".into()],
-            fine: Some(Decimal::from(yuan)),
-        },
-        decision: None,
     }
 }
 

@@ -6,37 +6,12 @@
 #![cfg(all(feature = "postgres", feature = "test-kit"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::registry::who;
+
 mod pg;
 
 use social_credit::store::{dump, kit, Doc, PostgresStore, Store, StoreError, Table};
-
-/// Who acts in these examples and tests (issue 18): a section as a unit,
-/// the Office, the system for the sweep.
-#[allow(dead_code)]
-mod who {
-    use social_credit::misconduct::Section;
-    use social_credit::Actor;
-
-    /// The Social Organizations Section, which records in its own field.
-    pub fn clerk() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The section that provided the records of these tests.
-    pub fn section() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The Office.
-    pub fn office() -> Actor {
-        Actor::section(Section::Office)
-    }
-
-    /// The daily sweep.
-    pub fn system() -> Actor {
-        Actor::system()
-    }
-}
 
 #[test]
 fn postgres_store_conforms() {

@@ -10,137 +10,24 @@
     clippy::type_complexity
 )]
 
+mod common;
+use common::registry::*;
+
 #[cfg(feature = "postgres")]
 mod pg;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use social_credit::calendar::ChinaCalendar;
 use social_credit::commitment::CommitmentKind;
-use social_credit::grading::{GradingPolicy, PolicySet};
 use social_credit::lists::ListEntryId;
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::{Applicant, Capacity, CreditItem};
 use social_credit::objection::{Finding, Outcome, Receipt};
-use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
+use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError};
 use social_credit::store::kit::FaultyStore;
 use social_credit::store::{dump, MemoryStore, Store};
-use social_credit::subject::check::resident_check;
 use social_credit::tipoff::Reporter;
-use social_credit::{
-    Organization, OrganizationKind, Person, RecordStatus, ResidentId, Role, RoleLink, Section,
-    Severity, Subject, SubjectId, Uscc,
-};
-
-/// Who acts in these examples and tests (issue 18): a section as a unit,
-/// the Office, the system for the sweep.
-#[allow(dead_code)]
-mod who {
-    use social_credit::misconduct::Section;
-    use social_credit::Actor;
-
-    /// The Social Organizations Section, which records in its own field.
-    pub fn clerk() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The section that provided the records of these tests.
-    pub fn section() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The Office.
-    pub fn office() -> Actor {
-        Actor::section(Section::Office)
-    }
-
-    /// The daily sweep.
-    pub fn system() -> Actor {
-        Actor::system()
-    }
-}
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-fn org_id() -> Uscc {
-    "91350100M000100Y43".parse().unwrap()
-}
-
-fn person_id() -> ResidentId {
-    let mut b = *b"41018419800615002?";
-    b[17] = resident_check(&b[..17]).unwrap();
-    std::str::from_utf8(&b).unwrap().parse().unwrap()
-}
-
-fn register_both<S: Store>(r: &Registry<S>) {
-    r.register_subject(
-        Subject::Organization(Organization {
-            uscc: org_id(),
-            name: "Zhengzhou Example Elderly Care Association".into(),
-            kind: OrganizationKind::SocialAssociation,
-            established_on: Some(d(2012, 5, 1)),
-        }),
-        &who::clerk(),
-        d(2019, 1, 7),
-    )
-    .unwrap();
-    r.register_subject(
-        Subject::Person(Person {
-            id: person_id(),
-            name: "张伟".into(),
-        }),
-        &who::clerk(),
-        d(2019, 1, 7),
-    )
-    .unwrap();
-    r.link_person(
-        RoleLink {
-            organization: org_id(),
-            person: person_id(),
-            role: Role::LegalRepresentative,
-            from: d(2015, 1, 1),
-            until: None,
-        },
-        &who::clerk(),
-        d(2019, 1, 7),
-    )
-    .unwrap();
-}
-
-fn fine(subject: SubjectId, yuan: i64, occurred: NaiveDate) -> NewRecord {
-    NewRecord {
-        subject,
-        conduct: ConductKind::new("fine"),
-        section: Section::SocialOrganizations,
-        occurred_on: occurred,
-        ended_on: Some(occurred),
-        content: RecordContent {
-            description: "collected membership fees above the approved standard".into(),
-            legal_basis: "Regulations on the Registration of Social Organizations art. 30".into(),
-            evidence: vec!["XZMZ-2019-0042".into()],
-            fine: Some(Decimal::from(yuan)),
-        },
-        decision: None,
-    }
-}
-
-/// The built-in rules with a policy that also grades persons: MCA Order
-/// No. 60 (2018) grades organizations only, so a person's own record needs
-/// a plan-level policy (here the shipped example).
-fn personal_rules() -> RuleBook {
-    RuleBook {
-        policies: PolicySet::new(vec![GradingPolicy::xinzheng_plan_2019_example().clone()])
-            .unwrap(),
-        ..RuleBook::xinzheng_2019()
-    }
-}
-
-/// A registry on `store` with [`personal_rules`].
-fn with_personal_rules<S: Store>(store: S) -> Registry<S> {
-    Registry::new(store, ChinaCalendar::official_projected(), personal_rules())
-}
+use social_credit::{Person, RecordStatus, Role, RoleLink, Section, Severity, Subject, SubjectId};
 
 fn run_flow<S: Store>(r: &Registry<S>) {
     register_both(r);

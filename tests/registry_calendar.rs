@@ -3,6 +3,9 @@
 //! new notice taken by a running registry.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+use common::registry::*;
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -10,57 +13,11 @@ use rust_decimal::Decimal;
 use social_credit::calendar::{
     ChinaCalendar, Finality, RowKind, Schedule, ScheduleRow, WorkCalendar,
 };
-use social_credit::grading::{GradingPolicy, PolicySet};
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::Receipt;
-use social_credit::registry::{NewRecord, Registry, RuleBook};
+use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::MemoryStore;
-use social_credit::subject::check::resident_check;
-use social_credit::{
-    Organization, OrganizationKind, Person, ResidentId, Section, Subject, SubjectId, Uscc,
-};
-
-/// Who acts in these examples and tests (issue 18): a section as a unit,
-/// the Office, the system for the sweep.
-#[allow(dead_code)]
-mod who {
-    use social_credit::misconduct::Section;
-    use social_credit::Actor;
-
-    /// The Social Organizations Section, which records in its own field.
-    pub fn clerk() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The section that provided the records of these tests.
-    pub fn section() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The Office.
-    pub fn office() -> Actor {
-        Actor::section(Section::Office)
-    }
-
-    /// The daily sweep.
-    pub fn system() -> Actor {
-        Actor::system()
-    }
-}
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-fn org_id() -> Uscc {
-    "91350100M000100Y43".parse().unwrap()
-}
-
-fn person_id() -> ResidentId {
-    let mut b = *b"41018419800615002?";
-    b[17] = resident_check(&b[..17]).unwrap();
-    std::str::from_utf8(&b).unwrap().parse().unwrap()
-}
+use social_credit::{Organization, OrganizationKind, Person, Section, Subject, SubjectId};
 
 fn record(subject: SubjectId, conduct: &str, occurred: NaiveDate) -> NewRecord {
     NewRecord {
@@ -76,17 +33,6 @@ fn record(subject: SubjectId, conduct: &str, occurred: NaiveDate) -> NewRecord {
             fine: Some(Decimal::from(5_000)),
         },
         decision: None,
-    }
-}
-
-/// The built-in rules with a policy that also grades persons: MCA Order
-/// No. 60 (2018) grades social organizations only, so a person's own record
-/// needs a plan-level policy (here the shipped example).
-fn personal_rules() -> RuleBook {
-    RuleBook {
-        policies: PolicySet::new(vec![GradingPolicy::xinzheng_plan_2019_example().clone()])
-            .unwrap(),
-        ..RuleBook::xinzheng_2019()
     }
 }
 

@@ -3,6 +3,9 @@
 //! night loses nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::registry::who;
+
 #[path = "data/fixtures.rs"]
 mod fixtures;
 
@@ -13,34 +16,6 @@ use social_credit::misconduct::{ConductKind, RecordContent, Section};
 use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::MemoryStore;
 use social_credit::SubjectId;
-
-/// Who acts in these examples and tests (issue 18): a section as a unit,
-/// the Office, the system for the sweep.
-#[allow(dead_code)]
-mod who {
-    use social_credit::misconduct::Section;
-    use social_credit::Actor;
-
-    /// The Social Organizations Section, which records in its own field.
-    pub fn clerk() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The section that provided the records of these tests.
-    pub fn section() -> Actor {
-        Actor::section(Section::SocialOrganizations)
-    }
-
-    /// The Office.
-    pub fn office() -> Actor {
-        Actor::section(Section::Office)
-    }
-
-    /// The daily sweep.
-    pub fn system() -> Actor {
-        Actor::system()
-    }
-}
 
 fn warning(subject: &SubjectId, on: NaiveDate) -> NewRecord {
     NewRecord {

@@ -1,6 +1,9 @@
-//! Reference implementations shared by tests and benchmarks: slow, obviously
-//! correct, day by day.
+//! Shared by tests and benchmarks: reference implementations (slow,
+//! obviously correct, day by day) and, in [`registry`], the fixtures of the
+//! registry tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod registry;
 
 use chrono::{Days, NaiveDate};
 use social_credit::calendar::{CalendarError, WorkCalendar};
