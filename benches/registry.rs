@@ -118,9 +118,8 @@ fn benches(c: &mut Criterion) {
                 let start = Instant::now();
                 let ids = registry
                     .import_records(
-                        records,
+                        social_credit::registry::ImportRow::same_day(records, d(2019, 12, 2)),
                         &Actor::section(Section::SocialOrganizations),
-                        d(2019, 12, 2),
                     )
                     .unwrap();
                 total += start.elapsed();
@@ -150,9 +149,8 @@ fn benches(c: &mut Criterion) {
                     let start = Instant::now();
                     let ids = registry
                         .import_records(
-                            records,
+                            social_credit::registry::ImportRow::same_day(records, d(2019, 12, 2)),
                             &Actor::section(Section::SocialOrganizations),
-                            d(2019, 12, 2),
                         )
                         .unwrap();
                     total += start.elapsed();

@@ -68,8 +68,8 @@
 //! | `POST /records` | `record_misconduct` (own section's field) | `{"on", "record": NewRecord}` | 201 the graded record |
 //! | `GET /subjects/{id}/assessment?on=` | `read_subject` | | 200 the assessment summary |
 //! | `GET /subjects/{id}/list-entries` | `read_subject` | | 200 `[{"id", "entry"}]`, the subject's list entries |
-//! | `POST /objections` | `receive_objection` | `{"about": CreditItem, "applicant"?: Applicant, "receipt", "grounds"}` (or `"record": id` for a record) | 201 the objection |
-//! | `POST /objections/{id}/steps` | the step's: `forward_objection`, `submit_opinion` (the section it was forwarded to), `notify_applicant`, `reply_to_subject`, `close_objection`, `record_withdrawal` | `{"on", "step": ObjectionStep}` | 200 the objection |
+//! | `POST /objections` | `receive_objection` | `{"about": CreditItem, "applicant"?: Applicant, "receipt", "grounds"}` (or `"record": id` for a record) | 201 the objection and its `status` that day (next step, deadlines) |
+//! | `POST /objections/{id}/steps` | the step's: `forward_objection`, `submit_opinion` (the section it was forwarded to), `notify_applicant`, `reply_to_subject`, `close_objection`, `record_withdrawal` | `{"on", "step": ObjectionStep}` | 200 the objection and its `status` that day |
 //! | `GET /objections/{id}[?on=]` | `read_objection` | | 200 `{"objection", "deadlines", "acts", "status"}` |
 //! | `GET /desk/overdue?on=` | `objection_desk` | | 200 the overdue objection steps by section (plan §6(9)) |
 //! | `GET /public/{uscc}?on=` | `public_view`: no token needed | | 200 the public view |
@@ -145,9 +145,11 @@ use social_credit::objection::{
     OfficeAnswer, Receipt,
 };
 use social_credit::permission::{Operation, PermissionTable, Target};
-use social_credit::registry::{NewRecord, ObjectionStep, Registry, RegistryError, RuleBook};
+use social_credit::registry::{
+    NewRecord, ObjectionStep, Registry, RegistryError, RuleBook, TrackedObjection,
+};
 use social_credit::store::SqliteStore;
-use social_credit::{ObjectionError, RecordId, ResidentId, Subject, SubjectId, Uscc};
+use social_credit::{ObjectionError, RecordId, Subject, SubjectId, SubjectIdError, Uscc};
 use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 
@@ -815,7 +817,27 @@ async fn receive_objection(
         r.receive_objection_about(item, req.applicant, req.receipt, &req.grounds, &actor)
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(objection)))
+    Ok((StatusCode::CREATED, Json(ObjectionAnswer::from(objection))))
+}
+
+/// The answer to a receipt or a step: the objection's fields and its
+/// `status` that day (next step, deadlines, overdue steps), both from the
+/// registry's one transaction: no second request, and no saved objection
+/// whose deadlines the client never learnt.
+#[derive(Serialize)]
+struct ObjectionAnswer {
+    #[serde(flatten)]
+    objection: Objection,
+    status: ObjectionStatus,
+}
+
+impl From<TrackedObjection> for ObjectionAnswer {
+    fn from(tracked: TrackedObjection) -> Self {
+        Self {
+            status: tracked.status,
+            objection: tracked.objection,
+        }
+    }
 }
 
 /// The section an objection belongs to for the permission table: the one
@@ -839,7 +861,7 @@ async fn advance_objection(
         r.advance_objection(id, req.step, &actor, req.on)
     })
     .await?;
-    Ok(Json(objection))
+    Ok(Json(ObjectionAnswer::from(objection)))
 }
 
 async fn objection(
@@ -993,27 +1015,17 @@ where
 
 /// A subject's id as paths take it.
 fn path_id(id: &SubjectId) -> String {
-    match id {
-        SubjectId::Organization(u) => format!("org:{u}"),
-        SubjectId::Person(p) => format!("person:{p}"),
-    }
+    // The crate's text form, `org:…` or `person:…`.
+    id.to_string()
 }
 
 fn parse_subject_id(raw: &str) -> Result<SubjectId, ApiError> {
-    if let Some(code) = raw.strip_prefix("org:") {
-        parse_uscc(code).map(SubjectId::from)
-    } else if let Some(number) = raw.strip_prefix("person:") {
-        number
-            .parse::<ResidentId>()
-            .map(SubjectId::from)
-            .map_err(|e| ApiError::bad_request("invalid_resident_id", e.to_string()))
-    } else {
-        // The input is not echoed: it may be a person's number.
-        Err(ApiError::bad_request(
-            "invalid_subject_id",
-            "a subject id starts with `org:` (a unified social credit code follows) or `person:` (a citizen identity number follows)",
-        ))
-    }
+    // No error quotes an identity number whole.
+    raw.parse().map_err(|e: SubjectIdError| match e {
+        SubjectIdError::Organization(e) => ApiError::bad_request("invalid_uscc", e.to_string()),
+        SubjectIdError::Person(e) => ApiError::bad_request("invalid_resident_id", e.to_string()),
+        other => ApiError::bad_request("invalid_subject_id", other.to_string()),
+    })
 }
 
 fn parse_uscc(raw: &str) -> Result<Uscc, ApiError> {

@@ -253,7 +253,7 @@ fn main() -> Result<(), Error> {
         "the fine was annulled on administrative review 行政复议",
         &who::office(),
     )?;
-    let deadlines = objection.deadlines(&*registry.calendar())?;
+    let deadlines = objection.objection.deadlines(&*registry.calendar())?;
     println!("  received 受理          2019-09-27 (Friday 星期五)");
     println!(
         "  note: Sunday 29 Sep and Saturday 12 Oct 2019 were working days 调休上班; 1–7 Oct off"

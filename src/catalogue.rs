@@ -47,6 +47,54 @@ pub enum SanctionKind {
     Social,
 }
 
+impl SanctionKind {
+    /// Every family, in the plan's order.
+    pub const ALL: [Self; 4] = [
+        Self::Administrative,
+        Self::Market,
+        Self::Industry,
+        Self::Social,
+    ];
+
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::Administrative => "行政性约束和惩戒",
+            Self::Market => "市场性约束和惩戒",
+            Self::Industry => "行业性约束和惩戒",
+            Self::Social => "社会性约束和惩戒",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Administrative => "administrative sanctions",
+            Self::Market => "market sanctions",
+            Self::Industry => "industry sanctions",
+            Self::Social => "social sanctions",
+        }
+    }
+}
+
+crate::text::text_forms!(
+    SanctionKind,
+    "sanction family",
+    Some(|v: SanctionKind| (v.english_name(), v.chinese_name())),
+    [
+        Administrative => "administrative",
+        Market => "market",
+        Industry => "industry",
+        Social => "social",
+    ]
+);
+
+impl fmt::Display for SanctionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
+    }
+}
+
 /// Whether a measure must be applied (强制性) or may be (推荐性) (plan §6(6)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -40,3 +40,12 @@ impl fmt::Display for ReportId {
         write!(f, "T{}", self.0)
     }
 }
+
+impl std::str::FromStr for ObjectionId {
+    type Err = crate::text::ParseNameError;
+
+    /// Parses `O4` (the `Display` form) or `4`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::text::parse_id(s, 'O', "objection id").map(Self)
+    }
+}

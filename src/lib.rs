@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod citation;
 pub mod commitment;
+pub mod explain;
 pub mod grading;
 mod ids;
 pub mod lists;
@@ -21,7 +22,9 @@ pub mod repair;
 pub mod retention;
 pub mod store;
 pub mod subject;
+pub mod text;
 pub mod tipoff;
+mod trace;
 
 /// The old name of [`tipoff`] (tip-offs, 举报), kept for one release.
 ///
@@ -137,6 +140,7 @@ pub use assess::{assess, Assessment, Dossier, Rules};
 pub use audit::AuditEntry;
 pub use catalogue::{Catalogue, Measure, SanctionKind};
 pub use citation::Citation;
+pub use explain::AssessmentReport;
 pub use grading::{GradingPolicy, PolicySet};
 pub use lists::{ListEntry, ListKind};
 pub use misconduct::{MisconductRecord, RecordId, RecordStatus, Section, Severity};
@@ -145,9 +149,11 @@ pub use permission::{Operation, PermissionTable};
 pub use repair::{Eligibility, PenaltyDecision, RepairPolicy, RepairTimeline};
 pub use retention::RetentionPolicy;
 
+pub use text::ParseNameError;
+
 pub use subject::{
     Organization, OrganizationKind, Person, ResidentId, ResidentIdError, Role, RoleLink, Roster,
-    Subject, SubjectId, Uscc, UsccError,
+    Subject, SubjectId, SubjectIdError, Uscc, UsccError,
 };
 
 /// Compile-time proof that the types a service shares across threads are
@@ -164,6 +170,7 @@ const _: () = {
     assert_send_sync::<Catalogue>();
     assert_send_sync::<ListEntry>();
     assert_send_sync::<Assessment<'static>>();
+    assert_send_sync::<AssessmentReport>();
     assert_send_sync::<MisconductRecord>();
     assert_send_sync::<RepairPolicy>();
     assert_send_sync::<RepairTimeline>();

@@ -30,6 +30,9 @@ use crate::citation::Citation;
 use crate::misconduct::{RecordId, Severity};
 use crate::subject::SubjectId;
 
+// Text forms: `FromStr` for the list ids and kinds (issue 21 point 6).
+mod forms;
+
 /// A domain (领域) a blacklist belongs to, e.g. `social_organizations` or
 /// `court_enforcement`. Sanctions are intensified for an organization on
 /// blacklists of two or more domains (plan §6(6)).

@@ -58,6 +58,13 @@ impl Severity {
     }
 }
 
+crate::text::text_forms!(
+    Severity,
+    "severity",
+    Some(|v: Severity| (v.english_name(), v.chinese_name())),
+    [Minor => "minor", General => "general", Serious => "serious", Severe => "severe"]
+);
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.english_name(), self.chinese_name())
@@ -117,6 +124,19 @@ impl Section {
     }
 }
 
+crate::text::text_forms!(
+    Section,
+    "section",
+    Some(|v: Section| (v.english_name(), v.chinese_name())),
+    [
+        Office => "office",
+        AdministrativeApproval => "administrative_approval",
+        SocialOrganizations => "social_organizations",
+        SocialAffairs => "social_affairs",
+        ElderlyCare => "elderly_care",
+    ]
+);
+
 impl fmt::Display for Section {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.english_name(), self.chinese_name())
@@ -131,6 +151,15 @@ pub struct RecordId(pub u64);
 impl fmt::Display for RecordId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "R{}", self.0)
+    }
+}
+
+impl std::str::FromStr for RecordId {
+    type Err = crate::text::ParseNameError;
+
+    /// Parses `R7` (the `Display` form) or `7`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::text::parse_id(s, 'R', "record id").map(Self)
     }
 }
 
@@ -172,6 +201,26 @@ pub enum RecordStatus {
     Corrected,
     /// The retention period ended and the personal content was removed (plan §6(7)).
     Erased,
+}
+
+crate::text::text_forms!(
+    RecordStatus,
+    "record status",
+    None,
+    [
+        Active => "active",
+        Repaired => "repaired",
+        Revoked => "revoked",
+        Corrected => "corrected",
+        Erased => "erased",
+    ]
+);
+
+impl fmt::Display for RecordStatus {
+    /// The identifier (`active`, `repaired`, …).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One change of a record's status: when, by whom, under which rule.

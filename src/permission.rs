@@ -113,6 +113,10 @@ pub enum Operation {
     /// Read a subject's credit file: the subject, its records, list
     /// entries, assessment and restoration duties.
     ReadSubject,
+    /// Page through the registered subjects, a subject's records and the
+    /// list entries (`Registry::subjects`, `records_of`,
+    /// `list_entry_page`; issue 21).
+    ListSubjects,
     /// Read an objection and its deadlines.
     ReadObjection,
     /// Read the objection desk: open objections, overdue steps by section,
@@ -128,7 +132,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 33] = [
         Self::RegisterSubject,
         Self::LinkPerson,
         Self::UnlinkPerson,
@@ -156,6 +160,7 @@ impl Operation {
         Self::ReplaceCalendar,
         Self::ReplaceRules,
         Self::ReadSubject,
+        Self::ListSubjects,
         Self::ReadObjection,
         Self::ObjectionDesk,
         Self::ReadReport,
@@ -193,6 +198,7 @@ impl Operation {
             Self::ReplaceCalendar => "replace_calendar",
             Self::ReplaceRules => "replace_rules",
             Self::ReadSubject => "read_subject",
+            Self::ListSubjects => "list_subjects",
             Self::ReadObjection => "read_objection",
             Self::ObjectionDesk => "objection_desk",
             Self::ReadReport => "read_report",
@@ -206,6 +212,7 @@ impl Operation {
         !matches!(
             self,
             Self::ReadSubject
+                | Self::ListSubjects
                 | Self::ReadObjection
                 | Self::ObjectionDesk
                 | Self::ReadReport

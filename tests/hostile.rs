@@ -663,9 +663,8 @@ fn import_work(n: u64) -> (u64, usize) {
     let before = social_credit::grading::findings_examined();
     let ids = r
         .import_records(
-            records,
+            social_credit::registry::ImportRow::same_day(records, d(2019, 12, 2)),
             &Actor::section(Section::SocialOrganizations),
-            d(2019, 12, 2),
         )
         .unwrap();
     (

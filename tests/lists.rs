@@ -824,8 +824,11 @@ fn the_sweep_and_the_assessment_agree_on_ten_thousand_organizations() {
             _ => {}
         }
     }
-    r.import_records(batch, &who::section(), d(2021, 1, 5))
-        .unwrap();
+    r.import_records(
+        social_credit::registry::ImportRow::same_day(batch, d(2021, 1, 5)),
+        &who::section(),
+    )
+    .unwrap();
     for id in ids.iter().step_by(7) {
         r.add_to_red_list(id, &who::office(), d(2021, 1, 5))
             .unwrap();

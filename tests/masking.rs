@@ -260,7 +260,10 @@ fn a_withdrawal_names_no_one() {
             d(2019, 6, 13),
         )
         .unwrap();
-    assert_eq!(o.withdrawn().map(|w| w.by.as_str()), Some("section:office"));
+    assert_eq!(
+        o.objection.withdrawn().map(|w| w.by.as_str()),
+        Some("section:office")
+    );
     let log = r.audit_log(0).unwrap();
     let (_, last) = log.last().unwrap();
     assert_eq!(last.by, "section:office");

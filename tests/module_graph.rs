@@ -49,7 +49,7 @@ const FOLDERS: &[&str] = &[
 ];
 
 const LAYERS: &[&[&str]] = &[
-    &["citation", "subject", "calendar", "ids"],
+    &["citation", "subject", "calendar", "ids", "text"],
     &["misconduct", "audit", "actor"],
     &[
         "catalogue",
@@ -63,8 +63,14 @@ const LAYERS: &[&[&str]] = &[
         "quarterly",
         "permission",
     ],
-    &["assess"],
-    &["store", "registry", "store::sqlite", "store::postgres"],
+    &["assess", "explain"],
+    &[
+        "store",
+        "registry",
+        "trace",
+        "store::sqlite",
+        "store::postgres",
+    ],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -339,12 +339,14 @@ fn cases() -> Vec<Case> {
         }),
         case(Operation::ImportRecords, base, social, |r, a| {
             r.import_records(
-                vec![
-                    fine(org_id().into(), 100, d(2019, 3, 1)),
-                    fine(org_id().into(), 200, d(2019, 4, 1)),
-                ],
+                social_credit::registry::ImportRow::same_day(
+                    vec![
+                        fine(org_id().into(), 100, d(2019, 3, 1)),
+                        fine(org_id().into(), 200, d(2019, 4, 1)),
+                    ],
+                    d(2019, 4, 4),
+                ),
                 a,
-                d(2019, 4, 4),
             )
             .map(|_| ())
         }),
@@ -364,6 +366,7 @@ fn cases() -> Vec<Case> {
         ),
         case(Operation::AddToRedList, base, none, |r, a| {
             r.add_to_red_list(&org_id().into(), a, d(2019, 5, 1))
+                .map(|_| ())
         }),
         case(Operation::RemoveFromList, red_listed, none, |r, a| {
             r.remove_from_list(

@@ -73,7 +73,7 @@ fn run_flow<S: Store>(r: &Registry<S>) {
         )
         .unwrap();
     assert_eq!(
-        o.deadlines(&*r.calendar()).unwrap().reply_by,
+        o.objection.deadlines(&*r.calendar()).unwrap().reply_by,
         Some(d(2019, 10, 18))
     );
     r.advance_objection(
@@ -620,12 +620,14 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
             both(),
             Box::new(|r| {
                 r.import_records(
-                    vec![
-                        fine(org_id().into(), 100, d(2019, 3, 1)),
-                        fine(org_id().into(), 200, d(2019, 4, 1)),
-                    ],
+                    social_credit::registry::ImportRow::same_day(
+                        vec![
+                            fine(org_id().into(), 100, d(2019, 3, 1)),
+                            fine(org_id().into(), 200, d(2019, 4, 1)),
+                        ],
+                        d(2019, 4, 4),
+                    ),
                     &who::section(),
-                    d(2019, 4, 4),
                 )
                 .map(|_| ())
             }),
@@ -633,7 +635,10 @@ fn every_operation<S: Store + 'static>() -> Vec<Op<S>> {
         (
             "add_to_red_list",
             both(),
-            Box::new(|r| r.add_to_red_list(&org_id().into(), &who::office(), d(2019, 5, 1))),
+            Box::new(|r| {
+                r.add_to_red_list(&org_id().into(), &who::office(), d(2019, 5, 1))
+                    .map(|_| ())
+            }),
         ),
         (
             "receive_objection",
@@ -1066,7 +1071,7 @@ fn an_objection_to_a_published_commitment_corrects_its_text_and_answers_twice() 
             &who::office(),
         )
         .unwrap();
-    assert_eq!(o.subject(), &SubjectId::from(org_id()));
+    assert_eq!(o.objection.subject(), &SubjectId::from(org_id()));
     // The Office published it (plan §4(1)): it verifies its own item.
     let step = |s, on| r.advance_objection(o.id(), s, &who::office(), on).unwrap();
     step(
@@ -1098,7 +1103,7 @@ fn an_objection_to_a_published_commitment_corrects_its_text_and_answers_twice() 
         },
         d(2019, 10, 9),
     );
-    assert_eq!(done.replied().unwrap().on, d(2019, 10, 9));
+    assert_eq!(done.objection.replied().unwrap().on, d(2019, 10, 9));
     let view = r.public_view(&org_id().into(), d(2019, 10, 9)).unwrap();
     assert_eq!(
         view.commitments,

@@ -199,7 +199,7 @@ fn erasure_removes_personal_content_and_keeps_the_record() {
     // Kept: id, subject identifier (whole: DESIGN.md), classification, dates.
     assert_eq!(r.id, before.id);
     assert_eq!(r.subject, before.subject);
-    assert_eq!(r.subject.to_string(), PERSON);
+    assert_eq!(r.subject.to_string(), format!("person:{PERSON}"));
     assert_eq!(
         (r.occurred_on, r.ended_on, r.recorded_on),
         (before.occurred_on, before.ended_on, before.recorded_on)

@@ -609,13 +609,12 @@ fn step<S: Store>(r: &Registry<S>, b: &mut Bytes<'_>, today: NaiveDate) -> Strin
         ),
         3 => {
             let n = b.u8() % 8;
-            let batch = (0..n).map(|_| new_record(b, subject.clone())).collect();
+            let batch: Vec<_> = (0..n).map(|_| new_record(b, subject.clone())).collect();
             format!(
                 "{:?}",
                 r.import_records(
-                    batch,
-                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations),
-                    today
+                    social_credit::registry::ImportRow::same_day(batch, today),
+                    &social_credit::Actor::section(social_credit::Section::SocialOrganizations)
                 )
             )
         }

@@ -2,6 +2,8 @@
 //! which the repair rules ([`crate::repair`]) read. Re-exported as
 //! `misconduct::*` and, its first path, `repair::*`.
 
+use std::fmt;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +34,70 @@ pub enum PenaltyDomain {
     CompulsoryCertification,
     /// Any other field, civil affairs included.
     Other,
+}
+
+impl PenaltyDomain {
+    /// Every field.
+    pub const ALL: [Self; 8] = [
+        Self::FoodAndDrugs,
+        Self::Environment,
+        Self::ConstructionQuality,
+        Self::WorkSafety,
+        Self::FireSafety,
+        Self::SpecialEquipment,
+        Self::CompulsoryCertification,
+        Self::Other,
+    ];
+
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::FoodAndDrugs => "食品药品",
+            Self::Environment => "生态环境",
+            Self::ConstructionQuality => "工程质量",
+            Self::WorkSafety => "安全生产",
+            Self::FireSafety => "消防安全",
+            Self::SpecialEquipment => "特种设备",
+            Self::CompulsoryCertification => "强制性产品认证",
+            Self::Other => "其他",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::FoodAndDrugs => "food and drugs",
+            Self::Environment => "environment",
+            Self::ConstructionQuality => "construction quality",
+            Self::WorkSafety => "work safety",
+            Self::FireSafety => "fire safety",
+            Self::SpecialEquipment => "special equipment",
+            Self::CompulsoryCertification => "compulsory product certification",
+            Self::Other => "other",
+        }
+    }
+}
+
+crate::text::text_forms!(
+    PenaltyDomain,
+    "penalty field",
+    Some(|v: PenaltyDomain| (v.english_name(), v.chinese_name())),
+    [
+        FoodAndDrugs => "food_and_drugs",
+        Environment => "environment",
+        ConstructionQuality => "construction_quality",
+        WorkSafety => "work_safety",
+        FireSafety => "fire_safety",
+        SpecialEquipment => "special_equipment",
+        CompulsoryCertification => "compulsory_certification",
+        Other => "other",
+    ]
+);
+
+impl fmt::Display for PenaltyDomain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
+    }
 }
 
 /// A type of administrative penalty (行政处罚种类) in a decision.
@@ -67,6 +133,86 @@ pub enum PenaltyKind {
     Other,
 }
 
+impl PenaltyKind {
+    /// Every type.
+    pub const ALL: [Self; 12] = [
+        Self::Warning,
+        Self::Criticism,
+        Self::Fine,
+        Self::LargeFine,
+        Self::VeryLargeFine,
+        Self::Confiscation,
+        Self::LicenceSuspension,
+        Self::HaltBusiness,
+        Self::LicenceRevocation,
+        Self::ActivityRestriction,
+        Self::Detention,
+        Self::Other,
+    ];
+
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::Warning => "警告",
+            Self::Criticism => "通报批评",
+            Self::Fine => "罚款",
+            Self::LargeFine => "较大数额罚款",
+            Self::VeryLargeFine => "巨额罚款",
+            Self::Confiscation => "没收违法所得、没收非法财物",
+            Self::LicenceSuspension => "暂扣许可证件、降低资质等级",
+            Self::HaltBusiness => "责令停产停业、责令关闭",
+            Self::LicenceRevocation => "吊销许可证件、吊销执照",
+            Self::ActivityRestriction => "限制开展生产经营活动、限制从业",
+            Self::Detention => "行政拘留",
+            Self::Other => "其他",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Warning => "warning",
+            Self::Criticism => "criticism",
+            Self::Fine => "fine",
+            Self::LargeFine => "large fine",
+            Self::VeryLargeFine => "very large fine",
+            Self::Confiscation => "confiscation",
+            Self::LicenceSuspension => "licence suspension",
+            Self::HaltBusiness => "order to halt business",
+            Self::LicenceRevocation => "licence revocation",
+            Self::ActivityRestriction => "activity restriction",
+            Self::Detention => "detention",
+            Self::Other => "other penalty",
+        }
+    }
+}
+
+crate::text::text_forms!(
+    PenaltyKind,
+    "penalty type",
+    Some(|v: PenaltyKind| (v.english_name(), v.chinese_name())),
+    [
+        Warning => "warning",
+        Criticism => "criticism",
+        Fine => "fine",
+        LargeFine => "large_fine",
+        VeryLargeFine => "very_large_fine",
+        Confiscation => "confiscation",
+        LicenceSuspension => "licence_suspension",
+        HaltBusiness => "halt_business",
+        LicenceRevocation => "licence_revocation",
+        ActivityRestriction => "activity_restriction",
+        Detention => "detention",
+        Other => "other",
+    ]
+);
+
+impl fmt::Display for PenaltyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
+    }
+}
+
 /// The procedure a penalty was decided under (行政处罚法 ch. 5).
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -84,6 +230,35 @@ pub enum Procedure {
 impl Procedure {
     fn is_ordinary(&self) -> bool {
         *self == Self::Ordinary
+    }
+
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::Ordinary => "普通程序",
+            Self::Simplified => "简易程序",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Ordinary => "ordinary procedure",
+            Self::Simplified => "simplified procedure",
+        }
+    }
+}
+
+crate::text::text_forms!(
+    Procedure,
+    "procedure",
+    Some(|v: Procedure| (v.english_name(), v.chinese_name())),
+    [Ordinary => "ordinary", Simplified => "simplified"]
+);
+
+impl fmt::Display for Procedure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
     }
 }
 

@@ -29,7 +29,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<Commitment, RegistryError> {
         self.authorize(actor, Operation::SignCommitment, Target::none())?;
-        self.tracked(|tx| {
+        self.write_tx("sign_commitment", None, |tx| {
             let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, subject)?;
             let id = CommitmentId(tx.next_id(Table::Commitments)?);
@@ -70,7 +70,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         basis: Citation,
         mut change: impl FnMut(&mut Commitment) -> Result<(), CommitmentError>,
     ) -> Result<Commitment, RegistryError> {
-        self.tracked(|tx| {
+        self.write_tx("change_commitment", None, |tx| {
             let by = &actor_name(tx, actor)?;
             let key = numeric_key(id.0);
             let mut c: Commitment =
@@ -149,7 +149,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<ReportId, RegistryError> {
         self.authorize(actor, Operation::ReceiveReport, Target::none())?;
-        self.tracked(|tx| {
+        self.write_tx("receive_report", None, |tx| {
             let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, subject)?;
             let id = ReportId(tx.next_id(Table::Reports)?);
@@ -215,8 +215,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn report(&self, id: ReportId) -> Result<Report, RegistryError> {
-        self.store
-            .transaction(|tx| Self::report_in(tx, id).map(Report::withheld))
+        self.read_tx("report", None, |tx| {
+            Self::report_in(tx, id).map(Report::withheld)
+        })
     }
 
     /// A tip-off with its reporter's identity, for the one capacity the
@@ -236,7 +237,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<Report, RegistryError> {
         self.authorize(actor, Operation::UnsealReporter, Target::none())?;
-        self.tracked(|tx| {
+        self.write_tx("unseal_reporter", None, |tx| {
             let report = Self::report_in(tx, id)?;
             let by = actor_name(tx, actor)?;
             audit(

@@ -95,6 +95,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 rules: Arc::new(rules),
             })),
             permissions: Arc::new(PermissionTable::xinzheng_2019().clone()),
+            cache: super::cache::SubjectCache::default(),
         }
     }
 
@@ -221,7 +222,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         // serialized and the log's order is the order they took effect.
         let mut slot = self.setup.write().unwrap_or_else(PoisonError::into_inner);
         let new_rules = rules.is_some();
-        self.store.transaction(|tx| {
+        self.write_tx_untracked("replace", |tx| {
             if new_rules {
                 // Due days follow from the rules: the next sweep computes
                 // them afresh (issue 19).

@@ -225,6 +225,32 @@ impl Transaction for Tracked<'_> {
         self.tx.scan_subject(subject, tables)
     }
 
+    fn scan_page(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        self.tx.scan_page(table, subject, after, limit)
+    }
+
+    fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
+        self.tx.generation(subject)
+    }
+
+    fn pending_generation(&mut self) -> Result<Option<u64>, StoreError> {
+        self.tx.pending_generation()
+    }
+
+    fn put_many(
+        &mut self,
+        table: Table,
+        docs: Vec<(String, Doc, Option<NaiveDate>)>,
+    ) -> Result<(), StoreError> {
+        self.tx.put_many(table, docs)
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         self.tx.next_id(table)
     }
@@ -254,24 +280,5 @@ impl Transaction for Tracked<'_> {
         limit: usize,
     ) -> Result<Vec<Due>, StoreError> {
         self.tx.due(table, up_to, after, limit)
-    }
-}
-
-impl<S: crate::store::Store, C: WorkCalendar> super::Registry<S, C> {
-    /// Runs `work` in one store transaction whose document writes set their
-    /// due days ([`Tracked`]); every registry operation goes through it.
-    pub(super) fn tracked<R, E>(
-        &self,
-        mut work: impl FnMut(&mut dyn Transaction) -> Result<R, E>,
-    ) -> Result<R, E>
-    where
-        E: From<StoreError>,
-    {
-        let setup = self.setup();
-        let rules = &*setup.rules;
-        crate::store::transaction_in(&self.store, &mut |tx| {
-            let mut tracked = Tracked { tx, rules };
-            work(&mut tracked)
-        })
     }
 }

@@ -14,10 +14,8 @@ use super::*;
 
 /// The store key of a subject.
 pub(super) fn subject_key(id: &SubjectId) -> String {
-    match id {
-        SubjectId::Organization(u) => format!("org:{u}"),
-        SubjectId::Person(p) => format!("person:{p}"),
-    }
+    // The text form (`org:…`, `person:…`), which parses back.
+    id.to_string()
 }
 
 pub(super) fn load<T: DeserializeOwned>(

@@ -38,6 +38,14 @@ pub enum RegistryError {
         /// Why, in words.
         reason: String,
     },
+    /// A page size outside 1 to [`MAX_PAGE`](super::MAX_PAGE).
+    #[error("a page holds 1 to {max} items, not {limit}")]
+    PageLimit {
+        /// The size asked.
+        limit: usize,
+        /// The largest page.
+        max: usize,
+    },
     /// Something the operation names does not exist.
     #[error("no {what} `{id}` is registered")]
     NotFound {
@@ -125,6 +133,24 @@ pub enum RegistryError {
     NegativeFine {
         /// The amount given.
         fine: rust_decimal::Decimal,
+    },
+    /// A row of an import ([`Registry::import_records`](super::Registry::import_records))
+    /// cannot be recorded; nothing of the import was stored.
+    #[error("row {row}, field `{field}`: {source}")]
+    ImportRow {
+        /// The row, counted from 1 in the order given (a service reading a
+        /// file with a header line adds that line).
+        row: usize,
+        /// The field at fault, as [`ImportRow`](super::ImportRow) and
+        /// [`NewRecord`](super::NewRecord) name it in JSON: `recorded_on`,
+        /// `subject`, `conduct`, `occurred_on`, `ended_on`,
+        /// `content.fine`, `decision.decided_on`, or `record` when the
+        /// finding as a whole cannot be recorded (no rule, a list it cannot
+        /// join).
+        field: &'static str,
+        /// What is wrong with it.
+        #[source]
+        source: Box<RegistryError>,
     },
     /// A list operation that the subject's standing on the list does not allow.
     #[error("{list}: {problem}")]

@@ -94,7 +94,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         Ok(key)
     }
 
-    /// Puts a subject on the red list as an honesty exemplar (诚信典型, plan §4(2)).
+    /// Puts a subject on the red list as an honesty exemplar (诚信典型, plan §4(2)),
+    /// and returns its red-list entry as saved (a new one, or the open one
+    /// with the new listing event), from the same transaction.
     ///
     /// # Errors
     ///
@@ -104,9 +106,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &SubjectId,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<(), RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.authorize(actor, Operation::AddToRedList, Target::none())?;
-        self.tracked(|tx| {
+        self.write_tx("add_to_red_list", None, |tx| {
             let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, subject)?;
             let mut entries = scan(tx, Table::ListEntries, Some(subject))?;
@@ -121,7 +123,21 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 by,
                 &Citation::new("lists.red_list", "plan §4(2)"),
             )?;
-            put_entry(tx, &entries, &key)
+            put_entry(tx, &entries, &key)?;
+            let entry = entries
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, e)| e.clone())
+                .ok_or_else(|| not_found("list entry", &key))?;
+            let id = key
+                .parse()
+                .map(ListEntryId)
+                .map_err(|_| StoreError::Corrupt {
+                    table: Table::ListEntries,
+                    key: key.clone(),
+                    problem: "the key is not a number".to_owned(),
+                })?;
+            Ok((id, entry))
         })
     }
 
@@ -195,7 +211,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         basis: Citation,
         mut change: impl FnMut(&mut ListEntry) -> Result<(), RegistryError>,
     ) -> Result<ListEntry, RegistryError> {
-        self.tracked(|tx| {
+        self.write_tx("change_open_entry", None, |tx| {
             let by = &actor_name(tx, actor)?;
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
             change(&mut entry)?;
@@ -330,7 +346,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         &self,
         subject: &SubjectId,
     ) -> Result<Vec<(ListEntryId, ListEntry)>, RegistryError> {
-        self.tracked(|tx| {
+        self.read_tx("list_entries", None, |tx| {
             Self::require_subject(tx, subject)?;
             scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
                 .into_iter()

@@ -9,13 +9,16 @@
 //! registry only loads, calls and saves.
 
 mod authority;
+mod cache;
 mod commitments;
 mod config;
 mod due;
 mod encoding;
 mod error;
+mod import;
 mod lists;
 mod objections;
+mod queries;
 mod records;
 mod subjects;
 mod sweep;
@@ -32,7 +35,9 @@ use crate::permission::PermissionTable;
 
 pub use config::RuleBook;
 pub use error::{plausible_dates, RegistryError, PLAUSIBLE_FIRST_YEAR, PLAUSIBLE_LAST_YEAR};
-pub use objections::ObjectionStep;
+pub use import::ImportRow;
+pub use objections::{ObjectionStep, TrackedObjection};
+pub use queries::{ObjectionQuery, Page, MAX_PAGE};
 pub use records::NewRecord;
 pub use sweep::{SweepGap, SweepReport};
 pub use trail::upgrade_to_pseudonyms;
@@ -84,6 +89,57 @@ pub struct Registry<S, C = ChinaCalendar> {
     setup: RwLock<Arc<Setup<C>>>,
     /// Who may do what (issue 18): checked before every change.
     permissions: Arc<PermissionTable>,
+    /// Decoded documents per subject, reused while unchanged in the store.
+    cache: cache::SubjectCache,
+}
+
+impl<S: crate::store::Store, C> Registry<S, C> {
+    /// Runs the writing operation `op` in one store transaction (traced
+    /// with the `tracing` feature).
+    fn write_tx<R>(
+        &self,
+        op: &'static str,
+        subject: Option<&crate::subject::SubjectId>,
+        work: impl FnMut(&mut dyn crate::store::Transaction) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
+        // Every document the operation writes gets its due day in the same
+        // transaction (issue 19; `due::Tracked`).
+        let setup = Arc::clone(
+            &self
+                .setup
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let mut work = work;
+        crate::trace::run(&self.store, false, op, subject, |tx| {
+            let mut tracked = due::Tracked {
+                tx,
+                rules: &setup.rules,
+            };
+            work(&mut tracked)
+        })
+    }
+
+    /// [`Registry::write_tx`] without setting due days, for replacing the
+    /// setup (which holds the setup's lock, and writes no dated document).
+    fn write_tx_untracked<R>(
+        &self,
+        op: &'static str,
+        work: impl FnMut(&mut dyn crate::store::Transaction) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
+        crate::trace::run(&self.store, false, op, None, work)
+    }
+
+    /// Runs the read-only operation `op` in one read-only store transaction
+    /// ([`crate::store::Store::read`]; traced with the `tracing` feature).
+    fn read_tx<R>(
+        &self,
+        op: &'static str,
+        subject: Option<&crate::subject::SubjectId>,
+        work: impl FnMut(&mut dyn crate::store::Transaction) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
+        crate::trace::run(&self.store, true, op, subject, work)
+    }
 }
 
 /// The calendar and rules an operation runs with.

@@ -20,6 +20,33 @@ use crate::subject::SubjectId;
 
 use super::*;
 
+/// An objection as an operation left it, with where it stands that day:
+/// its deadlines, the next step due and what is overdue. Both come from the
+/// operation's own transaction, so a caller learns the deadlines in the
+/// same call that saved the objection (issue 21 point 8): if they cannot be
+/// counted, nothing was saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TrackedObjection {
+    /// The objection as stored.
+    pub objection: Objection,
+    /// Where it stands at the end of the operation's day (the receipt day
+    /// for a receipt, the step's day for a step).
+    pub status: ObjectionStatus,
+}
+
+impl TrackedObjection {
+    /// The objection's id.
+    pub fn id(&self) -> ObjectionId {
+        self.objection.id()
+    }
+
+    /// The objection, without its status.
+    pub fn into_objection(self) -> Objection {
+        self.objection
+    }
+}
+
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// Receives an objection to a record, made by the record's subject
     /// (plan §6(3)); see [`Registry::receive_objection_about`] for any
@@ -34,7 +61,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         receipt: Receipt,
         grounds: &str,
         actor: &Actor,
-    ) -> Result<Objection, RegistryError> {
+    ) -> Result<TrackedObjection, RegistryError> {
         self.receive_objection_about(
             CreditItem::Record(record),
             Applicant::Subject,
@@ -47,13 +74,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// Receives an objection to any credit information (plan §6(3):
     /// "信用信息主体对信用信息有异议的"): a record, a list entry or a commitment,
     /// made by the subject or by someone acting for it. The objection is
-    /// kept under the item's subject, who gets the reply.
+    /// kept under the item's subject, who gets the reply. It comes back with
+    /// its status on the receipt day (every deadline of plan §6(3) counted
+    /// from the receipt), read in the same transaction that saved it.
     ///
     /// # Errors
     ///
     /// [`RegistryError::NotFound`] for an unknown item,
     /// [`RegistryError::Calendar`] for a receipt day outside the calendar's
-    /// coverage (nothing is stored), or a store failure.
+    /// coverage, [`RegistryError::Objection`] when a deadline cannot be
+    /// counted, or a store failure. Nothing is stored on an error.
     pub fn receive_objection_about(
         &self,
         item: CreditItem,
@@ -61,13 +91,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         receipt: Receipt,
         grounds: &str,
         actor: &Actor,
-    ) -> Result<Objection, RegistryError> {
+    ) -> Result<TrackedObjection, RegistryError> {
         self.authorize(actor, Operation::ReceiveObjection, Target::none())?;
         // Every deadline of the objection counts from its receipt day: one
         // the calendar does not cover is refused now, not stored to fail
         // on every later step (issue 17, defect 4).
         let received = receipt.date();
-        let coverage = self.setup().calendar.coverage();
+        let setup = self.setup();
+        let coverage = setup.calendar.coverage();
         if !coverage.contains(&received) {
             return Err(RegistryError::Calendar(CalendarError::OutOfCoverage {
                 date: received,
@@ -75,7 +106,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 working_days: None,
             }));
         }
-        self.tracked(|tx| {
+        self.write_tx("receive_objection_about", None, |tx| {
             let by = &actor_name(tx, actor)?;
             let subject = Self::item_subject(tx, item)?;
             let id = ObjectionId(tx.next_id(Table::Objections)?);
@@ -94,7 +125,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 AuditTarget::Objection(id),
                 Citation::new("objection.receive", "plan §6(3)"),
             )?;
-            Ok(objection)
+            // In the transaction: deadlines that cannot be counted undo the
+            // receipt rather than leave an objection the caller thinks failed.
+            let status = objection.status_on(&*setup.calendar, received)?;
+            Ok(TrackedObjection { objection, status })
         })
     }
 
@@ -124,7 +158,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn objection(&self, id: ObjectionId) -> Result<Objection, RegistryError> {
-        self.tracked(|tx| {
+        self.read_tx("objection", None, |tx| {
             get(tx, Table::Objections, &numeric_key(id.0))?
                 .ok_or_else(|| not_found("objection", id))
         })
@@ -134,11 +168,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// When the step notifies the applicant of an outcome that changes the
     /// item (revoked or corrected), the item changes in the same
     /// transaction: a record's status, a list entry's listing, a
-    /// commitment's publication or text.
+    /// commitment's publication or text. The objection comes back with its
+    /// status at the end of `on` (the next step and its deadline), read in
+    /// the same transaction.
     ///
     /// # Errors
     ///
-    /// [`RegistryError::Objection`] for a wrong move (nothing changes),
+    /// [`RegistryError::Objection`] for a wrong move or a deadline that
+    /// cannot be counted (nothing changes),
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn advance_objection(
         &self,
@@ -146,8 +183,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         step: ObjectionStep,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<Objection, RegistryError> {
-        self.tracked(|tx| {
+    ) -> Result<TrackedObjection, RegistryError> {
+        let setup = self.setup();
+        self.write_tx("advance_objection", None, |tx| {
             let key = numeric_key(id.0);
             let mut objection: Objection =
                 get(tx, Table::Objections, &key)?.ok_or_else(|| not_found("objection", id))?;
@@ -200,7 +238,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 AuditTarget::Objection(id),
                 Citation::new("objection.step", "plan §6(3)"),
             )?;
-            Ok(objection)
+            let status = objection.status_on(&*setup.calendar, on.max(objection.received_on()))?;
+            Ok(TrackedObjection { objection, status })
         })
     }
 
@@ -264,9 +303,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     }
 
     pub(super) fn all_objections(&self) -> Result<Vec<Objection>, RegistryError> {
-        let objections: Vec<(String, Objection)> = self
-            .store
-            .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?))?;
+        let objections: Vec<(String, Objection)> = self.read_tx("all_objections", None, |tx| {
+            Ok::<_, RegistryError>(scan(tx, Table::Objections, None)?)
+        })?;
         Ok(objections.into_iter().map(|(_, o)| o).collect())
     }
 

@@ -1,4 +1,4 @@
-//! Records and imports: recording findings, one by one or in bulk,
+//! Records: recording findings one by one (in bulk: `import`),
 //! reading them, erasing them and applying credit repair.
 
 use chrono::NaiveDate;
@@ -43,6 +43,54 @@ pub struct NewRecord {
     /// date starts the publication and repair periods (plan §6(7)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::repair::PenaltyDecision>,
+}
+
+/// The checks of a finding that need nothing stored: plausible dates in
+/// order and no negative fine. On a failure, the field at fault (as
+/// [`ImportRow`] names it) and the error.
+pub(super) fn check_new(
+    new: &NewRecord,
+    on: NaiveDate,
+) -> Result<(), (&'static str, RegistryError)> {
+    plausible("the recording date", on).map_err(|e| ("recorded_on", e))?;
+    plausible("the conduct date", new.occurred_on).map_err(|e| ("occurred_on", e))?;
+    if let Some(ended) = new.ended_on {
+        plausible("the conduct's end date", ended).map_err(|e| ("ended_on", e))?;
+    }
+    if let Some(decision) = &new.decision {
+        plausible("the penalty decision date", decision.decided_on)
+            .map_err(|e| ("decision.decided_on", e))?;
+    }
+    if let Some(fine) = new
+        .content
+        .fine
+        .filter(|f| f.is_sign_negative() && !f.is_zero())
+    {
+        return Err(("content.fine", RegistryError::NegativeFine { fine }));
+    }
+    if new.occurred_on > on {
+        return Err((
+            "occurred_on",
+            RegistryError::Dates {
+                problem: format!(
+                    "the conduct occurred on {}, after it is recorded on {on}",
+                    new.occurred_on
+                ),
+            },
+        ));
+    }
+    if let Some(ended) = new.ended_on.filter(|e| *e < new.occurred_on) {
+        return Err((
+            "ended_on",
+            RegistryError::Dates {
+                problem: format!(
+                    "the conduct ended on {ended}, before it occurred on {}",
+                    new.occurred_on
+                ),
+            },
+        ));
+    }
+    Ok(())
 }
 
 /// The record at `id`, or [`RegistryError::Erased`] when only its tombstone
@@ -202,7 +250,9 @@ pub(super) fn erase_in(
 }
 
 /// A subject's records and list entries, as grading needs them; kept up to
-/// date within one transaction.
+/// date within one transaction, and kept after it by the registry's cache
+/// for the next finding about the subject.
+#[derive(Debug)]
 pub(super) struct SubjectState {
     pub(super) records: Vec<MisconductRecord>,
     pub(super) entries: Vec<(String, ListEntry)>,
@@ -217,6 +267,7 @@ pub(super) struct SubjectState {
 }
 
 /// A subject's earlier findings and open listings as of one day.
+#[derive(Debug)]
 struct DayView {
     on: NaiveDate,
     findings: FindingIndex,
@@ -352,50 +403,6 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         self.record_one(new, None, Operation::RecordMisconduct, actor, on)
     }
 
-    /// Records many findings in one transaction: all or none.
-    ///
-    /// # Errors
-    ///
-    /// As [`Registry::record_misconduct`], for the first finding that fails.
-    pub fn import_records(
-        &self,
-        records: Vec<NewRecord>,
-        actor: &Actor,
-        on: NaiveDate,
-    ) -> Result<Vec<RecordId>, RegistryError> {
-        // Every finding is checked before any is recorded: all or none.
-        for r in &records {
-            self.authorize(actor, Operation::ImportRecords, Target::section(r.section))?;
-        }
-        let setup = self.setup();
-        self.tracked(|tx| {
-            let by = &actor_name(tx, actor)?;
-            // Each subject's records and list entries are read once and kept
-            // up to date here, so a bulk import costs the same per record as
-            // one finding, whatever the batch size.
-            let mut states: std::collections::HashMap<SubjectId, SubjectState> =
-                std::collections::HashMap::new();
-            let ids = records
-                .iter()
-                .cloned()
-                .map(|r| {
-                    let state = match states.entry(r.subject.clone()) {
-                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert(SubjectState::load(tx, &r.subject)?)
-                        }
-                    };
-                    self.record_in(&setup, tx, state, r, None, by, on)
-                        .map(|rec| rec.id)
-                })
-                .collect::<Result<Vec<_>, RegistryError>>()?;
-            for state in states.values_mut() {
-                state.flush(tx)?;
-            }
-            Ok(ids)
-        })
-    }
-
     /// Records a finding about an organization whose supervising unit (业务主管
     /// 单位) or another department certified in writing that it was not
     /// directly responsible: the record is made and graded as by
@@ -444,14 +451,30 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<MisconductRecord, RegistryError> {
         self.authorize(actor, operation, Target::section(new.section))?;
         let setup = self.setup();
-        self.tracked(|tx| {
+        // What the transaction left of the subject, and the generation its
+        // commit gives the subject, where the store can tell.
+        let mut left: Option<(u64, SubjectState)> = None;
+        let record = self.write_tx(operation.name(), None, |tx| {
+            left = None;
+            // Before anything is written: the state the last finding left,
+            // if the subject is unchanged since, else its history from the
+            // store. Recording then costs the same for a long history as
+            // for a short one (issue 21 point 3).
+            let mut state = match self.cache.take_state(tx, &new.subject)? {
+                Some(state) => state,
+                None => SubjectState::load(tx, &new.subject)?,
+            };
             let by = &actor_name(tx, actor)?;
-            let mut state = SubjectState::load(tx, &new.subject)?;
             // The work may run again after a conflict: each run records a copy.
             let record = self.record_in(&setup, tx, &mut state, new.clone(), exempt, by, on)?;
             state.flush(tx)?;
+            left = tx.pending_generation()?.map(|g| (g, state));
             Ok(record)
-        })
+        })?;
+        if let Some((generation, state)) = left {
+            self.cache.put_state(new.subject.clone(), generation, state);
+        }
+        Ok(record)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -465,37 +488,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         by: &str,
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
-        plausible("the recording date", on)?;
-        plausible("the conduct date", new.occurred_on)?;
-        if let Some(ended) = new.ended_on {
-            plausible("the conduct's end date", ended)?;
-        }
-        if let Some(decision) = &new.decision {
-            plausible("the penalty decision date", decision.decided_on)?;
-        }
-        if let Some(fine) = new
-            .content
-            .fine
-            .filter(|f| f.is_sign_negative() && !f.is_zero())
-        {
-            return Err(RegistryError::NegativeFine { fine });
-        }
-        if new.occurred_on > on {
-            return Err(RegistryError::Dates {
-                problem: format!(
-                    "the conduct occurred on {}, after it is recorded on {on}",
-                    new.occurred_on
-                ),
-            });
-        }
-        if let Some(ended) = new.ended_on.filter(|e| *e < new.occurred_on) {
-            return Err(RegistryError::Dates {
-                problem: format!(
-                    "the conduct ended on {ended}, before it occurred on {}",
-                    new.occurred_on
-                ),
-            });
-        }
+        check_new(&new, on).map_err(|(_, e)| e)?;
         let policy = setup.policy(on)?;
         let kind = if new.subject.is_person() {
             SubjectKind::Person
@@ -673,8 +666,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`RegistryError::Erased`] for an erased record,
     /// [`RegistryError::NotFound`], or a store failure.
     pub fn record(&self, id: RecordId) -> Result<MisconductRecord, RegistryError> {
-        self.store
-            .transaction(|tx| get_record(tx, id).map(|(_, record)| record))
+        self.read_tx("record", None, |tx| {
+            get_record(tx, id).map(|(_, record)| record)
+        })
     }
 
     /// The tombstone of an erased record: its id, the erasure day and the
@@ -684,8 +678,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// A store failure.
     pub fn erasure(&self, id: RecordId) -> Result<Option<Tombstone>, RegistryError> {
-        self.store
-            .transaction(|tx| Ok(get(tx, Table::Erasures, &numeric_key(id.0))?))
+        self.read_tx("erasure", None, |tx| {
+            Ok(get(tx, Table::Erasures, &numeric_key(id.0))?)
+        })
     }
 
     /// Applies credit repair to a record (plan §6(7)) under the repair
@@ -705,7 +700,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         on: NaiveDate,
     ) -> Result<MisconductRecord, RegistryError> {
         let setup = self.setup();
-        self.tracked(|tx| {
+        self.write_tx("apply_repair", None, |tx| {
             let (key, mut rec) = get_record(tx, record)?;
             // Only the section that provided the record repairs it (plan
             // §6(7)); checked before anything is written.

@@ -37,7 +37,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         }
         let id = subject.id();
         let key = subject_key(&id);
-        self.tracked(|tx| {
+        self.write_tx("register_subject", None, |tx| {
             let by = &actor_name(tx, actor)?;
             if tx.get(Table::Subjects, &key)?.is_some() {
                 return Err(RegistryError::AlreadyRegistered {
@@ -64,8 +64,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// A store failure.
     pub fn subject(&self, id: &SubjectId) -> Result<Option<Subject>, RegistryError> {
-        self.store
-            .transaction(|tx| Ok(get(tx, Table::Subjects, &subject_key(id))?))
+        self.read_tx("subject", None, |tx| {
+            Ok(get(tx, Table::Subjects, &subject_key(id))?)
+        })
     }
 
     pub(super) fn require_subject(
@@ -93,7 +94,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         self.authorize(actor, Operation::LinkPerson, Target::none())?;
         Roster::default().link(link.clone())?;
         let person: SubjectId = link.person.clone().into();
-        self.tracked(|tx| {
+        self.write_tx("link_person", None, |tx| {
             let by = &actor_name(tx, actor)?;
             Self::require_subject(tx, &link.organization.clone().into())?;
             Self::require_subject(tx, &person)?;
@@ -130,7 +131,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ) -> Result<(), RegistryError> {
         self.authorize(actor, Operation::UnlinkPerson, Target::none())?;
         let subject: SubjectId = person.clone().into();
-        self.tracked(|tx| {
+        self.write_tx("unlink_person", None, |tx| {
             let by = &actor_name(tx, actor)?;
             let links: Vec<(String, RoleLink)> = scan(tx, Table::RoleLinks, Some(&subject))?;
             let (key, mut link) = links

@@ -355,18 +355,17 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub fn daily_sweep(&self, actor: &Actor, on: NaiveDate) -> Result<SweepReport, RegistryError> {
         self.authorize(actor, Operation::DailySweep, Target::none())?;
         let setup = self.setup();
-        if let Some(report) = self
-            .store
-            .transaction(|tx| Ok::<_, RegistryError>(completed(tx, on)?))?
-        {
+        if let Some(report) = self.write_tx("daily_sweep", None, |tx| {
+            Ok::<_, RegistryError>(completed(tx, on)?)
+        })? {
             return Ok(report);
         }
         self.build_due_index(&setup)?;
         // A sweep of another day interrupted by a failure: finished first,
         // so that this one continues from it.
-        let pending = self
-            .store
-            .transaction(|tx| Ok::<_, RegistryError>(progress(tx)?))?;
+        let pending = self.write_tx("daily_sweep", None, |tx| {
+            Ok::<_, RegistryError>(progress(tx)?)
+        })?;
         if let Some(p) = pending.filter(|p| p.on != on) {
             self.sweep_day(actor, &setup, p.on)?;
         }
@@ -377,14 +376,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// registry: due days depend on the rule book, so a store migration
     /// cannot compute them.
     fn build_due_index(&self, setup: &Setup<C>) -> Result<(), RegistryError> {
-        let built = self
-            .store
-            .transaction(|tx| Ok::<_, RegistryError>(tx.get(Table::Sweeps, DUE_INDEX)?))?;
+        let built = self.write_tx("daily_sweep", None, |tx| {
+            Ok::<_, RegistryError>(tx.get(Table::Sweeps, DUE_INDEX)?)
+        })?;
         if built.is_some() {
             return Ok(());
         }
         for table in due::DUE_TABLES {
-            self.store.transaction(|tx| {
+            self.write_tx("daily_sweep", None, |tx| {
                 for (key, doc) in tx.scan(table, None)? {
                     let on = due::on_write(table, &key, &doc, &setup.rules)?;
                     tx.set_due(table, &key, on)?;
@@ -392,7 +391,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 Ok::<_, RegistryError>(())
             })?;
         }
-        self.store.transaction(|tx| {
+        self.write_tx("daily_sweep", None, |tx| {
             let doc = sweep_doc(None, &serde_json::json!({ "version": 1 }))?;
             Ok::<_, RegistryError>(tx.put(Table::Sweeps, DUE_INDEX, doc)?)
         })
@@ -406,7 +405,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         setup: &Setup<C>,
         on: NaiveDate,
     ) -> Result<SweepReport, RegistryError> {
-        let started = self.store.transaction(|tx| {
+        let started = self.write_tx("daily_sweep", None, |tx| {
             if let Some(p) = progress(tx)?.filter(|p| p.on == on) {
                 return Ok::<_, RegistryError>(p);
             }
@@ -425,7 +424,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         for table in due::DUE_TABLES {
             let mut after: Option<String> = None;
             loop {
-                let page = self.store.transaction(|tx| {
+                let page = self.write_tx("daily_sweep", None, |tx| {
                     Ok::<_, RegistryError>(tx.due(table, on, after.as_deref(), PAGE)?)
                 })?;
                 if page.is_empty() {
@@ -436,7 +435,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     let key = item.key.clone();
                     match item.subject {
                         Some(subject) if !handled.contains(&subject) => {
-                            self.store.transaction(|tx| {
+                            self.write_tx("daily_sweep", None, |tx| {
                                 // Handled by a concurrent sweep of the day
                                 // since the page was read (what it did
                                 // that cannot be done twice, an erasure or
@@ -456,7 +455,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                         }
                         Some(_) => {}
                         // About no subject: nothing the sweep acts on.
-                        None => self.store.transaction(|tx| {
+                        None => self.write_tx("daily_sweep", None, |tx| {
                             Ok::<_, RegistryError>(tx.set_due(table, &key, None)?)
                         })?,
                     }
@@ -467,7 +466,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         }
         // This sweep is complete once the transaction commits: its parts,
         // kept, are its report.
-        self.store.transaction(|tx| {
+        self.write_tx("daily_sweep", None, |tx| {
             let report = assemble(on, started.since, parts_of(tx, on)?);
             tx.delete(Table::Sweeps, PROGRESS)?;
             let mark = Mark {

@@ -18,7 +18,7 @@ pub(super) fn subject_pseudonym(
     subject: &SubjectId,
 ) -> Result<String, StoreError> {
     if !subject.is_person() {
-        return Ok(subject.to_string());
+        return Ok(subject.display_masked());
     }
     let keys: Vec<(String, PseudonymKey)> = scan(tx, Table::Pseudonyms, Some(subject))?;
     if let Some((_, key)) = keys
@@ -40,7 +40,7 @@ pub(super) fn entry_pseudonym(
     records: &[RecordId],
 ) -> Result<String, StoreError> {
     if !subject.is_person() {
-        return Ok(subject.to_string());
+        return Ok(subject.display_masked());
     }
     let keys: Vec<(String, PseudonymKey)> = scan(tx, Table::Pseudonyms, Some(subject))?;
     match keys

@@ -102,6 +102,7 @@ pub struct RestorationView {
 }
 
 /// Everything about one subject, loaded in one transaction.
+#[derive(Debug)]
 pub(super) struct Loaded {
     pub(super) subject: Subject,
     pub(super) records: Vec<MisconductRecord>,
@@ -161,9 +162,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         };
         let mut persons = Vec::new();
         if let SubjectId::Organization(org) = &subject {
-            let links: Vec<(String, RoleLink)> = self
-                .store
-                .transaction(|tx| Ok::<_, RegistryError>(scan(tx, Table::RoleLinks, None)?))?;
+            let links: Vec<(String, RoleLink)> = self.read_tx("restoration", None, |tx| {
+                Ok::<_, RegistryError>(scan(tx, Table::RoleLinks, None)?)
+            })?;
             let mut linked: Vec<ResidentId> = links
                 .into_iter()
                 .filter(|(_, l)| &l.organization == org)
@@ -190,8 +191,25 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })
     }
 
-    pub(super) fn load(&self, id: &SubjectId) -> Result<Loaded, RegistryError> {
-        self.tracked(|tx| Self::load_in(tx, id))
+    /// Everything about one subject, decoded once and reused while the
+    /// store reports it unchanged (see `cache`).
+    pub(super) fn load(&self, id: &SubjectId) -> Result<Arc<Loaded>, RegistryError> {
+        self.read_tx("load", Some(id), |tx| {
+            if let Some(cached) = self.cache.get(tx, id)? {
+                return Ok(cached);
+            }
+            let loaded = Arc::new(Self::load_in(tx, id)?);
+            let mut linked: Vec<SubjectId> = loaded
+                .roster
+                .links()
+                .iter()
+                .map(|l| SubjectId::Organization(l.organization.clone()))
+                .collect();
+            linked.sort();
+            linked.dedup();
+            self.cache.put(tx, id, &linked, &loaded)?;
+            Ok(loaded)
+        })
     }
 
     /// Everything about one subject, read in the transaction `tx`.
@@ -377,7 +395,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// A store failure, or a stored entry that cannot be read.
     pub fn audit_log(&self, after: u64) -> Result<Vec<(u64, AuditEntry)>, RegistryError> {
-        let raw = self.tracked(|tx| tx.audit_since(after))?;
+        let raw = self.read_tx("audit_log", None, |tx| Ok(tx.audit_since(after)?))?;
         raw.into_iter()
             .map(|(seq, value)| {
                 let entry = serde_json::from_str(&value).map_err(|e| StoreError::Corrupt {

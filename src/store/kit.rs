@@ -20,6 +20,9 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 use super::{dump, Doc, Store, StoreError, Table, Transaction};
 
+mod reads;
+use reads::{pages_match_scans, reads_and_generations};
+
 /// A conformance check that failed: which, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KitFailure {
@@ -113,6 +116,8 @@ pub fn conformance<S: Store>(make: impl Fn() -> S) -> Result<(), KitFailure> {
     sealed_kept(&make())?;
     concurrent_transactions(&make())?;
     due_index(&make())?;
+    pages_match_scans(&make())?;
+    reads_and_generations(&make())?;
     Ok(())
 }
 
@@ -475,9 +480,11 @@ enum Op {
     Delete(Table, u8),
     Get(Table, u8),
     Scan(Table, Option<u8>),
+    ScanPage(Table, Option<u8>, Option<u8>, u8),
     NextId(Table),
     Audit(i64),
     AuditSince(u8),
+    AuditPage(u8, u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -493,6 +500,14 @@ fn op() -> impl Strategy<Value = Op> {
         (table.clone(), 0u8..6).prop_map(|(t, k)| Op::Delete(t, k)),
         (table.clone(), 0u8..6).prop_map(|(t, k)| Op::Get(t, k)),
         (table.clone(), prop::option::of(0u8..3)).prop_map(|(t, s)| Op::Scan(t, s)),
+        (
+            table.clone(),
+            prop::option::of(0u8..3),
+            prop::option::of(0u8..7),
+            0u8..4
+        )
+            .prop_map(|(t, s, a, l)| Op::ScanPage(t, s, a, l)),
+        (0u8..8, 0u8..4).prop_map(|(a, l)| Op::AuditPage(a, l)),
         table.prop_map(Op::NextId),
         any::<i64>().prop_map(Op::Audit),
         (0u8..8).prop_map(Op::AuditSince),
@@ -546,6 +561,31 @@ impl Model {
                         .collect(),
                 )
             }
+            Op::ScanPage(t, s, after, limit) => {
+                let s = subject(*s);
+                let after = after.map(key);
+                Answer::Docs(
+                    self.docs
+                        .iter()
+                        .filter(|((tt, k), d)| {
+                            tt == t
+                                && (s.is_none() || d.subject == s)
+                                && after.as_ref().is_none_or(|a| k > a)
+                        })
+                        .take(usize::from(*limit))
+                        .map(|((_, k), d)| (k.clone(), d.clone()))
+                        .collect(),
+                )
+            }
+            Op::AuditPage(a, limit) => Answer::Audit(
+                self.audit
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (i as u64 + 1, e.clone()))
+                    .filter(|(seq, _)| *seq > u64::from(*a))
+                    .take(usize::from(*limit))
+                    .collect(),
+            ),
             Op::NextId(t) => {
                 let c = self.counters.entry(*t).or_insert(0);
                 *c += 1;
@@ -576,6 +616,15 @@ fn apply_store(tx: &mut dyn Transaction, op: &Op) -> Result<Answer, StoreError> 
         Op::Delete(t, k) => Answer::Existed(tx.delete(*t, &key(*k))?),
         Op::Get(t, k) => Answer::Doc(tx.get(*t, &key(*k))?),
         Op::Scan(t, s) => Answer::Docs(tx.scan(*t, subject(*s).as_deref())?),
+        Op::ScanPage(t, s, after, limit) => Answer::Docs(tx.scan_page(
+            *t,
+            subject(*s).as_deref(),
+            after.map(key).as_deref(),
+            usize::from(*limit),
+        )?),
+        Op::AuditPage(a, limit) => {
+            Answer::Audit(tx.audit_page(u64::from(*a), usize::from(*limit))?)
+        }
         Op::NextId(t) => Answer::Id(tx.next_id(*t)?),
         Op::Audit(n) => Answer::Id(tx.append_audit(text(serde_json::json!(n)))?),
         Op::AuditSince(a) => Answer::Audit(tx.audit_since(u64::from(*a))?),
@@ -740,6 +789,28 @@ impl Transaction for FaultyTx<'_> {
         self.inner.scan(table, subject)
     }
 
+    fn scan_page(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        self.inner.scan_page(table, subject, after, limit)
+    }
+
+    fn audit_page(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
+        self.inner.audit_page(after, limit)
+    }
+
+    fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
+        self.inner.generation(subject)
+    }
+
+    fn pending_generation(&mut self) -> Result<Option<u64>, StoreError> {
+        self.inner.pending_generation()
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         self.write()?;
         self.inner.next_id(table)
@@ -782,6 +853,20 @@ impl<S: Store> Store for FaultyStore<S> {
     ) -> Result<(), StoreError> {
         let fail_at = self.fail_at.load(Ordering::SeqCst);
         self.inner.transact(&mut |tx| {
+            work(&mut FaultyTx {
+                inner: tx,
+                writes: &self.writes,
+                fail_at,
+            })
+        })
+    }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let fail_at = self.fail_at.load(Ordering::SeqCst);
+        self.inner.transact_read(&mut |tx| {
             work(&mut FaultyTx {
                 inner: tx,
                 writes: &self.writes,

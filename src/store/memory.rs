@@ -1,7 +1,10 @@
-//! The embedded default store: everything in memory, behind a mutex.
+//! The embedded default store: everything in memory, behind a read-write
+//! lock.
 
+use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
+use std::ops::Bound;
+use std::sync::RwLock;
 
 use chrono::NaiveDate;
 
@@ -16,33 +19,42 @@ struct State {
     audit: Vec<String>,
     // INVARIANT: keys only of docs that exist.
     due: BTreeMap<(Table, String), NaiveDate>,
+    // The number of committed transactions that wrote a document.
+    commits: u64,
+    // INVARIANT: the commit that last wrote or deleted a document of each
+    // subject (see `Transaction::generation`).
+    generations: HashMap<String, u64>,
 }
 
 impl State {
-    /// Puts `doc` at `key`, or deletes what is there when `doc` is `None`.
-    fn write(&mut self, table: Table, key: String, doc: Option<Doc>) {
+    /// Puts `doc` at `key`, or deletes what is there when `doc` is `None`,
+    /// as part of commit number `commit`.
+    fn write(&mut self, table: Table, key: String, doc: Option<Doc>, commit: u64) {
         let old = self.docs.remove(&(table, key.clone()));
         if old.is_none() || doc.is_none() {
             // A new doc has no due day; a deleted one keeps none.
             self.due.remove(&(table, key.clone()));
         }
         if let Some(old) = old {
-            if let Some(s) = &old.subject {
+            if let Some(s) = old.subject {
                 self.by_subject.remove(&(table, s.clone(), key.clone()));
+                self.generations.insert(s, commit);
             }
         }
         if let Some(doc) = doc {
             if let Some(s) = &doc.subject {
                 self.by_subject.insert((table, s.clone(), key.clone()));
+                self.generations.insert(s.clone(), commit);
             }
             self.docs.insert((table, key), doc);
         }
     }
 }
 
-/// The embedded default store: thread-safe, in memory, one transaction at a
-/// time. A transaction's writes are staged and applied together when its
-/// work returns `Ok`; on `Err` they are dropped.
+/// The embedded default store: thread-safe, in memory. A transaction's
+/// writes are staged and applied together when its work returns `Ok`; on
+/// `Err` they are dropped. Transactions run one at a time; read-only ones
+/// ([`Store::read`]) run side by side, with each other only.
 ///
 /// # Example
 ///
@@ -60,7 +72,7 @@ impl State {
 /// ```
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    state: Mutex<State>,
+    state: RwLock<State>,
 }
 
 impl MemoryStore {
@@ -192,6 +204,108 @@ impl Transaction for MemoryTx<'_> {
         Ok(found.into_iter().collect())
     }
 
+    fn scan_page(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        // The candidate keys in order from both the stored documents and the
+        // staged writes, through the key or the subject index. Staged writes
+        // hide at most `puts.len()` stored documents (deleted, or moved to
+        // another subject), so that many more stored keys than the page
+        // holds are enough to fill it in order.
+        let enough = limit.saturating_add(self.puts.len());
+        let (stored, staged): (Vec<String>, Vec<String>) = match subject {
+            Some(s) => {
+                let lower = match after {
+                    Some(a) => Bound::Excluded((table, s.to_owned(), a.to_owned())),
+                    None => Bound::Included((table, s.to_owned(), String::new())),
+                };
+                let keys = |set: &BTreeSet<(Table, String, String)>, most: usize| {
+                    set.range((lower.clone(), Bound::Unbounded))
+                        .take_while(|(t, subj, _)| *t == table && subj == s)
+                        .take(most)
+                        .map(|(_, _, k)| k.clone())
+                        .collect::<Vec<_>>()
+                };
+                (
+                    keys(&self.base.by_subject, enough),
+                    keys(&self.puts_by_subject, usize::MAX),
+                )
+            }
+            None => {
+                let lower = match after {
+                    Some(a) => Bound::Excluded((table, a.to_owned())),
+                    None => Bound::Included((table, String::new())),
+                };
+                (
+                    self.base
+                        .docs
+                        .range((lower.clone(), Bound::Unbounded))
+                        .take_while(|((t, _), _)| *t == table)
+                        .take(enough)
+                        .map(|((_, k), _)| k.clone())
+                        .collect(),
+                    self.puts
+                        .range((lower, Bound::Unbounded))
+                        .take_while(|((t, _), _)| *t == table)
+                        .map(|((_, k), _)| k.clone())
+                        .collect(),
+                )
+            }
+        };
+        let mut keys = stored;
+        keys.extend(staged);
+        keys.sort_unstable();
+        keys.dedup();
+        let mut page = Vec::with_capacity(limit.min(keys.len()));
+        for key in keys {
+            if page.len() >= limit {
+                break;
+            }
+            let k = (table, key);
+            let doc = match self.puts.get(&k) {
+                Some(staged) => staged.clone(),
+                None => self.base.docs.get(&k).cloned(),
+            };
+            if let Some(doc) =
+                doc.filter(|d| subject.is_none_or(|s| d.subject.as_deref() == Some(s)))
+            {
+                page.push((k.1, doc));
+            }
+        }
+        Ok(page)
+    }
+
+    fn audit_page(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
+        let start = usize::try_from(after).unwrap_or(usize::MAX);
+        Ok(self
+            .base
+            .audit
+            .iter()
+            .chain(&self.audit)
+            .enumerate()
+            .skip(start)
+            .take(limit)
+            .map(|(i, e)| (i as u64 + 1, e.clone()))
+            .collect())
+    }
+
+    fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .puts
+            .is_empty()
+            .then(|| self.base.generations.get(subject).copied().unwrap_or(0)))
+    }
+
+    fn pending_generation(&mut self) -> Result<Option<u64>, StoreError> {
+        // Writing transactions hold the write lock from start to commit, and
+        // a commit that writes a document is numbered one past the last.
+        Ok(Some(self.base.commits.saturating_add(1)))
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         let current = self
             .counters
@@ -272,6 +386,19 @@ impl Transaction for MemoryTx<'_> {
     }
 }
 
+impl MemoryTx<'_> {
+    fn over(base: &State) -> MemoryTx<'_> {
+        MemoryTx {
+            base,
+            puts: BTreeMap::new(),
+            puts_by_subject: BTreeSet::new(),
+            counters: BTreeMap::new(),
+            audit: Vec::new(),
+            due: BTreeMap::new(),
+        }
+    }
+}
+
 impl Store for MemoryStore {
     fn transact(
         &self,
@@ -280,15 +407,8 @@ impl Store for MemoryStore {
         // A panic inside `work` cannot leave the state half-written: the state
         // is only changed below, after `work` returned. So a poisoned lock is
         // safe to take over.
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let mut tx = MemoryTx {
-            base: &state,
-            puts: BTreeMap::new(),
-            puts_by_subject: BTreeSet::new(),
-            counters: BTreeMap::new(),
-            audit: Vec::new(),
-            due: BTreeMap::new(),
-        };
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let mut tx = MemoryTx::over(&state);
         work(&mut tx)?;
         let MemoryTx {
             puts,
@@ -297,8 +417,12 @@ impl Store for MemoryStore {
             due,
             ..
         } = tx;
+        if !puts.is_empty() {
+            state.commits += 1;
+        }
+        let commit = state.commits;
         for ((table, key), doc) in puts {
-            state.write(table, key, doc);
+            state.write(table, key, doc, commit);
         }
         for (key, on) in due {
             match on {
@@ -312,6 +436,25 @@ impl Store for MemoryStore {
         }
         state.counters.extend(counters);
         state.audit.extend(audit);
+        Ok(())
+    }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let mut tx = MemoryTx::over(&state);
+        work(&mut tx)?;
+        if !tx.puts.is_empty()
+            || !tx.counters.is_empty()
+            || !tx.audit.is_empty()
+            || !tx.due.is_empty()
+        {
+            return Err(StoreError::backend(
+                "a read-only transaction tried to write; nothing was written",
+            ));
+        }
         Ok(())
     }
 }

@@ -316,6 +316,42 @@ pub trait Store: Send + Sync {
     {
         transaction_in(self, &mut work)
     }
+
+    /// Runs `work`, which only reads, in one transaction that sees one
+    /// consistent state (see [`Store::transact`]). The facade runs its
+    /// read-only operations (assessments, views, queries) here, so a store
+    /// that can run reads side by side lets them: the memory store runs them
+    /// concurrently with each other, the SQLite store in a deferred
+    /// transaction that does not take SQLite's write lock.
+    ///
+    /// The default runs [`Store::transact`]. A store may refuse a write
+    /// inside `work` (the memory store fails the transaction).
+    ///
+    /// Call [`Store::read`] rather than this.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::transact`].
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.transact(work)
+    }
+
+    /// Runs `work`, which only reads, in one read-only transaction (see
+    /// [`Store::transact_read`]) and returns its result.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::transaction`].
+    fn read<R, E>(&self, mut work: impl FnMut(&mut dyn Transaction) -> Result<R, E>) -> Result<R, E>
+    where
+        E: From<StoreError>,
+        Self: Sized,
+    {
+        run_in(self, true, &mut work)
+    }
 }
 
 /// [`Store::transaction`] for any store, sized or not.
@@ -331,10 +367,38 @@ where
     S: Store + ?Sized,
     E: From<StoreError>,
 {
+    run_in(store, false, work)
+}
+
+/// [`Store::read`] for any store, sized or not.
+///
+/// # Errors
+///
+/// As [`Store::transaction`].
+pub fn read_in<S, R, E>(
+    store: &S,
+    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<R, E>,
+) -> Result<R, E>
+where
+    S: Store + ?Sized,
+    E: From<StoreError>,
+{
+    run_in(store, true, work)
+}
+
+fn run_in<S, R, E>(
+    store: &S,
+    read: bool,
+    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<R, E>,
+) -> Result<R, E>
+where
+    S: Store + ?Sized,
+    E: From<StoreError>,
+{
     // The outcome of the last attempt: its result, or the work's own error
     // (the store only sees a stand-in, which rolls the attempt back).
     let mut outcome: Option<Result<R, E>> = None;
-    let ran = store.transact(&mut |tx| {
+    let mut attempt = |tx: &mut dyn Transaction| {
         outcome = None;
         match work(tx) {
             Ok(r) => {
@@ -346,7 +410,12 @@ where
                 Err(StoreError::WorkFailed)
             }
         }
-    });
+    };
+    let ran = if read {
+        store.transact_read(&mut attempt)
+    } else {
+        store.transact(&mut attempt)
+    };
     match (ran, outcome) {
         (Ok(()), Some(Ok(r))) => Ok(r),
         // The work failed and the store gave up on it: the work's error.
@@ -366,6 +435,13 @@ impl<S: Store + ?Sized> Store for &S {
     ) -> Result<(), StoreError> {
         (**self).transact(work)
     }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact_read(work)
+    }
 }
 
 impl<S: Store + ?Sized> Store for Box<S> {
@@ -375,6 +451,13 @@ impl<S: Store + ?Sized> Store for Box<S> {
     ) -> Result<(), StoreError> {
         (**self).transact(work)
     }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact_read(work)
+    }
 }
 
 impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
@@ -383,6 +466,13 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         (**self).transact(work)
+    }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).transact_read(work)
     }
 }
 
@@ -446,6 +536,66 @@ pub trait Transaction {
             );
         }
         Ok(all)
+    }
+
+    /// One page of [`Transaction::scan`]: at most `limit` documents of
+    /// `table` whose keys come after `after` (from the first when `None`),
+    /// in key order; only those whose [`Doc::subject`] is `subject` when it
+    /// is given. A caller pages by passing the last key of one page as
+    /// `after` of the next.
+    ///
+    /// The default filters a whole [`Transaction::scan`]; a store overrides
+    /// it to read only the page from its key and subject indexes (both the
+    /// memory and the SQLite store do).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn scan_page(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        let mut docs = self.scan(table, subject)?;
+        docs.retain(|(key, _)| after.is_none_or(|a| key.as_str() > a));
+        docs.truncate(limit);
+        Ok(docs)
+    }
+
+    /// The generation of `subject`'s documents: a number that changes
+    /// whenever a committed transaction writes or deletes a document whose
+    /// [`Doc::subject`] is (or was) `subject`, and stays the same otherwise.
+    /// The facade keeps decoded documents per subject and reuses them while
+    /// the generations it read them at are unchanged, so it does not reparse
+    /// a subject's history on every read.
+    ///
+    /// `None` (the default) when the store does not track generations, or
+    /// when this transaction has written: nothing is reused then, which is
+    /// always correct.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn generation(&mut self, subject: &str) -> Result<Option<u64>, StoreError> {
+        let _ = subject;
+        Ok(None)
+    }
+
+    /// The generation ([`Transaction::generation`]) that every subject this
+    /// transaction writes a document of will have once it commits, where
+    /// the store can tell before the commit; `None` (the default) where it
+    /// cannot. The facade uses it to keep what it wrote for the next
+    /// operation on the same subject (a finding recorded after another does
+    /// not reload the subject's history). The memory store, whose writing
+    /// transactions run one at a time, can tell.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn pending_generation(&mut self) -> Result<Option<u64>, StoreError> {
+        Ok(None)
     }
 
     /// A new identifier for `table`: 1, 2, 3, … Never handed out twice by
@@ -519,6 +669,20 @@ pub trait Transaction {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Due>, StoreError>;
+
+    /// One page of [`Transaction::audit_since`]: at most `limit` entries
+    /// with sequence numbers after `after`, oldest first. The default
+    /// truncates [`Transaction::audit_since`]; the memory and SQLite stores
+    /// read only the page.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn audit_page(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
+        let mut entries = self.audit_since(after)?;
+        entries.truncate(limit);
+        Ok(entries)
+    }
 }
 
 /// Everything a store holds, for comparing two states: every table's

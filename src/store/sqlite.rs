@@ -440,6 +440,75 @@ impl Transaction for SqliteTx<'_> {
             .collect())
     }
 
+    fn scan_page(
+        &mut self,
+        table: Table,
+        subject: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // A NULL `after` reads from the first key; either index serves the
+        // range, so a page costs its own size, not the table's.
+        let rows: Vec<Row> = match subject {
+            Some(s) => self
+                .tx
+                .prepare_cached(
+                    "SELECT key, subject, body, sealed FROM docs INDEXED BY docs_by_subject
+                     WHERE tbl = ?1 AND subject = ?2 AND (?3 IS NULL OR key > ?3)
+                     ORDER BY key LIMIT ?4",
+                )
+                .map_err(backend)?
+                .query_map(params![table.name(), s, after, limit], map)
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?,
+            None => self
+                .tx
+                .prepare_cached(
+                    "SELECT key, subject, body, sealed FROM docs
+                     WHERE tbl = ?1 AND (?2 IS NULL OR key > ?2) ORDER BY key LIMIT ?3",
+                )
+                .map_err(backend)?
+                .query_map(params![table.name(), after, limit], map)
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?,
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(key, subject, body, sealed)| {
+                (
+                    key,
+                    Doc {
+                        subject,
+                        body,
+                        sealed,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    fn audit_page(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<(i64, String)> = self
+            .tx
+            .prepare_cached("SELECT seq, entry FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+            .map_err(backend)?
+            .query_map(params![after, limit], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(backend)?
+            .collect::<Result<_, _>>()
+            .map_err(backend)?;
+        rows.into_iter()
+            .map(|(seq, text)| Ok((u64::try_from(seq).map_err(StoreError::backend)?, text)))
+            .collect()
+    }
+
     fn next_id(&mut self, table: Table) -> Result<u64, StoreError> {
         let last = match self.counters.get(&table) {
             Some(last) => *last,
@@ -592,6 +661,27 @@ impl Store for SqliteStore {
             // the next one.
             let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
+        Ok(())
+    }
+
+    /// A deferred transaction: it reads a snapshot and never takes SQLite's
+    /// write lock, so other processes write meanwhile (WAL). Its writes, if
+    /// `work` made any, are rolled back.
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+            .map_err(backend)?;
+        let mut stx = SqliteTx {
+            tx: &tx,
+            counters: std::collections::BTreeMap::new(),
+            deleted: false,
+        };
+        work(&mut stx)?;
+        tx.rollback().map_err(backend)?;
         Ok(())
     }
 }

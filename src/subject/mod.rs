@@ -56,6 +56,52 @@ impl OrganizationKind {
     }
 }
 
+impl OrganizationKind {
+    /// The Chinese name.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            Self::Enterprise => "企业",
+            Self::SocialAssociation => "社会团体",
+            Self::SocialServiceOrganization => "社会服务机构",
+            Self::Foundation => "基金会",
+            Self::PublicInstitution => "事业单位",
+            Self::Other => "其他",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Enterprise => "enterprise",
+            Self::SocialAssociation => "social association",
+            Self::SocialServiceOrganization => "social service organization",
+            Self::Foundation => "foundation",
+            Self::PublicInstitution => "public institution",
+            Self::Other => "other",
+        }
+    }
+}
+
+crate::text::text_forms!(
+    OrganizationKind,
+    "organization kind",
+    Some(|v: OrganizationKind| (v.english_name(), v.chinese_name())),
+    [
+        Enterprise => "enterprise",
+        SocialAssociation => "social_association",
+        SocialServiceOrganization => "social_service_organization",
+        Foundation => "foundation",
+        PublicInstitution => "public_institution",
+        Other => "other",
+    ]
+);
+
+impl fmt::Display for OrganizationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.english_name(), self.chinese_name())
+    }
+}
+
 /// An organization (法人和非法人组织).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organization {
@@ -219,14 +265,39 @@ impl Subject {
 
 /// The identifier of a [`Subject`]: a USCC or a citizen identity number.
 ///
+/// # Text form
+///
+/// `Display` writes `org:` followed by the unified social credit code, or
+/// `person:` followed by the citizen identity number, whole; `FromStr` reads
+/// it back (surrounding whitespace ignored), so the text form round-trips.
+/// It is the identifier form, for storage keys, URLs a service controls and
+/// the bureau's own files, the number being the identifier. What may be
+/// shown or logged is [`SubjectId::display_masked`] (a person's number
+/// masked, plan §6(2)); `Debug` masks it too.
+///
 /// Serialized as `{"organization": "9135…"}` or `{"person": "340524********001X"}`
 /// (masked; whole only in the storage representation,
-/// [`with_whole_identifiers`]). `Debug` and [`SubjectId::display_masked`]
-/// mask a person's number; `Display` gives it whole.
+/// [`with_whole_identifiers`]).
 ///
 /// Reading one needs a self-describing format (JSON, TOML): a rejected
 /// value is described, never quoted, since it may be a person's number
 /// (issue 17).
+///
+/// # Example
+///
+/// ```
+/// use social_credit::SubjectId;
+///
+/// let org: SubjectId = "org:91350100M000100Y43".parse()?;
+/// assert_eq!(org.to_string(), "org:91350100M000100Y43");
+/// let person: SubjectId = "person:34052419800101001X".parse()?;
+/// assert_eq!(person.to_string().parse::<SubjectId>()?, person);
+/// assert_eq!(person.display_masked(), "340524********001X");
+/// assert!(!format!("{person:?}").contains("34052419800101001X"));
+/// let err = "34052419800101001X".parse::<SubjectId>().unwrap_err();
+/// assert!(!err.to_string().contains("19800101"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectId {
@@ -253,10 +324,11 @@ impl SubjectId {
 }
 
 impl fmt::Display for SubjectId {
+    /// The text form: `org:<code>` or `person:<number>`, whole.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Organization(u) => fmt::Display::fmt(u, f),
-            Self::Person(p) => fmt::Display::fmt(p, f),
+            Self::Organization(u) => write!(f, "org:{u}"),
+            Self::Person(p) => write!(f, "person:{p}"),
         }
     }
 }
@@ -355,6 +427,53 @@ pub(crate) fn identifier_text<'de, D: serde::Deserializer<'de>>(
     deserializer.deserialize_any(Visitor(what))
 }
 
+impl std::str::FromStr for SubjectId {
+    type Err = SubjectIdError;
+
+    /// Parses `org:` followed by a unified social credit code or `person:`
+    /// followed by a citizen identity number (the `Display` form);
+    /// surrounding whitespace is ignored.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim();
+        if let Some(code) = text.strip_prefix("org:") {
+            // A USCC error quotes its input masked, as an identity number is.
+            code.parse()
+                .map(Self::Organization)
+                .map_err(SubjectIdError::Organization)
+        } else if let Some(number) = text.strip_prefix("person:") {
+            number
+                .parse()
+                .map(Self::Person)
+                .map_err(SubjectIdError::Person)
+        } else {
+            Err(SubjectIdError::Prefix {
+                input: crate::text::shown(text),
+            })
+        }
+    }
+}
+
+/// A text that is not a [`SubjectId`]. No variant holds a citizen identity
+/// number whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SubjectIdError {
+    /// The text starts with neither `org:` nor `person:`.
+    #[error("subject id `{input}` starts with neither `org:` (a unified social credit code follows) nor `person:` (a citizen identity number follows)")]
+    Prefix {
+        /// The input as shown (digits after the sixth masked).
+        input: String,
+    },
+    /// What follows `org:` is not a unified social credit code (the error
+    /// masks the code, as it masks an identity number).
+    #[error("after `org:`: {0}")]
+    Organization(UsccError),
+    /// What follows `person:` is not a citizen identity number (the error
+    /// masks the number).
+    #[error("after `person:`: {0}")]
+    Person(ResidentIdError),
+}
+
 impl From<Uscc> for SubjectId {
     fn from(u: Uscc) -> Self {
         Self::Organization(u)
@@ -415,6 +534,19 @@ impl Role {
         }
     }
 }
+
+crate::text::text_forms!(
+    Role,
+    "role",
+    Some(|v: Role| (v.english_name(), v.chinese_name())),
+    [
+        LegalRepresentative => "legal_representative",
+        PrincipalOfficer => "principal_officer",
+        SeniorManager => "senior_manager",
+        DirectlyResponsible => "directly_responsible",
+        RegisteredPractitioner => "registered_practitioner",
+    ]
+);
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
