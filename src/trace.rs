@@ -130,6 +130,23 @@ impl crate::store::Transaction for Timed<'_> {
         self.time(|tx| tx.scan_page(table, subject, after, limit))
     }
 
+    fn scan_subject(
+        &mut self,
+        subject: &str,
+        tables: &[crate::store::Table],
+    ) -> Result<Vec<(crate::store::Table, String, crate::store::Doc)>, crate::store::StoreError>
+    {
+        self.time(|tx| tx.scan_subject(subject, tables))
+    }
+
+    fn put_many(
+        &mut self,
+        table: crate::store::Table,
+        docs: Vec<(String, crate::store::Doc, Option<chrono::NaiveDate>)>,
+    ) -> Result<(), crate::store::StoreError> {
+        self.time(|tx| tx.put_many(table, docs))
+    }
+
     fn generation(&mut self, subject: &str) -> Result<Option<u64>, crate::store::StoreError> {
         self.time(|tx| tx.generation(subject))
     }

@@ -734,6 +734,26 @@ impl Store for PostgresStore {
         &self,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        self.run(work, false)
+    }
+
+    /// As [`Store::transact`], in a `READ ONLY` SERIALIZABLE transaction:
+    /// the server refuses any write, and can drop what it tracks of the
+    /// reads early, so that readers make writers conflict less.
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.run(work, true)
+    }
+}
+
+impl PostgresStore {
+    fn run(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+        read_only: bool,
+    ) -> Result<(), StoreError> {
         for attempt in 1..=self.max_attempts {
             let alone = attempt > OPTIMISTIC_ATTEMPTS;
             let mut conn = Pooled {
@@ -743,7 +763,7 @@ impl Store for PostgresStore {
             let Some(c) = conn.conn.as_mut() else {
                 return Err(StoreError::backend("no connection"));
             };
-            let (outcome, broken) = attempt_once(c, work, alone);
+            let (outcome, broken) = attempt_once(c, work, alone, read_only);
             conn.release(broken);
             match outcome {
                 Attempt::Done(result) => return result,
@@ -816,15 +836,16 @@ impl Drop for Pooled<'_> {
 /// the transaction and released by its end (`BEGIN` and the lock in one
 /// round trip); or, when `alone`, exclusive, taken for the session before
 /// the transaction's snapshot, so that nothing runs beside it.
-fn begin(client: &mut Client, alone: bool) -> Result<(), postgres::Error> {
+fn begin(client: &mut Client, alone: bool, read_only: bool) -> Result<(), postgres::Error> {
+    let mode = if read_only { " READ ONLY" } else { "" };
     if alone {
         client.batch_execute(&format!(
             "SELECT pg_advisory_lock(hashtextextended(current_schema(), {LOCK_CLASS_TX}))"
         ))?;
-        client.batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        client.batch_execute(&format!("BEGIN ISOLATION LEVEL SERIALIZABLE{mode}"))
     } else {
         client.batch_execute(&format!(
-            "BEGIN ISOLATION LEVEL SERIALIZABLE;
+            "BEGIN ISOLATION LEVEL SERIALIZABLE{mode};
              SELECT pg_advisory_xact_lock_shared(hashtextextended(current_schema(), {LOCK_CLASS_TX}))"
         ))
     }
@@ -853,9 +874,10 @@ fn attempt_once(
     conn: &mut Conn,
     work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     alone: bool,
+    read_only: bool,
 ) -> (Attempt, bool) {
     let Conn { client, st } = conn;
-    if let Err(e) = begin(client, alone) {
+    if let Err(e) = begin(client, alone, read_only) {
         // The lock may be held without a transaction: not reused.
         return (Attempt::Done(Err(backend(e))), true);
     }
