@@ -15,6 +15,17 @@ use crate::subject::SubjectId;
 
 use super::*;
 
+/// The id of the list entry stored at `key`.
+pub(super) fn entry_id(key: &str) -> Result<ListEntryId, StoreError> {
+    key.parse()
+        .map(ListEntryId)
+        .map_err(|_| StoreError::Corrupt {
+            table: Table::ListEntries,
+            key: key.to_owned(),
+            problem: "the key is not a number".to_owned(),
+        })
+}
+
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub(super) fn list_id_for(policy: &GradingPolicy, kind: &ListKind) -> Option<String> {
         policy
@@ -22,6 +33,18 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             .iter()
             .find(|l| &l.kind == kind)
             .map(|l| l.id.clone())
+    }
+
+    /// The entry among `entries` (one subject's) on `kind` that a listing
+    /// event on `on` joins: the one with no removal recorded by `on`.
+    pub(super) fn open_entry_among<'e>(
+        entries: &'e [(String, ListEntry)],
+        kind: &ListKind,
+        on: NaiveDate,
+    ) -> Option<&'e (String, ListEntry)> {
+        entries
+            .iter()
+            .find(|(_, e)| &e.list == kind && e.removed_on.is_none_or(|r| r > on))
     }
 
     /// Adds a listing event for `subject` on `kind` to `entries`: to its open
@@ -44,13 +67,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         // Graded, but on no record of its own: on time spent on other lists.
         let on_other_lists = rule.is_some() && records.is_empty();
         let event = ListingEvent { on, rule, records };
-        let open = entries
-            .iter_mut()
-            .find(|(_, e)| e.list == kind && e.removed_on.is_none_or(|r| r > on));
+        let open = Self::open_entry_among(entries, &kind, on).map(|(key, _)| key.clone());
         let key = match open {
-            Some((key, entry)) => {
-                entry.events.push(event);
-                key.clone()
+            Some(key) => {
+                if let Some((_, entry)) = entries.iter_mut().find(|(k, _)| *k == key) {
+                    entry.events.push(event);
+                }
+                key
             }
             None => {
                 let mut entry = ListEntry::new(subject.clone(), kind.clone(), on);
@@ -129,15 +152,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .find(|(k, _)| *k == key)
                 .map(|(_, e)| e.clone())
                 .ok_or_else(|| not_found("list entry", &key))?;
-            let id = key
-                .parse()
-                .map(ListEntryId)
-                .map_err(|_| StoreError::Corrupt {
-                    table: Table::ListEntries,
-                    key: key.clone(),
-                    problem: "the key is not a number".to_owned(),
-                })?;
-            Ok((id, entry))
+            Ok((entry_id(&key)?, entry))
         })
     }
 
@@ -350,14 +365,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             Self::require_subject(tx, subject)?;
             scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
                 .into_iter()
-                .map(|(key, entry)| {
-                    let id = key.parse().map_err(|_| StoreError::Corrupt {
-                        table: Table::ListEntries,
-                        key: key.clone(),
-                        problem: "the key is not a number".to_owned(),
-                    })?;
-                    Ok((ListEntryId(id), entry))
-                })
+                .map(|(key, entry)| Ok((entry_id(&key)?, entry)))
                 .collect()
         })
     }
