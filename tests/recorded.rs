@@ -149,6 +149,18 @@ fn a_finding_returns_the_listing_it_caused() {
     );
     assert_eq!(&*third.basis.rule, "abnormal.warning");
     shown(&r, &warning);
+    // In JSON: the record's fields, with the listing beside them.
+    let json = serde_json::to_value(&second).unwrap();
+    assert_eq!(json["id"], serde_json::to_value(second.id).unwrap());
+    assert_eq!(json["listing"]["restarted"], "2019-07-01");
+    assert_eq!(
+        json["listing"]["basis"]["rule"],
+        "abnormal.annual_report_late"
+    );
+    assert_eq!(
+        serde_json::from_value::<Recorded>(json).unwrap(),
+        second.clone()
+    );
     // Everything `list_entries` shows came back from some call.
     let entries = r.list_entries(&id).unwrap();
     assert_eq!(entries.len(), 1);

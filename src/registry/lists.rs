@@ -182,6 +182,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// civil-affairs lists, the registration authority's removal
     /// ([`Registry::verify_list_exit`] first, for the activity-abnormal list).
     ///
+    /// Returns the entry's id and the entry as saved, from the same
+    /// transaction (issue 21 point 8).
+    ///
     /// # Errors
     ///
     /// [`RegistryError::ListOperation`] when the subject is not on the list
@@ -193,7 +196,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         basis: Citation,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<ListEntry, RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.authorize(actor, Operation::RemoveFromList, Target::none())?;
         self.change_open_entry(
             subject,
@@ -211,7 +214,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
 
     /// Changes `subject`'s open entry on `list` on `on` ([`Self::open_entry`])
     /// with `change`, stores it and audits `action` under `basis`, in one
-    /// transaction; an `Err` from `change` changes nothing.
+    /// transaction, and returns the entry's id and the entry as saved; an
+    /// `Err` from `change` changes nothing.
     #[expect(
         clippy::too_many_arguments,
         reason = "the list operations differ only in these"
@@ -225,7 +229,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         action: AuditAction,
         basis: Citation,
         mut change: impl FnMut(&mut ListEntry) -> Result<(), RegistryError>,
-    ) -> Result<ListEntry, RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.write_tx("change_open_entry", None, |tx| {
             let by = &actor_name(tx, actor)?;
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
@@ -243,13 +247,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 },
                 basis.clone(),
             )?;
-            Ok(entry)
+            Ok((entry_id(&key)?, entry))
         })
     }
 
     /// Records an organization's application to leave the activity-abnormal
     /// list (申请移出, MCA Order No. 60 (2018) art. 13, unconfirmed), made on
     /// `on` after fulfilling its obligations.
+    ///
+    /// Returns the entry's id and the entry as saved, from the same
+    /// transaction (issue 21 point 8).
     ///
     /// # Errors
     ///
@@ -261,7 +268,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &SubjectId,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<ListEntry, RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.authorize(actor, Operation::ApplyForListExit, Target::none())?;
         let list = ListKind::ActivityAbnormal;
         let basis = self.exit_basis(on, "lists.abnormal_exit_application")?;
@@ -295,6 +302,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// policy gives (5): it counts as off the list from the last of them at
     /// the latest, and the daily sweep reports a removal not recorded by then.
     ///
+    /// Returns the entry's id and the entry as saved, from the same
+    /// transaction (issue 21 point 8).
+    ///
     /// # Errors
     ///
     /// [`RegistryError::ListOperation`] when the subject is not on the list,
@@ -305,7 +315,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &SubjectId,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<ListEntry, RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.authorize(actor, Operation::VerifyListExit, Target::none())?;
         let list = ListKind::ActivityAbnormal;
         let basis = self.exit_basis(on, "lists.abnormal_exit_verification")?;

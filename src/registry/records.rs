@@ -89,7 +89,9 @@ pub struct NewRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Recorded {
-    /// The record as stored.
+    /// The record as stored. In JSON its fields sit beside `listing` and
+    /// `exemption`, so an answer reads as the record with what it caused.
+    #[serde(flatten)]
     pub record: MisconductRecord,
     /// The listing event the finding caused, if its grade lists the
     /// subject; `None` when it lists nobody or was exempted.
