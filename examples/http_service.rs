@@ -155,11 +155,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use social_credit::actor::Actor;
 use social_credit::assess::AssessError;
+use social_credit::audit::AuditEntry;
 use social_credit::calendar::{ChinaCalendar, Schedule, WorkCalendar};
 use social_credit::grading::PolicyError;
 use social_credit::lists::{ListEntry, ListEntryId};
 use social_credit::misconduct::Section;
-use social_credit::audit::AuditEntry;
 use social_credit::objection::{
     Applicant, CreditItem, Deadlines, LateStep, Objection, ObjectionId, ObjectionStatus,
     OfficeAnswer, Receipt, Stage,
@@ -866,10 +866,7 @@ impl Params {
         if self.0.keys().any(|k| !accepted.contains(&k.as_str())) {
             return Err(ApiError::bad_request(
                 "invalid_query",
-                format!(
-                    "the query takes only `{}`",
-                    accepted.join("`, `")
-                ),
+                format!("the query takes only `{}`", accepted.join("`, `")),
             ));
         }
         Ok(self)
@@ -972,11 +969,7 @@ impl Cursors {
             .chain_update(self.key)
             .chain_update(cursor.as_bytes())
             .finalize();
-        let token: String = digest
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let token: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
         let Ok(mut guard) = self.by_token.lock() else {
             return token;
         };
@@ -1096,7 +1089,10 @@ async fn audit_page(
         Some(raw) => raw.parse::<u64>().map_err(|_| invalid_cursor())?,
     };
     let page = blocking(&app, move |r| r.audit_page(after, limit, &actor)).await?;
-    Ok(Json(answer(page, |(seq, entry)| SequencedEntry { seq, entry })))
+    Ok(Json(answer(page, |(seq, entry)| SequencedEntry {
+        seq,
+        entry,
+    })))
 }
 
 /// A registry page as an answer, each item made by `item`.
