@@ -437,3 +437,43 @@ proptest! {
         }
     }
 }
+
+/// The list operations return the entry's id with the entry as saved, so
+/// a caller can object to it or page to it without a second call.
+#[test]
+fn the_list_operations_return_the_entry_and_its_id() {
+    let (r, id) = registry();
+    let recorded = r
+        .record_misconduct(
+            finding(&id, "annual_report_late", d(2019, 7, 1), None),
+            &who::section(),
+            d(2019, 7, 1),
+        )
+        .unwrap();
+    let entry = recorded.listing.as_ref().unwrap().entry;
+    // Each step's answer is the entry as `list_entries` then shows it.
+    let stored = |r: &Registry<Faulty>| r.list_entries(&id).unwrap();
+    let applied = r
+        .apply_for_list_exit(&id, &who::clerk(), d(2019, 8, 1))
+        .unwrap();
+    assert_eq!(applied.0, entry);
+    assert_eq!(applied.1.applied_on, Some(d(2019, 8, 1)));
+    assert_eq!(stored(&r), vec![applied]);
+    let verified = r
+        .verify_list_exit(&id, &who::clerk(), d(2019, 8, 5))
+        .unwrap();
+    assert_eq!(verified.0, entry);
+    assert_eq!(stored(&r), vec![verified]);
+    let removed = r
+        .remove_from_list(
+            &id,
+            &ListKind::ActivityAbnormal,
+            social_credit::Citation::new("lists.abnormal_exit", "MCA Order No. 60 (2018) art. 13"),
+            &who::clerk(),
+            d(2019, 8, 6),
+        )
+        .unwrap();
+    assert_eq!(removed.0, entry);
+    assert_eq!(removed.1.removed_on, Some(d(2019, 8, 6)));
+    assert_eq!(stored(&r), vec![removed]);
+}
