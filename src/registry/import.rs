@@ -154,7 +154,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// let recorded = registry.import_records(fixed, &section)?;
     /// assert_eq!(recorded.len(), 2);
     /// assert_eq!(recorded[1].recorded_on, d(5, 9));
-    /// assert!(recorded[1].listing.is_none()); // warnings list nobody
+    /// // The first warning lists the association as activity-abnormal; the
+    /// // second, graded counting the first, as seriously dishonest (two
+    /// // penalties in three years), a new entry on that list.
+    /// let listing = recorded[1].listing.as_ref().ok_or("a warning lists")?;
+    /// assert_eq!(listing.basis.rule, "serious.repeat_penalties");
+    /// assert_eq!(listing.restarted, None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn import_records(

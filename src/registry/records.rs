@@ -58,6 +58,7 @@ pub struct NewRecord {
 ///
 /// ```
 /// use chrono::NaiveDate;
+/// use social_credit::lists::ListKind;
 /// use social_credit::misconduct::{ConductKind, RecordContent, Section};
 /// use social_credit::registry::{NewRecord, Registry};
 /// use social_credit::store::MemoryStore;
@@ -81,9 +82,15 @@ pub struct NewRecord {
 ///         legal_basis: "art. 30".into(), evidence: vec![], fine: None },
 ///     decision: None,
 /// }, &section, d(3, 4))?;
-/// // The record, read through the wrapper; a warning lists nobody.
+/// // The record, read through the wrapper, and the listing it caused: an
+/// // association warned goes on the activity-abnormal list.
 /// assert_eq!(recorded.recorded_on, d(3, 4));
-/// assert!(recorded.listing.is_none());
+/// let listing = recorded.listing.as_ref().ok_or("a warning lists")?;
+/// assert_eq!(listing.list, ListKind::ActivityAbnormal);
+/// assert_eq!(listing.basis.rule, "abnormal.warning");
+/// assert_eq!(listing.restarted, None); // not listed before
+/// let (entry, _) = &registry.list_entries(&recorded.subject)?[0];
+/// assert_eq!(*entry, listing.entry);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
