@@ -166,7 +166,7 @@ use social_credit::objection::{
 };
 use social_credit::permission::{Operation, PermissionTable, Target};
 use social_credit::registry::{
-    NewRecord, ObjectionQuery, ObjectionStep, Page, Registry, RegistryError, RuleBook,
+    Cursor, NewRecord, ObjectionQuery, ObjectionStep, Page, Registry, RegistryError, RuleBook,
     TrackedObjection, MAX_PAGE,
 };
 use social_credit::store::SqliteStore;
@@ -1003,7 +1003,9 @@ async fn subjects(
         .map(|token| app.cursors.cursor(token).ok_or_else(invalid_cursor))
         .transpose()?;
     let page = blocking(&app, move |r| r.subjects(after.as_deref(), limit, &actor)).await?;
-    let next = page.next.map(|cursor| app.cursors.token(cursor));
+    let next = page
+        .next
+        .map(|cursor| app.cursors.token(cursor.into_string()));
     Ok(Json(PageAnswer {
         items: page.items,
         next,
@@ -1099,7 +1101,7 @@ async fn audit_page(
 fn answer<T, U>(page: Page<T>, item: impl FnMut(T) -> U) -> PageAnswer<U> {
     PageAnswer {
         items: page.items.into_iter().map(item).collect(),
-        next: page.next,
+        next: page.next.map(Cursor::into_string),
     }
 }
 

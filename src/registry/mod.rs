@@ -36,7 +36,7 @@ pub use config::RuleBook;
 pub use error::{plausible_dates, RegistryError, PLAUSIBLE_FIRST_YEAR, PLAUSIBLE_LAST_YEAR};
 pub use import::ImportRow;
 pub use objections::{ObjectionStep, TrackedObjection};
-pub use queries::{ObjectionQuery, Page, MAX_PAGE};
+pub use queries::{Cursor, ObjectionQuery, Page, MAX_PAGE};
 pub use records::{Listed, NewRecord, Recorded};
 pub use sweep::{SweepGap, SweepReport};
 pub use trail::upgrade_to_pseudonyms;
