@@ -65,15 +65,34 @@
 //! | method and path | operation | body | answer |
 //! | --- | --- | --- | --- |
 //! | `POST /subjects` | `register_subject` | `{"on", "subject": Subject}` | 201 `{"id": "org:…"}` |
-//! | `POST /records` | `record_misconduct` (own section's field) | `{"on", "record": NewRecord}` | 201 the graded record |
+//! | `POST /records` | `record_misconduct` (own section's field) | `{"on", "record": NewRecord}` | 201 the graded record, with the `listing` it caused if any (list, entry id, day, the period it `restarted`, rule and clause) |
 //! | `GET /subjects/{id}/assessment?on=` | `read_subject` | | 200 the assessment summary |
 //! | `GET /subjects/{id}/list-entries` | `read_subject` | | 200 `[{"id", "entry"}]`, the subject's list entries |
+//! | `GET /subjects?after=&limit=` | `list_subjects` | | 200 a page of subjects, by their id's text form |
+//! | `GET /subjects/{id}/records?after=&limit=` | `list_subjects` | | 200 a page of the subject's records, oldest first |
+//! | `GET /list-entries?subject=&after=&limit=` | `list_subjects` | | 200 a page of `{"id", "entry"}`, every subject's or one's, by id |
+//! | `GET /objections?subject=&stage=&due_by=&after=&limit=` | `objection_desk` | | 200 a page of objections by id: of a subject, at a stage (`received`, `forwarded`, …), with a step due by a day |
+//! | `GET /audit-log?after=&limit=` | `read_audit_log` | | 200 a page of `{"seq", "entry"}`, oldest first |
 //! | `POST /objections` | `receive_objection` | `{"about": CreditItem, "applicant"?: Applicant, "receipt", "grounds"}` (or `"record": id` for a record) | 201 the objection and its `status` that day (next step, deadlines) |
 //! | `POST /objections/{id}/steps` | the step's: `forward_objection`, `submit_opinion` (the section it was forwarded to), `notify_applicant`, `reply_to_subject`, `close_objection`, `record_withdrawal` | `{"on", "step": ObjectionStep}` | 200 the objection and its `status` that day |
 //! | `GET /objections/{id}[?on=]` | `read_objection` | | 200 `{"objection", "deadlines", "acts", "status"}` |
 //! | `GET /desk/overdue?on=` | `objection_desk` | | 200 the overdue objection steps by section (plan §6(9)) |
 //! | `GET /public/{uscc}?on=` | `public_view`: no token needed | | 200 the public view |
 //! | `POST /calendar/notice` | `replace_calendar` | `{"on", "schedule": Schedule, "partial"?}` | 200 `{"coverage", "last_notice_day"}` |
+//!
+//! # Pages
+//!
+//! The `GET` endpoints with `after` and `limit` answer `{"items": […],
+//! "next": "…"}`, the registry's paged queries served by the store's
+//! indexes in a stable order: pass `next` as `after` for the next page;
+//! `next` is `null` after the last. `limit` is 1 to 1,000 (default 50).
+//! Treat a cursor as opaque: the subject listing's is a token the service
+//! keeps (the registry's own cursor there names the last subject whole, a
+//! person's identity number included, which stays in the service); a
+//! token the service no longer keeps is refused with `invalid_cursor`, and
+//! the client starts again. A key the endpoint does not take is refused,
+//! so a misspelt filter never widens a query. Persons appear in pages as
+//! everywhere in answers: masked.
 //!
 //! Working days after the last loaded holiday notice are projected by the
 //! statutory rules (全国年节及纪念日放假办法); an objection's answer says so
@@ -102,7 +121,7 @@
 //!
 //! | status | kind | when |
 //! | --- | --- | --- |
-//! | 400 | `invalid_body`, `invalid_uscc`, `invalid_resident_id`, `invalid_subject_id`, `invalid_objection_id`, `missing_date`, `invalid_date`, `invalid_query` | the request cannot be read |
+//! | 400 | `invalid_body`, `invalid_uscc`, `invalid_resident_id`, `invalid_subject_id`, `invalid_objection_id`, `missing_date`, `invalid_date`, `invalid_query`, `invalid_limit`, `invalid_cursor` | the request cannot be read |
 //! | 401 | `unauthenticated`, `invalid_token` | no bearer token, or one the service does not know |
 //! | 403 | `forbidden` | the token's capacity is not granted the operation (the message names both and the rule) |
 //! | 404 | `not_found`, `no_route` | an unknown subject, record or objection, or path |
@@ -115,10 +134,10 @@
 //! | 503 | `overloaded` | as many requests in progress as the service serves at once |
 //! | 500 | `internal` | the store failed; nothing is said of why |
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::error::Error;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -136,17 +155,19 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use social_credit::actor::Actor;
 use social_credit::assess::AssessError;
+use social_credit::audit::AuditEntry;
 use social_credit::calendar::{ChinaCalendar, Schedule, WorkCalendar};
 use social_credit::grading::PolicyError;
 use social_credit::lists::{ListEntry, ListEntryId};
 use social_credit::misconduct::Section;
 use social_credit::objection::{
     Applicant, CreditItem, Deadlines, LateStep, Objection, ObjectionId, ObjectionStatus,
-    OfficeAnswer, Receipt,
+    OfficeAnswer, Receipt, Stage,
 };
 use social_credit::permission::{Operation, PermissionTable, Target};
 use social_credit::registry::{
-    NewRecord, ObjectionStep, Registry, RegistryError, RuleBook, TrackedObjection,
+    Cursor, NewRecord, ObjectionQuery, ObjectionStep, Page, Registry, RegistryError, RuleBook,
+    TrackedObjection, MAX_PAGE,
 };
 use social_credit::store::SqliteStore;
 use social_credit::{ObjectionError, RecordId, Subject, SubjectId, SubjectIdError, Uscc};
@@ -418,6 +439,7 @@ pub struct App {
     tokens: Arc<Tokens>,
     permissions: &'static PermissionTable,
     blocking: Arc<Semaphore>,
+    cursors: Arc<Cursors>,
 }
 
 /// The registry the handlers share.
@@ -432,6 +454,7 @@ impl App {
             tokens: Arc::new(tokens),
             permissions: PermissionTable::xinzheng_2019(),
             blocking: Arc::new(Semaphore::new(limits.blocking_operations.max(1))),
+            cursors: Arc::new(Cursors::new()),
         }
     }
 
@@ -602,11 +625,14 @@ impl FromRequestParts<App> for Auth {
 /// The service's routes over `app`, without the limits (see [`serve`]).
 pub fn router(app: App) -> Router {
     Router::new()
-        .route("/subjects", post(register_subject))
+        .route("/subjects", get(subjects).post(register_subject))
         .route("/subjects/{id}/assessment", get(assess))
         .route("/subjects/{id}/list-entries", get(list_entries))
+        .route("/subjects/{id}/records", get(records_of))
+        .route("/list-entries", get(list_entry_page))
         .route("/records", post(record_misconduct))
-        .route("/objections", post(receive_objection))
+        .route("/objections", get(objections).post(receive_objection))
+        .route("/audit-log", get(audit_page))
         .route("/objections/{id}", get(objection))
         .route("/objections/{id}/steps", post(advance_objection))
         .route("/desk/overdue", get(overdue_steps))
@@ -794,6 +820,289 @@ async fn list_entries(
             .map(|(id, entry)| ListedEntry { id, entry })
             .collect::<Vec<_>>(),
     ))
+}
+
+/// The page size when a query names none.
+pub const DEFAULT_LIMIT: usize = 50;
+
+/// A page as the paged endpoints answer it: the items and the cursor to
+/// pass as `after` for the next page (`null` after the last).
+#[derive(Debug, Serialize)]
+pub struct PageAnswer<T> {
+    /// The items, in the query's stable order.
+    pub items: Vec<T>,
+    /// The next page's cursor, if there is a next page.
+    pub next: Option<String>,
+}
+
+/// One audit-log entry with its sequence number.
+#[derive(Debug, Serialize)]
+pub struct SequencedEntry {
+    /// The entry's sequence number (the cursor runs over them).
+    pub seq: u64,
+    /// The entry.
+    pub entry: AuditEntry,
+}
+
+/// The parameters of a query string, for the paged endpoints: each takes
+/// `after` and `limit`, some a filter; a key it does not take is refused,
+/// so a misspelt filter is not silently ignored.
+pub struct Params(HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map(|Query(q)| Params(q))
+            .map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))
+    }
+}
+
+impl Params {
+    /// Refuses a key outside `accepted` (the key is not quoted: a query
+    /// string may carry anything, a person's number included).
+    fn only(&self, accepted: &[&str]) -> Result<&Self, ApiError> {
+        if self.0.keys().any(|k| !accepted.contains(&k.as_str())) {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("the query takes only `{}`", accepted.join("`, `")),
+            ));
+        }
+        Ok(self)
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+
+    /// `limit`: 1 to [`MAX_PAGE`], [`DEFAULT_LIMIT`] when absent.
+    fn limit(&self) -> Result<usize, ApiError> {
+        let Some(raw) = self.get("limit") else {
+            return Ok(DEFAULT_LIMIT);
+        };
+        raw.parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_limit",
+                    format!("`limit` must be a whole number from 1 to {MAX_PAGE}"),
+                )
+            })
+    }
+
+    /// `after` as the registry's numeric cursor (a key of digits), if given.
+    fn numeric_after(&self) -> Result<Option<String>, ApiError> {
+        self.get("after")
+            .map(|raw| {
+                if !raw.is_empty() && raw.len() <= 20 && raw.bytes().all(|b| b.is_ascii_digit()) {
+                    Ok(raw.to_owned())
+                } else {
+                    Err(invalid_cursor())
+                }
+            })
+            .transpose()
+    }
+
+    /// A subject id (`org:…` or `person:…`) under `key`, if given.
+    fn subject(&self, key: &str) -> Result<Option<SubjectId>, ApiError> {
+        self.get(key).map(parse_subject_id).transpose()
+    }
+
+    /// A day (`YYYY-MM-DD`) under `key`, if given.
+    fn day(&self, key: &str) -> Result<Option<NaiveDate>, ApiError> {
+        self.get(key)
+            .map(|raw| {
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|e| {
+                    ApiError::bad_request(
+                        "invalid_date",
+                        format!("`{key}` is not a day written YYYY-MM-DD ({e})"),
+                    )
+                })
+            })
+            .transpose()
+    }
+}
+
+fn invalid_cursor() -> ApiError {
+    ApiError::bad_request(
+        "invalid_cursor",
+        "`after` is not a cursor this service gave, or it has expired: start again without `after`",
+    )
+}
+
+/// The cursors of the subject listing, kept in the service. The registry's
+/// cursor there names the last subject whole (`person:` and the citizen
+/// identity number), which must not travel in an answer or a URL (where
+/// access logs keep it); a client gets an opaque token for it instead.
+/// The token is a keyed digest of the cursor, so a page asked twice gets
+/// the same token; the service keeps the latest [`Cursors::CAPACITY`].
+pub struct Cursors {
+    key: [u8; 32],
+    by_token: Mutex<(HashMap<String, String>, VecDeque<String>)>,
+}
+
+impl Cursors {
+    /// How many cursors the service keeps; an older one is refused
+    /// (400 `invalid_cursor`) and the client starts again.
+    pub const CAPACITY: usize = 10_000;
+
+    fn new() -> Self {
+        // A per-process key from the standard library's randomly seeded
+        // hasher: the tokens need not outlive the process.
+        use std::hash::BuildHasher;
+        let mut key = [0u8; 32];
+        for (i, chunk) in key.chunks_mut(8).enumerate() {
+            let word = std::collections::hash_map::RandomState::new().hash_one(i);
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+        Self {
+            key,
+            by_token: Mutex::new((HashMap::new(), VecDeque::new())),
+        }
+    }
+
+    /// The token standing for `cursor`.
+    fn token(&self, cursor: String) -> String {
+        let digest = Sha256::new()
+            .chain_update(self.key)
+            .chain_update(cursor.as_bytes())
+            .finalize();
+        let token: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let Ok(mut guard) = self.by_token.lock() else {
+            return token;
+        };
+        let (map, order) = &mut *guard;
+        if map.insert(token.clone(), cursor).is_none() {
+            order.push_back(token.clone());
+            while order.len() > Self::CAPACITY {
+                if let Some(old) = order.pop_front() {
+                    map.remove(&old);
+                }
+            }
+        }
+        token
+    }
+
+    /// The cursor `token` stands for, if the service still keeps it.
+    fn cursor(&self, token: &str) -> Option<String> {
+        self.by_token.lock().ok()?.0.get(token).cloned()
+    }
+}
+
+async fn subjects(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    params: Params,
+) -> Result<impl IntoResponse, ApiError> {
+    app.permit(&actor, Operation::ListSubjects, Target::none())?;
+    let limit = params.only(&["after", "limit"])?.limit()?;
+    let after = params
+        .get("after")
+        .map(|token| app.cursors.cursor(token).ok_or_else(invalid_cursor))
+        .transpose()?;
+    let page = blocking(&app, move |r| r.subjects(after.as_deref(), limit, &actor)).await?;
+    let next = page
+        .next
+        .map(|cursor| app.cursors.token(cursor.into_string()));
+    Ok(Json(PageAnswer {
+        items: page.items,
+        next,
+    }))
+}
+
+async fn records_of(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    params: Params,
+) -> Result<impl IntoResponse, ApiError> {
+    app.permit(&actor, Operation::ListSubjects, Target::none())?;
+    let id = parse_subject_id(&path_segment(id)?)?;
+    let limit = params.only(&["after", "limit"])?.limit()?;
+    let after = params.numeric_after()?;
+    let page = blocking(&app, move |r| {
+        r.records_of(&id, after.as_deref(), limit, &actor)
+    })
+    .await?;
+    Ok(Json(answer(page, |record| record)))
+}
+
+async fn list_entry_page(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    params: Params,
+) -> Result<impl IntoResponse, ApiError> {
+    app.permit(&actor, Operation::ListSubjects, Target::none())?;
+    let limit = params.only(&["subject", "after", "limit"])?.limit()?;
+    let subject = params.subject("subject")?;
+    let after = params.numeric_after()?;
+    let page = blocking(&app, move |r| {
+        r.list_entry_page(subject.as_ref(), after.as_deref(), limit, &actor)
+    })
+    .await?;
+    Ok(Json(answer(page, |(id, entry)| ListedEntry { id, entry })))
+}
+
+async fn objections(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    params: Params,
+) -> Result<impl IntoResponse, ApiError> {
+    app.permit(&actor, Operation::ObjectionDesk, Target::none())?;
+    let limit = params
+        .only(&["subject", "stage", "due_by", "after", "limit"])?
+        .limit()?;
+    let mut query = ObjectionQuery::all();
+    if let Some(subject) = params.subject("subject")? {
+        query = query.about(subject);
+    }
+    if let Some(raw) = params.get("stage") {
+        let stage: Stage = serde_json::from_value(serde_json::Value::String(raw.to_owned()))
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_query",
+                    format!("`stage`: {}", without_value(&e.to_string())),
+                )
+            })?;
+        query = query.at(stage);
+    }
+    if let Some(day) = params.day("due_by")? {
+        query = query.due_by(day);
+    }
+    let after = params.numeric_after()?;
+    let page = blocking(&app, move |r| {
+        r.objections(&query, after.as_deref(), limit, &actor)
+    })
+    .await?;
+    Ok(Json(answer(page, |objection| objection)))
+}
+
+async fn audit_page(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    params: Params,
+) -> Result<impl IntoResponse, ApiError> {
+    app.permit(&actor, Operation::ReadAuditLog, Target::none())?;
+    let limit = params.only(&["after", "limit"])?.limit()?;
+    let after = match params.numeric_after()? {
+        None => 0,
+        Some(raw) => raw.parse::<u64>().map_err(|_| invalid_cursor())?,
+    };
+    let page = blocking(&app, move |r| r.audit_page(after, limit, &actor)).await?;
+    Ok(Json(answer(page, |(seq, entry)| SequencedEntry {
+        seq,
+        entry,
+    })))
+}
+
+/// A registry page as an answer, each item made by `item`.
+fn answer<T, U>(page: Page<T>, item: impl FnMut(T) -> U) -> PageAnswer<U> {
+    PageAnswer {
+        items: page.items.into_iter().map(item).collect(),
+        next: page.next.map(Cursor::into_string),
+    }
 }
 
 async fn receive_objection(
@@ -1298,6 +1607,7 @@ impl From<RegistryError> for ApiError {
             RegistryError::Repair(_) | RegistryError::Erasure(_) | RegistryError::Commitment(_) => {
                 Self::unprocessable("unprocessable", message)
             }
+            RegistryError::PageLimit { .. } => Self::bad_request("invalid_limit", message),
             RegistryError::Store(e) => {
                 eprintln!("store failure: {e}");
                 Self::internal()

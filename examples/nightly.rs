@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use social_credit::calendar::ChinaCalendar;
 use social_credit::misconduct::{ConductKind, RecordContent};
-use social_credit::registry::{NewRecord, Registry, RuleBook};
+use social_credit::registry::{Cursor, NewRecord, Registry, RuleBook};
 use social_credit::repair::{PenaltyDecision, PenaltyDomain, PenaltyKind};
 use social_credit::store::MemoryStore;
 use social_credit::subject::check::{org_code_check, uscc_check};
@@ -130,7 +130,7 @@ fn main() -> Result<(), Error> {
     let mut by_severity: BTreeMap<String, usize> = BTreeMap::new();
     let (mut listed, mut key_supervision, mut green) = (0usize, 0usize, 0usize);
     let mut assessed_count = 0usize;
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<Cursor> = None;
     loop {
         let page = registry.subjects(cursor.as_deref(), 500, &office)?;
         for subject in &page.items {

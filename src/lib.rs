@@ -180,4 +180,6 @@ const _: () = {
     assert_send_sync::<store::MemoryStore>();
     assert_send_sync::<Actor>();
     assert_send_sync::<PermissionTable>();
+    assert_send_sync::<registry::Recorded>();
+    assert_send_sync::<registry::TrackedObjection>();
 };

@@ -27,7 +27,7 @@ use social_credit::actor::{Actor, Capacity};
 use social_credit::misconduct::Section;
 use social_credit::registry::Registry;
 use social_credit::store::{dump, Dump, SqliteStore};
-use social_credit::subject::check::resident_check;
+use social_credit::subject::check::{org_code_check, resident_check, uscc_check};
 
 const USCC: &str = "91350100M000100Y43";
 
@@ -367,6 +367,13 @@ fn with_severe_record(service: &Service) -> u64 {
     let (status, record) = service.post("/records", &fine(60_000, "fine"));
     assert_eq!(status, 201, "{record}");
     assert_eq!(record["severity"], "severe", "{record}");
+    // The listing it caused, from the same transaction (issue 21 point 8).
+    assert_eq!(record["listing"]["on"], "2019-03-04", "{record}");
+    assert_eq!(
+        record["listing"]["basis"]["rule"], "serious.large_fine",
+        "{record}"
+    );
+    assert!(record["listing"].get("restarted").is_none(), "{record}");
     record["id"].as_u64().unwrap()
 }
 
@@ -1331,6 +1338,41 @@ fn every_endpoint_by_token_and_capacity() {
             Target::none(),
         ),
         (
+            "GET",
+            "/subjects?limit=2".into(),
+            None,
+            Operation::ListSubjects,
+            Target::none(),
+        ),
+        (
+            "GET",
+            format!("/subjects/org:{USCC}/records?limit=2"),
+            None,
+            Operation::ListSubjects,
+            Target::none(),
+        ),
+        (
+            "GET",
+            format!("/list-entries?subject=org:{USCC}"),
+            None,
+            Operation::ListSubjects,
+            Target::none(),
+        ),
+        (
+            "GET",
+            "/objections?stage=forwarded&due_by=2019-10-21".into(),
+            None,
+            Operation::ObjectionDesk,
+            Target::none(),
+        ),
+        (
+            "GET",
+            "/audit-log?limit=3".into(),
+            None,
+            Operation::ReadAuditLog,
+            Target::none(),
+        ),
+        (
             "POST",
             "/calendar/notice".into(),
             Some(json!({"on": "2026-12-21", "partial": true,
@@ -1414,6 +1456,22 @@ fn every_endpoint_by_token_and_capacity() {
         (Operation::ReadObjection, Capacity::TipOffCustodian, false),
         (Operation::RegisterSubject, Capacity::TipOffCustodian, false),
         (Operation::PublicView, Capacity::System, true),
+        (
+            Operation::ListSubjects,
+            Capacity::Section(Section::SocialAffairs),
+            true,
+        ),
+        (Operation::ListSubjects, Capacity::TipOffCustodian, false),
+        (
+            Operation::ReadAuditLog,
+            Capacity::Section(Section::SocialOrganizations),
+            false,
+        ),
+        (
+            Operation::ReadAuditLog,
+            Capacity::Section(Section::Office),
+            true,
+        ),
     ];
     for (operation, capacity, allowed) in key_rows {
         let (_, _, _, _, target) = endpoints.iter().find(|e| e.3 == operation).unwrap();
@@ -1573,4 +1631,273 @@ fn too_many_requests_per_second_are_429() {
     assert_eq!(error["kind"], "rate_limited");
     std::thread::sleep(Duration::from_millis(1_100));
     assert_eq!(service.get(&format!("/public/{USCC}?on=2019-04-01")).0, 404);
+}
+
+/// A valid USCC of a social organization in 郑州, numbered `n`.
+fn uscc_numbered(n: u32) -> String {
+    let body = format!("{n:08}");
+    let org_check = org_code_check(body.as_bytes()).unwrap() as char;
+    let first17 = format!("51410184{body}{org_check}");
+    let check = uscc_check(first17.as_bytes()).unwrap() as char;
+    format!("{first17}{check}")
+}
+
+/// Follows `path` (which has a `?`) page by page, `limit` at a time: every
+/// item, in order, and the number of pages. Each page but the last is
+/// full and has a `next`.
+fn all_pages(service: &Service, path: &str, limit: usize) -> (Vec<Value>, usize) {
+    let mut items = Vec::new();
+    let mut after: Option<String> = None;
+    for pages in 1.. {
+        let url = match &after {
+            None => format!("{path}&limit={limit}"),
+            Some(a) => format!("{path}&limit={limit}&after={a}"),
+        };
+        let (status, page) = service.get(&url);
+        assert_eq!(status, 200, "{url}: {page}");
+        assert_eq!(page.as_object().unwrap().len(), 2, "items and next: {page}");
+        let got = page["items"].as_array().unwrap();
+        assert!(got.len() <= limit, "{page}");
+        items.extend(got.iter().cloned());
+        match page["next"].as_str() {
+            None => {
+                assert!(page["next"].is_null(), "{page}");
+                return (items, pages);
+            }
+            Some(next) => {
+                assert_eq!(got.len(), limit, "a page before the last is full: {page}");
+                after = Some(next.to_owned());
+            }
+        }
+        assert!(pages < 100, "never ends");
+    }
+    unreachable!()
+}
+
+/// Issue 21: the paged queries over HTTP, as a service team calls them:
+/// each page in a stable order, followed by its cursor to the end, every
+/// item once; a person's number appears nowhere, cursors included.
+#[test]
+fn paged_queries_over_http() {
+    let service = Service::with_limits(Limits {
+        requests_per_second: 100_000,
+        ..Limits::default()
+    });
+    let record = with_severe_record(&service);
+    let codes: Vec<String> = (1..=4).map(uscc_numbered).collect();
+    for code in &codes {
+        let mut body = organization();
+        body["subject"]["uscc"] = json!(code);
+        let (status, answer) = service.post("/subjects", &body);
+        assert_eq!(status, 201, "{answer}");
+    }
+    let number = person_number();
+    let (status, answer) = service.post(
+        "/subjects",
+        &json!({ "on": "2019-01-07", "subject": { "type": "person", "id": number, "name": "张伟" } }),
+    );
+    assert_eq!(status, 201, "{answer}");
+
+    // Subjects: four organizations, the worked example's, and the person.
+    for limit in [1, 2, 6, 1000] {
+        let (subjects, pages) = all_pages(&service, "/subjects?", limit);
+        assert_eq!(subjects.len(), 6, "limit {limit}");
+        assert_eq!(pages, 6usize.div_ceil(limit));
+        let text = serde_json::to_string(&subjects).unwrap();
+        assert!(!text.contains(&number), "masked: {text}");
+        // Organizations come before persons, each once.
+        let mut ids: Vec<String> = subjects
+            .iter()
+            .filter_map(|s| s["uscc"].as_str().map(str::to_owned))
+            .collect();
+        assert_eq!(ids.len(), 5, "{text}");
+        let listed = ids.clone();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids, listed, "in order, once each");
+        assert_eq!(subjects[5]["type"], "person", "{text}");
+    }
+    // The subject listing's cursor is an opaque token: not the subject.
+    let (_, first) = service.get("/subjects?limit=5");
+    let cursor = first["next"].as_str().unwrap().to_owned();
+    assert_eq!(cursor.len(), 32, "{cursor}");
+    assert!(cursor.bytes().all(|b| b.is_ascii_hexdigit()), "{cursor}");
+    assert!(!first.to_string().contains(&number));
+    let (_, last) = service.get(&format!("/subjects?limit=5&after={cursor}"));
+    assert_eq!(last["items"].as_array().unwrap().len(), 1, "{last}");
+    assert!(last["next"].is_null());
+    // The same page asked again gets the same cursor.
+    let (_, again) = service.get("/subjects?limit=5");
+    assert_eq!(again["next"], first["next"]);
+
+    // A subject's records, oldest first, each once.
+    for (n, conduct) in ["warning", "annual_report_late", "warning"]
+        .iter()
+        .enumerate()
+    {
+        let mut body = fine(1_000, conduct);
+        body["record"]["occurred_on"] = json!(format!("2019-03-0{}", n + 1));
+        body["record"]["ended_on"] = json!(format!("2019-03-0{}", n + 1));
+        let (status, answer) = service.post("/records", &body);
+        assert_eq!(status, 201, "{answer}");
+        // The listing the finding caused comes back with the record.
+        assert!(answer["listing"]["entry"].is_u64(), "{answer}");
+    }
+    let (records, pages) = all_pages(&service, &format!("/subjects/org:{USCC}/records?"), 2);
+    assert_eq!(pages, 2);
+    let ids: Vec<u64> = records.iter().map(|r| r["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids.len(), 4);
+    assert_eq!(ids[0], record);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    // Another subject's records are not among them.
+    let (status, none) = service.get(&format!("/subjects/org:{}/records?limit=5", codes[0]));
+    assert_eq!(status, 200, "{none}");
+    assert_eq!(none, json!({ "items": [], "next": null }));
+
+    // List entries: the worked example's, as `list-entries` shows them.
+    let (status, shown) = service.get(&format!("/subjects/org:{USCC}/list-entries"));
+    assert_eq!(status, 200, "{shown}");
+    let (entries, _) = all_pages(&service, "/list-entries?", 1);
+    assert_eq!(Value::Array(entries.clone()), shown);
+    let (of_one, _) = all_pages(&service, &format!("/list-entries?subject=org:{USCC}"), 1);
+    assert_eq!(of_one, entries);
+    let (of_other, _) = all_pages(
+        &service,
+        &format!("/list-entries?subject=org:{}", codes[1]),
+        3,
+    );
+    assert!(of_other.is_empty());
+
+    // Objections: two received, one forwarded; by stage, by due day.
+    let mut objections = Vec::new();
+    for on in ["2019-09-27", "2019-09-30"] {
+        let (status, o) = service.post(
+            "/objections",
+            &json!({ "record": record, "receipt": { "channel": "written", "on": on },
+                     "grounds": "the fine was annulled on review" }),
+        );
+        assert_eq!(status, 201, "{o}");
+        objections.push(o["id"].as_u64().unwrap());
+    }
+    let (status, o) = service.post(
+        &format!("/objections/{}/steps", objections[0]),
+        &step(
+            "2019-10-08",
+            json!({ "step": "forward", "to": "social_organizations" }),
+        ),
+    );
+    assert_eq!(status, 200, "{o}");
+    let ids_of =
+        |items: &[Value]| -> Vec<u64> { items.iter().map(|o| o["id"].as_u64().unwrap()).collect() };
+    let (all, _) = all_pages(&service, "/objections?", 1);
+    assert_eq!(ids_of(&all), objections);
+    let (received, _) = all_pages(&service, "/objections?stage=received", 1);
+    assert_eq!(ids_of(&received), vec![objections[1]]);
+    let (forwarded, _) = all_pages(
+        &service,
+        &format!("/objections?stage=forwarded&subject=org:{USCC}"),
+        5,
+    );
+    assert_eq!(ids_of(&forwarded), vec![objections[0]]);
+    // plan §6(3): the second is to be forwarded within 5 working days of
+    // 30 September, across the National Day holiday and its adjusted
+    // working day: by Saturday 12 October; the first, forwarded on 8
+    // October, has the section's opinion due on 14 October.
+    let (due, _) = all_pages(&service, "/objections?due_by=2019-10-11", 5);
+    assert!(due.is_empty(), "{due:?}");
+    let (due, _) = all_pages(&service, "/objections?due_by=2019-10-12", 5);
+    assert_eq!(ids_of(&due), vec![objections[1]]);
+    let (due, _) = all_pages(&service, "/objections?due_by=2019-10-14", 1);
+    assert_eq!(ids_of(&due), objections);
+    let (none, _) = all_pages(
+        &service,
+        &format!("/objections?subject=org:{}", codes[2]),
+        5,
+    );
+    assert!(none.is_empty());
+
+    // The audit log, oldest first, every entry once, as the registry has it.
+    let log = service.registry.audit_log(0).unwrap();
+    let (entries, pages) = all_pages(&service, "/audit-log?", 4);
+    assert_eq!(entries.len(), log.len());
+    assert_eq!(pages, log.len().div_ceil(4));
+    for (entry, (seq, stored)) in entries.iter().zip(&log) {
+        assert_eq!(entry["seq"].as_u64(), Some(*seq));
+        assert_eq!(entry["entry"], serde_json::to_value(stored).unwrap());
+    }
+    assert!(!Value::Array(entries).to_string().contains(&number));
+}
+
+/// Issue 21: a paged query that cannot be read is a 400 naming what is
+/// wrong, and one the caller's capacity may not make is a 403; either
+/// writes nothing.
+#[test]
+fn bad_page_requests_are_refused() {
+    let service = Service::start();
+    with_severe_record(&service);
+    let refusals = [
+        ("/subjects?limit=0", "invalid_limit", "1 to 1000"),
+        ("/subjects?limit=1001", "invalid_limit", "1 to 1000"),
+        ("/subjects?limit=ten", "invalid_limit", "`limit`"),
+        ("/audit-log?limit=-1", "invalid_limit", "`limit`"),
+        (
+            "/subjects?after=0123456789abcdef0123456789abcdef",
+            "invalid_cursor",
+            "start again",
+        ),
+        ("/subjects?page=2", "invalid_query", "`after`, `limit`"),
+        ("/audit-log?after=soon", "invalid_cursor", "`after`"),
+        ("/list-entries?after=1;drop", "invalid_cursor", "`after`"),
+        (
+            "/list-entries?subject=91350100M000100Y43",
+            "invalid_subject_id",
+            "org:",
+        ),
+        ("/objections?stage=lost", "invalid_query", "`stage`"),
+        ("/objections?due_by=2019-13-01", "invalid_date", "`due_by`"),
+        ("/objections?due=2019-10-01", "invalid_query", "`due_by`"),
+    ];
+    for (path, kind, mentions) in refusals {
+        service.refused("GET", path, None, 400, kind, mentions);
+    }
+    // A misspelt filter is not echoed: it may be anything.
+    let number = person_number();
+    let (status, error) = service.get(&format!("/subjects?{number}=1"));
+    assert_eq!(status, 400, "{error}");
+    assert!(!error.to_string().contains(&number), "{error}");
+    // An unknown subject is a 404.
+    service.refused(
+        "GET",
+        &format!("/subjects/org:{}/records", uscc_numbered(9)),
+        None,
+        404,
+        "not_found",
+        "subject",
+    );
+    // The Social Affairs Section may list subjects, not read the audit log
+    // or the objections (the Office's, plan §8(3)); the tip-off custodian
+    // may do none of it.
+    let social_affairs = token(Capacity::Section(Section::SocialAffairs));
+    let custodian = token(Capacity::TipOffCustodian);
+    let (status, page) = service.call_as(Some(&social_affairs), "GET", "/subjects", None);
+    assert_eq!(status, 200, "{page}");
+    for (who, path) in [
+        (&social_affairs, "/audit-log"),
+        (&social_affairs, "/objections"),
+        (&custodian, "/subjects"),
+        (&custodian, "/list-entries"),
+    ] {
+        let before = service.dump();
+        let (status, error) = service.call_as(Some(who), "GET", path, None);
+        assert_eq!(status, 403, "{path}: {error}");
+        assert_eq!(error["kind"], "forbidden");
+        assert_eq!(service.dump(), before);
+    }
+    // A refused caller learns nothing from its query's validation.
+    let (status, error) = service.call_as(Some(&custodian), "GET", "/subjects?limit=0", None);
+    assert_eq!(
+        (status, error["kind"].as_str()),
+        (403, Some("forbidden")),
+        "{error}"
+    );
 }

@@ -93,10 +93,13 @@ fn each_row_is_recorded_on_its_day_in_day_order() {
             d(2019, 4, 2),
         ),
     ];
-    let got = r.import_records(rows.clone(), &section()).unwrap();
-    assert_eq!(got.len(), 4);
-    for (row, id) in rows.iter().zip(&got) {
+    let recorded = r.import_records(rows.clone(), &section()).unwrap();
+    assert_eq!(recorded.len(), 4);
+    let got: Vec<_> = recorded.iter().map(|rec| rec.id).collect();
+    for (row, (id, returned)) in rows.iter().zip(got.iter().zip(&recorded)) {
         let record = r.record(*id).unwrap();
+        // What came back is what was saved.
+        assert_eq!(&record, &returned.record);
         assert_eq!(record.recorded_on, row.recorded_on, "row of {id}");
         assert_eq!(record.occurred_on, row.record.occurred_on);
         assert_eq!(record.subject, row.record.subject);
@@ -132,14 +135,20 @@ fn a_row_is_graded_with_the_earlier_rows_of_its_subject() {
         .map(|row| {
             let rec = one_by_one
                 .record_misconduct(row.record.clone(), &section(), row.recorded_on)
-                .unwrap();
+                .unwrap()
+                .into_record();
             (rec.severity, rec.graded_by)
         })
         .collect();
     let (imported, _) = registry(1);
     let mut reversed = rows.clone();
     reversed.reverse();
-    let got = imported.import_records(reversed, &section()).unwrap();
+    let got: Vec<_> = imported
+        .import_records(reversed, &section())
+        .unwrap()
+        .into_iter()
+        .map(|rec| rec.id)
+        .collect();
     let mut graded: Vec<_> = got
         .iter()
         .map(|id| {
@@ -315,7 +324,8 @@ proptest! {
         let first_bad = rows.iter().position(|r| r.record.occurred_on > r.recorded_on);
         let before = dump(r.store()).unwrap();
         match (r.import_records(rows.clone(), &section()), first_bad) {
-            (Ok(got), None) => {
+            (Ok(recorded), None) => {
+                let got: Vec<_> = recorded.iter().map(|rec| rec.id).collect();
                 prop_assert_eq!(got.len(), rows.len());
                 for (row, id) in rows.iter().zip(&got) {
                     prop_assert_eq!(r.record(*id).unwrap().recorded_on, row.recorded_on);

@@ -13,7 +13,9 @@ use rust_decimal::Decimal;
 use social_credit::calendar::ChinaCalendar;
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::{Receipt, Stage};
-use social_credit::registry::{NewRecord, ObjectionQuery, Registry, RegistryError, RuleBook};
+use social_credit::registry::{
+    Cursor, NewRecord, ObjectionQuery, Registry, RegistryError, RuleBook,
+};
 use social_credit::store::{MemoryStore, Store};
 use social_credit::subject::check::{org_code_check, resident_check, uscc_check};
 use social_credit::{
@@ -98,7 +100,7 @@ fn paging<S: Store>(r: &Registry<S>) {
 
     // Subjects: every one once, in the order of the text form.
     let mut seen: Vec<String> = Vec::new();
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<Cursor> = None;
     let mut added = false;
     loop {
         let page = r.subjects(cursor.as_deref(), 3, &clerk()).unwrap();
@@ -135,7 +137,7 @@ fn paging<S: Store>(r: &Registry<S>) {
     r.record_misconduct(finding(&other, "warning", None, day), &clerk(), day)
         .unwrap();
     let mut paged = Vec::new();
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<Cursor> = None;
     loop {
         let page = r.records_of(&id, cursor.as_deref(), 2, &clerk()).unwrap();
         paged.extend(page.items.iter().map(|rec| rec.id));
@@ -171,7 +173,7 @@ fn paging<S: Store>(r: &Registry<S>) {
         .any(|(_, e)| e.subject == severe
             && matches!(e.list, social_credit::ListKind::BlackList { .. })));
     let mut one_by_one = Vec::new();
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<Cursor> = None;
     loop {
         let page = r
             .list_entry_page(None, cursor.as_deref(), 1, &clerk())
@@ -420,4 +422,47 @@ fn recording_in_turns_from_two_registries_matches_one_without_a_cache() {
         a.assess(&id, d(2020, 3, 2)).unwrap(),
         single.assess(&id, d(2020, 3, 2)).unwrap()
     );
+}
+
+/// A subject page's cursor that names a person holds the identity number:
+/// its `Debug` and default serialization mask it, and it still continues
+/// the query (whole only on purpose, as the number itself).
+#[test]
+fn a_cursor_naming_a_person_is_masked_but_continues() {
+    let r = registry(MemoryStore::new());
+    for n in [1, 2] {
+        r.register_subject(
+            Subject::Person(Person {
+                id: resident(n),
+                name: "张伟".into(),
+            }),
+            &clerk(),
+            d(2019, 1, 7),
+        )
+        .unwrap();
+    }
+    let first = r.subjects(None, 1, &office()).unwrap();
+    let cursor = first.next.clone().unwrap();
+    let whole = resident(1).to_string();
+    assert!(cursor.as_str().contains(&whole), "{cursor}");
+    let debug = format!("{first:?}");
+    let json = serde_json::to_string(&first).unwrap();
+    for shown in [&debug, &json] {
+        assert!(!shown.contains(&whole), "{shown}");
+        assert!(
+            shown.contains(&whole[..6]),
+            "the masked cursor is there: {shown}"
+        );
+    }
+    // A masked cursor read back cannot silently continue elsewhere.
+    let masked: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(serde_json::from_value::<Cursor>(masked["next"].clone()).is_err());
+    // Kept whole on purpose, it continues the query.
+    let kept =
+        social_credit::subject::with_whole_identifiers(|| serde_json::to_string(&cursor)).unwrap();
+    let back: Cursor = serde_json::from_str(&kept).unwrap();
+    let second = r.subjects(Some(&back), 1, &office()).unwrap();
+    assert_eq!(second.items.len(), 1);
+    assert_eq!(second.items[0].id(), SubjectId::from(resident(2)));
+    assert_eq!(second.next, None);
 }

@@ -387,6 +387,7 @@ fn sample_record(
             day(2019, 3, 4),
         )
         .ok()
+        .map(social_credit::registry::Recorded::into_record)
     });
     let mut record = base.clone()?;
     record.decision = decision;

@@ -6,12 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 use crate::calendar::WorkCalendar;
-use crate::misconduct::RecordId;
 use crate::permission::{Operation, Target};
 use crate::store::Store;
 use crate::subject::SubjectId;
 
-use super::records::{check_new, SubjectState};
+use super::records::{check_new, Recorded, SubjectState};
 use super::*;
 
 /// One row of an import: a finding and the day it is recorded (the day
@@ -95,8 +94,12 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// [`Registry::record_misconduct`] grades it on its day, by the policy in
     /// force that day and counting the subject's earlier findings, those of
     /// earlier rows included. Rows are recorded in the order of their days
-    /// (rows of one day in the order given), so a file need not be sorted;
-    /// the ids come back in the order of the rows.
+    /// (rows of one day in the order given), so a file need not be sorted.
+    ///
+    /// Each row comes back, in the order of the rows, as a [`Recorded`]:
+    /// the record and the listing event it caused, if any (issue 21
+    /// point 8), from the import's own transaction. Rows that list one
+    /// subject on one list name the same entry; each names its own event.
     ///
     /// # Errors
     ///
@@ -148,14 +151,22 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// }
     /// assert!(registry.list_entries(&uscc.clone().into())?.is_empty());
     /// let fixed = vec![rows[0].clone(), ImportRow::new(finding(d(5, 6)), d(5, 9))];
-    /// assert_eq!(registry.import_records(fixed, &section)?.len(), 2);
+    /// let recorded = registry.import_records(fixed, &section)?;
+    /// assert_eq!(recorded.len(), 2);
+    /// assert_eq!(recorded[1].recorded_on, d(5, 9));
+    /// // The first warning lists the association as activity-abnormal; the
+    /// // second, graded counting the first, as seriously dishonest (two
+    /// // penalties in three years), a new entry on that list.
+    /// let listing = recorded[1].listing.as_ref().ok_or("a warning lists")?;
+    /// assert_eq!(listing.basis.rule, "serious.repeat_penalties");
+    /// assert_eq!(listing.restarted, None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn import_records(
         &self,
         rows: Vec<ImportRow>,
         actor: &Actor,
-    ) -> Result<Vec<RecordId>, RegistryError> {
+    ) -> Result<Vec<Recorded>, RegistryError> {
         // Every row is checked before any is recorded: all or none.
         for (index, row) in rows.iter().enumerate() {
             check_new(&row.record, row.recorded_on)
@@ -179,7 +190,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             // one finding, whatever the batch size.
             let mut states: std::collections::HashMap<SubjectId, SubjectState> =
                 std::collections::HashMap::new();
-            let mut ids = vec![RecordId(0); rows.len()];
+            let mut done: Vec<Option<Recorded>> = vec![None; rows.len()];
             for &index in &order {
                 let Some(row) = rows.get(index) else {
                     continue;
@@ -202,14 +213,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                         row.recorded_on,
                     )
                     .map_err(|e| at_row(index, None, e))?;
-                if let Some(slot) = ids.get_mut(index) {
-                    *slot = record.id;
+                if let Some(slot) = done.get_mut(index) {
+                    *slot = Some(record);
                 }
             }
             for state in states.values_mut() {
                 state.flush(tx)?;
             }
-            Ok(ids)
+            // INVARIANT: `order` is a permutation of the row indexes, so
+            // every slot was filled above.
+            Ok(done.into_iter().flatten().collect())
         })
     }
 }

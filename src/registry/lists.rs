@@ -15,6 +15,17 @@ use crate::subject::SubjectId;
 
 use super::*;
 
+/// The id of the list entry stored at `key`.
+pub(super) fn entry_id(key: &str) -> Result<ListEntryId, StoreError> {
+    key.parse()
+        .map(ListEntryId)
+        .map_err(|_| StoreError::Corrupt {
+            table: Table::ListEntries,
+            key: key.to_owned(),
+            problem: "the key is not a number".to_owned(),
+        })
+}
+
 impl<S: Store, C: WorkCalendar> Registry<S, C> {
     pub(super) fn list_id_for(policy: &GradingPolicy, kind: &ListKind) -> Option<String> {
         policy
@@ -22,6 +33,18 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             .iter()
             .find(|l| &l.kind == kind)
             .map(|l| l.id.clone())
+    }
+
+    /// The entry among `entries` (one subject's) on `kind` that a listing
+    /// event on `on` joins: the one with no removal recorded by `on`.
+    pub(super) fn open_entry_among<'e>(
+        entries: &'e [(String, ListEntry)],
+        kind: &ListKind,
+        on: NaiveDate,
+    ) -> Option<&'e (String, ListEntry)> {
+        entries
+            .iter()
+            .find(|(_, e)| &e.list == kind && e.removed_on.is_none_or(|r| r > on))
     }
 
     /// Adds a listing event for `subject` on `kind` to `entries`: to its open
@@ -44,13 +67,13 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         // Graded, but on no record of its own: on time spent on other lists.
         let on_other_lists = rule.is_some() && records.is_empty();
         let event = ListingEvent { on, rule, records };
-        let open = entries
-            .iter_mut()
-            .find(|(_, e)| e.list == kind && e.removed_on.is_none_or(|r| r > on));
+        let open = Self::open_entry_among(entries, &kind, on).map(|(key, _)| key.clone());
         let key = match open {
-            Some((key, entry)) => {
-                entry.events.push(event);
-                key.clone()
+            Some(key) => {
+                if let Some((_, entry)) = entries.iter_mut().find(|(k, _)| *k == key) {
+                    entry.events.push(event);
+                }
+                key
             }
             None => {
                 let mut entry = ListEntry::new(subject.clone(), kind.clone(), on);
@@ -129,15 +152,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 .find(|(k, _)| *k == key)
                 .map(|(_, e)| e.clone())
                 .ok_or_else(|| not_found("list entry", &key))?;
-            let id = key
-                .parse()
-                .map(ListEntryId)
-                .map_err(|_| StoreError::Corrupt {
-                    table: Table::ListEntries,
-                    key: key.clone(),
-                    problem: "the key is not a number".to_owned(),
-                })?;
-            Ok((id, entry))
+            Ok((entry_id(&key)?, entry))
         })
     }
 
@@ -167,6 +182,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// civil-affairs lists, the registration authority's removal
     /// ([`Registry::verify_list_exit`] first, for the activity-abnormal list).
     ///
+    /// Returns the entry's id and the entry as saved, from the same
+    /// transaction (issue 21 point 8).
+    ///
     /// # Errors
     ///
     /// [`RegistryError::ListOperation`] when the subject is not on the list
@@ -178,7 +196,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         basis: Citation,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<ListEntry, RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.authorize(actor, Operation::RemoveFromList, Target::none())?;
         self.change_open_entry(
             subject,
@@ -196,7 +214,8 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
 
     /// Changes `subject`'s open entry on `list` on `on` ([`Self::open_entry`])
     /// with `change`, stores it and audits `action` under `basis`, in one
-    /// transaction; an `Err` from `change` changes nothing.
+    /// transaction, and returns the entry's id and the entry as saved; an
+    /// `Err` from `change` changes nothing.
     #[expect(
         clippy::too_many_arguments,
         reason = "the list operations differ only in these"
@@ -210,7 +229,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         action: AuditAction,
         basis: Citation,
         mut change: impl FnMut(&mut ListEntry) -> Result<(), RegistryError>,
-    ) -> Result<ListEntry, RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.write_tx("change_open_entry", None, |tx| {
             let by = &actor_name(tx, actor)?;
             let (key, mut entry) = Self::open_entry(tx, subject, list, on)?;
@@ -228,13 +247,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 },
                 basis.clone(),
             )?;
-            Ok(entry)
+            Ok((entry_id(&key)?, entry))
         })
     }
 
     /// Records an organization's application to leave the activity-abnormal
     /// list (申请移出, MCA Order No. 60 (2018) art. 13, unconfirmed), made on
     /// `on` after fulfilling its obligations.
+    ///
+    /// Returns the entry's id and the entry as saved, from the same
+    /// transaction (issue 21 point 8).
     ///
     /// # Errors
     ///
@@ -246,7 +268,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &SubjectId,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<ListEntry, RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.authorize(actor, Operation::ApplyForListExit, Target::none())?;
         let list = ListKind::ActivityAbnormal;
         let basis = self.exit_basis(on, "lists.abnormal_exit_application")?;
@@ -280,6 +302,9 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// policy gives (5): it counts as off the list from the last of them at
     /// the latest, and the daily sweep reports a removal not recorded by then.
     ///
+    /// Returns the entry's id and the entry as saved, from the same
+    /// transaction (issue 21 point 8).
+    ///
     /// # Errors
     ///
     /// [`RegistryError::ListOperation`] when the subject is not on the list,
@@ -290,7 +315,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &SubjectId,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<ListEntry, RegistryError> {
+    ) -> Result<(ListEntryId, ListEntry), RegistryError> {
         self.authorize(actor, Operation::VerifyListExit, Target::none())?;
         let list = ListKind::ActivityAbnormal;
         let basis = self.exit_basis(on, "lists.abnormal_exit_verification")?;
@@ -350,14 +375,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             Self::require_subject(tx, subject)?;
             scan::<ListEntry>(tx, Table::ListEntries, Some(subject))?
                 .into_iter()
-                .map(|(key, entry)| {
-                    let id = key.parse().map_err(|_| StoreError::Corrupt {
-                        table: Table::ListEntries,
-                        key: key.clone(),
-                        problem: "the key is not a number".to_owned(),
-                    })?;
-                    Ok((ListEntryId(id), entry))
-                })
+                .map(|(key, entry)| Ok((entry_id(&key)?, entry)))
                 .collect()
         })
     }

@@ -37,8 +37,8 @@ pub use config::RuleBook;
 pub use error::{plausible_dates, RegistryError, PLAUSIBLE_FIRST_YEAR, PLAUSIBLE_LAST_YEAR};
 pub use import::ImportRow;
 pub use objections::{ObjectionStep, TrackedObjection};
-pub use queries::{ObjectionQuery, Page, MAX_PAGE};
-pub use records::NewRecord;
+pub use queries::{Cursor, ObjectionQuery, Page, MAX_PAGE};
+pub use records::{Listed, NewRecord, Recorded};
 pub use sweep::{SweepGap, SweepReport};
 pub use trail::upgrade_to_pseudonyms;
 pub use views::{PublicMeasure, PublicRecord, PublicView, RestorationView, RestoredRange};
@@ -47,6 +47,7 @@ pub use views::{PublicMeasure, PublicRecord, PublicView, RestorationView, Restor
 use authority::actor_name;
 use encoding::{get, load, put_entry, scan, subject_key, to_doc, ReportBody, SealedReporter};
 use error::{not_found, plausible};
+use lists::entry_id;
 use records::{erase_in, get_record};
 use trail::{
     append_entry, audit, entry_name, entry_pseudonym, subject_pseudonym, unlinked_pseudonym,

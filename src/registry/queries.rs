@@ -13,8 +13,9 @@ use crate::lists::{ListEntry, ListEntryId};
 use crate::misconduct::MisconductRecord;
 use crate::objection::{Objection, Stage};
 use crate::permission::{Operation, Target};
+use crate::store::masked_key;
 use crate::store::{Store, StoreError, Table, Transaction};
-use crate::subject::{Subject, SubjectId};
+use crate::subject::{whole_identifiers, Subject, SubjectId};
 
 use super::encoding::{load, subject_key};
 use super::{Registry, RegistryError};
@@ -28,16 +29,109 @@ pub const MAX_PAGE: usize = 1_000;
 /// A cursor is the position after the last item examined; passing it as
 /// `after` continues from there. Pages are stable: an item added after the
 /// cursor shows on a later page, one added before it does not, and none
-/// shows twice. The cursor of the subject listing names the last subject
-/// (its [`SubjectId`] text form, whole): keep it within the service, as the
-/// identifier itself.
+/// shows twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,
     /// Where the next page starts, if there is one.
-    pub next: Option<String>,
+    pub next: Option<Cursor>,
+}
+
+/// Where the next page of a query starts: the store key of the last item
+/// examined, to pass back as `after` (it dereferences to that text).
+///
+/// The cursor of the subject listing names the last subject, and for a
+/// person that is a citizen identity number: like a [`ResidentId`] its
+/// `Debug` and default serialization mask the number, and serde writes it
+/// whole only inside [`with_whole_identifiers`]; `Display`, [`Cursor::as_str`]
+/// and the dereference give it whole, for the service to keep as it keeps
+/// the identifier itself (the HTTP example hands out opaque tokens instead).
+/// A masked cursor does not deserialize.
+///
+/// [`ResidentId`]: crate::subject::ResidentId
+/// [`with_whole_identifiers`]: crate::subject::with_whole_identifiers
+///
+/// ```
+/// use social_credit::registry::Cursor;
+///
+/// let cursor = Cursor::from("person:410184198006150025".to_owned());
+/// assert_eq!(format!("{cursor:?}"), "Cursor(person:410184********0025)");
+/// assert_eq!(serde_json::to_string(&cursor)?, r#""person:410184********0025""#);
+/// assert_eq!(cursor.as_str(), "person:410184198006150025");
+/// let whole = social_credit::subject::with_whole_identifiers(|| serde_json::to_string(&cursor))?;
+/// assert_eq!(serde_json::from_str::<Cursor>(&whole)?, cursor);
+/// assert!(serde_json::from_str::<Cursor>(r#""person:410184********0025""#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Cursor(String);
+
+impl Cursor {
+    /// The cursor, whole.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The cursor, whole.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl From<String> for Cursor {
+    fn from(key: String) -> Self {
+        Self(key)
+    }
+}
+
+impl std::ops::Deref for Cursor {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Cursor {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Cursor({})", masked_key(&self.0))
+    }
+}
+
+impl Serialize for Cursor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if whole_identifiers() {
+            serializer.serialize_str(&self.0)
+        } else {
+            serializer.serialize_str(&masked_key(&self.0))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Cursor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.contains('*') {
+            return Err(serde::de::Error::custom(
+                "a masked cursor cannot continue a query: serialize it inside with_whole_identifiers",
+            ));
+        }
+        Ok(Self(text))
+    }
 }
 
 /// Which objections [`Registry::objections`] lists.
@@ -101,7 +195,7 @@ fn page_of<T: serde::de::DeserializeOwned>(
     let more = docs.len() > limit;
     docs.truncate(limit);
     let next = if more {
-        docs.last().map(|(k, _)| k.clone())
+        docs.last().map(|(k, _)| Cursor(k.clone()))
     } else {
         None
     };
@@ -295,7 +389,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                                 .is_empty();
                             return Ok(Page {
                                 items,
-                                next: if more { cursor } else { None },
+                                next: if more { cursor.map(Cursor) } else { None },
                             });
                         }
                     }
@@ -329,7 +423,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             let more = entries.len() > limit;
             entries.truncate(limit);
             let next = if more {
-                entries.last().map(|(seq, _)| seq.to_string())
+                entries.last().map(|(seq, _)| Cursor(seq.to_string()))
             } else {
                 None
             };

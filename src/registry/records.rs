@@ -45,6 +45,123 @@ pub struct NewRecord {
     pub decision: Option<crate::repair::PenaltyDecision>,
 }
 
+/// A recorded finding with what it caused, from the transaction that
+/// recorded it (issue 21 point 8): a caller learns whether the finding put
+/// the subject on a list without a second call, and a failure leaves
+/// nothing saved.
+///
+/// It dereferences to the [`MisconductRecord`], so `recorded.id` and
+/// `recorded.severity` read the record as before; `recorded.listing` is the
+/// listing event, `into_record()` gives the record alone.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use social_credit::lists::ListKind;
+/// use social_credit::misconduct::{ConductKind, RecordContent, Section};
+/// use social_credit::registry::{NewRecord, Registry};
+/// use social_credit::store::MemoryStore;
+/// use social_credit::{Actor, Organization, OrganizationKind, Subject, SubjectId, Uscc};
+///
+/// let registry = Registry::official(MemoryStore::new());
+/// let section = Actor::section(Section::SocialOrganizations);
+/// let d = |m, day| NaiveDate::from_ymd_opt(2019, m, day).unwrap();
+/// let uscc: Uscc = "91350100M000100Y43".parse()?;
+/// registry.register_subject(Subject::Organization(Organization {
+///     uscc: uscc.clone(), name: "协会".into(),
+///     kind: OrganizationKind::SocialAssociation, established_on: None,
+/// }), &section, d(1, 7))?;
+/// let recorded = registry.record_misconduct(NewRecord {
+///     subject: SubjectId::from(uscc),
+///     conduct: ConductKind::new("warning"),
+///     section: Section::SocialOrganizations,
+///     occurred_on: d(3, 1),
+///     ended_on: None,
+///     content: RecordContent { description: "late report".into(),
+///         legal_basis: "art. 30".into(), evidence: vec![], fine: None },
+///     decision: None,
+/// }, &section, d(3, 4))?;
+/// // The record, read through the wrapper, and the listing it caused: an
+/// // association warned goes on the activity-abnormal list.
+/// assert_eq!(recorded.recorded_on, d(3, 4));
+/// let listing = recorded.listing.as_ref().ok_or("a warning lists")?;
+/// assert_eq!(listing.list, ListKind::ActivityAbnormal);
+/// assert_eq!(listing.basis.rule, "abnormal.warning");
+/// assert_eq!(listing.restarted, None); // not listed before
+/// let (entry, _) = &registry.list_entries(&recorded.subject)?[0];
+/// assert_eq!(*entry, listing.entry);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Recorded {
+    /// The record as stored. In JSON its fields sit beside `listing` and
+    /// `exemption`, so an answer reads as the record with what it caused.
+    #[serde(flatten)]
+    pub record: MisconductRecord,
+    /// The listing event the finding caused, if its grade lists the
+    /// subject; `None` when it lists nobody or was exempted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<Listed>,
+    /// For [`Registry::record_misconduct_certified`]: the exemption clause
+    /// under which the finding did not list the organization, as audited
+    /// (rule `lists.abnormal_exemption`, the clause and the certificate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption: Option<Citation>,
+}
+
+impl Recorded {
+    /// The record, without what it caused.
+    pub fn into_record(self) -> MisconductRecord {
+        self.record
+    }
+}
+
+impl std::ops::Deref for Recorded {
+    type Target = MisconductRecord;
+
+    fn deref(&self) -> &MisconductRecord {
+        &self.record
+    }
+}
+
+impl AsRef<MisconductRecord> for Recorded {
+    fn as_ref(&self) -> &MisconductRecord {
+        &self.record
+    }
+}
+
+impl From<Recorded> for MisconductRecord {
+    fn from(recorded: Recorded) -> Self {
+        recorded.record
+    }
+}
+
+/// The listing event a finding caused: the subject went on `list` on `on`,
+/// in the entry `entry` (a new one, or the open one, whose listing period
+/// then counts from `on`: a new event while listed restarts it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Listed {
+    /// The list.
+    pub list: ListKind,
+    /// The entry the event is in, as [`Registry::list_entries`] names it.
+    pub entry: ListEntryId,
+    /// The day of the event (the recording day).
+    pub on: NaiveDate,
+    /// `Some(day)` when the event joined an entry that already had an
+    /// earlier listing event and no removal recorded: the listing period,
+    /// which counted from `day`, now counts from `on`. `None` for a new
+    /// entry. Whether an automatic exit had already come is not judged
+    /// here; [`Registry::assess`] says where the subject stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restarted: Option<NaiveDate>,
+    /// The grading rule that listed the subject and its clause, as the
+    /// record's `graded_by` and the audit entry cite it.
+    pub basis: Citation,
+}
+
 /// The checks of a finding that need nothing stored: plausible dates in
 /// order and no negative fine. On a failure, the field at fault (as
 /// [`ImportRow`] names it) and the error.
@@ -399,7 +516,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         new: NewRecord,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<MisconductRecord, RegistryError> {
+    ) -> Result<Recorded, RegistryError> {
         self.record_one(new, None, Operation::RecordMisconduct, actor, on)
     }
 
@@ -428,7 +545,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         certificate: &str,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<MisconductRecord, RegistryError> {
+    ) -> Result<Recorded, RegistryError> {
         self.record_one(
             new,
             Some(certificate),
@@ -448,7 +565,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         operation: Operation,
         actor: &Actor,
         on: NaiveDate,
-    ) -> Result<MisconductRecord, RegistryError> {
+    ) -> Result<Recorded, RegistryError> {
         self.authorize(actor, operation, Target::section(new.section))?;
         let setup = self.setup();
         // What the transaction left of the subject, and the generation its
@@ -487,7 +604,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         exempt: Option<&str>,
         by: &str,
         on: NaiveDate,
-    ) -> Result<MisconductRecord, RegistryError> {
+    ) -> Result<Recorded, RegistryError> {
         check_new(&new, on).map_err(|(_, e)| e)?;
         let policy = setup.policy(on)?;
         let kind = if new.subject.is_person() {
@@ -608,25 +725,34 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                         .to_owned(),
                 });
             }
+            let exemption = Citation::owned(
+                "lists.abnormal_exemption",
+                format!("{clause}; certificate {certificate}"),
+            );
             audit(
                 tx,
                 on,
                 by,
                 AuditAction::Recorded,
                 id.into(),
-                Citation::owned(
-                    "lists.abnormal_exemption",
-                    format!("{clause}; certificate {certificate}"),
-                ),
+                exemption.clone(),
             )?;
             state.push_record(record.clone(), on);
-            return Ok(record);
+            return Ok(Recorded {
+                record,
+                listing: None,
+                exemption: Some(exemption),
+            });
         }
+        let mut listing = None;
         if let Some(list_id) = &grade.list {
             let kind = policy
                 .list(list_id)
                 .map(|l| l.kind.clone())
                 .ok_or_else(|| not_found("list", list_id))?;
+            // The period the event restarts, read before the event joins.
+            let restarted = Self::open_entry_among(&state.entries, &kind, on)
+                .and_then(|(_, entry)| entry.clock_start(on));
             let key = self.list_in(
                 tx,
                 &mut state.entries,
@@ -653,10 +779,21 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 }
             }
             state.listed(&key, &kind, on);
+            listing = Some(Listed {
+                list: kind,
+                entry: entry_id(&key)?,
+                on,
+                restarted,
+                basis: grade.citation.clone(),
+            });
             state.dirty.insert(key);
         }
         state.push_record(record.clone(), on);
-        Ok(record)
+        Ok(Recorded {
+            record,
+            listing,
+            exemption: None,
+        })
     }
 
     /// A record by id.
