@@ -174,6 +174,11 @@ fn records_named(table: Table, body: &Value) -> Vec<u64> {
             .flat_map(|e| ids(e.get("records")))
             .collect(),
         Table::Pseudonyms => ids(body.get("records")),
+        // A sweep's report: the records it erased.
+        Table::Sweeps => ids(body.get("erased"))
+            .into_iter()
+            .chain(ids(body.get("report").and_then(|r| r.get("erased"))))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -197,7 +202,8 @@ fn audit_pseudonyms(dump: &Dump) -> Vec<String> {
 /// What must hold once `record` of the person is erased: the texts tagged
 /// `tag` are nowhere; the identity number, whole or masked, is in no record,
 /// objection, tombstone or audit entry; no document indexed under the person
-/// names the record; no audit pseudonym still leads to it; the person is
+/// or naming the person (in its key or body, e.g. a sweep's report) names
+/// the record; no audit pseudonym still leads to it; the person is
 /// registered with an empty public view.
 fn assert_erased<S: Store>(r: &Registry<S>, record: RecordId, tag: &str, on: NaiveDate) {
     let dump = dump(r.store()).unwrap();
@@ -231,7 +237,10 @@ fn assert_erased<S: Store>(r: &Registry<S>, record: RecordId, tag: &str, on: Nai
     let person_key = format!("person:{}", person_id().as_str());
     for (table, docs) in &dump.tables {
         for (key, doc) in docs {
-            if doc.subject.as_deref() == Some(person_key.as_str()) {
+            if doc.subject.as_deref() == Some(person_key.as_str())
+                || key.contains(&whole)
+                || doc.body.contains(&whole)
+            {
                 let body: Value = serde_json::from_str(&doc.body).unwrap();
                 assert!(
                     !records_named(*table, &body).contains(&record.0),

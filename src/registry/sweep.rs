@@ -7,13 +7,14 @@ use crate::actor::Actor;
 use crate::assess::{self, AssessError};
 use crate::calendar::{CalendarError, Finality, WorkCalendar};
 use crate::citation::Citation;
+use crate::commitment::CommitmentId;
 use crate::commitment::{Commitment, OverduePledge};
 use crate::grading::{Facts, Listing, SubjectKind};
 use crate::lists::{ListEntry, ListKind, OverdueRemoval, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus};
 use crate::objection::{Objection, ObjectionError, ObjectionId};
 use crate::permission::{Operation, Target};
-use crate::store::{Doc, Store, StoreError, Table, Transaction};
+use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
 use crate::subject::with_whole_identifiers;
 
 use super::*;
@@ -138,19 +139,55 @@ struct Progress {
     since: Option<NaiveDate>,
 }
 
-/// A completed sweep: its day and, since issue 19, the day it continued
-/// from (its report is its parts, kept).
+/// A completed sweep: its day and, since issue 19, its report, kept so
+/// that running the day again gives it.
+///
+/// The kept report names no person: list exits, listings and standings
+/// name subjects by their published (masked) identifier, and each overdue
+/// pledge is kept as its commitment's id, the pledging subject read back
+/// from the commitment. The parts a sweep keeps while it runs name their
+/// subject whole (one per subject, for resuming); they are deleted when it
+/// completes, so nothing kept ties a person to a record the sweep erased
+/// (plan §6(7); DESIGN.md, "What does an erasure remove?").
 #[derive(Serialize, Deserialize)]
 struct Mark {
     on: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    parts: Option<Since>,
+    kept: Option<Kept>,
 }
 
-/// The last completed sweep a sweep continued from.
+/// A completed sweep's report as kept: without its overdue pledges, which
+/// are kept by commitment (in report order).
 #[derive(Serialize, Deserialize)]
-struct Since {
-    since: Option<NaiveDate>,
+struct Kept {
+    report: SweepReport,
+    pledges: Vec<CommitmentId>,
+}
+
+impl Kept {
+    fn of(mut report: SweepReport) -> Self {
+        let pledges = std::mem::take(&mut report.overdue_pledges)
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        Self { report, pledges }
+    }
+
+    /// The report, its overdue pledges read back from their commitments as
+    /// they are now (one since deleted with the record it repaired is left
+    /// out).
+    fn report(self, tx: &mut dyn Transaction, on: NaiveDate) -> Result<SweepReport, StoreError> {
+        let mut report = self.report;
+        for id in self.pledges {
+            let key = numeric_key(id.0);
+            let Some(doc) = tx.get(Table::Commitments, &key)? else {
+                continue;
+            };
+            let c: Commitment = with_whole_identifiers(|| load(Table::Commitments, &key, &doc))?;
+            report.overdue_pledges.extend(c.overdue_on(on));
+        }
+        Ok(report)
+    }
 }
 
 /// What the sweep found about one subject, with what orders it in the
@@ -212,20 +249,12 @@ fn completed(tx: &mut dyn Transaction, on: NaiveDate) -> Result<Option<SweepRepo
     let Some(doc) = tx.get(Table::Sweeps, &key)? else {
         return Ok(None);
     };
-    let mark: Mark = load(Table::Sweeps, &key, &doc)?;
-    let Some(Since { since }) = mark.parts else {
+    let mark: Mark = with_whole_identifiers(|| load(Table::Sweeps, &key, &doc))?;
+    let Some(kept) = mark.kept else {
         // Completed by a version that kept no report.
         return Ok(None);
     };
-    Ok(Some(assemble(on, since, parts_of(tx, on)?)))
-}
-
-/// The kept parts of the sweep of `on`.
-fn parts_of(tx: &mut dyn Transaction, on: NaiveDate) -> Result<Vec<Part>, StoreError> {
-    tx.scan(Table::Sweeps, Some(&part_tag(on)))?
-        .iter()
-        .map(|(key, doc)| with_whole_identifiers(|| load::<Part>(Table::Sweeps, key, doc)))
-        .collect()
+    kept.report(tx, on).map(Some)
 }
 
 /// The documents of `table` about `subject` (a subject key), decoded.
@@ -464,16 +493,35 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 after = before;
             }
         }
-        // This sweep is complete once the transaction commits: its parts,
-        // kept, are its report.
+        // This sweep is complete once the transaction commits: its parts
+        // make its report, kept without naming a person, and go.
         self.write_tx("daily_sweep", None, |tx| {
-            let report = assemble(on, started.since, parts_of(tx, on)?);
+            let parts = tx.scan(Table::Sweeps, Some(&part_tag(on)))?;
+            let report = assemble(
+                on,
+                started.since,
+                parts
+                    .iter()
+                    .map(|(key, doc)| {
+                        with_whole_identifiers(|| load::<Part>(Table::Sweeps, key, doc))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?,
+            );
+            for (key, _) in &parts {
+                tx.delete(Table::Sweeps, key)?;
+            }
+            // A concurrent sweep of the last completed day that was still
+            // handling a subject when that day completed left its part
+            // behind: it goes now, with this day's.
+            if let Some(since) = started.since {
+                for (key, _) in tx.scan(Table::Sweeps, Some(&part_tag(since)))? {
+                    tx.delete(Table::Sweeps, &key)?;
+                }
+            }
             tx.delete(Table::Sweeps, PROGRESS)?;
             let mark = Mark {
                 on,
-                parts: Some(Since {
-                    since: started.since,
-                }),
+                kept: Some(Kept::of(report.clone())),
             };
             tx.put(Table::Sweeps, &on.to_string(), sweep_doc(None, &mark)?)?;
             let latest = latest_sweep(tx)?;
