@@ -248,3 +248,35 @@ fn a_registry_without_due_days_gets_them_back_on_its_first_sweep() {
     assert_eq!(rebuilt, dump(reference.store()).unwrap().due);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A day before the latest completed sweep, and not swept itself, was
+/// handled by the later sweeps (each catches up from the last completed
+/// one): sweeping it is refused with both days named, and nothing changes.
+/// A completed day swept again gives its report.
+#[test]
+fn a_day_before_the_latest_sweep_is_refused() {
+    use social_credit::registry::RegistryError;
+    let r = Registry::official(MemoryStore::new());
+    let subject = org(71);
+    let id = subject.id();
+    r.register_subject(subject, &who::clerk(), d(2019, 1, 2))
+        .unwrap();
+    r.record_misconduct(warning(&id, d(2019, 3, 1)), &who::section(), d(2019, 3, 1))
+        .unwrap();
+    let first = r.daily_sweep(&who::system(), d(2019, 3, 4)).unwrap();
+    let latest = r.daily_sweep(&who::system(), d(2019, 3, 8)).unwrap();
+    let before = social_credit::store::dump(r.store()).unwrap();
+    match r.daily_sweep(&who::system(), d(2019, 3, 6)) {
+        Err(RegistryError::SweepBeforeLatest { on, latest }) => {
+            assert_eq!((on, latest), (d(2019, 3, 6), d(2019, 3, 8)));
+        }
+        other => panic!("expected SweepBeforeLatest, got {other:?}"),
+    }
+    assert_eq!(social_credit::store::dump(r.store()).unwrap(), before);
+    // Days that were swept give their reports again.
+    assert_eq!(r.daily_sweep(&who::system(), d(2019, 3, 4)).unwrap(), first);
+    assert_eq!(
+        r.daily_sweep(&who::system(), d(2019, 3, 8)).unwrap(),
+        latest
+    );
+}

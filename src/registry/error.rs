@@ -160,6 +160,17 @@ pub enum RegistryError {
         /// What is wrong.
         problem: String,
     },
+    /// A daily sweep asked for a day before the latest completed sweep, and
+    /// not swept then: the sweeps after it have already handled what was
+    /// due that day (each sweep catches up from the last completed one), so
+    /// a sweep of it would find nothing and report nothing. Nothing changes.
+    #[error("the sweep of {on} cannot run: the sweep of {latest} has completed, and it handled everything due up to its day")]
+    SweepBeforeLatest {
+        /// The day asked.
+        on: NaiveDate,
+        /// The latest completed sweep.
+        latest: NaiveDate,
+    },
 }
 
 /// The first year of [`plausible_dates`].

@@ -377,7 +377,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     ///
     /// # Errors
     ///
-    /// [`RegistryError::Forbidden`] for any capacity but `system`; a store
+    /// [`RegistryError::Forbidden`] for any capacity but `system`;
+    /// [`RegistryError::SweepBeforeLatest`] for a day before the latest
+    /// completed sweep that was not swept itself (the later sweeps handled
+    /// what was due on it); a store
     /// failure, an erasure that cannot be made, or no grading policy in
     /// force. The subjects handled before the failure stay handled; the
     /// next call continues.
@@ -385,7 +388,16 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         self.authorize(actor, Operation::DailySweep, Target::none())?;
         let setup = self.setup();
         if let Some(report) = self.write_tx("daily_sweep", None, |tx| {
-            Ok::<_, RegistryError>(completed(tx, on)?)
+            let report = completed(tx, on)?;
+            if report.is_none() {
+                if let Some(latest) = latest_sweep(tx)?.filter(|l| l.on > on) {
+                    return Err(RegistryError::SweepBeforeLatest {
+                        on,
+                        latest: latest.on,
+                    });
+                }
+            }
+            Ok(report)
         })? {
             return Ok(report);
         }
