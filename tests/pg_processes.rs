@@ -458,7 +458,10 @@ fn document_text_never_goes_into_the_sql() {
         };
         assert!(matches!(e, StoreError::Conflict { attempts: 1 }), "{e:?}");
         for text in [e.to_string(), format!("{e:?}")] {
-            assert!(!text.contains("Zhang") && !text.contains("1101011990"), "{text}");
+            assert!(
+                !text.contains("Zhang") && !text.contains("1101011990"),
+                "{text}"
+            );
         }
     });
     // Nothing of the conflicted transaction was written; run again, it is.

@@ -806,9 +806,10 @@ impl Transaction for PgTx<'_> {
         for (key, doc, _) in &docs {
             check_text(table, key, doc)?;
         }
-        if docs.iter().any(|(_, _, on)| {
-            on.is_some_and(|d| first_pg_day().is_some_and(|first| d < first))
-        }) {
+        if docs
+            .iter()
+            .any(|(_, _, on)| on.is_some_and(|d| first_pg_day().is_some_and(|first| d < first)))
+        {
             // A day PostgreSQL cannot hold: put them one by one, so that
             // the refusal comes from here.
             for (key, doc, on) in docs {
