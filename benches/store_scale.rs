@@ -10,7 +10,7 @@
 //! quick sizes (import 100,000, sweeps over 10,000 and 100,000 records);
 //! `BENCH_SCALE=full` the (import 1,000,000, sweeps over 100,000
 //! and 1,000,000). `BENCH_OPS` sets the operations per thread (default
-//! 250).
+//! 250). `BENCH_STORES=postgres` (or `sqlite`) measures one store only.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::sync::Arc;
@@ -280,6 +280,18 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    let only = std::env::var("BENCH_STORES").ok();
+    let wanted = |store: &str| only.as_deref().is_none_or(|o| o == store);
+    if wanted("sqlite") {
+        sqlite_figures();
+    }
+    if wanted("postgres") {
+        postgres_figures();
+    }
+}
+
+/// The figures on SQLite, in files of a temporary directory.
+fn sqlite_figures() {
     let dir = std::env::temp_dir().join(format!("social-credit-scale-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sqlite = |name: &str| SqliteStore::open(dir.join(name)).unwrap();
@@ -291,7 +303,11 @@ fn main() {
         sweep("sqlite", store, size);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
 
+/// The figures on PostgreSQL, when `SOCIAL_CREDIT_PG_URL` names a server,
+/// each in a schema of its own, dropped at the end.
+fn postgres_figures() {
     let Ok(url) = std::env::var("SOCIAL_CREDIT_PG_URL") else {
         println!("postgres: skipped, SOCIAL_CREDIT_PG_URL is not set");
         return;
