@@ -10,7 +10,9 @@
 //! quick sizes (import 100,000, sweeps over 10,000 and 100,000 records);
 //! `BENCH_SCALE=full` the (import 1,000,000, sweeps over 100,000
 //! and 1,000,000). `BENCH_OPS` sets the operations per thread (default
-//! 250). `BENCH_STORES=postgres` (or `sqlite`) measures one store only.
+//! 250). `BENCH_STORES=postgres` (or `sqlite`) measures one store only,
+//! `BENCH_PARTS=sweep` (or `ops`, `import`, comma-separated) some figures
+//! only (on PostgreSQL).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::sync::Arc;
@@ -254,6 +256,12 @@ fn sweep<S: Store>(label: &str, store: S, size: u64) {
     );
 }
 
+/// Whether `BENCH_PARTS` (a comma-separated list of `ops`, `import` and
+/// `sweep`; all when unset) asks for `name`.
+fn part(name: &str) -> bool {
+    std::env::var("BENCH_PARTS").map_or(true, |v| v.split(',').any(|p| p.trim() == name))
+}
+
 fn full() -> bool {
     std::env::var("BENCH_SCALE").is_ok_and(|v| v == "full")
 }
@@ -325,8 +333,12 @@ fn postgres_figures() {
         config.options(&format!("-c search_path={}", schemas[i]));
         PostgresStore::with_config(config, 8).unwrap()
     };
-    record_and_assess("postgres", Arc::new(Registry::official(pg(0))));
-    import("postgres", &pg(1), import_size());
+    if part("ops") {
+        record_and_assess("postgres", Arc::new(Registry::official(pg(0))));
+    }
+    if part("import") {
+        import("postgres", &pg(1), import_size());
+    }
     admin
         .batch_execute(&format!(
             "DROP SCHEMA {} CASCADE; CREATE SCHEMA {0}",
@@ -334,6 +346,9 @@ fn postgres_figures() {
         ))
         .unwrap();
     for (i, size) in sizes().into_iter().enumerate() {
+        if !part("sweep") {
+            break;
+        }
         let store = pg(3 + i);
         import("postgres", &store, size);
         sweep("postgres", store, size);
