@@ -96,7 +96,11 @@ const AUDIT_COUNTER: &str = "#audit";
 /// later attempts run alone: every transaction holds an advisory lock on
 /// the schema while it runs, shared (taken with `BEGIN`, released by the
 /// transaction's end) on its first two attempts, and after that exclusive,
-/// taken for the session before its snapshot. A connection lost in the middle of a
+/// taken for the session before its snapshot. A transaction's writes wait
+/// in memory and go to the server as the parameters of one fixed statement
+/// before its next read of a range of documents and before its `COMMIT`:
+/// no document's text is ever part of the SQL (so none reaches a server log
+/// line about a failing statement). A connection lost in the middle of a
 /// transaction loses that transaction whole (the server rolls it back) and is
 /// not reused; the next transaction opens a new one.
 ///
@@ -1012,7 +1016,8 @@ fn end_sql(end: &str, alone: bool) -> String {
 /// server roll back and release the lock).
 ///
 /// Usually two round trips besides the work's: `BEGIN` with the lock, and
-/// `COMMIT` (or `ROLLBACK`), which releases it.
+/// `COMMIT` (or `ROLLBACK`), which releases it; three when writes are still
+/// pending at the end (sent before the `COMMIT`, as one statement).
 fn attempt_once(
     conn: &mut Conn,
     work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
