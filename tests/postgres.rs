@@ -100,6 +100,10 @@ fn apply_doc_op(
     })
 }
 
+/// A transaction's work, as `Store::transact` takes it.
+type Work<'a> =
+    &'a mut dyn FnMut(&mut dyn social_credit::store::Transaction) -> Result<(), StoreError>;
+
 /// Puts, due days, deletes and bulk puts of the same few keys, in any order
 /// within a transaction (the PostgreSQL store keeps its writes pending, one
 /// per key, and sends them before the next range read or the commit),
@@ -124,11 +128,7 @@ fn pending_writes_of_one_key_in_any_order_match_the_memory_store() {
             let pg = schemas.store_with(1);
             let memory = social_credit::store::MemoryStore::new();
             for (ops, commit) in &transactions {
-                let run = |store: &dyn Fn(
-                    &mut dyn FnMut(
-                        &mut dyn social_credit::store::Transaction,
-                    ) -> Result<(), StoreError>,
-                ) -> Result<(), StoreError>| {
+                let run = |store: &dyn Fn(Work<'_>) -> Result<(), StoreError>| {
                     let mut answers = Vec::new();
                     let result = store(&mut |tx| {
                         answers = ops
