@@ -10,7 +10,9 @@
 //! quick sizes (import 100,000, sweeps over 10,000 and 100,000 records);
 //! `BENCH_SCALE=full` the (import 1,000,000, sweeps over 100,000
 //! and 1,000,000). `BENCH_OPS` sets the operations per thread (default
-//! 250).
+//! 250). `BENCH_STORES=postgres` (or `sqlite`) measures one store only,
+//! `BENCH_PARTS=sweep` (or `ops`, `import`, comma-separated) some figures
+//! only (on PostgreSQL).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::sync::Arc;
@@ -254,6 +256,12 @@ fn sweep<S: Store>(label: &str, store: S, size: u64) {
     );
 }
 
+/// Whether `BENCH_PARTS` (a comma-separated list of `ops`, `import` and
+/// `sweep`; all when unset) asks for `name`.
+fn part(name: &str) -> bool {
+    std::env::var("BENCH_PARTS").map_or(true, |v| v.split(',').any(|p| p.trim() == name))
+}
+
 fn full() -> bool {
     std::env::var("BENCH_SCALE").is_ok_and(|v| v == "full")
 }
@@ -280,6 +288,18 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    let only = std::env::var("BENCH_STORES").ok();
+    let wanted = |store: &str| only.as_deref().is_none_or(|o| o == store);
+    if wanted("sqlite") {
+        sqlite_figures();
+    }
+    if wanted("postgres") {
+        postgres_figures();
+    }
+}
+
+/// The figures on SQLite, in files of a temporary directory.
+fn sqlite_figures() {
     let dir = std::env::temp_dir().join(format!("social-credit-scale-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sqlite = |name: &str| SqliteStore::open(dir.join(name)).unwrap();
@@ -291,7 +311,11 @@ fn main() {
         sweep("sqlite", store, size);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
 
+/// The figures on PostgreSQL, when `SOCIAL_CREDIT_PG_URL` names a server,
+/// each in a schema of its own, dropped at the end.
+fn postgres_figures() {
     let Ok(url) = std::env::var("SOCIAL_CREDIT_PG_URL") else {
         println!("postgres: skipped, SOCIAL_CREDIT_PG_URL is not set");
         return;
@@ -309,8 +333,12 @@ fn main() {
         config.options(&format!("-c search_path={}", schemas[i]));
         PostgresStore::with_config(config, 8).unwrap()
     };
-    record_and_assess("postgres", Arc::new(Registry::official(pg(0))));
-    import("postgres", &pg(1), import_size());
+    if part("ops") {
+        record_and_assess("postgres", Arc::new(Registry::official(pg(0))));
+    }
+    if part("import") {
+        import("postgres", &pg(1), import_size());
+    }
     admin
         .batch_execute(&format!(
             "DROP SCHEMA {} CASCADE; CREATE SCHEMA {0}",
@@ -318,6 +346,9 @@ fn main() {
         ))
         .unwrap();
     for (i, size) in sizes().into_iter().enumerate() {
+        if !part("sweep") {
+            break;
+        }
         let store = pg(3 + i);
         import("postgres", &store, size);
         sweep("postgres", store, size);

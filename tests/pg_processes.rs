@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::registry::{NewRecord, Registry};
-use social_credit::store::{dump, Doc, PostgresStore, Store, StoreError, Table};
+use social_credit::store::{dump, Doc, NulInText, PostgresStore, Store, StoreError, Table};
 use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, Uscc};
 
 /// The variable that makes a run of this binary a worker: the schema.
@@ -240,8 +240,8 @@ fn the_migration_lock_of_one_schema_does_not_hold_up_another() {
         .unwrap();
 }
 
-/// A transaction's writes go to the server as SQL text with the `COMMIT`
-/// (one round trip): any text a document may hold reads back as written,
+/// A transaction's writes go to the server as parameters before the
+/// `COMMIT`: any text a document may hold reads back as written,
 /// within the transaction and after it, and a NUL character (which
 /// PostgreSQL text cannot hold) is refused with nothing written.
 #[test]
@@ -302,14 +302,177 @@ fn any_text_reads_back_and_nul_is_refused() {
             },
         )
     });
-    assert!(
-        matches!(refused, Err(StoreError::Backend { .. })),
-        "{refused:?}"
+    let Err(StoreError::Backend { source }) = refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(
+        source.downcast_ref::<NulInText>(),
+        Some(&NulInText {
+            table: Table::Records,
+            field: "body"
+        })
     );
+    assert_eq!(dump(&store).unwrap(), before);
+    // A NUL in the key, the subject or the sealed part, and in any document
+    // of a bulk write, is refused the same, and the transaction goes on
+    // with nothing of the refused write.
+    let ok = Doc {
+        subject: Some("s".into()),
+        body: "b".into(),
+        sealed: Some("x".into()),
+    };
+    let cases: [(&str, Doc, &str); 3] = [
+        ("k\u{0}", ok.clone(), "key"),
+        (
+            "k",
+            Doc {
+                subject: Some("s\u{0}".into()),
+                ..ok.clone()
+            },
+            "subject",
+        ),
+        (
+            "k",
+            Doc {
+                sealed: Some("\u{0}".into()),
+                ..ok.clone()
+            },
+            "sealed",
+        ),
+    ];
+    for (key, doc, field) in cases {
+        let (one, many) = store
+            .transaction(|tx| {
+                let one = tx.put(Table::Records, key, doc.clone());
+                let many = tx.put_many(
+                    Table::Records,
+                    vec![
+                        ("fine".into(), ok.clone(), Some(d(2020, 2, 1))),
+                        (key.into(), doc.clone(), None),
+                    ],
+                );
+                assert_eq!(tx.get(Table::Records, "fine")?, None);
+                assert_eq!(tx.get(Table::Records, key)?, None);
+                Ok::<_, StoreError>((one, many))
+            })
+            .unwrap();
+        for refused in [one, many] {
+            let Err(StoreError::Backend { source }) = refused else {
+                panic!("{refused:?}")
+            };
+            assert_eq!(
+                source.downcast_ref::<NulInText>(),
+                Some(&NulInText {
+                    table: Table::Records,
+                    field
+                })
+            );
+            assert!(!source.to_string().contains('\u{0}'));
+        }
+    }
     assert_eq!(dump(&store).unwrap(), before);
     // The due day went with the writes too.
     let due = store
         .transaction(|tx| tx.due(Table::Records, d(2020, 1, 31), None, 100))
         .unwrap();
     assert!(due.iter().any(|d| d.key == "prop"));
+}
+
+/// A transaction's writes go to the server as parameters of fixed
+/// statements, never as SQL text: while the writes of a transaction wait
+/// for a row lock, the statement the server shows for it (the text its log
+/// would hold, were the statement to fail) holds none of the documents'
+/// text; when the wait ends in a serialization failure, the error holds none
+/// either.
+#[test]
+fn document_text_never_goes_into_the_sql() {
+    use postgres::NoTls;
+    let Some(schemas) = pg::schemas("params_not_text") else {
+        return;
+    };
+    let schema = schemas.fresh();
+    let store = PostgresStore::with_config(schemas.config_for(&schema), 2)
+        .unwrap()
+        .with_max_attempts(1);
+    // What a person's record holds whole: an identity number and a name.
+    let marker = "110101199003077777 Zhang San";
+    let doc = |body: &str| Doc {
+        subject: Some(format!("{body} subject")),
+        body: body.to_owned(),
+        sealed: Some(format!("{body} sealed")),
+    };
+    store
+        .transaction(|tx| tx.put(Table::Records, "k1", doc("before")))
+        .unwrap();
+    let mut locker = schemas.config_for(&schema).connect(NoTls).unwrap();
+    locker
+        .batch_execute("BEGIN; UPDATE docs SET body = 'changed' WHERE key = 'k1'")
+        .unwrap();
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            store.transaction(|tx| {
+                tx.put(Table::Records, "k2", doc(marker))?;
+                tx.put(Table::Records, "k1", doc(marker))?;
+                tx.set_due(Table::Records, "k1", Some(d(2020, 1, 31)))
+            })
+        });
+        // The writer's statement waits for the locker's row lock.
+        let mut waiting = None;
+        for _ in 0..500 {
+            let rows = schemas
+                .admin()
+                .query(
+                    "SELECT query FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'
+                         AND pid <> pg_backend_pid()",
+                    &[],
+                )
+                .unwrap();
+            if let Some(row) = rows.first() {
+                waiting = Some(row.get::<_, String>(0));
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let waiting = waiting.expect("the writer never waited for the row lock");
+        assert!(waiting.contains("unnest($1::text[]"), "{waiting}");
+        assert!(!waiting.contains("Zhang"), "{waiting}");
+        assert!(!waiting.contains("1101011990"), "{waiting}");
+        // No statement of any connection holds the text.
+        let all: Vec<String> = schemas
+            .admin()
+            .query(
+                "SELECT coalesce(query, '') FROM pg_stat_activity
+                 WHERE datname = current_database()",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(all.iter().all(|q| !q.contains("Zhang")), "{all:?}");
+        locker.batch_execute("COMMIT").unwrap();
+        let conflicted = writer.join().unwrap();
+        let Err(e) = conflicted else {
+            panic!("the write did not conflict: {conflicted:?}")
+        };
+        assert!(matches!(e, StoreError::Conflict { attempts: 1 }), "{e:?}");
+        for text in [e.to_string(), format!("{e:?}")] {
+            assert!(
+                !text.contains("Zhang") && !text.contains("1101011990"),
+                "{text}"
+            );
+        }
+    });
+    // Nothing of the conflicted transaction was written; run again, it is.
+    let read = |key: &'static str| store.transaction(|tx| tx.get(Table::Records, key));
+    assert_eq!(read("k2").unwrap(), None);
+    assert_eq!(read("k1").unwrap().unwrap().body, "changed");
+    store
+        .transaction(|tx| {
+            tx.put(Table::Records, "k1", doc(marker))?;
+            tx.set_due(Table::Records, "k1", Some(d(2020, 1, 31)))
+        })
+        .unwrap();
+    assert_eq!(read("k1").unwrap(), Some(doc(marker)));
 }

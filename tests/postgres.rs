@@ -29,6 +29,130 @@ fn postgres_store_matches_the_model() {
     kit::model_based(|| schemas.store_with(2), 24).unwrap();
 }
 
+/// One operation on documents and their due days, for comparing the
+/// PostgreSQL store's pending writes with the memory store.
+#[derive(Debug, Clone)]
+enum DocOp {
+    Put(u8, i64),
+    SetDue(u8, Option<u32>),
+    Delete(u8),
+    PutMany(Vec<(u8, i64, Option<u32>)>),
+    Get(u8),
+    Due(u32),
+    Scan,
+}
+
+fn doc_op() -> impl proptest::strategy::Strategy<Value = DocOp> {
+    use proptest::prelude::*;
+    let day = prop::option::of(1u32..6);
+    prop_oneof![
+        (0u8..4, any::<i64>()).prop_map(|(k, n)| DocOp::Put(k, n)),
+        (0u8..4, day.clone()).prop_map(|(k, d)| DocOp::SetDue(k, d)),
+        (0u8..4).prop_map(DocOp::Delete),
+        prop::collection::vec((0u8..4, any::<i64>(), day), 0..4).prop_map(DocOp::PutMany),
+        (0u8..4).prop_map(DocOp::Get),
+        (1u32..6).prop_map(DocOp::Due),
+        Just(DocOp::Scan),
+    ]
+}
+
+/// What an operation answered, as text both stores produce alike.
+fn apply_doc_op(
+    tx: &mut dyn social_credit::store::Transaction,
+    op: &DocOp,
+) -> Result<String, StoreError> {
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2020, 1, d).unwrap();
+    let key = |k: u8| format!("k{k}");
+    let doc = |n: i64| Doc {
+        subject: Some(format!("s{}", n.rem_euclid(2))),
+        body: n.to_string(),
+        sealed: None,
+    };
+    let t = Table::Records;
+    Ok(match op {
+        DocOp::Put(k, n) => format!("{:?}", tx.put(t, &key(*k), doc(*n))?),
+        DocOp::SetDue(k, d) => format!("{:?}", tx.set_due(t, &key(*k), d.map(day))?),
+        DocOp::Delete(k) => format!("{:?}", tx.delete(t, &key(*k))?),
+        DocOp::PutMany(docs) => format!(
+            "{:?}",
+            tx.put_many(
+                t,
+                docs.iter()
+                    .map(|(k, n, d)| (key(*k), doc(*n), d.map(day)))
+                    .collect()
+            )?
+        ),
+        DocOp::Get(k) => format!("{:?}", tx.get(t, &key(*k))?.map(|d| d.body)),
+        DocOp::Due(d) => format!(
+            "{:?}",
+            tx.due(t, day(*d), None, 10)?
+                .into_iter()
+                .map(|d| (d.key, d.subject, d.on))
+                .collect::<Vec<_>>()
+        ),
+        DocOp::Scan => format!(
+            "{:?}",
+            tx.scan(t, None)?
+                .into_iter()
+                .map(|(k, d)| (k, d.body))
+                .collect::<Vec<_>>()
+        ),
+    })
+}
+
+/// A transaction's work, as `Store::transact` takes it.
+type Work<'a> =
+    &'a mut dyn FnMut(&mut dyn social_credit::store::Transaction) -> Result<(), StoreError>;
+
+/// Puts, due days, deletes and bulk puts of the same few keys, in any order
+/// within a transaction (the PostgreSQL store keeps its writes pending, one
+/// per key, and sends them before the next range read or the commit),
+/// answer and leave the documents and due days as the memory store does.
+#[test]
+fn pending_writes_of_one_key_in_any_order_match_the_memory_store() {
+    use proptest::prelude::*;
+    let Some(schemas) = pg::schemas("pending") else {
+        return;
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 48,
+        failure_persistence: None,
+        ..Default::default()
+    });
+    let strategy = prop::collection::vec(
+        (prop::collection::vec(doc_op(), 1..10), any::<bool>()),
+        1..5,
+    );
+    runner
+        .run(&strategy, |transactions| {
+            let pg = schemas.store_with(1);
+            let memory = social_credit::store::MemoryStore::new();
+            for (ops, commit) in &transactions {
+                let run = |store: &dyn Fn(Work<'_>) -> Result<(), StoreError>| {
+                    let mut answers = Vec::new();
+                    let result = store(&mut |tx| {
+                        answers = ops
+                            .iter()
+                            .map(|op| apply_doc_op(tx, op))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        if *commit {
+                            Ok(())
+                        } else {
+                            Err(StoreError::WorkFailed)
+                        }
+                    });
+                    (answers, result.is_ok())
+                };
+                let got = run(&|w| pg.transact(w));
+                let expected = run(&|w| memory.transact(w));
+                prop_assert_eq!(got, expected, "{:?}", ops);
+                prop_assert_eq!(dump(&pg).unwrap(), dump(&memory).unwrap());
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
 fn entry(n: i64) -> String {
     serde_json::json!({ "n": n }).to_string()
 }

@@ -54,7 +54,7 @@ use thiserror::Error;
 
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
-pub use postgres::PostgresStore;
+pub use postgres::{NulInText, PostgresStore};
 pub use redact::{masked_key, masked_problem};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteOptions, SqliteStore, DEFAULT_BUSY_TIMEOUT};

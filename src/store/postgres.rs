@@ -1,6 +1,7 @@
 //! A store on PostgreSQL (feature `postgres`), through the sync `postgres`
 //! client over a small pool of connections.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -30,8 +31,31 @@ const LOCK_CLASS: i64 = 0x736f_6369;
 /// cannot conflict again. Keyed by schema as [`LOCK_CLASS`] is.
 const LOCK_CLASS_TX: i64 = LOCK_CLASS + 1;
 
-/// How many documents one statement of [`Transaction::put_many`] writes.
+/// How many documents wait to be written before they are sent (one
+/// statement of [`Transaction::put_many`] writes this many).
 const PUT_PAGE: usize = 1_000;
+
+/// The statement that sends a transaction's pending writes (see
+/// `PgTx::flush`): fixed SQL, the documents bound as arrays.
+const WRITE_SQL: &str = "WITH kept AS (
+        INSERT INTO docs (tbl, key, subject, body, sealed)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+        ON CONFLICT (tbl, key) DO UPDATE SET subject = excluded.subject,
+            body = excluded.body, sealed = excluded.sealed
+        RETURNING 1),
+    dated AS (
+        INSERT INTO docs (tbl, key, subject, body, sealed, due)
+        SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+            $11::date[])
+        ON CONFLICT (tbl, key) DO UPDATE SET subject = excluded.subject,
+            body = excluded.body, sealed = excluded.sealed, due = excluded.due
+        RETURNING 1),
+    due AS (
+        UPDATE docs SET due = u.due
+        FROM unnest($12::text[], $13::text[], $14::date[]) AS u(tbl, key, due)
+        WHERE docs.tbl = u.tbl AND docs.key = u.key
+        RETURNING 1)
+    SELECT 1";
 
 /// How many attempts run alongside others before one runs alone.
 const OPTIMISTIC_ATTEMPTS: u32 = 2;
@@ -72,7 +96,11 @@ const AUDIT_COUNTER: &str = "#audit";
 /// later attempts run alone: every transaction holds an advisory lock on
 /// the schema while it runs, shared (taken with `BEGIN`, released by the
 /// transaction's end) on its first two attempts, and after that exclusive,
-/// taken for the session before its snapshot. A connection lost in the middle of a
+/// taken for the session before its snapshot. A transaction's writes wait
+/// in memory and go to the server as the parameters of one fixed statement
+/// before its next read of a range of documents and before its `COMMIT`:
+/// no document's text is ever part of the SQL (so none reaches a server log
+/// line about a failing statement). A connection lost in the middle of a
 /// transaction loses that transaction whole (the server rolls it back) and is
 /// not reused; the next transaction opens a new one.
 ///
@@ -128,7 +156,7 @@ struct Statements {
     append_audit: Statement,
     audit_since: Statement,
     set_due: Statement,
-    put_many: Statement,
+    write: Statement,
     due: Statement,
 }
 
@@ -151,14 +179,14 @@ impl Statements {
                  INSERT INTO audit (seq, entry) SELECT last, $2 FROM n RETURNING seq")?,
             audit_since: p("SELECT seq, entry FROM audit WHERE seq > $1 ORDER BY seq")?,
             set_due: p("UPDATE docs SET due = $3 WHERE tbl = $1 AND key = $2")?,
-            // Many documents in one statement (issue 19: one round trip per
-            // page of a bulk load, not two per document).
-            put_many: p("INSERT INTO docs (tbl, key, subject, body, sealed, due)
-                 SELECT $1, k, s, b, x, d
-                 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[])
-                     AS t(k, s, b, x, d)
-                 ON CONFLICT (tbl, key) DO UPDATE SET subject = excluded.subject,
-                     body = excluded.body, sealed = excluded.sealed, due = excluded.due")?,
+            // A transaction's pending writes in one statement, as arrays
+            // (issue 19: one round trip for them all, and no document text
+            // in the SQL, so none in a server log line): documents put with
+            // their stored due day kept, documents put with a due day, and
+            // due days set on documents not put. Each key comes once in
+            // all three (the pending writes are one per key), so no row is
+            // changed twice.
+            write: p(WRITE_SQL)?,
             due: p("SELECT key, subject, due FROM docs
                  WHERE tbl = $1 AND due IS NOT NULL AND due <= $2
                      AND ($3::text IS NULL OR key > $3::text)
@@ -452,32 +480,80 @@ struct PgTx<'a> {
     // Whether any statement failed: the server has aborted the transaction,
     // and a `COMMIT` would only roll it back.
     failed: bool,
-    // Writes not sent yet (`put`, `set_due`), as SQL text: sent in one round
-    // trip before the next read of documents, or with the `COMMIT`.
-    pending: String,
+    // Writes not sent yet (`put`, `set_due`, `put_many`), one per document
+    // (the last write wins), in key order: sent as parameters of the one
+    // `write` statement before the next read of a range of documents or
+    // the commit, or once `PUT_PAGE` documents wait.
+    pending: BTreeMap<(Table, String), Write>,
 }
 
-/// Pending writes past this many bytes are sent at once.
-const PENDING_LIMIT: usize = 4 << 20;
+/// A write of one document waiting to be sent.
+#[derive(Debug)]
+enum Write {
+    /// The document as this transaction put it; `due` is `None` when the
+    /// stored due day is kept (a new document has none), `Some(day)` when
+    /// this transaction set it after the put.
+    Put {
+        doc: Doc,
+        due: Option<Option<NaiveDate>>,
+    },
+    /// A due day set on a document this transaction has not put (nothing
+    /// when there is no such document).
+    Due(Option<NaiveDate>),
+}
 
-/// `text` as an SQL string literal: an escape string (`E'…'`), read the same
-/// whatever `standard_conforming_strings` says, with `\` and `'` doubled.
-/// PostgreSQL text cannot hold NUL, and the simple query protocol ends a
-/// query at one: refused.
-fn literal(text: &str) -> Result<String, StoreError> {
-    if text.contains('\0') {
-        return Err(StoreError::backend(
-            "a document's text holds a NUL character, which PostgreSQL cannot store",
-        ));
+/// Text PostgreSQL cannot store: a document's key or text holding a NUL
+/// character (U+0000). [`PostgresStore`] refuses it when the document is
+/// written, before anything is sent, as the source of a
+/// [`StoreError::Backend`]; the transaction goes on, and nothing of the
+/// refused write is stored.
+///
+/// # Example
+///
+/// ```no_run
+/// use social_credit::store::{Doc, NulInText, PostgresStore, Store, StoreError, Table};
+///
+/// let store = PostgresStore::connect("postgres://postgres@127.0.0.1/test")?;
+/// let doc = Doc { subject: None, body: "a\u{0}b".into(), sealed: None };
+/// let refused = store.transaction(|tx| tx.put(Table::Records, "k", doc.clone()));
+/// let Err(StoreError::Backend { source }) = refused else { panic!() };
+/// assert_eq!(
+///     source.downcast_ref::<NulInText>(),
+///     Some(&NulInText { table: Table::Records, field: "body" })
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a {table} document's {field} holds a NUL character, which PostgreSQL text cannot hold")]
+pub struct NulInText {
+    /// The table written to.
+    pub table: Table,
+    /// What holds the NUL: `key`, `subject`, `body` or `sealed`.
+    pub field: &'static str,
+}
+
+/// Refuses a document PostgreSQL text cannot hold (it names the field, not
+/// the text, which may be personal data).
+fn check_text(table: Table, key: &str, doc: &Doc) -> Result<(), StoreError> {
+    let fields = [
+        ("key", Some(key)),
+        ("subject", doc.subject.as_deref()),
+        ("body", Some(doc.body.as_str())),
+        ("sealed", doc.sealed.as_deref()),
+    ];
+    match fields
+        .iter()
+        .find(|(_, text)| text.is_some_and(|t| t.contains('\0')))
+    {
+        Some(&(field, _)) => Err(StoreError::backend(NulInText { table, field })),
+        None => Ok(()),
     }
-    Ok(format!(
-        "E'{}'",
-        text.replace('\\', "\\\\").replace('\'', "''")
-    ))
 }
 
-fn literal_or_null(text: Option<&str>) -> Result<String, StoreError> {
-    text.map_or_else(|| Ok("NULL".to_owned()), literal)
+/// The first day PostgreSQL's `date` holds (4714-11-24 BC, year -4713);
+/// its last is past chrono's.
+fn first_pg_day() -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(-4713, 11, 24)
 }
 
 impl PgTx<'_> {
@@ -488,22 +564,82 @@ impl PgTx<'_> {
         backend(e)
     }
 
-    /// Sends the pending writes.
+    /// Sends the pending writes, in one round trip: the documents put with
+    /// their due day kept, those put with a due day, and the due days set
+    /// on documents not put, each as arrays bound to the `write`
+    /// statement (the document's text is never part of the SQL).
     fn flush(&mut self) -> Result<(), StoreError> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let sql = std::mem::take(&mut self.pending);
-        self.tx.batch_execute(&sql).map_err(|e| self.fail(e))
+        let pending = std::mem::take(&mut self.pending);
+        let mut kept = Columns::default();
+        let mut dated = Columns::default();
+        let (mut due_tables, mut due_keys, mut due_days) = (Vec::new(), Vec::new(), Vec::new());
+        for ((table, key), write) in &pending {
+            match write {
+                Write::Put { doc, due: None } => kept.push(*table, key, doc, None),
+                Write::Put { doc, due: Some(on) } => dated.push(*table, key, doc, *on),
+                Write::Due(on) => {
+                    due_tables.push(table.name());
+                    due_keys.push(key.as_str());
+                    due_days.push(*on);
+                }
+            }
+        }
+        let result = self.tx.execute(
+            &self.st.write,
+            &[
+                &kept.tables,
+                &kept.keys,
+                &kept.subjects,
+                &kept.bodies,
+                &kept.sealed,
+                &dated.tables,
+                &dated.keys,
+                &dated.subjects,
+                &dated.bodies,
+                &dated.sealed,
+                &dated.due,
+                &due_tables,
+                &due_keys,
+                &due_days,
+            ],
+        );
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.fail(e)),
+        }
     }
 
-    fn push(&mut self, statement: &str) -> Result<(), StoreError> {
-        self.pending.push_str(statement);
-        self.pending.push_str(";\n");
-        if self.pending.len() > PENDING_LIMIT {
+    /// Sends the pending writes once a page of them waits.
+    fn flush_if_full(&mut self) -> Result<(), StoreError> {
+        if self.pending.len() >= PUT_PAGE {
             self.flush()?;
         }
         Ok(())
+    }
+}
+
+/// The columns of documents to write, as the `write` statement's arrays.
+#[derive(Default)]
+struct Columns<'a> {
+    tables: Vec<&'static str>,
+    keys: Vec<&'a str>,
+    subjects: Vec<Option<&'a str>>,
+    bodies: Vec<&'a str>,
+    sealed: Vec<Option<&'a str>>,
+    due: Vec<Option<NaiveDate>>,
+}
+
+impl<'a> Columns<'a> {
+    fn push(&mut self, table: Table, key: &'a str, doc: &'a Doc, due: Option<NaiveDate>) {
+        self.tables.push(table.name());
+        self.keys.push(key);
+        self.subjects.push(doc.subject.as_deref());
+        self.bodies.push(&doc.body);
+        self.sealed.push(doc.sealed.as_deref());
+        self.due.push(due);
     }
 }
 
@@ -517,7 +653,15 @@ fn doc_of(row: &postgres::Row, at: usize) -> Result<Doc, StoreError> {
 
 impl Transaction for PgTx<'_> {
     fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
-        self.flush()?;
+        // A document put in this transaction is the one it reads; the
+        // pending writes of others do not change this one.
+        if let Some(Write::Put { doc, .. }) = self.pending.get(&(table, key.to_owned())) {
+            return Ok(Some(doc.clone()));
+        }
+        if key.contains('\0') {
+            // No such key can be stored.
+            return Ok(None);
+        }
         self.tx
             .query_opt(&self.st.get, &[&table.name(), &key])
             .map_err(|e| self.fail(e))?
@@ -526,28 +670,37 @@ impl Transaction for PgTx<'_> {
     }
 
     fn put(&mut self, table: Table, key: &str, doc: Doc) -> Result<(), StoreError> {
-        // Sent with the next read or the commit (one round trip for a
-        // transaction's writes, not one each).
-        let statement = format!(
-            "INSERT INTO docs (tbl, key, subject, body, sealed) VALUES ({}, {}, {}, {}, {})
-             ON CONFLICT (tbl, key) DO UPDATE SET subject = excluded.subject,
-                 body = excluded.body, sealed = excluded.sealed",
-            literal(table.name())?,
-            literal(key)?,
-            literal_or_null(doc.subject.as_deref())?,
-            literal(&doc.body)?,
-            literal_or_null(doc.sealed.as_deref())?,
-        );
-        self.push(&statement)
+        check_text(table, key, &doc)?;
+        let slot = (table, key.to_owned());
+        let due = match self.pending.get(&slot) {
+            Some(Write::Put { due, .. }) => *due,
+            // A due day set on a stored document, which this put replaces
+            // (keeping the day) or creates (with none): sent first.
+            Some(Write::Due(_)) => {
+                self.flush()?;
+                None
+            }
+            None => None,
+        };
+        self.pending.insert(slot, Write::Put { doc, due });
+        self.flush_if_full()
     }
 
     fn delete(&mut self, table: Table, key: &str) -> Result<bool, StoreError> {
-        self.flush()?;
+        // Only this key's pending write is concerned: it is dropped, and the
+        // stored document deleted at once (the answer needs the server).
+        let put = matches!(
+            self.pending.remove(&(table, key.to_owned())),
+            Some(Write::Put { .. })
+        );
+        if key.contains('\0') {
+            return Ok(put);
+        }
         let n = self
             .tx
             .execute(&self.st.delete, &[&table.name(), &key])
             .map_err(|e| self.fail(e))?;
-        Ok(n > 0)
+        Ok(put || n > 0)
     }
 
     fn scan(
@@ -624,28 +777,27 @@ impl Transaction for PgTx<'_> {
         key: &str,
         on: Option<NaiveDate>,
     ) -> Result<(), StoreError> {
-        use chrono::Datelike;
-        // A day of years 1 to 9999 has an ISO 8601 literal PostgreSQL reads:
-        // sent with the other writes; any other day bound as a parameter.
-        let day = match on {
-            None => Some("NULL".to_owned()),
-            Some(d) if (1..=9999).contains(&d.year()) => {
-                Some(format!("DATE '{}'", d.format("%Y-%m-%d")))
-            }
-            Some(_) => None,
-        };
-        if let Some(day) = day {
-            let statement = format!(
-                "UPDATE docs SET due = {day} WHERE tbl = {} AND key = {}",
-                literal(table.name())?,
-                literal(key)?
-            );
-            return self.push(&statement);
+        if key.contains('\0') {
+            // No such key can be stored: nothing to set.
+            return Ok(());
         }
-        self.flush()?;
-        self.tx
-            .execute(&self.st.set_due, &[&table.name(), &key, &on])
-            .map_err(|e| self.fail(e))?;
+        if on.is_some_and(|d| first_pg_day().is_some_and(|first| d < first)) {
+            // A day PostgreSQL cannot hold: sent now, so that the server's
+            // refusal comes from this call.
+            self.flush()?;
+            self.tx
+                .execute(&self.st.set_due, &[&table.name(), &key, &on])
+                .map_err(|e| self.fail(e))?;
+            return Ok(());
+        }
+        match self.pending.get_mut(&(table, key.to_owned())) {
+            Some(Write::Put { due, .. }) => *due = Some(on),
+            Some(Write::Due(day)) => *day = on,
+            None => {
+                self.pending.insert((table, key.to_owned()), Write::Due(on));
+                self.flush_if_full()?;
+            }
+        }
         Ok(())
     }
 
@@ -654,33 +806,29 @@ impl Transaction for PgTx<'_> {
         table: Table,
         docs: Vec<(String, Doc, Option<NaiveDate>)>,
     ) -> Result<(), StoreError> {
-        self.flush()?;
-        // One statement may not change a row twice: the later of two
-        // documents with one key wins, as with `put` in turn.
-        let mut last = std::collections::HashMap::with_capacity(docs.len());
-        for (i, (key, _, _)) in docs.iter().enumerate() {
-            last.insert(key.clone(), i);
+        // All refused or none: nothing is written when one is.
+        for (key, doc, _) in &docs {
+            check_text(table, key, doc)?;
         }
-        let docs: Vec<_> = docs
-            .into_iter()
-            .enumerate()
-            .filter(|(i, (key, _, _))| last.get(key) == Some(i))
-            .map(|(_, d)| d)
-            .collect();
-        for page in docs.chunks(PUT_PAGE) {
-            let keys: Vec<&str> = page.iter().map(|(k, _, _)| k.as_str()).collect();
-            let subjects: Vec<Option<&str>> =
-                page.iter().map(|(_, d, _)| d.subject.as_deref()).collect();
-            let bodies: Vec<&str> = page.iter().map(|(_, d, _)| d.body.as_str()).collect();
-            let sealed: Vec<Option<&str>> =
-                page.iter().map(|(_, d, _)| d.sealed.as_deref()).collect();
-            let due: Vec<Option<NaiveDate>> = page.iter().map(|(_, _, on)| *on).collect();
-            self.tx
-                .execute(
-                    &self.st.put_many,
-                    &[&table.name(), &keys, &subjects, &bodies, &sealed, &due],
-                )
-                .map_err(|e| self.fail(e))?;
+        if docs
+            .iter()
+            .any(|(_, _, on)| on.is_some_and(|d| first_pg_day().is_some_and(|first| d < first)))
+        {
+            // A day PostgreSQL cannot hold: put them one by one, so that
+            // the refusal comes from here.
+            for (key, doc, on) in docs {
+                self.put(table, &key, doc)?;
+                self.set_due(table, &key, on)?;
+            }
+            return Ok(());
+        }
+        // As `put` then `set_due` on each in turn: whatever was pending
+        // for the key, the document and its due day are these (the later
+        // of two with one key wins). Sent a page at a time.
+        for (key, doc, on) in docs {
+            self.pending
+                .insert((table, key), Write::Put { doc, due: Some(on) });
+            self.flush_if_full()?;
         }
         Ok(())
     }
@@ -692,9 +840,8 @@ impl Transaction for PgTx<'_> {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Due>, StoreError> {
-        // PostgreSQL's dates start on 4714-11-24 BC (year -4713): before
-        // that nothing can be due. (Its last date is past chrono's.)
-        if NaiveDate::from_ymd_opt(-4713, 11, 24).is_some_and(|first| up_to < first) {
+        // Before PostgreSQL's first day nothing can be due.
+        if first_pg_day().is_some_and(|first| up_to < first) {
             return Ok(Vec::new());
         }
         self.flush()?;
@@ -869,7 +1016,8 @@ fn end_sql(end: &str, alone: bool) -> String {
 /// server roll back and release the lock).
 ///
 /// Usually two round trips besides the work's: `BEGIN` with the lock, and
-/// `COMMIT` (or `ROLLBACK`), which releases it.
+/// `COMMIT` (or `ROLLBACK`), which releases it; three when writes are still
+/// pending at the end (sent before the `COMMIT`, as one statement).
 fn attempt_once(
     conn: &mut Conn,
     work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
@@ -887,12 +1035,16 @@ fn attempt_once(
         conflict: false,
         broken: false,
         failed: false,
-        pending: String::new(),
+        pending: BTreeMap::new(),
     };
-    let result = work(&mut ptx);
+    let mut result = work(&mut ptx);
+    if result.is_ok() && !ptx.failed {
+        // The writes not sent yet, before the `COMMIT`.
+        if let Err(e) = ptx.flush() {
+            result = Err(e);
+        }
+    }
     let (conflict, broken, failed) = (ptx.conflict, ptx.broken, ptx.failed);
-    // The writes not sent yet go with the `COMMIT`, in one round trip.
-    let pending = std::mem::take(&mut ptx.pending);
     if broken {
         // Lost with the connection: the server rolled back and released.
         let outcome = match result {
@@ -907,11 +1059,10 @@ fn attempt_once(
     let rollback = end_sql("ROLLBACK", alone);
     match result {
         Ok(()) if !failed => {
-            match client.batch_execute(&format!("{pending}{}", end_sql("COMMIT", alone))) {
+            match client.batch_execute(&end_sql("COMMIT", alone)) {
                 Ok(()) => (Attempt::Done(Ok(())), false),
                 Err(e) => {
-                    // A pending write or the commit failed: what followed it
-                    // (the commit, the unlock) was not run.
+                    // The commit failed: the unlock after it was not run.
                     let outcome = if is_conflict(&e) {
                         Attempt::Conflict
                     } else {
