@@ -139,6 +139,14 @@ impl crate::store::Transaction for Timed<'_> {
         self.time(|tx| tx.scan_subject(subject, tables))
     }
 
+    fn delete_many(
+        &mut self,
+        table: crate::store::Table,
+        keys: &[String],
+    ) -> Result<u64, crate::store::StoreError> {
+        self.time(|tx| tx.delete_many(table, keys))
+    }
+
     fn put_many(
         &mut self,
         table: crate::store::Table,

@@ -243,6 +243,10 @@ impl Transaction for Tracked<'_> {
         self.tx.pending_generation()
     }
 
+    fn delete_many(&mut self, table: Table, keys: &[String]) -> Result<u64, StoreError> {
+        self.tx.delete_many(table, keys)
+    }
+
     fn put_many(
         &mut self,
         table: Table,

@@ -519,17 +519,18 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     })
                     .collect::<Result<Vec<_>, StoreError>>()?,
             );
-            for (key, _) in &parts {
-                tx.delete(Table::Sweeps, key)?;
-            }
+            let mut gone: Vec<String> = parts.iter().map(|(key, _)| key.clone()).collect();
             // A concurrent sweep of the last completed day that was still
             // handling a subject when that day completed left its part
             // behind: it goes now, with this day's.
             if let Some(since) = started.since {
-                for (key, _) in tx.scan(Table::Sweeps, Some(&part_tag(since)))? {
-                    tx.delete(Table::Sweeps, &key)?;
-                }
+                gone.extend(
+                    tx.scan(Table::Sweeps, Some(&part_tag(since)))?
+                        .into_iter()
+                        .map(|(key, _)| key),
+                );
             }
+            tx.delete_many(Table::Sweeps, &gone)?;
             tx.delete(Table::Sweeps, PROGRESS)?;
             let mark = Mark {
                 on,

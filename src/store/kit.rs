@@ -116,6 +116,7 @@ pub fn conformance<S: Store>(make: impl Fn() -> S) -> Result<(), KitFailure> {
     sealed_kept(&make())?;
     concurrent_transactions(&make())?;
     due_index(&make())?;
+    delete_many(&make())?;
     pages_match_scans(&make())?;
     reads_and_generations(&make())?;
     Ok(())
@@ -192,6 +193,51 @@ fn due_index<S: Store>(store: &S) -> Result<(), KitFailure> {
             && after.0.first().map(|d| d.on) == Some(day(5))
             && after.1.is_empty(),
         || format!("after changes: {after:?}"),
+    )
+}
+
+/// `delete_many` deletes what `delete` on each key would, counting each
+/// document once: stored ones, ones put earlier in the transaction, both,
+/// and no missing key; a rollback keeps them all.
+fn delete_many<S: Store>(store: &S) -> Result<(), KitFailure> {
+    const C: &str = "delete_many";
+    let names = |v: &[(String, Doc)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    run(store, C, |tx| {
+        for (i, key) in ["a", "b", "c", "d"].into_iter().enumerate() {
+            tx.put(Table::Records, key, doc(Some("s1"), i as i64))?;
+        }
+        tx.set_due(Table::Records, "a", Some(day(3)))?;
+        Ok(())
+    })?;
+    let _ = store.transaction(|tx| {
+        tx.delete_many(Table::Records, &["a".into(), "b".into()])?;
+        Err::<(), _>(KitError::Rollback)
+    });
+    let (count, inside) = run(store, C, |tx| {
+        // "b" stored and put again; "e" only put; "zz" nowhere.
+        tx.put(Table::Records, "b", doc(Some("s1"), 9))?;
+        tx.put(Table::Records, "e", doc(Some("s2"), 10))?;
+        let keys: Vec<String> = ["a", "b", "e", "zz"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let count = tx.delete_many(Table::Records, &keys)?;
+        Ok((count, tx.scan(Table::Records, None)?))
+    })?;
+    ensure(C, count == 3, || format!("counted {count}, not 3"))?;
+    ensure(C, names(&inside) == ["c", "d"], || {
+        format!("inside the transaction: {:?}", names(&inside))
+    })?;
+    let after = run(store, C, |tx| {
+        Ok((
+            tx.scan(Table::Records, None)?,
+            tx.due(Table::Records, day(31), None, 10)?,
+        ))
+    })?;
+    ensure(
+        C,
+        names(&after.0) == ["c", "d"] && after.1.is_empty(),
+        || format!("after: {:?}, due {:?}", names(&after.0), after.1),
     )
 }
 

@@ -632,6 +632,22 @@ pub trait Transaction {
     fn set_due(&mut self, table: Table, key: &str, on: Option<NaiveDate>)
         -> Result<(), StoreError>;
 
+    /// Deletes the documents of `table` at `keys` (a key with no document is
+    /// passed over), as [`delete`](Self::delete) on each would, and says how
+    /// many there were. A store may do it in one round trip (the PostgreSQL
+    /// store sends one statement).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the backend fails.
+    fn delete_many(&mut self, table: Table, keys: &[String]) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        for key in keys {
+            deleted += u64::from(self.delete(table, key)?);
+        }
+        Ok(deleted)
+    }
+
     /// Inserts or replaces many documents of `table`, each with its due day
     /// (`None`: none), as [`put`](Self::put) then [`set_due`](Self::set_due)
     /// on each in turn would; when a key comes twice, the later wins. For

@@ -703,6 +703,43 @@ impl Transaction for PgTx<'_> {
         Ok(put || n > 0)
     }
 
+    fn delete_many(&mut self, table: Table, keys: &[String]) -> Result<u64, StoreError> {
+        // As `delete` on each: their pending writes dropped, the stored
+        // documents deleted in one statement; a document counts once,
+        // whether it was only pending, only stored, or both.
+        let mut gone: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        for key in keys {
+            if matches!(
+                self.pending.remove(&(table, key.clone())),
+                Some(Write::Put { .. })
+            ) {
+                gone.insert(key);
+            }
+        }
+        let stored: Vec<&str> = keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !k.contains('\0'))
+            .collect();
+        if !stored.is_empty() {
+            let rows = self
+                .tx
+                .query(
+                    "DELETE FROM docs WHERE tbl = $1 AND key = ANY($2) RETURNING key",
+                    &[&table.name(), &stored],
+                )
+                .map_err(|e| self.fail(e))?;
+            let asked: std::collections::HashSet<&str> = stored.iter().copied().collect();
+            for row in &rows {
+                let key: &str = row.try_get(0).map_err(backend)?;
+                if let Some(k) = asked.get(key) {
+                    gone.insert(k);
+                }
+            }
+        }
+        Ok(gone.len() as u64)
+    }
+
     fn scan(
         &mut self,
         table: Table,
