@@ -99,13 +99,47 @@ const DUE_INDEX: &str = "~due-index";
 /// The key of the part of the sweep of `on` about `subject` (a subject
 /// key): one per subject and day, so a part written again replaces itself.
 fn part_key(on: NaiveDate, subject: &str) -> String {
-    format!("~part/{on}/{subject}")
+    format!("{}{subject}", part_prefix(on))
 }
 
-/// The [`Doc::subject`] of the parts of the sweep of `on`, so that they are
-/// found by it, whatever else the table holds.
-fn part_tag(on: NaiveDate) -> String {
-    format!("~sweep-part/{on}")
+/// The keys of the parts of the sweep of `on` follow this one, one after
+/// another in key order ([`part_key`]).
+fn part_prefix(on: NaiveDate) -> String {
+    format!("~part/{on}/")
+}
+
+/// The tables the sweep reads for a subject, in one query: its documents
+/// with due days, and its part of a sweep under way (a part is indexed
+/// under its subject).
+const SUBJECT_TABLES: [Table; 5] = [
+    due::DUE_TABLES[0],
+    due::DUE_TABLES[1],
+    due::DUE_TABLES[2],
+    due::DUE_TABLES[3],
+    Table::Sweeps,
+];
+
+/// The parts of the sweep of `on`, in key order, a page at a time.
+fn parts_of(tx: &mut dyn Transaction, on: NaiveDate) -> Result<Vec<(String, Doc)>, StoreError> {
+    let prefix = part_prefix(on);
+    let mut parts = Vec::new();
+    let mut after = prefix.clone();
+    loop {
+        let page = tx.scan_page(Table::Sweeps, None, Some(&after), PAGE)?;
+        let full = page.len() == PAGE;
+        let mut ours = page
+            .into_iter()
+            .take_while(|(key, _)| key.starts_with(&prefix))
+            .peekable();
+        if ours.peek().is_none() {
+            return Ok(parts);
+        }
+        parts.extend(ours);
+        match parts.last() {
+            Some((key, _)) if full => after = key.clone(),
+            _ => return Ok(parts),
+        }
+    }
 }
 /// How many due documents one page query reads.
 const PAGE: usize = 256;
@@ -477,17 +511,14 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                     match item.subject {
                         Some(subject) if !handled.contains(&subject) => {
                             self.write_tx("daily_sweep", None, |tx| {
-                                // Handled by a concurrent sweep of the day
-                                // since the page was read (what it did
-                                // that cannot be done twice, an erasure or
-                                // a listing, it reported in its part)?
-                                if tx.get(Table::Sweeps, &part_key(on, &subject))?.is_some() {
-                                    return Ok(());
-                                }
                                 let by = &actor_name(tx, actor)?;
+                                // `None`: handled by a concurrent sweep of
+                                // the day since the page was read (what it
+                                // did that cannot be done twice, an erasure
+                                // or a listing, it reported in its part).
                                 let part = self.sweep_subject(tx, setup, by, &subject, on, from)?;
-                                if !part.is_empty() {
-                                    let doc = sweep_doc(Some(&part_tag(on)), &part)?;
+                                if let Some(part) = part.filter(|p| !p.is_empty()) {
+                                    let doc = sweep_doc(Some(&subject), &part)?;
                                     tx.put(Table::Sweeps, &part_key(on, &subject), doc)?;
                                 }
                                 Ok::<_, RegistryError>(())
@@ -508,7 +539,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         // This sweep is complete once the transaction commits: its parts
         // make its report, kept without naming a person, and go.
         self.write_tx("daily_sweep", None, |tx| {
-            let parts = tx.scan(Table::Sweeps, Some(&part_tag(on)))?;
+            let parts = parts_of(tx, on)?;
             let report = assemble(
                 on,
                 started.since,
@@ -524,11 +555,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
             // handling a subject when that day completed left its part
             // behind: it goes now, with this day's.
             if let Some(since) = started.since {
-                gone.extend(
-                    tx.scan(Table::Sweeps, Some(&part_tag(since)))?
-                        .into_iter()
-                        .map(|(key, _)| key),
-                );
+                gone.extend(parts_of(tx, since)?.into_iter().map(|(key, _)| key));
             }
             tx.delete_many(Table::Sweeps, &gone)?;
             tx.delete(Table::Sweeps, PROGRESS)?;
@@ -556,14 +583,21 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         subject: &str,
         on: NaiveDate,
         from: Option<NaiveDate>,
-    ) -> Result<Part, RegistryError> {
+    ) -> Result<Option<Part>, RegistryError> {
         let calendar = &*setup.calendar;
         let mut part = Part {
             subject: subject.to_owned(),
             ..Part::default()
         };
         // Everything about the subject the sweep looks at, in one read.
-        let mut docs = tx.scan_subject(subject, &due::DUE_TABLES)?;
+        let mut docs = tx.scan_subject(subject, &SUBJECT_TABLES)?;
+        let handled = part_key(on, subject);
+        if docs
+            .iter()
+            .any(|(t, k, _)| *t == Table::Sweeps && *k == handled)
+        {
+            return Ok(None);
+        }
         let mut take = |table: Table| -> Vec<(String, Doc)> {
             let (these, rest) = std::mem::take(&mut docs)
                 .into_iter()
@@ -843,7 +877,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 part.overdue_pledges.push((key, p));
             }
         }
-        Ok(part)
+        Ok(Some(part))
     }
 }
 
