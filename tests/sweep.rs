@@ -9,13 +9,70 @@ use common::registry::who;
 #[path = "data/fixtures.rs"]
 mod fixtures;
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::thread::ThreadId;
+
 use chrono::NaiveDate;
 use fixtures::*;
 use social_credit::lists::ListKind;
 use social_credit::misconduct::{ConductKind, RecordContent, Section};
 use social_credit::registry::{NewRecord, Registry};
-use social_credit::store::MemoryStore;
+use social_credit::store::{MemoryStore, Store, StoreError, Transaction};
 use social_credit::SubjectId;
+
+#[cfg(feature = "postgres")]
+mod pg;
+
+/// A store that notes which threads run its transactions, and passes on
+/// its inner store's [`Store::sweep_concurrency`].
+struct Threads<S> {
+    inner: S,
+    seen: Mutex<HashSet<ThreadId>>,
+}
+
+impl<S> Threads<S> {
+    fn new(inner: S) -> Self {
+        Self {
+            inner,
+            seen: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// How many threads ran transactions since the last call.
+    fn take_count(&self) -> usize {
+        std::mem::take(&mut *self.seen.lock().unwrap()).len()
+    }
+
+    fn note(&self) {
+        self.seen
+            .lock()
+            .unwrap()
+            .insert(std::thread::current().id());
+    }
+}
+
+impl<S: Store> Store for Threads<S> {
+    fn transact(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.note();
+        self.inner.transact(work)
+    }
+
+    fn transact_read(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.note();
+        self.inner.transact_read(work)
+    }
+
+    fn sweep_concurrency(&self) -> usize {
+        self.inner.sweep_concurrency()
+    }
+}
 
 fn warning(subject: &SubjectId, on: NaiveDate) -> NewRecord {
     NewRecord {
@@ -142,6 +199,22 @@ fn six_listed<S: social_credit::store::Store>(r: &Registry<S>, sweep_first: bool
 /// the failed day first and continues from it.
 #[test]
 fn an_interrupted_sweep_ends_as_an_uninterrupted_one() {
+    interrupted_sweeps_end_as_uninterrupted_ones(1);
+}
+
+/// The same with four subjects handled at once: a failure in one of them
+/// stops the sweep while the others finish; the next call does the rest,
+/// and the reports and due days are those of a sequential sweep that
+/// never failed.
+#[test]
+fn an_interrupted_concurrent_sweep_ends_as_an_uninterrupted_sequential_one() {
+    interrupted_sweeps_end_as_uninterrupted_ones(4);
+}
+
+/// Fails the sweep at its 1st, 2nd, … write in turn, on a store that lets
+/// it handle `concurrency` subjects at once, and compares what the runs
+/// after the failure give with an uninterrupted sequential sweep.
+fn interrupted_sweeps_end_as_uninterrupted_ones(concurrency: usize) {
     use social_credit::store::kit::FaultyStore;
     use social_credit::store::{dump, Table};
     let reference = Registry::official(MemoryStore::new());
@@ -158,22 +231,30 @@ fn an_interrupted_sweep_ends_as_an_uninterrupted_one() {
     let expected_skipped = skipped.daily_sweep(&who::system(), next).unwrap();
     assert_eq!(expected_skipped.since, Some(d(2019, 3, 2)));
     let mut mid_way = 0;
+    // The most threads that ran a failing sweep's transactions.
+    let mut most_threads = 0;
     for k in 1.. {
         for rerun_same_day in [true, false] {
-            let r = Registry::official(FaultyStore::new(MemoryStore::new()));
+            let r = Registry::official(Threads::new(
+                FaultyStore::new(MemoryStore::new()).with_sweep_concurrency(concurrency),
+            ));
             six_listed(&r, true);
-            r.store().fail_at(k);
+            r.store().take_count();
+            r.store().inner.fail_at(k);
             let Err(e) = r.daily_sweep(&who::system(), late) else {
                 assert!(k > 1);
                 assert!(mid_way > 0, "no failure came after a subject was handled");
+                // The calling thread alone, or workers beside it.
+                assert_eq!(most_threads > 1, concurrency > 1, "{most_threads} threads");
                 return;
             };
+            most_threads = most_threads.max(r.store().take_count());
             assert!(
                 matches!(e, social_credit::registry::RegistryError::Store(_)),
                 "{e}"
             );
-            r.store().heal();
-            let sweeps = dump(r.store().inner()).unwrap().tables[&Table::Sweeps].clone();
+            r.store().inner.heal();
+            let sweeps = dump(r.store().inner.inner()).unwrap().tables[&Table::Sweeps].clone();
             let parts = sweeps.keys().filter(|k| k.starts_with("~part/")).count();
             let started = sweeps.contains_key("~progress");
             if parts > 0 {
@@ -199,7 +280,7 @@ fn an_interrupted_sweep_ends_as_an_uninterrupted_one() {
                 continue;
             }
             assert_eq!(
-                dump(r.store().inner()).unwrap().due,
+                dump(r.store().inner.inner()).unwrap().due,
                 dump(reference.store()).unwrap().due,
                 "failed at write {k}"
             );

@@ -1,5 +1,7 @@
 //! The daily sweep.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +16,7 @@ use crate::lists::{ListEntry, ListKind, OverdueRemoval, Standing};
 use crate::misconduct::{MisconductRecord, RecordId, RecordStatus};
 use crate::objection::{Objection, ObjectionError, ObjectionId};
 use crate::permission::{Operation, Target};
-use crate::store::{numeric_key, Doc, Store, StoreError, Table, Transaction};
+use crate::store::{numeric_key, Doc, Due, Store, StoreError, Table, Transaction};
 use crate::subject::with_whole_identifiers;
 
 use super::*;
@@ -398,7 +400,11 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// which also moves the subject's due days past `on`. Its cost grows
     /// with what is due (including what it reports every day: subjects
     /// standing on a list, open objections, overdue pledges), not with the
-    /// size of the registry. A failure part-way leaves the subjects handled
+    /// size of the registry. It handles up to
+    /// [`Store::sweep_concurrency`] subjects of a page at once, on threads
+    /// of its own (the PostgreSQL store asks for a few, to hide its round
+    /// trips; the others for one); the report is the same either way. A
+    /// failure part-way leaves the subjects handled
     /// so far handled, with their part of the report kept in the store: the
     /// next call (for this day or a later one) finishes this day's sweep
     /// first, so no event is lost or reported twice. The first sweep of a
@@ -418,7 +424,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
     /// failure, an erasure that cannot be made, or no grading policy in
     /// force. The subjects handled before the failure stay handled; the
     /// next call continues.
-    pub fn daily_sweep(&self, actor: &Actor, on: NaiveDate) -> Result<SweepReport, RegistryError> {
+    pub fn daily_sweep(&self, actor: &Actor, on: NaiveDate) -> Result<SweepReport, RegistryError>
+    where
+        C: Send + Sync,
+    {
         self.authorize(actor, Operation::DailySweep, Target::none())?;
         let setup = self.setup();
         if let Some(report) = self.write_tx("daily_sweep", None, |tx| {
@@ -479,7 +488,10 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         actor: &Actor,
         setup: &Setup<C>,
         on: NaiveDate,
-    ) -> Result<SweepReport, RegistryError> {
+    ) -> Result<SweepReport, RegistryError>
+    where
+        C: Send + Sync,
+    {
         let started = self.write_tx("daily_sweep", None, |tx| {
             if let Some(p) = progress(tx)?.filter(|p| p.on == on) {
                 return Ok::<_, RegistryError>(p);
@@ -495,6 +507,7 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         })?;
         // Events are reported for the days after `from`.
         let from = started.since.or_else(|| on.pred_opt());
+        let threads = self.store.sweep_concurrency().max(1);
         let mut handled: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for table in due::DUE_TABLES {
             let mut after: Option<String> = None;
@@ -502,38 +515,22 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 let page = self.write_tx("daily_sweep", None, |tx| {
                     Ok::<_, RegistryError>(tx.due(table, on, after.as_deref(), PAGE)?)
                 })?;
-                if page.is_empty() {
+                let Some(last) = page.last().map(|item| item.key.clone()) else {
                     break;
-                }
-                let mut before = after.take();
-                for item in page {
-                    let key = item.key.clone();
-                    match item.subject {
-                        Some(subject) if !handled.contains(&subject) => {
-                            self.write_tx("daily_sweep", None, |tx| {
-                                let by = &actor_name(tx, actor)?;
-                                // `None`: handled by a concurrent sweep of
-                                // the day since the page was read (what it
-                                // did that cannot be done twice, an erasure
-                                // or a listing, it reported in its part).
-                                let part = self.sweep_subject(tx, setup, by, &subject, on, from)?;
-                                if let Some(part) = part.filter(|p| !p.is_empty()) {
-                                    let doc = sweep_doc(Some(&subject), &part)?;
-                                    tx.put(Table::Sweeps, &part_key(on, &subject), doc)?;
-                                }
-                                Ok::<_, RegistryError>(())
-                            })?;
-                            handled.insert(subject);
-                        }
-                        Some(_) => {}
-                        // About no subject: nothing the sweep acts on.
-                        None => self.write_tx("daily_sweep", None, |tx| {
-                            Ok::<_, RegistryError>(tx.set_due(table, &key, None)?)
-                        })?,
-                    }
-                    before = Some(key);
-                }
-                after = before;
+                };
+                // The page's work in key order: each subject once, at its
+                // first document (one handled on an earlier page is passed
+                // over), and each document about no subject.
+                let work: Vec<Due> = page
+                    .into_iter()
+                    .filter(|item| {
+                        item.subject
+                            .as_ref()
+                            .is_none_or(|subject| handled.insert(subject.clone()))
+                    })
+                    .collect();
+                self.sweep_page(actor, setup, table, on, from, &work, threads)?;
+                after = Some(last);
             }
         }
         // This sweep is complete once the transaction commits: its parts
@@ -569,6 +566,110 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
                 tx.put(Table::Sweeps, LATEST, sweep_doc(None, &Latest { on })?)?;
             }
             Ok::<_, RegistryError>(report)
+        })
+    }
+
+    /// Handles the work of one page ([`Registry::sweep_item`] on each), in
+    /// order when `threads` is 1, else on up to `threads` threads at once,
+    /// each item in its own transaction as in order. Each part of the
+    /// report is kept under its subject and the report assembled in subject
+    /// order at completion, so the report does not depend on the order
+    /// (audit entries and identifiers handed out do: a listing by time on a
+    /// list takes the next id when its transaction runs).
+    ///
+    /// On a failure no item is started after it; the items under way
+    /// finish (committed, or rolled back by their own failure), and the
+    /// failure of the first item in page order is returned. Every item done
+    /// is no longer due, so the next call does the rest.
+    #[expect(clippy::too_many_arguments, reason = "the sweep's state, passed down")]
+    fn sweep_page(
+        &self,
+        actor: &Actor,
+        setup: &Setup<C>,
+        table: Table,
+        on: NaiveDate,
+        from: Option<NaiveDate>,
+        work: &[Due],
+        threads: usize,
+    ) -> Result<(), RegistryError>
+    where
+        C: Send + Sync,
+    {
+        let item = |due: &Due| self.sweep_item(actor, setup, table, on, from, due);
+        let threads = threads.min(work.len());
+        if threads <= 1 {
+            return work.iter().try_for_each(item);
+        }
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        // The caller's subscriber, for the workers' spans (it may be the
+        // thread's own, `tracing::subscriber::with_default`).
+        #[cfg(feature = "tracing")]
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        let failures = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        #[cfg(feature = "tracing")]
+                        let _subscriber = tracing::dispatcher::set_default(&dispatch);
+                        while !stop.load(Ordering::SeqCst) {
+                            let i = next.fetch_add(1, Ordering::SeqCst);
+                            let Some(due) = work.get(i) else {
+                                return None;
+                            };
+                            if let Err(e) = item(due) {
+                                stop.store(true, Ordering::SeqCst);
+                                return Some((i, e));
+                            }
+                        }
+                        None
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect::<Vec<_>>()
+        });
+        match failures.into_iter().flatten().min_by_key(|(i, _)| *i) {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// One item of the sweep of `on`, in a transaction of its own: a due
+    /// subject (everything about it, [`Registry::sweep_subject`], and its
+    /// part of the report kept), or a due document about no subject
+    /// (nothing the sweep acts on: its due day is cleared).
+    fn sweep_item(
+        &self,
+        actor: &Actor,
+        setup: &Setup<C>,
+        table: Table,
+        on: NaiveDate,
+        from: Option<NaiveDate>,
+        due: &Due,
+    ) -> Result<(), RegistryError> {
+        let Some(subject) = &due.subject else {
+            return self.write_tx("daily_sweep", None, |tx| {
+                Ok::<_, RegistryError>(tx.set_due(table, &due.key, None)?)
+            });
+        };
+        self.write_tx("daily_sweep", None, |tx| {
+            let by = &actor_name(tx, actor)?;
+            // `None`: handled by a concurrent sweep of the day since the
+            // page was read (what it did that cannot be done twice, an
+            // erasure or a listing, it reported in its part).
+            let part = self.sweep_subject(tx, setup, by, subject, on, from)?;
+            if let Some(part) = part.filter(|p| !p.is_empty()) {
+                let doc = sweep_doc(Some(subject), &part)?;
+                tx.put(Table::Sweeps, &part_key(on, subject), doc)?;
+            }
+            Ok::<_, RegistryError>(())
         })
     }
 

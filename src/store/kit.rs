@@ -761,6 +761,7 @@ pub struct FaultyStore<S> {
     inner: S,
     writes: AtomicUsize,
     fail_at: AtomicUsize,
+    sweep_concurrency: usize,
 }
 
 impl<S: Store> FaultyStore<S> {
@@ -770,7 +771,19 @@ impl<S: Store> FaultyStore<S> {
             inner,
             writes: AtomicUsize::new(0),
             fail_at: AtomicUsize::new(usize::MAX),
+            sweep_concurrency: 1,
         }
+    }
+
+    /// The same wrapper, answering `n` (at least 1) to
+    /// [`Store::sweep_concurrency`], to fail a sweep that handles several
+    /// subjects at once. By default it answers 1, whatever the inner store
+    /// says, so that which write fails, and what was done before it, is the
+    /// same in every run.
+    #[must_use]
+    pub fn with_sweep_concurrency(mut self, n: usize) -> Self {
+        self.sweep_concurrency = n.max(1);
+        self
     }
 
     /// Fails the `n`th write from now (1 = the next write), and none after it.
@@ -919,5 +932,9 @@ impl<S: Store> Store for FaultyStore<S> {
                 fail_at,
             })
         })
+    }
+
+    fn sweep_concurrency(&self) -> usize {
+        self.sweep_concurrency
     }
 }

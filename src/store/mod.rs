@@ -352,6 +352,24 @@ pub trait Store: Send + Sync {
     {
         run_in(self, true, &mut work)
     }
+
+    /// How many short transactions about different subjects a caller may
+    /// run at once, on threads of its own, to hide the store's round trips:
+    /// a hint, at least 1. The daily sweep
+    /// ([`Registry::daily_sweep`](crate::registry::Registry::daily_sweep))
+    /// handles that many due subjects at a time, each in its own
+    /// transaction, and its report does not depend on it.
+    ///
+    /// The default is 1: one after the other, as a store whose writers run
+    /// one at a time (the memory and SQLite stores) gains nothing from more,
+    /// and a sequential sweep writes its audit entries in a fixed order. The
+    /// PostgreSQL store answers from its pool (at most 4), since there a
+    /// due subject costs a few round trips of latency, not work. A wrapper
+    /// store passes on its inner store's answer where it wants the same
+    /// concurrency (the smart pointers `Box`, `Arc` and `&` do).
+    fn sweep_concurrency(&self) -> usize {
+        1
+    }
 }
 
 /// [`Store::transaction`] for any store, sized or not.
@@ -442,6 +460,10 @@ impl<S: Store + ?Sized> Store for &S {
     ) -> Result<(), StoreError> {
         (**self).transact_read(work)
     }
+
+    fn sweep_concurrency(&self) -> usize {
+        (**self).sweep_concurrency()
+    }
 }
 
 impl<S: Store + ?Sized> Store for Box<S> {
@@ -458,6 +480,10 @@ impl<S: Store + ?Sized> Store for Box<S> {
     ) -> Result<(), StoreError> {
         (**self).transact_read(work)
     }
+
+    fn sweep_concurrency(&self) -> usize {
+        (**self).sweep_concurrency()
+    }
 }
 
 impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
@@ -473,6 +499,10 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         (**self).transact_read(work)
+    }
+
+    fn sweep_concurrency(&self) -> usize {
+        (**self).sweep_concurrency()
     }
 }
 

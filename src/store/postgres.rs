@@ -64,6 +64,10 @@ const OPTIMISTIC_ATTEMPTS: u32 = 2;
 /// [`PostgresStore::with_max_attempts`] says otherwise.
 const MAX_ATTEMPTS: u32 = 12;
 
+/// The most due subjects the daily sweep handles at once on one store (see
+/// [`PostgresStore::with_sweep_concurrency`]).
+const SWEEP_THREADS: usize = 4;
+
 /// The counter row that numbers the audit log. Table names are lower-case
 /// words, so it cannot clash with one.
 const AUDIT_COUNTER: &str = "#audit";
@@ -119,6 +123,7 @@ pub struct PostgresStore {
     returned: Condvar,
     max_connections: usize,
     max_attempts: u32,
+    sweep_concurrency: usize,
 }
 
 impl fmt::Debug for PostgresStore {
@@ -129,6 +134,7 @@ impl fmt::Debug for PostgresStore {
             .field("dbname", &self.config.get_dbname())
             .field("max_connections", &self.max_connections)
             .field("max_attempts", &self.max_attempts)
+            .field("sweep_concurrency", &self.sweep_concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -251,7 +257,34 @@ impl PostgresStore {
             returned: Condvar::new(),
             max_connections: max_connections.max(1),
             max_attempts: MAX_ATTEMPTS,
+            sweep_concurrency: max_connections.clamp(1, SWEEP_THREADS),
         })
+    }
+
+    /// The same store, answering `n` to [`Store::sweep_concurrency`] (at
+    /// least 1, at most the pool's connections): the daily sweep handles
+    /// that many due subjects at once, each in its own transaction on a
+    /// connection of its own. By default the pool's connections, at most 4:
+    /// a due subject costs about four round trips, so a few at once hide
+    /// the latency, and more would take every connection from the service's
+    /// other work and make the subjects' transactions conflict more. A
+    /// server farther away (more latency per round trip) gains from more.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use social_credit::store::{PostgresStore, Store};
+    ///
+    /// let store = PostgresStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// assert_eq!(store.sweep_concurrency(), 4); // 8 connections
+    /// let sequential = store.with_sweep_concurrency(1);
+    /// assert_eq!(sequential.sweep_concurrency(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_sweep_concurrency(mut self, n: usize) -> Self {
+        self.sweep_concurrency = n.clamp(1, self.max_connections);
+        self
     }
 
     /// The same store, running a conflicting transaction at most `attempts`
@@ -929,6 +962,12 @@ impl Store for PostgresStore {
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         self.run(work, true)
+    }
+
+    /// The pool's connections, at most 4, unless
+    /// [`PostgresStore::with_sweep_concurrency`] said otherwise.
+    fn sweep_concurrency(&self) -> usize {
+        self.sweep_concurrency
     }
 }
 
