@@ -12,7 +12,10 @@
 //! and 1,000,000). `BENCH_OPS` sets the operations per thread (default
 //! 250). `BENCH_STORES=postgres` (or `sqlite`) measures one store only,
 //! `BENCH_PARTS=sweep` (or `ops`, `import`, comma-separated) some figures
-//! only (on PostgreSQL).
+//! only (on PostgreSQL). `BENCH_SWEEP_THREADS` sets how many due subjects
+//! the PostgreSQL sweep handles at once
+//! ([`PostgresStore::with_sweep_concurrency`]; default the store's: 4 for
+//! its 8 connections).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::sync::Arc;
@@ -349,7 +352,11 @@ fn postgres_figures() {
         if !part("sweep") {
             break;
         }
-        let store = pg(3 + i);
+        let mut store = pg(3 + i);
+        if let Ok(n) = std::env::var("BENCH_SWEEP_THREADS") {
+            store = store.with_sweep_concurrency(n.parse().unwrap());
+        }
+        println!("postgres: sweep on {} threads", store.sweep_concurrency());
         import("postgres", &store, size);
         sweep("postgres", store, size);
     }

@@ -165,7 +165,7 @@ fn data_survives_reconnecting_and_the_schema_is_versioned() {
     let schema = schemas.fresh();
     {
         let store = PostgresStore::with_config(schemas.config_for(&schema), 2).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 3);
         store
             .transaction(|tx| {
                 tx.put(
@@ -209,7 +209,7 @@ fn data_survives_reconnecting_and_the_schema_is_versioned() {
             refused,
             Err(StoreError::SchemaTooNew {
                 found: 99,
-                supported: 2
+                supported: 3
             })
         ),
         "{refused:?}"

@@ -1,6 +1,6 @@
 //! The daily sweep.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -600,26 +600,34 @@ impl<S: Store, C: WorkCalendar> Registry<S, C> {
         if threads <= 1 {
             return work.iter().try_for_each(item);
         }
-        let next = AtomicUsize::new(0);
+        // Each thread takes a run of the page in key order: the subjects
+        // handled at the same moment are a run's length apart, so their
+        // documents do not share the index pages whose reads a SERIALIZABLE
+        // transaction locks (neighbours would conflict and be retried).
+        let run = work.len().div_ceil(threads);
         let stop = AtomicBool::new(false);
         // The caller's subscriber, for the workers' spans (it may be the
         // thread's own, `tracing::subscriber::with_default`).
         #[cfg(feature = "tracing")]
         let dispatch = tracing::dispatcher::get_default(Clone::clone);
         let failures = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
+            let workers: Vec<_> = work
+                .chunks(run)
+                .enumerate()
+                .map(|(n, items)| {
+                    let (stop, item) = (&stop, &item);
+                    #[cfg(feature = "tracing")]
+                    let dispatch = &dispatch;
+                    scope.spawn(move || {
                         #[cfg(feature = "tracing")]
-                        let _subscriber = tracing::dispatcher::set_default(&dispatch);
-                        while !stop.load(Ordering::SeqCst) {
-                            let i = next.fetch_add(1, Ordering::SeqCst);
-                            let Some(due) = work.get(i) else {
-                                return None;
-                            };
+                        let _subscriber = tracing::dispatcher::set_default(dispatch);
+                        for (i, due) in items.iter().enumerate() {
+                            if stop.load(Ordering::SeqCst) {
+                                break;
+                            }
                             if let Err(e) = item(due) {
                                 stop.store(true, Ordering::SeqCst);
-                                return Some((i, e));
+                                return Some((n * run + i, e));
                             }
                         }
                         None

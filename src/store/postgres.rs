@@ -18,6 +18,7 @@ use super::{Doc, Due, Store, StoreError, Table, Transaction};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0001_documents.sql"),
     include_str!("migrations/postgres/0002_due.sql"),
+    include_str!("migrations/postgres/0003_subject_first.sql"),
 ];
 
 /// The seed of the key of the transaction-level advisory lock a migration
