@@ -340,9 +340,32 @@ impl SqliteTx<'_> {
         }
         Ok(())
     }
-}
 
-type Row = (String, Option<String>, String, Option<String>);
+    /// The documents a `SELECT key, subject, body, sealed …` statement
+    /// answers, in its order.
+    fn docs(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<(String, Doc)>, StoreError> {
+        self.tx
+            .prepare_cached(sql)
+            .map_err(backend)?
+            .query_map(params, |r| {
+                Ok((
+                    r.get(0)?,
+                    Doc {
+                        subject: r.get(1)?,
+                        body: r.get(2)?,
+                        sealed: r.get(3)?,
+                    },
+                ))
+            })
+            .map_err(backend)?
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+}
 
 impl Transaction for SqliteTx<'_> {
     fn get(&mut self, table: Table, key: &str) -> Result<Option<Doc>, StoreError> {
@@ -397,47 +420,19 @@ impl Transaction for SqliteTx<'_> {
         table: Table,
         subject: Option<&str>,
     ) -> Result<Vec<(String, Doc)>, StoreError> {
-        let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        };
-        let rows: Vec<Row> = match subject {
-            Some(s) => self
-                .tx
-                .prepare_cached(
-                    // The planner would otherwise walk the whole table in key
-                    // order; the subject index is always the right one here.
-                    "SELECT key, subject, body, sealed FROM docs INDEXED BY docs_by_subject
-                     WHERE tbl = ?1 AND subject = ?2 ORDER BY key",
-                )
-                .map_err(backend)?
-                .query_map(params![table.name(), s], map)
-                .map_err(backend)?
-                .collect::<Result<_, _>>()
-                .map_err(backend)?,
-            None => self
-                .tx
-                .prepare_cached(
-                    "SELECT key, subject, body, sealed FROM docs WHERE tbl = ?1 ORDER BY key",
-                )
-                .map_err(backend)?
-                .query_map(params![table.name()], map)
-                .map_err(backend)?
-                .collect::<Result<_, _>>()
-                .map_err(backend)?,
-        };
-        Ok(rows
-            .into_iter()
-            .map(|(key, subject, body, sealed)| {
-                (
-                    key,
-                    Doc {
-                        subject,
-                        body,
-                        sealed,
-                    },
-                )
-            })
-            .collect())
+        match subject {
+            Some(s) => self.docs(
+                // The planner would otherwise walk the whole table in key
+                // order; the subject index is always the right one here.
+                "SELECT key, subject, body, sealed FROM docs INDEXED BY docs_by_subject
+                 WHERE tbl = ?1 AND subject = ?2 ORDER BY key",
+                params![table.name(), s],
+            ),
+            None => self.docs(
+                "SELECT key, subject, body, sealed FROM docs WHERE tbl = ?1 ORDER BY key",
+                params![table.name()],
+            ),
+        }
     }
 
     fn scan_page(
@@ -447,50 +442,22 @@ impl Transaction for SqliteTx<'_> {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<(String, Doc)>, StoreError> {
-        let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        };
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         // A NULL `after` reads from the first key; either index serves the
         // range, so a page costs its own size, not the table's.
-        let rows: Vec<Row> = match subject {
-            Some(s) => self
-                .tx
-                .prepare_cached(
-                    "SELECT key, subject, body, sealed FROM docs INDEXED BY docs_by_subject
-                     WHERE tbl = ?1 AND subject = ?2 AND (?3 IS NULL OR key > ?3)
-                     ORDER BY key LIMIT ?4",
-                )
-                .map_err(backend)?
-                .query_map(params![table.name(), s, after, limit], map)
-                .map_err(backend)?
-                .collect::<Result<_, _>>()
-                .map_err(backend)?,
-            None => self
-                .tx
-                .prepare_cached(
-                    "SELECT key, subject, body, sealed FROM docs
-                     WHERE tbl = ?1 AND (?2 IS NULL OR key > ?2) ORDER BY key LIMIT ?3",
-                )
-                .map_err(backend)?
-                .query_map(params![table.name(), after, limit], map)
-                .map_err(backend)?
-                .collect::<Result<_, _>>()
-                .map_err(backend)?,
-        };
-        Ok(rows
-            .into_iter()
-            .map(|(key, subject, body, sealed)| {
-                (
-                    key,
-                    Doc {
-                        subject,
-                        body,
-                        sealed,
-                    },
-                )
-            })
-            .collect())
+        match subject {
+            Some(s) => self.docs(
+                "SELECT key, subject, body, sealed FROM docs INDEXED BY docs_by_subject
+                 WHERE tbl = ?1 AND subject = ?2 AND (?3 IS NULL OR key > ?3)
+                 ORDER BY key LIMIT ?4",
+                params![table.name(), s, after, limit],
+            ),
+            None => self.docs(
+                "SELECT key, subject, body, sealed FROM docs
+                 WHERE tbl = ?1 AND (?2 IS NULL OR key > ?2) ORDER BY key LIMIT ?3",
+                params![table.name(), after, limit],
+            ),
+        }
     }
 
     fn audit_page(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
