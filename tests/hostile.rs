@@ -38,24 +38,6 @@ fn registry() -> Registry<MemoryStore> {
     r
 }
 
-fn fine(yuan: i64, occurred: NaiveDate) -> NewRecord {
-    let subject: SubjectId = org_id().into();
-    NewRecord {
-        subject,
-        conduct: ConductKind::new("fine"),
-        section: Section::SocialOrganizations,
-        occurred_on: occurred,
-        ended_on: Some(occurred),
-        content: RecordContent {
-            description: "collected membership fees above the approved standard".into(),
-            legal_basis: "Regulations on the Registration of Social Organizations art. 30".into(),
-            evidence: vec!["XZMZ-2019-0042".into()],
-            fine: Some(Decimal::from(yuan)),
-        },
-        decision: None,
-    }
-}
-
 // ---- 1. china_date near chrono's last day ----
 
 #[test]
@@ -69,7 +51,11 @@ fn defect_01_china_date_at_chrono_max() {
     // Reached from the registry: a typed error, nothing stored.
     let r = registry();
     let rec = r
-        .record_misconduct(fine(60_000, d(2019, 3, 1)), &who::section(), d(2019, 3, 4))
+        .record_misconduct(
+            fine(org_id().into(), 60_000, d(2019, 3, 1)),
+            &who::section(),
+            d(2019, 3, 4),
+        )
         .unwrap();
     let err = r
         .receive_objection(rec.id, receipt, "the fine was annulled", &who::office())
@@ -165,20 +151,32 @@ fn defect_04_implausible_values_refused() {
     let r = registry();
     // A negative fine is neither recorded nor graded.
     let err = r
-        .record_misconduct(fine(-60_000, d(2019, 3, 1)), &who::section(), d(2019, 3, 4))
+        .record_misconduct(
+            fine(org_id().into(), -60_000, d(2019, 3, 1)),
+            &who::section(),
+            d(2019, 3, 4),
+        )
         .unwrap_err();
     assert!(matches!(err, RegistryError::NegativeFine { .. }), "{err:?}");
     assert!(err.to_string().contains("negative"), "{err}");
     // Conduct in year -5000, recorded on 9999-12-31.
     let err = r
-        .record_misconduct(fine(100, d(-5000, 1, 1)), &who::section(), d(2019, 3, 4))
+        .record_misconduct(
+            fine(org_id().into(), 100, d(-5000, 1, 1)),
+            &who::section(),
+            d(2019, 3, 4),
+        )
         .unwrap_err();
     assert!(
         matches!(err, RegistryError::ImplausibleDate { .. }),
         "{err:?}"
     );
     let err = r
-        .record_misconduct(fine(100, d(2019, 3, 1)), &who::section(), d(9999, 12, 31))
+        .record_misconduct(
+            fine(org_id().into(), 100, d(2019, 3, 1)),
+            &who::section(),
+            d(9999, 12, 31),
+        )
         .unwrap_err();
     assert!(
         matches!(err, RegistryError::ImplausibleDate { .. }),
@@ -206,12 +204,20 @@ fn defect_04_implausible_values_refused() {
     assert!(r.subject(&other.into()).unwrap().is_none());
     // A zero fine is no negative fine.
     assert!(!matches!(
-        r.record_misconduct(fine(0, d(2019, 3, 1)), &who::section(), d(2019, 3, 4)),
+        r.record_misconduct(
+            fine(org_id().into(), 0, d(2019, 3, 1)),
+            &who::section(),
+            d(2019, 3, 4)
+        ),
         Err(RegistryError::NegativeFine { .. })
     ));
     // An objection received on a day the calendar cannot count from.
     let rec = r
-        .record_misconduct(fine(60_000, d(2019, 3, 1)), &who::section(), d(2019, 3, 4))
+        .record_misconduct(
+            fine(org_id().into(), 60_000, d(2019, 3, 1)),
+            &who::section(),
+            d(2019, 3, 4),
+        )
         .unwrap();
     let err = r
         .receive_objection(

@@ -17,7 +17,7 @@ use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::objection::Receipt;
 use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::MemoryStore;
-use social_credit::{Organization, OrganizationKind, Person, Section, Subject, SubjectId};
+use social_credit::{Section, SubjectId};
 
 fn record(subject: SubjectId, conduct: &str, occurred: NaiveDate) -> NewRecord {
     NewRecord {
@@ -45,26 +45,7 @@ fn bureau(
     social_credit::RecordId,
     social_credit::objection::ObjectionId,
 ) {
-    r.register_subject(
-        Subject::Organization(Organization {
-            uscc: org_id(),
-            name: "Zhengzhou Example Elderly Care Association".into(),
-            kind: OrganizationKind::SocialAssociation,
-            established_on: Some(d(2012, 5, 1)),
-        }),
-        &who::clerk(),
-        d(2021, 1, 4),
-    )
-    .unwrap();
-    r.register_subject(
-        Subject::Person(Person {
-            id: person_id(),
-            name: "张伟".into(),
-        }),
-        &who::clerk(),
-        d(2021, 1, 4),
-    )
-    .unwrap();
+    register_subjects_on(r, d(2021, 1, 4));
     let personal = r
         .record_misconduct(
             record(person_id().into(), "warning", d(2021, 12, 27)),

@@ -70,9 +70,8 @@ pub fn person_id() -> ResidentId {
     person_number(0)
 }
 
-/// The association and the person, linked as its legal representative
-/// since 2015, registered on 7 January 2019.
-pub fn register_both<S: Store>(r: &Registry<S>) {
+/// The association and the person, registered on `on`, not linked.
+pub fn register_subjects_on<S: Store>(r: &Registry<S>, on: NaiveDate) {
     r.register_subject(
         Subject::Organization(Organization {
             uscc: org_id(),
@@ -81,7 +80,7 @@ pub fn register_both<S: Store>(r: &Registry<S>) {
             established_on: Some(d(2012, 5, 1)),
         }),
         &who::clerk(),
-        d(2019, 1, 7),
+        on,
     )
     .unwrap();
     r.register_subject(
@@ -90,9 +89,15 @@ pub fn register_both<S: Store>(r: &Registry<S>) {
             name: "张伟".into(),
         }),
         &who::clerk(),
-        d(2019, 1, 7),
+        on,
     )
     .unwrap();
+}
+
+/// The association and the person, linked as its legal representative
+/// since 2015, registered on 7 January 2019.
+pub fn register_both<S: Store>(r: &Registry<S>) {
+    register_subjects_on(r, d(2019, 1, 7));
     r.link_person(
         RoleLink {
             organization: org_id(),
