@@ -10,6 +10,9 @@
 //!   records (rotating over subjects so each history grows little).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+use common::{d, uscc};
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,22 +24,8 @@ use social_credit::assess::{assess, Dossier, Rules};
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::MemoryStore;
-use social_credit::subject::check::{org_code_check, uscc_check};
 use social_credit::subject::Roster;
-use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-fn uscc(i: u32) -> Uscc {
-    let body = format!("{i:08}");
-    let mut s = format!("51410184{body}");
-    s.push(char::from(org_code_check(body.as_bytes()).unwrap()));
-    let check = uscc_check(s.as_bytes()).unwrap();
-    s.push(char::from(check));
-    s.parse().unwrap()
-}
+use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId};
 
 fn finding(subject: &SubjectId, i: u64) -> NewRecord {
     // The civil-affairs preset is in force from 2018; every record counts on DAY.

@@ -3,51 +3,19 @@
 //! (issue 7 target: under 5 s).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+use common::{d, register};
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rust_decimal::Decimal;
 use social_credit::misconduct::{ConductKind, RecordContent};
 use social_credit::registry::{NewRecord, Registry};
 use social_credit::store::{MemoryStore, SqliteStore, Store};
-use social_credit::subject::check::{org_code_check, uscc_check};
-use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-/// The `i`th of a family of valid social-association codes in Xinzheng.
-fn uscc(i: u32) -> Uscc {
-    let body = format!("{:08}", i);
-    let mut s = format!("51410184{body}");
-    s.push(char::from(org_code_check(body.as_bytes()).unwrap()));
-    let check = uscc_check(s.as_bytes()).unwrap();
-    s.push(char::from(check));
-    s.parse().unwrap()
-}
-
-fn register<S: Store>(r: &Registry<S>, n: u32) -> Vec<SubjectId> {
-    (0..n)
-        .map(|i| {
-            let code = uscc(i);
-            r.register_subject(
-                Subject::Organization(Organization {
-                    uscc: code.clone(),
-                    name: format!("Association {i}"),
-                    kind: OrganizationKind::SocialAssociation,
-                    established_on: Some(d(2010, 1, 1)),
-                }),
-                &Actor::section(Section::SocialOrganizations),
-                d(2019, 1, 2),
-            )
-            .unwrap();
-            code.into()
-        })
-        .collect()
-}
+use social_credit::{Actor, Section, SubjectId};
 
 fn finding(subject: SubjectId, i: u64) -> NewRecord {
     let occurred = d(2019, 1, 3) + Days::new(i % 300);
@@ -72,7 +40,7 @@ fn finding(subject: SubjectId, i: u64) -> NewRecord {
 }
 
 fn record_and_assess<S: Store>(c: &mut Criterion, name: &str, registry: Registry<S>) {
-    let subjects = register(&registry, 2_000);
+    let subjects = register(&registry, 0, 2_000);
     let on = d(2019, 12, 2);
     let mut i = 0u64;
     c.bench_function(&format!("registry/record_and_assess/{name}"), |b| {
@@ -111,7 +79,7 @@ fn benches(c: &mut Criterion) {
                 let path = dir.join(format!("bulk-{n}.sqlite"));
                 let _ = std::fs::remove_file(&path);
                 let registry = Registry::official(SqliteStore::open(&path).unwrap());
-                let subjects = register(&registry, 10_000);
+                let subjects = register(&registry, 0, 10_000);
                 let records: Vec<NewRecord> = (0..100_000u64)
                     .map(|i| finding(subjects[(i as usize) % subjects.len()].clone(), i))
                     .collect();
@@ -143,7 +111,7 @@ fn benches(c: &mut Criterion) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     let registry = Registry::official(MemoryStore::new());
-                    let subject = register(&registry, 1).remove(0);
+                    let subject = register(&registry, 0, 1).remove(0);
                     let records: Vec<NewRecord> =
                         (0..n).map(|i| finding(subject.clone(), i)).collect();
                     let start = Instant::now();

@@ -18,6 +18,9 @@
 //! its 8 connections).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+use common::{d, register, uscc};
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,42 +33,8 @@ use social_credit::misconduct::{
 use social_credit::registry::{NewRecord, Registry};
 use social_credit::repair::RepairTimeline;
 use social_credit::store::{Doc, PostgresStore, SqliteStore, Store, StoreError, Table};
-use social_credit::subject::check::{org_code_check, uscc_check};
 use social_credit::Citation;
-use social_credit::{Actor, Organization, OrganizationKind, Section, Subject, SubjectId, Uscc};
-
-fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-fn uscc(i: u32) -> Uscc {
-    let body = format!("{:08}", i);
-    let mut s = format!("51410184{body}");
-    s.push(char::from(org_code_check(body.as_bytes()).unwrap()));
-    let check = uscc_check(s.as_bytes()).unwrap();
-    s.push(char::from(check));
-    s.parse().unwrap()
-}
-
-fn register<S: Store>(r: &Registry<S>, from: u32, n: u32) -> Vec<SubjectId> {
-    (from..from + n)
-        .map(|i| {
-            let code = uscc(i);
-            r.register_subject(
-                Subject::Organization(Organization {
-                    uscc: code.clone(),
-                    name: format!("Association {i}"),
-                    kind: OrganizationKind::SocialAssociation,
-                    established_on: Some(d(2010, 1, 1)),
-                }),
-                &Actor::section(Section::SocialOrganizations),
-                d(2019, 1, 2),
-            )
-            .unwrap();
-            code.into()
-        })
-        .collect()
-}
+use social_credit::{Actor, Section, SubjectId};
 
 fn finding(subject: SubjectId, i: u64) -> NewRecord {
     let occurred = d(2019, 1, 3) + Days::new(i % 300);
